@@ -1,0 +1,50 @@
+import { RESULT_MESSAGES, type ResultCode } from "./vocabulary.js";
+
+/**
+ * Tier 1: a mistake in the merchant's setup (a product definition, an adapter, a missing key variable).
+ * Thrown at start; the message names the file, the path inside it, and the fix. Never caught per call.
+ */
+export class SetupError extends Error {
+  override name = "SetupError";
+  constructor(
+    message: string,
+    /** the file the mistake is in, when there is one */
+    readonly file?: string,
+    /** a JSON-pointer-like path inside that file */
+    readonly path?: string,
+  ) {
+    super([file, path].filter(Boolean).join(" ") + (file || path ? ": " : "") + message);
+  }
+}
+
+/**
+ * Tier 2: bad input from outside, or a failure while serving a call. Maps to exactly one marketplace
+ * result code. The message is short, fixed and safe to send to the caller: it never holds a secret.
+ */
+export class CallError extends Error {
+  override name = "CallError";
+  constructor(
+    readonly resultCode: ResultCode,
+    /** what is answered as `resultMsg`; defaults to the marketplace sample's message for the code */
+    message: string = RESULT_MESSAGES[resultCode],
+    /** detail for the log line only (never sent to the caller) */
+    readonly detail?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Typed shorthands, one per failure a caller can cause; the table of codes lives in vocabulary.ts. */
+export const callErrors = {
+  auth: (detail: string) => new CallError("000001", RESULT_MESSAGES["000001"], detail),
+  param: (message: string, detail?: string) => new CallError("000002", message, detail ?? message),
+  unknownInstance: (instanceId: string) =>
+    new CallError("000003", RESULT_MESSAGES["000003"], `no instance ${instanceId}`),
+  internal: (detail: string) => new CallError("000005", RESULT_MESSAGES["000005"], detail),
+};
+
+/** A short, secret-free description of any thrown value, for log lines. */
+export function describeError(err: unknown): string {
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  return String(err);
+}

@@ -1,0 +1,133 @@
+/**
+ * SaaS 2.0 basic-interface request signature (saas.md §2.1, vectors.md §4): the `signature`,
+ * `timestamp` and `nonce` query parameters KooGallery appends to the production URL.
+ *
+ *   inner     = lowercase hex HMAC-SHA256(accessKey, payload)
+ *   signature = hex HMAC-SHA256(accessKey, accessKey + nonce + timestamp + inner)
+ *
+ * `signBasic` is the only place the signed string is built: `verifyBasic` recomputes through it, and
+ * the simulator and the tests sign with it.
+ */
+import { createHmac, randomBytes } from "node:crypto";
+import { callErrors } from "../errors.js";
+import { canonicalJson, type CanonicalForm } from "./canonical.js";
+import { safeEqual } from "./compare.js";
+import { checkTimestamp, DEFAULT_TOLERANCE_MS } from "./timestamp.js";
+
+export interface BasicSignInput {
+  /** the product's basic access key */
+  accessKey: string;
+  nonce: string;
+  /** the `timestamp` query parameter exactly as sent */
+  timestamp: string;
+  /** the signed payload bytes: the raw body, or its canonical form */
+  payload: string | Buffer;
+}
+
+/** The hex (lower-case) `signature` for one request. */
+export function signBasic({ accessKey, nonce, timestamp, payload }: BasicSignInput): string {
+  const inner = createHmac("sha256", accessKey).update(payload).digest("hex");
+  return createHmac("sha256", accessKey).update(accessKey + nonce + timestamp + inner).digest("hex");
+}
+
+/** Which payload form a verified signature matched. */
+export type PayloadForm = "raw" | CanonicalForm;
+
+export interface BasicVerifyInput {
+  /** the exact request body bytes, before any parsing */
+  rawBody: Buffer;
+  /** the request's query parameters */
+  query: URLSearchParams;
+  /** every active basic key of the product, the current one first (rotation) */
+  keys: readonly string[];
+  /** the server's clock, in ms */
+  nowMs: number;
+  /** allowed skew either way; default 60 000 ms (saas.md §2.1). Must be positive. */
+  toleranceMs?: number;
+}
+
+export interface BasicVerified {
+  nonce: string;
+  timestampMs: number;
+  /** which key matched (0 = current) */
+  keyIndex: number;
+  /** which payload form matched: the raw bytes first, then the canonical forms (saas.md §2.1) */
+  form: PayloadForm;
+}
+
+/**
+ * Verifies a 2.0 basic request, on the exact raw bytes first and then on the canonical forms.
+ * It does not remember nonces: the caller refuses a replayed nonce with its store.
+ * @throws CallError 000002 (missing timestamp/nonce, stale timestamp) or 000001 (missing or wrong signature)
+ */
+export function verifyBasic(input: BasicVerifyInput): BasicVerified {
+  const { query, keys, rawBody } = input;
+  const timestamp = query.get("timestamp");
+  const nonce = query.get("nonce");
+  const signature = query.get("signature");
+  if (!nonce) throw callErrors.param("nonce is missing");
+  const timestampMs = checkTimestamp(timestamp, input.nowMs, input.toleranceMs ?? DEFAULT_TOLERANCE_MS);
+  if (!signature) throw callErrors.auth("signature is missing");
+  const wanted = signature.toLowerCase();
+  for (const [form, payload] of payloadCandidates(rawBody)) {
+    for (let keyIndex = 0; keyIndex < keys.length; keyIndex++) {
+      const accessKey = keys[keyIndex]!;
+      if (safeEqual(signBasic({ accessKey, nonce, timestamp: timestamp!, payload }), wanted)) {
+        return { nonce, timestampMs, keyIndex, form };
+      }
+    }
+  }
+  throw callErrors.auth("signature does not match the body with any active key");
+}
+
+/** The raw bytes, then the canonical forms that differ from them (none when the body is not JSON). */
+export function* payloadCandidates(rawBody: Buffer): Generator<[PayloadForm, string | Buffer]> {
+  yield ["raw", rawBody];
+  const seen = new Set<string>();
+  let text: string;
+  try {
+    text = rawBody.toString("utf8");
+    for (const form of ["canonical", "canonical-deep"] as const) {
+      const c = canonicalJson(text, form);
+      if (seen.has(c)) continue;
+      seen.add(c);
+      if (c !== text) yield [form, c];
+    }
+  } catch {
+    // not a JSON object: only the raw bytes can have been signed
+  }
+}
+
+export interface SignedBasicRequest {
+  /** the query string to append to the production URL: `signature=…&timestamp=…&nonce=…` */
+  query: string;
+  signature: string;
+  timestamp: string;
+  nonce: string;
+}
+
+/**
+ * Signs a request as KooGallery does: over the canonical JSON of `body`, with a random 64-hex nonce and
+ * a millisecond timestamp. Used by the simulator and the tests, so they sign with the server's code.
+ */
+export function signBasicRequest(opts: {
+  accessKey: string;
+  /** the exact body that will be sent */
+  body: string;
+  /** default: 32 random bytes as upper-case hex, like the documented examples */
+  nonce?: string;
+  /** default: now, in ms */
+  timestamp?: string;
+}): SignedBasicRequest {
+  const nonce = opts.nonce ?? randomBytes(32).toString("hex").toUpperCase();
+  const timestamp = opts.timestamp ?? String(Date.now());
+  let payload: string;
+  try {
+    payload = canonicalJson(opts.body);
+  } catch {
+    payload = opts.body;
+  }
+  const signature = signBasic({ accessKey: opts.accessKey, nonce, timestamp, payload }).toUpperCase();
+  const query = new URLSearchParams({ signature, timestamp, nonce }).toString();
+  return { query, signature, timestamp, nonce };
+}

@@ -1,0 +1,35 @@
+/**
+ * The marketplace's payload canonicalisation (saas.md §2.1, vectors.md §4): compact JSON with the
+ * top-level keys sorted ascending (Java TreeMap = UTF-16 code-unit order, which is also JavaScript's
+ * default sort) and top-level `null` values removed.
+ *
+ * How the marketplace orders keys of *nested* objects is UNCONFIRMED (vectors.md §4), so two forms are
+ * offered: nested values in received order, and nested keys sorted recursively. Verifiers try both and
+ * log which matched.
+ *
+ * Built by hand rather than by re-stringifying an object, so that integer-like top-level keys are not
+ * moved to the front by JavaScript's own property order.
+ */
+export type CanonicalForm = "canonical" | "canonical-deep";
+
+/** Throws SyntaxError when `raw` is not JSON, TypeError when it is not a JSON object. */
+export function canonicalJson(raw: string, form: CanonicalForm = "canonical"): string {
+  const value: unknown = JSON.parse(raw);
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new TypeError("the body is not a JSON object");
+  }
+  return serialiseObject(value as Record<string, unknown>, form === "canonical-deep", true);
+}
+
+function serialiseObject(o: Record<string, unknown>, deep: boolean, dropNulls: boolean): string {
+  const keys = Object.keys(o)
+    .filter((k) => !(dropNulls && o[k] === null))
+    .sort();
+  return "{" + keys.map((k) => JSON.stringify(k) + ":" + serialise(o[k], deep)).join(",") + "}";
+}
+
+function serialise(v: unknown, deep: boolean): string {
+  if (!deep || v === null || typeof v !== "object") return JSON.stringify(v);
+  if (Array.isArray(v)) return "[" + v.map((x) => serialise(x, deep)).join(",") + "]";
+  return serialiseObject(v as Record<string, unknown>, deep, false);
+}
