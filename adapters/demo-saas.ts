@@ -1,0 +1,137 @@
+/**
+ * A realistic demo SaaS backend: each purchase provisions an account in the demo's own table and
+ * returns a login URL, a user name and a generated password. Renewals move the expiry, freezes lock
+ * the account, releases delete it, upgrades bump the plan. Seller Console tests (testFlag=1) are
+ * recorded as test accounts and touch nothing else.
+ */
+import { randomBytes, randomInt, scryptSync } from "node:crypto";
+import { inject, injectable } from "tsyringe";
+import type {
+  AdapterContext,
+  ChangeInstanceCheckRequest,
+  ChangeInstanceCheckResult,
+  NewInstanceRequest,
+  NewInstanceResult,
+  RefreshInstanceRequest,
+  ReleaseInstanceRequest,
+  SaasAdapter,
+  UpdateInstanceStatusRequest,
+  UpgradeInstanceRequest,
+} from "../core/kinds/saas/adapter.js";
+import { DATABASE, type Knex } from "../core/tokens.js";
+
+export interface DemoSaasOptions {
+  /** where buyers sign in */
+  loginUrl: string;
+  /** the demo's admin console */
+  adminUrl?: string;
+  /** the largest plan an instance may move to */
+  maxPlan?: number;
+}
+
+const TABLE = "demo_saas_accounts";
+
+@injectable()
+export class DemoSaasAdapter implements SaasAdapter {
+  static readonly kind = "saas" as const;
+  static readonly optionsSchema = {
+    type: "object",
+    additionalProperties: false,
+    required: ["loginUrl"],
+    properties: {
+      loginUrl: { type: "string", pattern: "^https?://" },
+      adminUrl: { type: "string", pattern: "^https?://" },
+      maxPlan: { type: "integer", minimum: 1 },
+    },
+  };
+
+  constructor(@inject(DATABASE) private readonly db: Knex) {}
+
+  /** Creates the demo's own table (koogate's tables are koogate's; an adapter keeps its own). */
+  async setup(): Promise<void> {
+    if (await this.db.schema.hasTable(TABLE)) return;
+    await this.db.schema.createTable(TABLE, (t) => {
+      t.string("instance_id", 64).primary();
+      t.string("product_id", 64).notNullable();
+      t.string("user_name", 64).notNullable();
+      t.string("password_hash", 200).notNullable();
+      t.string("status", 16).notNullable();
+      t.integer("plan").notNullable();
+      t.bigInteger("expire_at").nullable();
+      t.boolean("test").notNullable();
+    }).catch(async (e: Error) => {
+      // another process created it at the same moment
+      if (!(await this.db.schema.hasTable(TABLE))) throw e;
+    });
+  }
+
+  async newInstance(req: NewInstanceRequest, ctx: AdapterContext): Promise<NewInstanceResult> {
+    const opts = ctx.options as unknown as DemoSaasOptions;
+    const userName = `demo_${req.instanceId.replace(/[^A-Za-z0-9]/g, "").slice(0, 8).toLowerCase()}`;
+    const password = generatePassword();
+    // Safe to repeat for one instanceId (koogate may retry after a crash): the account is replaced.
+    await this.db(TABLE)
+      .insert({
+        instance_id: req.instanceId,
+        product_id: ctx.product.id,
+        user_name: userName,
+        password_hash: hashPassword(password),
+        status: "active",
+        plan: 1,
+        expire_at: null,
+        test: ctx.test,
+      })
+      .onConflict("instance_id")
+      .merge(["password_hash", "status"]);
+    ctx.logger.info("demo account provisioned", { userName, test: ctx.test });
+    return {
+      appInfo: {
+        frontEndUrl: `${opts.loginUrl}?tenant=${encodeURIComponent(req.instanceId)}`,
+        adminUrl: opts.adminUrl,
+        userName,
+        password,
+        memo: "Change the password at first sign-in.",
+      },
+    };
+  }
+
+  async refreshInstance(req: RefreshInstanceRequest): Promise<void> {
+    await this.db(TABLE).where("instance_id", req.instanceId).update({ expire_at: req.expireAt.getTime() });
+  }
+
+  async updateInstanceStatus(req: UpdateInstanceStatusRequest): Promise<void> {
+    await this.db(TABLE).where("instance_id", req.instanceId).update({ status: req.status === "FREEZE" ? "frozen" : "active" });
+  }
+
+  async releaseInstance(req: ReleaseInstanceRequest): Promise<void> {
+    await this.db(TABLE).where("instance_id", req.instanceId).delete();
+  }
+
+  async upgradeInstance(req: UpgradeInstanceRequest): Promise<void> {
+    await this.db(TABLE).where("instance_id", req.instanceId).increment("plan", 1);
+  }
+
+  async changeInstanceCheck(req: ChangeInstanceCheckRequest, ctx: AdapterContext): Promise<ChangeInstanceCheckResult> {
+    const max = (ctx.options as unknown as DemoSaasOptions).maxPlan ?? 3;
+    const plan = Number(req.productInfo.plan ?? 1);
+    return Number.isInteger(plan) && plan >= 1 && plan <= max ? { accepted: true } : { accepted: false, reason: `plan must be from 1 to ${max}` };
+  }
+}
+
+/** 16 characters with upper, lower, digit and symbol, as most password policies want. */
+function generatePassword(): string {
+  const sets = ["ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghijkmnopqrstuvwxyz", "23456789", "@#%+=!"];
+  const chars = sets.map((s) => s[randomInt(s.length)]!);
+  const all = sets.join("");
+  while (chars.length < 16) chars.push(all[randomInt(all.length)]!);
+  for (let i = chars.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [chars[i], chars[j]] = [chars[j]!, chars[i]!];
+  }
+  return chars.join("");
+}
+
+function hashPassword(password: string): string {
+  const salt = randomBytes(16);
+  return `scrypt$${salt.toString("base64")}$${scryptSync(password, salt, 32).toString("base64")}`;
+}

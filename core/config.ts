@@ -1,0 +1,53 @@
+/**
+ * Every environment variable koogate reads, parsed once into a typed config. Each one is listed in the
+ * README ("Configuration") with its type, default and effect.
+ */
+import { SetupError } from "./errors.js";
+
+export interface Config {
+  /** `PORT`: TCP port of the HTTP server. Default 8080. */
+  port: number;
+  /** `KOOGATE_PRODUCTS`: folder of product definitions (`*.yaml`). Default `./products`. */
+  productsDir: string;
+  /** `KOOGATE_DATABASE_URL`: `sqlite:<path>` or `postgres://…`. Default `sqlite:data/koogate.sqlite`. */
+  databaseUrl: string;
+  /** `NODE_ENV === "production"`: missing key variables refuse the start instead of using dev keys. */
+  production: boolean;
+  /** `KOOGATE_LOG_LEVEL`: debug | info | warn | error. Default info. */
+  logLevel: LogLevel;
+  /** `KOOGATE_MAX_BODY_BYTES`: largest request body accepted. Default 65536. */
+  maxBodyBytes: number;
+}
+
+export const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return {
+    port: integer(env, "PORT", 8080, 0, 65535),
+    productsDir: env.KOOGATE_PRODUCTS || "./products",
+    databaseUrl: env.KOOGATE_DATABASE_URL || "sqlite:data/koogate.sqlite",
+    production: env.NODE_ENV === "production",
+    logLevel: oneOf(env, "KOOGATE_LOG_LEVEL", LOG_LEVELS, "info"),
+    maxBodyBytes: integer(env, "KOOGATE_MAX_BODY_BYTES", 65536, 1024, 16 * 1024 * 1024),
+  };
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, dflt: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return dflt;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new SetupError(`${name} must be a whole number from ${min} to ${max}, not "${raw}"`);
+  }
+  return n;
+}
+
+function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, values: readonly T[], dflt: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return dflt;
+  if (!(values as readonly string[]).includes(raw)) {
+    throw new SetupError(`${name} must be one of ${values.join(", ")}, not "${raw}"`);
+  }
+  return raw as T;
+}

@@ -1,0 +1,245 @@
+/**
+ * What koogate does for each SaaS activity once a call is authentic and well-formed: the idempotency
+ * rule of saas.md §4 for that activity, the adapter call, and the state change committed with the event.
+ */
+import { inject, injectable } from "tsyringe";
+import { openAtRest, sealAtRest } from "../../crypto/at-rest.js";
+import { encryptCredential } from "../../crypto/credential.js";
+import { callErrors } from "../../errors.js";
+import { InstanceStore, type InstanceRow } from "../../store/instances.js";
+import { CLOCK, LOGGER, type Clock, type Logger } from "../../tokens.js";
+import { assertNever, type InstanceState } from "../../vocabulary.js";
+import type { AdapterContext, AppInfo, SaasAdapter } from "./adapter.js";
+import { RunOnce } from "./once.js";
+import { success, type Outcome } from "./outcome.js";
+import type { SaasRequest } from "./requests.js";
+import type { Product } from "../../products/definition.js";
+
+/** A loaded product with its adapter instance. */
+export interface ServedSaasProduct {
+  product: Product;
+  adapter: SaasAdapter;
+}
+
+type Req<A extends SaasRequest["activity"]> = Extract<SaasRequest, { activity: A }>;
+
+@injectable()
+export class SaasActivities {
+  constructor(
+    private readonly instances: InstanceStore,
+    private readonly once: RunOnce,
+    @inject(CLOCK) private readonly clock: Clock,
+    @inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  dispatch(sp: ServedSaasProduct, req: SaasRequest): Promise<Outcome> {
+    switch (req.activity) {
+      case "newInstance":
+        return this.newInstance(sp, req);
+      case "queryInstance":
+        return this.queryInstance(sp, req);
+      case "refreshInstance":
+        return this.refreshInstance(sp, req);
+      case "updateInstanceStatus":
+        return this.updateInstanceStatus(sp, req);
+      case "releaseInstance":
+        return this.releaseInstance(sp, req);
+      case "upgradeInstance":
+        return this.upgradeInstance(sp, req);
+      case "changeInstanceCheck":
+        return this.changeInstanceCheck(sp, req);
+      default:
+        return assertNever(req);
+    }
+  }
+
+  /** Keyed on (orderId, orderLineId); the instanceId is the businessId of the first delivery (saas.md §4.1). */
+  private newInstance(sp: ServedSaasProduct, req: Req<"newInstance">): Promise<Outcome> {
+    const key = { productId: sp.product.id, activity: req.activity, idemKey: JSON.stringify([req.orderId, req.orderLineId]) };
+    return this.once.run(key, req.businessId, async (instanceId) => {
+      const result = await sp.adapter.newInstance(
+        { instanceId, orderId: req.orderId, orderLineId: req.orderLineId },
+        this.context(sp, req.activity, instanceId, req.test),
+      );
+      const now = this.clock.now();
+      const appInfo = cleanAppInfo(result?.appInfo);
+      const row: InstanceRow = {
+        productId: sp.product.id,
+        instanceId,
+        orderId: req.orderId,
+        orderLineId: req.orderLineId,
+        businessId: req.businessId,
+        state: "active",
+        expireAt: null,
+        marketplaceProductId: null,
+        test: req.test,
+        appInfoSealed: appInfo ? sealAtRest(JSON.stringify(appInfo), sp.product.keys.basic[0]!) : null,
+        createdAt: now,
+        updatedAt: now,
+      };
+      return success({ instanceId }, { instanceId, commit: (trx) => this.instances.insert(row, trx) });
+    });
+  }
+
+  /** Read-only; answers the instances that exist, with their sign-in information (saas.md §4.2). */
+  private async queryInstance(sp: ServedSaasProduct, req: Req<"queryInstance">): Promise<Outcome> {
+    const rows = await this.instances.getMany(sp.product.id, req.instanceIds);
+    if (rows.length === 0) throw callErrors.unknownInstance(req.instanceIds.join(","));
+    const byId = new Map(rows.map((r) => [r.instanceId, r]));
+    const info: Array<Record<string, unknown>> = [];
+    const logged: Array<Record<string, unknown>> = [];
+    for (const id of req.instanceIds) {
+      const row = byId.get(id);
+      if (!row || row.state === "provisioning") continue;
+      const appInfo = row.state === "released" || !row.appInfoSealed ? undefined : this.wireAppInfo(sp, row.appInfoSealed);
+      const entry: Record<string, unknown> = { instanceId: id };
+      if (appInfo) {
+        entry.appInfo = appInfo;
+        if (sp.product.credentials === "encrypted") entry.encryptType = String(sp.product.encryptType);
+      }
+      info.push(entry);
+      logged.push(appInfo ? { ...entry, appInfo: redact(appInfo) } : entry);
+    }
+    const instanceId = req.instanceIds.length === 1 ? req.instanceIds[0] : undefined;
+    return success(
+      { info },
+      { instanceId, loggedBody: JSON.stringify({ resultCode: "000000", resultMsg: "success.", info: logged }) },
+    );
+  }
+
+  /** Keyed on (instanceId, orderId, orderLineId, scene): a resend of one renewal applies it once. */
+  private async refreshInstance(sp: ServedSaasProduct, req: Req<"refreshInstance">): Promise<Outcome> {
+    await this.live(sp, req.instanceId);
+    const key = {
+      productId: sp.product.id,
+      activity: req.activity,
+      idemKey: JSON.stringify([req.instanceId, req.orderId, req.orderLineId, req.scene]),
+    };
+    return this.once.run(key, req.instanceId, async (instanceId) => {
+      if (!["TRIAL_TO_FORMAL", "RENEWAL", "UNSUBSCRIBE_RENEWAL_PERIOD", "RENEWAL_CHANGE"].includes(req.scene)) {
+        this.logger.warn("refreshInstance with a scene koogate does not know; passed to the adapter as is (saas.md §4.3)", {
+          product: sp.product.id,
+          scene: req.scene,
+        });
+      }
+      await sp.adapter.refreshInstance(
+        { instanceId, scene: req.scene, orderId: req.orderId, orderLineId: req.orderLineId, productId: req.productId, expireAt: req.expireAt },
+        this.context(sp, req.activity, instanceId, req.test),
+      );
+      return success(undefined, {
+        instanceId,
+        commit: async (trx) => {
+          await this.instances.update(
+            sp.product.id,
+            instanceId,
+            { expireAt: req.expireAt.getTime(), marketplaceProductId: req.productId, updatedAt: this.clock.now() },
+            trx,
+          );
+        },
+      });
+    });
+  }
+
+  /** FREEZE / UNFREEZE; asking for the state the instance is already in succeeds without the adapter. */
+  private async updateInstanceStatus(sp: ServedSaasProduct, req: Req<"updateInstanceStatus">): Promise<Outcome> {
+    const row = await this.live(sp, req.instanceId);
+    const target: InstanceState = req.status === "FREEZE" ? "frozen" : "active";
+    if (row.state === target) return success(undefined, { verdict: "resent", instanceId: row.instanceId, detail: `already ${target}` });
+    await sp.adapter.updateInstanceStatus({ instanceId: row.instanceId, status: req.status }, this.context(sp, req.activity, row.instanceId, req.test));
+    return success(undefined, {
+      instanceId: row.instanceId,
+      commit: async (trx) => {
+        await this.instances.update(sp.product.id, row.instanceId, { state: target, updatedAt: this.clock.now() }, trx);
+      },
+    });
+  }
+
+  /** Releasing a released instance answers 000000 again, without the adapter (saas.md §4.5). */
+  private async releaseInstance(sp: ServedSaasProduct, req: Req<"releaseInstance">): Promise<Outcome> {
+    const row = await this.instances.get(sp.product.id, req.instanceId);
+    if (!row) throw callErrors.unknownInstance(req.instanceId);
+    if (row.state === "released") return success(undefined, { verdict: "resent", instanceId: row.instanceId, detail: "already released" });
+    await sp.adapter.releaseInstance(
+      { instanceId: row.instanceId, orderId: req.orderId, orderLineId: req.orderLineId },
+      this.context(sp, req.activity, row.instanceId, req.test),
+    );
+    return success(undefined, {
+      instanceId: row.instanceId,
+      commit: async (trx) => {
+        // the credentials are of no use any more: forget them
+        await this.instances.update(sp.product.id, row.instanceId, { state: "released", appInfoSealed: null, updatedAt: this.clock.now() }, trx);
+      },
+    });
+  }
+
+  /** Keyed on the upgrade's order line: a resend does not upgrade twice (saas.md §4.6). */
+  private async upgradeInstance(sp: ServedSaasProduct, req: Req<"upgradeInstance">): Promise<Outcome> {
+    await this.live(sp, req.instanceId);
+    const key = { productId: sp.product.id, activity: req.activity, idemKey: JSON.stringify([req.instanceId, req.orderId, req.orderLineId]) };
+    return this.once.run(key, req.instanceId, async (instanceId) => {
+      await sp.adapter.upgradeInstance(
+        { instanceId, orderId: req.orderId, orderLineId: req.orderLineId },
+        this.context(sp, req.activity, instanceId, req.test),
+      );
+      return success(undefined, {
+        instanceId,
+        commit: async (trx) => {
+          await this.instances.update(sp.product.id, instanceId, { updatedAt: this.clock.now() }, trx);
+        },
+      });
+    });
+  }
+
+  /** A read-only check; a refusal is answered 000005 with the adapter's reason (code UNCONFIRMED, saas.md §4.7). */
+  private async changeInstanceCheck(sp: ServedSaasProduct, req: Req<"changeInstanceCheck">): Promise<Outcome> {
+    const row = await this.live(sp, req.instanceId);
+    const verdict = sp.adapter.changeInstanceCheck
+      ? await sp.adapter.changeInstanceCheck(
+          { instanceId: row.instanceId, productInfo: req.productInfo },
+          this.context(sp, req.activity, row.instanceId, req.test),
+        )
+      : ({ accepted: true } as const);
+    if (verdict.accepted) return success(undefined, { instanceId: row.instanceId });
+    return { resultCode: "000005", resultMsg: verdict.reason.slice(0, 255), verdict: "processed", instanceId: row.instanceId, detail: "change refused by the adapter" };
+  }
+
+  /** The instance, which must exist and not be released (saas.md §6: 000003). */
+  private async live(sp: ServedSaasProduct, instanceId: string): Promise<InstanceRow> {
+    const row = await this.instances.get(sp.product.id, instanceId);
+    if (!row || row.state === "released") throw callErrors.unknownInstance(instanceId);
+    return row;
+  }
+
+  private context(sp: ServedSaasProduct, activity: string, instanceId: string, test: boolean): AdapterContext {
+    const p = sp.product;
+    return {
+      product: { id: p.id, name: p.name, encryptType: p.encryptType },
+      options: p.options,
+      logger: this.logger.child({ product: p.id, activity, instanceId }),
+      test,
+    };
+  }
+
+  /** The stored appInfo as sent on the wire: credentials encrypted when the definition asks for it. */
+  private wireAppInfo(sp: ServedSaasProduct, sealed: string): AppInfo {
+    const p = sp.product;
+    const info = JSON.parse(openAtRest(sealed, p.keys.basic)) as AppInfo;
+    if (p.credentials !== "encrypted") return info;
+    const enc = (v: string | undefined) => (v === undefined ? undefined : encryptCredential(v, { accessKey: p.keys.basic[0]!, encryptType: p.encryptType }));
+    return cleanAppInfo({ ...info, userName: enc(info.userName), password: enc(info.password) })!;
+  }
+}
+
+/** Only the AppInfo fields, in the documented order, without empty ones. */
+function cleanAppInfo(a: AppInfo | undefined): AppInfo | undefined {
+  if (!a) return undefined;
+  const out: AppInfo = {};
+  for (const k of ["frontEndUrl", "adminUrl", "userName", "password", "memo"] as const) {
+    if (typeof a[k] === "string" && a[k] !== "") out[k] = a[k];
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+function redact(a: AppInfo): AppInfo {
+  return { ...a, ...(a.userName ? { userName: "***" } : {}), ...(a.password ? { password: "***" } : {}) };
+}

@@ -1,0 +1,99 @@
+/**
+ * The contract between koogate and a merchant's SaaS backend. A merchant implements `SaasAdapter` in a
+ * class, registers it in `adapters/index.ts`, and names it in a product definition. Adapters receive
+ * typed, validated input: never the raw request, a signature, a retry or the wire protocol.
+ */
+import type { Logger } from "../../logger.js";
+import type { EncryptType, InstanceStatusChange, RefreshScene } from "../../vocabulary.js";
+
+/** What an adapter knows of the product it serves (no keys). */
+export interface ProductInfo {
+  id: string;
+  name: string;
+  encryptType: EncryptType;
+}
+
+/** Passed with every adapter call. */
+export interface AdapterContext<Options = Record<string, unknown>> {
+  product: ProductInfo;
+  /** the definition's `options`, already validated by the adapter's `optionsSchema` */
+  options: Options;
+  /** a logger bound to this call (product, activity, instance) */
+  logger: Logger;
+  /** true for a Seller Console debugging call (`testFlag=1`): do not touch real resources */
+  test: boolean;
+}
+
+/** How the buyer signs in (saas.md §4.2 AppInfo). koogate stores it sealed and answers queryInstance with it. */
+export interface AppInfo {
+  frontEndUrl?: string;
+  adminUrl?: string;
+  userName?: string;
+  password?: string;
+  memo?: string;
+}
+
+export interface NewInstanceRequest {
+  /** the instance to create; stable across resends and retries of this order line */
+  instanceId: string;
+  orderId: string;
+  orderLineId: string;
+}
+export interface NewInstanceResult {
+  appInfo?: AppInfo;
+}
+
+export interface RefreshInstanceRequest {
+  instanceId: string;
+  /** a known scene, or a newer one passed through unchanged (saas.md §4.3: accept unknown scenes) */
+  scene: RefreshScene | (string & {});
+  orderId: string;
+  orderLineId: string;
+  /** the new marketplace productId when the billing cycle changes */
+  productId?: string;
+  /** the new expiry */
+  expireAt: Date;
+}
+
+export interface UpdateInstanceStatusRequest {
+  instanceId: string;
+  status: InstanceStatusChange;
+}
+
+export interface ReleaseInstanceRequest {
+  instanceId: string;
+  /** the unsubscription order, when the release comes from one */
+  orderId?: string;
+  orderLineId?: string;
+}
+
+export interface UpgradeInstanceRequest {
+  instanceId: string;
+  orderId: string;
+  orderLineId: string;
+}
+
+export interface ChangeInstanceCheckRequest {
+  instanceId: string;
+  /** the target product; its structure is UNCONFIRMED (saas.md §4.7) */
+  productInfo: Record<string, unknown>;
+}
+export type ChangeInstanceCheckResult = { accepted: true } | { accepted: false; reason: string };
+
+/**
+ * A merchant's SaaS backend. Each method may throw; koogate answers `000005` and the marketplace will
+ * resend. To answer a specific marketplace code (`000100` no resource), throw `new CallError("000100")`.
+ *
+ * koogate calls `newInstance` once per order line, `refreshInstance` and `upgradeInstance` once per
+ * order, and skips freezes of frozen and releases of released instances. A method can still be called
+ * again with the same input after a crash or a failure, so make it safe to repeat for one `instanceId`.
+ */
+export interface SaasAdapter {
+  newInstance(req: NewInstanceRequest, ctx: AdapterContext): Promise<NewInstanceResult>;
+  refreshInstance(req: RefreshInstanceRequest, ctx: AdapterContext): Promise<void>;
+  updateInstanceStatus(req: UpdateInstanceStatusRequest, ctx: AdapterContext): Promise<void>;
+  releaseInstance(req: ReleaseInstanceRequest, ctx: AdapterContext): Promise<void>;
+  upgradeInstance(req: UpgradeInstanceRequest, ctx: AdapterContext): Promise<void>;
+  /** optional: without it every change is accepted */
+  changeInstanceCheck?(req: ChangeInstanceCheckRequest, ctx: AdapterContext): Promise<ChangeInstanceCheckResult>;
+}

@@ -1,0 +1,79 @@
+import { inject, injectable } from "tsyringe";
+import { CallError } from "../../errors.js";
+import { OperationStore, type OperationKey } from "../../store/operations.js";
+import { CLOCK, type Clock } from "../../tokens.js";
+import { failureOutcome, responseBody, type Outcome } from "./outcome.js";
+
+/** How long a claim is held before a later resend may take it over (a crashed holder). */
+export const LEASE_MS = 30_000;
+/** How long a resend waits for a concurrent first delivery before answering `000005` (the marketplace allows 5 s). */
+export const WAIT_BUDGET_MS = 4_000;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Runs an operation once per idempotency key, however many deliveries arrive, in however many
+ * processes: the first delivery's claim wins (OperationStore), later ones answer its stored bytes, and
+ * concurrent ones wait for it. A failed run is not cached: its claim is dropped with the event.
+ */
+@injectable()
+export class RunOnce {
+  constructor(
+    private readonly ops: OperationStore,
+    @inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /**
+   * @param instanceId the instance this delivery would use if it is the first
+   * @param run does the work; returns an outcome whose `body` is final and whose `commit` makes it
+   *   durable. `complete` of the claim is added to that commit here.
+   */
+  async run(key: OperationKey, instanceId: string, run: (instanceId: string) => Promise<Outcome>): Promise<Outcome> {
+    const waitUntil = performance.now() + WAIT_BUDGET_MS;
+    let claim = await this.ops.claim(key, instanceId, this.clock.now(), LEASE_MS);
+    let delay = 10;
+    while (claim.kind === "busy" || claim.kind === "gone") {
+      if (claim.kind === "gone") {
+        return { ...failureOutcome(new CallError("000005", "the first delivery of this request failed; resend it"), "failed"), idemKey: key.idemKey };
+      }
+      if (performance.now() + delay > waitUntil) {
+        return {
+          ...failureOutcome(new CallError("000005", "the first delivery of this request is still being processed; resend it later"), "failed"),
+          instanceId: claim.instanceId,
+          idemKey: key.idemKey,
+        };
+      }
+      await sleep(delay);
+      delay = Math.min(delay * 2, 200);
+      claim = await this.ops.inspect(key, this.clock.now(), LEASE_MS);
+    }
+    if (claim.kind === "done") {
+      return { resultCode: "000000", body: claim.response, verdict: "resent", instanceId: claim.instanceId, idemKey: key.idemKey };
+    }
+    const { owner } = claim;
+    let outcome: Outcome;
+    try {
+      outcome = await run(claim.instanceId);
+    } catch (err) {
+      outcome = failureOutcome(err, "failed");
+    }
+    if (outcome.resultCode === "000000") {
+      const body = responseBody(outcome);
+      const commit = outcome.commit;
+      return {
+        ...outcome,
+        body,
+        idemKey: key.idemKey,
+        commit: async (trx) => {
+          await commit?.(trx);
+          if (!(await this.ops.complete(key, owner, body, this.clock.now(), trx))) {
+            throw new Error("the idempotency claim was taken over by a later delivery");
+          }
+        },
+        onCommitFailure: () => this.ops.abandon(key, owner, this.ops.database),
+      };
+    }
+    // not cached: the next resend tries again
+    return { ...outcome, idemKey: key.idemKey, commit: (trx) => this.ops.abandon(key, owner, trx) };
+  }
+}

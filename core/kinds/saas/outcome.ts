@@ -1,0 +1,42 @@
+import type { Knex } from "knex";
+import { CallError, describeError } from "../../errors.js";
+import { RESULT_MESSAGES, type ResultCode, type Verdict } from "../../vocabulary.js";
+
+/** What serving one call decided: the answer, how to log it, and the state change to commit with it. */
+export interface Outcome {
+  resultCode: ResultCode;
+  /** the exact response text; built from `resultCode`, `resultMsg` and `fields` when absent */
+  body?: string;
+  resultMsg?: string;
+  /** fields after resultCode/resultMsg, in order */
+  fields?: Record<string, unknown>;
+  verdict: Verdict;
+  instanceId?: string;
+  idemKey?: string;
+  /** for the log and the event's detail: why (never a secret) */
+  detail?: string;
+  /** the response as stored in the event log, when it must differ from the body (credentials) */
+  loggedBody?: string;
+  /** state changes committed in the same transaction as the event */
+  commit?: (trx: Knex.Transaction) => Promise<void>;
+  /** run when the commit failed, before answering 000005 */
+  onCommitFailure?: () => Promise<void>;
+}
+
+/** The response text of an outcome: `{"resultCode":…,"resultMsg":…,…fields}`, serialised once. */
+export function responseBody(o: Outcome): string {
+  if (o.body !== undefined) return o.body;
+  return JSON.stringify({ resultCode: o.resultCode, resultMsg: o.resultMsg ?? RESULT_MESSAGES[o.resultCode], ...o.fields });
+}
+
+/** An outcome for a thrown value: a CallError keeps its code; anything else is `000005`. */
+export function failureOutcome(err: unknown, verdict: Verdict): Outcome {
+  if (err instanceof CallError) {
+    return { resultCode: err.resultCode, resultMsg: err.message.slice(0, 255), verdict, detail: err.detail ?? err.message };
+  }
+  return { resultCode: "000005", verdict: "failed", detail: describeError(err) };
+}
+
+export function success(fields?: Record<string, unknown>, extra: Partial<Outcome> = {}): Outcome {
+  return { resultCode: "000000", verdict: "processed", fields, ...extra };
+}

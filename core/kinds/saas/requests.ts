@@ -1,0 +1,154 @@
+/**
+ * The field rules of the SaaS 2.0 activities (saas.md §4): required fields, types, maximum lengths and
+ * allowed values, as one JSON Schema per activity. A body that breaks them is answered `000002`.
+ * Unknown extra fields are allowed: the marketplace adds fields over time.
+ */
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { callErrors } from "../../errors.js";
+import { parseMarketplaceTime } from "../../time.js";
+import { INSTANCE_STATUS_CHANGES, isSaasActivity, type InstanceStatusChange, type SaasActivity } from "../../vocabulary.js";
+
+const str = (maxLength: number) => ({ type: "string", minLength: 1, maxLength });
+const optStr = (maxLength: number) => ({ type: "string", maxLength });
+/** `testFlag` is a string in 2.0 bodies; a JSON number is tolerated (the sync calls send numbers, saas.md §5). */
+const testFlag = { type: ["string", "integer"], maxLength: 2, enum: ["0", "1", "", 0, 1] };
+
+const object = (required: Record<string, unknown>, optional: Record<string, unknown> = {}) => ({
+  type: "object",
+  required: ["activity", ...Object.keys(required)],
+  properties: { activity: { type: "string" }, testFlag, ...required, ...optional },
+});
+
+const SCHEMAS: Record<SaasActivity, object> = {
+  newInstance: object({ orderId: str(64), orderLineId: str(64), businessId: str(64) }),
+  // one ID or up to 100 comma-separated IDs of at most 64 characters each (saas.md §4.2)
+  queryInstance: object({ instanceId: { type: "string", minLength: 1, maxLength: 100 * 65 } }),
+  refreshInstance: object(
+    {
+      instanceId: str(64),
+      orderId: str(64),
+      orderLineId: str(64),
+      // known scenes and newer upper-case ones (saas.md §4.3: accept unknown scenes gracefully)
+      scene: { type: "string", maxLength: 64, pattern: "^[A-Z][A-Z0-9_]*$" },
+      expireTime: { type: "string", pattern: "^\\d{14}(\\d{3})?$" },
+    },
+    { productId: optStr(64) },
+  ),
+  updateInstanceStatus: object({ instanceId: str(64), status: { enum: INSTANCE_STATUS_CHANGES } }),
+  releaseInstance: object({ instanceId: str(64) }, { orderId: optStr(64), orderLineId: optStr(64) }),
+  upgradeInstance: object({ instanceId: str(64), orderId: str(64), orderLineId: str(64) }),
+  changeInstanceCheck: object({ instanceId: str(64), productInfo: { type: "object" } }),
+};
+
+const ajv = new Ajv({ allErrors: false, strict: false });
+const VALIDATORS = Object.fromEntries(
+  Object.entries(SCHEMAS).map(([a, s]) => [a, ajv.compile(s)]),
+) as Record<SaasActivity, ValidateFunction>;
+
+/** A 2.0 body that passed its activity's rules. */
+export type SaasRequest =
+  | { activity: "newInstance"; orderId: string; orderLineId: string; businessId: string; test: boolean }
+  | { activity: "queryInstance"; instanceIds: string[]; test: boolean }
+  | {
+      activity: "refreshInstance";
+      instanceId: string;
+      orderId: string;
+      orderLineId: string;
+      scene: string;
+      productId?: string;
+      expireAt: Date;
+      test: boolean;
+    }
+  | { activity: "updateInstanceStatus"; instanceId: string; status: InstanceStatusChange; test: boolean }
+  | { activity: "releaseInstance"; instanceId: string; orderId?: string; orderLineId?: string; test: boolean }
+  | { activity: "upgradeInstance"; instanceId: string; orderId: string; orderLineId: string; test: boolean }
+  | { activity: "changeInstanceCheck"; instanceId: string; productInfo: Record<string, unknown>; test: boolean };
+
+/** What could be read of the body before a rule failed, for the event log. */
+export interface PartialRequest {
+  activity: string;
+  instanceId?: string;
+  test: boolean;
+}
+
+/** Reads the activity of a parsed body, as far as it can, for logging a refused call. */
+export function peek(body: unknown): PartialRequest {
+  const o = (body && typeof body === "object" ? body : {}) as Record<string, unknown>;
+  return {
+    activity: typeof o.activity === "string" ? o.activity.slice(0, 32) : "",
+    instanceId: typeof o.instanceId === "string" ? o.instanceId.slice(0, 64) : undefined,
+    test: o.testFlag === "1" || o.testFlag === 1,
+  };
+}
+
+/**
+ * Parses and checks a 2.0 body.
+ * @throws CallError 000002 naming the first broken rule
+ */
+export function parseSaasRequest(rawBody: Buffer): SaasRequest {
+  let body: unknown;
+  try {
+    body = JSON.parse(rawBody.toString("utf8"));
+  } catch {
+    throw callErrors.param("param is invalid: the body is not JSON");
+  }
+  if (!body || typeof body !== "object" || Array.isArray(body)) throw callErrors.param("param is invalid: the body is not a JSON object");
+  const o = body as Record<string, unknown>;
+  if (o.activity === undefined) throw callErrors.param("param is invalid: activity is missing");
+  if (!isSaasActivity(o.activity)) throw callErrors.param("param is invalid: unknown activity", `unknown activity ${JSON.stringify(o.activity).slice(0, 40)}`);
+  const validate = VALIDATORS[o.activity];
+  if (!validate(o)) throw callErrors.param(`param is invalid: ${explain(validate.errors![0]!)}`);
+  const test = o.testFlag === "1" || o.testFlag === 1;
+  const s = (k: string) => o[k] as string;
+  const opt = (k: string) => (typeof o[k] === "string" && o[k] !== "" ? (o[k] as string) : undefined);
+  switch (o.activity) {
+    case "newInstance":
+      return { activity: "newInstance", orderId: s("orderId"), orderLineId: s("orderLineId"), businessId: s("businessId"), test };
+    case "queryInstance": {
+      const ids = s("instanceId").split(",").map((x) => x.trim());
+      if (ids.length > 100) throw callErrors.param("param is invalid: more than 100 instanceId values");
+      if (ids.some((x) => x === "" || x.length > 64)) throw callErrors.param("param is invalid: instanceId holds an empty or too long value");
+      return { activity: "queryInstance", instanceIds: [...new Set(ids)], test };
+    }
+    case "refreshInstance": {
+      const expireAt = parseMarketplaceTime(s("expireTime"));
+      if (!expireAt) throw callErrors.param("param is invalid: expireTime is not a real yyyyMMddHHmmss time");
+      return {
+        activity: "refreshInstance",
+        instanceId: s("instanceId"),
+        orderId: s("orderId"),
+        orderLineId: s("orderLineId"),
+        scene: s("scene"),
+        productId: opt("productId"),
+        expireAt,
+        test,
+      };
+    }
+    case "updateInstanceStatus":
+      return { activity: "updateInstanceStatus", instanceId: s("instanceId"), status: o.status as InstanceStatusChange, test };
+    case "releaseInstance":
+      return { activity: "releaseInstance", instanceId: s("instanceId"), orderId: opt("orderId"), orderLineId: opt("orderLineId"), test };
+    case "upgradeInstance":
+      return { activity: "upgradeInstance", instanceId: s("instanceId"), orderId: s("orderId"), orderLineId: s("orderLineId"), test };
+    case "changeInstanceCheck":
+      return { activity: "changeInstanceCheck", instanceId: s("instanceId"), productInfo: o.productInfo as Record<string, unknown>, test };
+  }
+}
+
+function explain(e: ErrorObject): string {
+  const field = e.instancePath.replace(/^\//, "") || String((e.params as { missingProperty?: string }).missingProperty ?? "body");
+  switch (e.keyword) {
+    case "required":
+      return `${field} is missing`;
+    case "maxLength":
+      return `${field} is longer than ${(e.params as { limit: number }).limit} characters`;
+    case "minLength":
+      return `${field} is empty`;
+    case "type":
+      return `${field} must be a ${(e.params as { type: string }).type}`;
+    case "enum":
+      return `${field} must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues).filter((v) => v !== "").join(", ")}`;
+    default:
+      return `${field} ${e.message ?? "is invalid"}`;
+  }
+}

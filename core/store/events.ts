@@ -1,0 +1,72 @@
+import { inject, injectable } from "tsyringe";
+import type { Verdict } from "../vocabulary.js";
+import { DATABASE, type Knex } from "../tokens.js";
+
+/** One line of the event log: every call to a known product, whatever its outcome. */
+export interface EventRecord {
+  at: number;
+  productId: string;
+  /** the activity asked for; "" when the request was refused before one could be read */
+  activity: string;
+  instanceId?: string | null;
+  idemKey?: string | null;
+  verdict: Verdict;
+  resultCode: string;
+  /** the response bytes sent, with credentials redacted */
+  response: string;
+  durationMs: number;
+  test: boolean;
+  detail?: string | null;
+}
+
+export interface EventQuery {
+  productId?: string;
+  instanceId?: string;
+  /** ms since the epoch */
+  since?: number;
+  /** default 100 */
+  limit?: number;
+}
+
+@injectable()
+export class EventLog {
+  constructor(@inject(DATABASE) private readonly db: Knex) {}
+
+  /** Appends one event, inside the caller's transaction when one is given. */
+  async append(e: EventRecord, trx: Knex | Knex.Transaction = this.db): Promise<void> {
+    await trx("koogate_events").insert({
+      at: e.at,
+      product_id: e.productId,
+      activity: e.activity.slice(0, 32),
+      instance_id: e.instanceId?.slice(0, 64) ?? null,
+      idem_key: e.idemKey ?? null,
+      verdict: e.verdict,
+      result_code: e.resultCode,
+      response: e.response,
+      duration_ms: Math.round(e.durationMs),
+      test: e.test,
+      detail: e.detail?.slice(0, 500) ?? null,
+    });
+  }
+
+  async list(q: EventQuery = {}): Promise<EventRecord[]> {
+    let sql = this.db("koogate_events").orderBy("id", "desc").limit(q.limit ?? 100);
+    if (q.productId) sql = sql.where("product_id", q.productId);
+    if (q.instanceId) sql = sql.where("instance_id", q.instanceId);
+    if (q.since !== undefined) sql = sql.where("at", ">=", q.since);
+    const rows: Array<Record<string, unknown>> = await sql;
+    return rows.reverse().map((r) => ({
+      at: Number(r.at),
+      productId: String(r.product_id),
+      activity: String(r.activity),
+      instanceId: (r.instance_id as string | null) ?? null,
+      idemKey: (r.idem_key as string | null) ?? null,
+      verdict: r.verdict as Verdict,
+      resultCode: String(r.result_code),
+      response: String(r.response),
+      durationMs: Number(r.duration_ms),
+      test: Boolean(r.test),
+      detail: (r.detail as string | null) ?? null,
+    }));
+  }
+}

@@ -1,0 +1,88 @@
+import { inject, injectable } from "tsyringe";
+import type { InstanceState } from "../vocabulary.js";
+import { DATABASE, type Knex } from "../tokens.js";
+
+export interface InstanceRow {
+  productId: string;
+  instanceId: string;
+  orderId: string;
+  orderLineId: string;
+  businessId: string;
+  state: InstanceState;
+  expireAt: number | null;
+  marketplaceProductId: string | null;
+  test: boolean;
+  /** sealed appInfo (core/crypto/at-rest.ts) */
+  appInfoSealed: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+type Db = Knex | Knex.Transaction;
+
+function fromRow(r: Record<string, unknown>): InstanceRow {
+  return {
+    productId: String(r.product_id),
+    instanceId: String(r.instance_id),
+    orderId: String(r.order_id),
+    orderLineId: String(r.order_line_id),
+    businessId: String(r.business_id),
+    state: r.state as InstanceState,
+    expireAt: r.expire_at === null || r.expire_at === undefined ? null : Number(r.expire_at),
+    marketplaceProductId: (r.marketplace_product_id as string | null) ?? null,
+    test: Boolean(r.test),
+    appInfoSealed: (r.app_info_sealed as string | null) ?? null,
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+  };
+}
+
+/** The instances koogate provisioned through an adapter, one per order line. */
+@injectable()
+export class InstanceStore {
+  constructor(@inject(DATABASE) private readonly db: Knex) {}
+
+  async get(productId: string, instanceId: string, trx: Db = this.db): Promise<InstanceRow | undefined> {
+    const r = await trx("koogate_instances").where({ product_id: productId, instance_id: instanceId }).first();
+    return r ? fromRow(r) : undefined;
+  }
+
+  async getMany(productId: string, instanceIds: readonly string[]): Promise<InstanceRow[]> {
+    const rows: Array<Record<string, unknown>> = await this.db("koogate_instances")
+      .where("product_id", productId)
+      .whereIn("instance_id", instanceIds as string[]);
+    return rows.map(fromRow);
+  }
+
+  async insert(row: InstanceRow, trx: Db = this.db): Promise<void> {
+    await trx("koogate_instances").insert({
+      product_id: row.productId,
+      instance_id: row.instanceId,
+      order_id: row.orderId,
+      order_line_id: row.orderLineId,
+      business_id: row.businessId,
+      state: row.state,
+      expire_at: row.expireAt,
+      marketplace_product_id: row.marketplaceProductId,
+      test: row.test,
+      app_info_sealed: row.appInfoSealed,
+      created_at: row.createdAt,
+      updated_at: row.updatedAt,
+    });
+  }
+
+  /** Applies `changes` to one instance; returns how many rows changed (0 or 1). */
+  async update(
+    productId: string,
+    instanceId: string,
+    changes: Partial<Pick<InstanceRow, "state" | "expireAt" | "marketplaceProductId" | "appInfoSealed">> & { updatedAt: number },
+    trx: Db = this.db,
+  ): Promise<number> {
+    const cols: Record<string, unknown> = { updated_at: changes.updatedAt };
+    if (changes.state !== undefined) cols.state = changes.state;
+    if (changes.expireAt !== undefined) cols.expire_at = changes.expireAt;
+    if (changes.marketplaceProductId !== undefined) cols.marketplace_product_id = changes.marketplaceProductId;
+    if (changes.appInfoSealed !== undefined) cols.app_info_sealed = changes.appInfoSealed;
+    return trx("koogate_instances").where({ product_id: productId, instance_id: instanceId }).update(cols);
+  }
+}

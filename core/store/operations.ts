@@ -1,0 +1,101 @@
+import { randomBytes } from "node:crypto";
+import { inject, injectable } from "tsyringe";
+import { DATABASE, type Knex } from "../tokens.js";
+
+export interface OperationKey {
+  productId: string;
+  activity: string;
+  /** the activity's idempotency key (saas.md §4), e.g. the order line of a newInstance */
+  idemKey: string;
+}
+
+/** What a claim found. */
+export type Claim =
+  /** this call owns the operation: it must run it, then `complete` or `abandon` */
+  | { kind: "owner"; owner: string; instanceId: string; takenOver: boolean }
+  /** an earlier delivery already succeeded: answer its exact bytes */
+  | { kind: "done"; instanceId: string; response: string }
+  /** another delivery holds a live claim */
+  | { kind: "busy"; instanceId: string; leaseUntil: number }
+  /** the claim seen a moment ago was dropped: its delivery failed */
+  | { kind: "gone" };
+
+type Db = Knex | Knex.Transaction;
+
+/**
+ * Idempotency records. The primary key (product, activity, key) decides which of several concurrent
+ * deliveries, in any number of processes sharing the database, runs the operation: the one whose insert
+ * went in. The others see its row. A claim carries a lease, so the claim of a process that died mid-way
+ * can be taken over by a later resend; a holder whose lease was taken can no longer complete.
+ */
+@injectable()
+export class OperationStore {
+  constructor(@inject(DATABASE) private readonly db: Knex) {}
+
+  /** the database outside any transaction */
+  get database(): Knex {
+    return this.db;
+  }
+
+  /**
+   * Claims `key` for this call, or reports who has it.
+   * @param instanceId the instance the operation is for (for newInstance: this delivery's businessId,
+   *   which becomes the instanceId only if this delivery is the first)
+   */
+  async claim(key: OperationKey, instanceId: string, nowMs: number, leaseMs: number): Promise<Claim> {
+    const owner = randomBytes(12).toString("base64url");
+    const inserted = await this.db("koogate_operations")
+      .insert({
+        product_id: key.productId,
+        activity: key.activity,
+        idem_key: key.idemKey,
+        state: "pending",
+        instance_id: instanceId,
+        response: null,
+        owner,
+        lease_until: nowMs + leaseMs,
+        attempts: 1,
+        created_at: nowMs,
+        updated_at: nowMs,
+      })
+      .onConflict(["product_id", "activity", "idem_key"])
+      .ignore()
+      .returning("owner");
+    if (inserted.length === 1) return { kind: "owner", owner, instanceId, takenOver: false };
+    const seen = await this.inspect(key, nowMs, leaseMs);
+    // the row we collided with was dropped meanwhile (its delivery failed): this delivery tries again
+    return seen.kind === "gone" ? this.claim(key, instanceId, nowMs, leaseMs) : seen;
+  }
+
+  /** Looks at an existing claim again (a waiting resend polls with this); takes over an expired lease. */
+  async inspect(key: OperationKey, nowMs: number, leaseMs: number): Promise<Claim> {
+    const row = await this.where(this.db, key).first();
+    if (!row) return { kind: "gone" };
+    if (row.state === "done") return { kind: "done", instanceId: row.instance_id, response: row.response };
+    if (Number(row.lease_until) >= nowMs) return { kind: "busy", instanceId: row.instance_id, leaseUntil: Number(row.lease_until) };
+    const owner = randomBytes(12).toString("base64url");
+    const taken = await this.where(this.db, key)
+      .andWhere("state", "pending")
+      .andWhere("lease_until", "<", nowMs)
+      .update({ owner, lease_until: nowMs + leaseMs, attempts: this.db.raw("attempts + 1"), updated_at: nowMs });
+    if (taken === 1) return { kind: "owner", owner, instanceId: row.instance_id, takenOver: true };
+    return this.inspect(key, nowMs, leaseMs);
+  }
+
+  /** Stores the answer of a successful run; false when this owner lost its claim meanwhile. */
+  async complete(key: OperationKey, owner: string, response: string, nowMs: number, trx: Db): Promise<boolean> {
+    const n = await this.where(trx, key)
+      .andWhere({ state: "pending", owner })
+      .update({ state: "done", response, updated_at: nowMs });
+    return n === 1;
+  }
+
+  /** Drops a failed run's claim, so that the next resend tries again (a failure is never cached). */
+  async abandon(key: OperationKey, owner: string, trx: Db): Promise<void> {
+    await this.where(trx, key).andWhere({ state: "pending", owner }).delete();
+  }
+
+  private where(db: Db, key: OperationKey) {
+    return db("koogate_operations").where({ product_id: key.productId, activity: key.activity, idem_key: key.idemKey });
+  }
+}

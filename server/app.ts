@@ -1,0 +1,82 @@
+/**
+ * The one Koa application serving every listing:
+ *
+ *   POST /produce/<id>   the production-system interface of product <id> (register this URL)
+ *   GET  /healthz        liveness, for load balancers
+ *
+ * Every answer to a known product is HTTP 200 JSON with a `Body-Sign` header over the exact bytes sent
+ * (saas.md §1, §3). An unknown product is a 404 with a short JSON error. No stack trace ever leaves.
+ */
+import Router from "@koa/router";
+import Koa from "koa";
+import type { Kernel } from "../core/kernel.js";
+import type { SaasService } from "../core/kinds/saas/service.js";
+import type { Logger } from "../core/logger.js";
+import { BODY_SIGN_HEADER, signBody } from "../core/signing/body-sign.js";
+import { readRawBody } from "./raw-body.js";
+
+export interface AppDeps {
+  kernel: Kernel;
+  saas: SaasService;
+  logger: Logger;
+  /** largest request body read; larger ones are refused with 000002 */
+  maxBodyBytes: number;
+}
+
+export function createApp(deps: AppDeps): Koa {
+  const app = new Koa();
+  app.proxy = true;
+  const router = new Router();
+
+  router.post("/produce/:id", async (ctx) => {
+    const sp = deps.kernel.product(ctx.params.id!);
+    if (!sp || sp.product.protocol !== "v2") return notFound(ctx, "unknown product");
+    const raw = await readRawBody(ctx.req, deps.maxBodyBytes);
+    // URLSearchParams on the raw query string: Koa's ctx.query parser costs a quarter of a request.
+    const body = await deps.saas.handle(sp, {
+      rawBody: raw.bytes,
+      query: new URLSearchParams(ctx.querystring),
+      oversize: raw.oversize,
+    });
+    sendSigned(ctx, body, sp.product.keys.basic[0]!);
+  });
+
+  router.get("/healthz", (ctx) => {
+    ctx.body = { status: "ok" };
+  });
+
+  // Errors: anything thrown below is logged once and answered without detail.
+  app.use(async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) notFound(ctx, "not found");
+      else if (ctx.status === 405 && (ctx.body === undefined || typeof ctx.body === "string")) {
+        ctx.status = 405;
+        ctx.body = { error: "method not allowed" };
+      }
+    } catch (err) {
+      deps.logger.error("unhandled error", { path: ctx.path, error: err instanceof Error ? err.message : String(err) });
+      ctx.status = 500;
+      ctx.body = { error: "internal error" };
+    }
+  });
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  app.on("error", (err: Error) => deps.logger.error("server error", { error: err.message }));
+  app.silent = true;
+  return app;
+}
+
+function notFound(ctx: Koa.Context, error: string) {
+  ctx.status = 404;
+  ctx.body = { error };
+}
+
+/** Writes `body` exactly as signed: a Buffer, so no layer re-serialises it. */
+function sendSigned(ctx: Koa.Context, body: string, key: string) {
+  const bytes = Buffer.from(body, "utf8");
+  ctx.status = 200;
+  ctx.set(BODY_SIGN_HEADER, signBody(key, bytes));
+  ctx.type = "application/json; charset=utf-8";
+  ctx.body = bytes;
+}

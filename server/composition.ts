@@ -1,0 +1,99 @@
+/**
+ * The composition root: the one place where koogate's parts are created and wired. It registers the
+ * config, logger, clock, database and every merchant adapter class against their tokens, starts the
+ * kernel, and builds the Koa app. `server/main.ts` calls it; so do the tests, each with its own
+ * container, database and products.
+ */
+import "reflect-metadata";
+import type { Server } from "node:http";
+import type Koa from "koa";
+import { container as rootContainer, Lifecycle, type DependencyContainer } from "tsyringe";
+import { adapters as merchantAdapters } from "../adapters/index.js";
+import type { AdapterClass } from "../core/adapters.js";
+import type { Config } from "../core/config.js";
+import { adapterToken, Kernel } from "../core/kernel.js";
+import { SaasService } from "../core/kinds/saas/service.js";
+import { createLogger, type Logger } from "../core/logger.js";
+import { createDatabase } from "../core/store/database.js";
+import { CLOCK, CONFIG, DATABASE, LOGGER, systemClock, type Clock, type Knex } from "../core/tokens.js";
+import { SetupError } from "../core/errors.js";
+import { createApp } from "./app.js";
+
+export interface KoogateOptions {
+  config: Config;
+  /** where key variables are read; default process.env */
+  env?: NodeJS.ProcessEnv;
+  /** default: JSON lines on stderr at config.logLevel */
+  logger?: Logger;
+  /** default: the system clock */
+  clock?: Clock;
+  /** adapter classes products may name; default: adapters/index.ts */
+  adapters?: readonly AdapterClass[];
+}
+
+export interface Koogate {
+  app: Koa;
+  kernel: Kernel;
+  container: DependencyContainer;
+  db: Knex;
+  logger: Logger;
+  /** starts listening; resolves once the port is bound */
+  listen(port?: number, host?: string): Promise<Server>;
+  /** stops accepting, waits for calls in flight, closes the database */
+  close(): Promise<void>;
+}
+
+export async function createKoogate(opts: KoogateOptions): Promise<Koogate> {
+  const { config } = opts;
+  const logger = opts.logger ?? createLogger({ level: config.logLevel });
+  const container = rootContainer.createChildContainer();
+  const db = createDatabase(config.databaseUrl);
+  container.register(CONFIG, { useValue: config });
+  container.register(LOGGER, { useValue: logger });
+  container.register(CLOCK, { useValue: opts.clock ?? systemClock });
+  container.register(DATABASE, { useValue: db });
+
+  const byName = new Map<string, AdapterClass>();
+  for (const cls of opts.adapters ?? merchantAdapters) {
+    if (byName.has(cls.name)) throw new SetupError(`two adapter classes are named ${cls.name}; rename one`, "adapters/index.ts");
+    byName.set(cls.name, cls);
+    container.register(adapterToken(cls.name), { useClass: cls as unknown as new () => unknown }, { lifecycle: Lifecycle.ContainerScoped });
+  }
+  container.register(Kernel, { useClass: Kernel }, { lifecycle: Lifecycle.ContainerScoped });
+  const kernel = container.resolve(Kernel);
+  try {
+    await kernel.start(container, byName, opts.env ?? process.env);
+  } catch (e) {
+    await db.destroy();
+    throw e;
+  }
+  const saas = container.resolve(SaasService);
+  const app = createApp({ kernel, saas, logger, maxBodyBytes: config.maxBodyBytes });
+
+  let server: Server | undefined;
+  return {
+    app,
+    kernel,
+    container,
+    db,
+    logger,
+    listen(port = config.port, host?: string) {
+      return new Promise((resolve, reject) => {
+        const s = app.listen(port, host);
+        s.once("listening", () => resolve(s));
+        s.once("error", reject);
+        server = s;
+      });
+    },
+    async close() {
+      if (server) {
+        const s = server;
+        await new Promise<void>((resolve) => {
+          s.close(() => resolve());
+          s.closeIdleConnections();
+        });
+      }
+      await kernel.stop();
+    },
+  };
+}
