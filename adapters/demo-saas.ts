@@ -45,6 +45,9 @@ export class DemoSaasAdapter implements SaasAdapter {
     },
   };
 
+  /** `DEMO_SAAS_PROVISION_DELAY_MS`: how long provisioning takes, to watch the outbox at work. Default 0. */
+  private readonly provisionDelayMs = provisionDelay(process.env.DEMO_SAAS_PROVISION_DELAY_MS);
+
   constructor(@inject(DATABASE) private readonly db: Knex) {}
 
   /** Creates the demo's own table (koogate's tables are koogate's; an adapter keeps its own). */
@@ -69,6 +72,10 @@ export class DemoSaasAdapter implements SaasAdapter {
     const opts = ctx.options as unknown as DemoSaasOptions;
     const userName = `demo_${req.instanceId.replace(/[^A-Za-z0-9]/g, "").slice(0, 8).toLowerCase()}`;
     const password = generatePassword();
+    if (this.provisionDelayMs > 0) {
+      ctx.logger.info("demo provisioning takes a while", { delayMs: this.provisionDelayMs });
+      await new Promise((r) => setTimeout(r, this.provisionDelayMs));
+    }
     // Safe to repeat for one instanceId (koogate may retry after a crash): the account is replaced.
     await this.db(TABLE)
       .insert({
@@ -116,6 +123,15 @@ export class DemoSaasAdapter implements SaasAdapter {
     const plan = Number(req.productInfo.plan ?? 1);
     return Number.isInteger(plan) && plan >= 1 && plan <= max ? { accepted: true } : { accepted: false, reason: `plan must be from 1 to ${max}` };
   }
+}
+
+function provisionDelay(raw: string | undefined): number {
+  if (raw === undefined || raw === "") return 0;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 3_600_000) {
+    throw new Error(`DEMO_SAAS_PROVISION_DELAY_MS must be a whole number of milliseconds from 0 to 3600000, not "${raw}"`);
+  }
+  return n;
 }
 
 /** 16 characters with upper, lower, digit and symbol, as most password policies want. */

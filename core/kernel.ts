@@ -9,6 +9,7 @@ import type { SaasAdapter } from "./kinds/saas/adapter.js";
 import type { ServedSaasProduct } from "./kinds/saas/activities.js";
 import type { Product } from "./products/definition.js";
 import { loadProducts } from "./products/loader.js";
+import { Outbox } from "./kinds/saas/outbox.js";
 import { migrateLatest } from "./store/migrate.js";
 import { NonceStore } from "./store/nonces.js";
 import { CLOCK, CONFIG, DATABASE, LOGGER, type Clock, type Config, type Knex, type Logger } from "./tokens.js";
@@ -27,6 +28,7 @@ export class Kernel {
     @inject(LOGGER) private readonly logger: Logger,
     @inject(CLOCK) private readonly clock: Clock,
     private readonly nonces: NonceStore,
+    private readonly outbox: Outbox,
   ) {}
 
   /**
@@ -61,6 +63,7 @@ export class Kernel {
       this.nonces.purge(this.clock.now()).catch((e: Error) => this.logger.warn("nonce purge failed", { error: e.message }));
     }, 60_000);
     this.purgeTimer.unref();
+    this.outbox.startPolling((id) => this.served.get(id));
   }
 
   /** The product served at `/produce/<id>`, if any. */
@@ -72,8 +75,10 @@ export class Kernel {
     return [...this.served.values()].map((s) => s.product);
   }
 
+  /** Stops the timers, lets running adapter work finish (or hands it over), closes the database. */
   async stop(): Promise<void> {
     clearInterval(this.purgeTimer);
+    await this.outbox.stop();
     await this.db.destroy();
   }
 }

@@ -66,7 +66,8 @@ export const RESULT_MESSAGES: Readonly<Record<ResultCode, string>> = {
 };
 
 /** Lifecycle state koogate keeps for an instance. */
-export const INSTANCE_STATES = ["provisioning", "active", "frozen", "released"] as const;
+/** `provisioning`: answered, adapter work still going on (outbox); `failed`: that work gave up. */
+export const INSTANCE_STATES = ["provisioning", "active", "frozen", "released", "failed"] as const;
 export type InstanceState = (typeof INSTANCE_STATES)[number];
 
 /** What koogate did with one call, as recorded in the event log. */

@@ -12,6 +12,7 @@ import { adapters as merchantAdapters } from "../adapters/index.js";
 import type { AdapterClass } from "../core/adapters.js";
 import type { Config } from "../core/config.js";
 import { adapterToken, Kernel } from "../core/kernel.js";
+import { Outbox } from "../core/kinds/saas/outbox.js";
 import { SaasService } from "../core/kinds/saas/service.js";
 import { createLogger, type Logger } from "../core/logger.js";
 import { createDatabase } from "../core/store/database.js";
@@ -60,6 +61,8 @@ export async function createKoogate(opts: KoogateOptions): Promise<Koogate> {
     container.register(adapterToken(cls.name), { useClass: cls as unknown as new () => unknown }, { lifecycle: Lifecycle.ContainerScoped });
   }
   container.register(Kernel, { useClass: Kernel }, { lifecycle: Lifecycle.ContainerScoped });
+  // one outbox per server: the calls that start background work and the kernel that stops it share it
+  container.register(Outbox, { useClass: Outbox }, { lifecycle: Lifecycle.ContainerScoped });
   const kernel = container.resolve(Kernel);
   try {
     await kernel.start(container, byName, opts.env ?? process.env);

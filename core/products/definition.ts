@@ -11,8 +11,19 @@ export interface ProductDefinition {
   keys: Partial<Record<KeyType, string[]>>;
   encryptType?: EncryptType;
   credentials?: "plain" | "encrypted";
+  provisioning?: Partial<ProvisioningSettings>;
   options?: Record<string, unknown>;
 }
+
+/** How adapter work that outlives the 5-second deadline is run (see product.schema.json). */
+export interface ProvisioningSettings {
+  budgetMs: number;
+  maxAttempts: number;
+  retryBaseMs: number;
+  attemptTimeoutMs: number;
+}
+
+export const DEFAULT_PROVISIONING: ProvisioningSettings = { budgetMs: 3000, maxAttempts: 8, retryBaseMs: 1000, attemptTimeoutMs: 300_000 };
 
 /** A definition after loading: defaults applied, keys resolved from the environment. */
 export interface Product {
@@ -23,6 +34,7 @@ export interface Product {
   adapter: string;
   encryptType: EncryptType;
   credentials: "plain" | "encrypted";
+  provisioning: ProvisioningSettings;
   options: Record<string, unknown>;
   /** active keys per type, the current (first-listed) one first; never logged */
   keys: Readonly<Record<KeyType, readonly string[]>>;

@@ -11,7 +11,7 @@ import type { AdapterClass } from "../adapters.js";
 import { SetupError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { KEY_TYPES, SUPPORTED_KINDS, type KeyType } from "../vocabulary.js";
-import type { Product, ProductDefinition } from "./definition.js";
+import { DEFAULT_PROVISIONING, type Product, type ProductDefinition } from "./definition.js";
 import schema from "./product.schema.json" with { type: "json" };
 
 const ajv = new Ajv({ allErrors: true, strict: false });
@@ -127,6 +127,7 @@ function loadOne(file: string, opts: LoadOptions): Product {
     adapter: def.adapter,
     encryptType: def.encryptType ?? 1,
     credentials: def.credentials ?? "plain",
+    provisioning: { ...DEFAULT_PROVISIONING, ...def.provisioning },
     options,
     keys,
     keyVariables,

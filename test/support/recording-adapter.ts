@@ -4,6 +4,7 @@
  * - `delayMs`: how long each call takes (to make deliveries overlap)
  * - `failFirst`: newInstance throws for the first N calls of an order line (then succeeds)
  * - `refuseWith`: newInstance throws a CallError with this code
+ * - `hangFirst`: the first N calls with the same input never return
  */
 import { inject, injectable } from "tsyringe";
 import { CallError } from "../../core/errors.js";
@@ -17,6 +18,7 @@ interface Options {
   delayMs?: number;
   failFirst?: number;
   refuseWith?: ResultCode;
+  hangFirst?: number;
 }
 
 @injectable()
@@ -43,9 +45,11 @@ export class RecordingAdapter implements SaasAdapter {
     const { instanceId: _, ...rest } = req;
     const input = JSON.stringify(rest);
     await this.db(CALLS_TABLE).insert({ product_id: ctx.product.id, activity, instance_id: req.instanceId, input, test: ctx.test });
-    if (o.delayMs) await new Promise((r) => setTimeout(r, o.delayMs));
     const rows = await this.db(CALLS_TABLE).where({ activity, input }).count({ n: "*" });
-    return Number(rows[0]?.n);
+    const n = Number(rows[0]?.n);
+    if (n <= (o.hangFirst ?? 0)) await new Promise(() => undefined);
+    if (o.delayMs) await new Promise((r) => setTimeout(r, o.delayMs));
+    return n;
   }
 
   async newInstance(req: NewInstanceRequest, ctx: AdapterContext): Promise<NewInstanceResult> {

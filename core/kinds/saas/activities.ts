@@ -3,14 +3,17 @@
  * rule of saas.md §4 for that activity, the adapter call, and the state change committed with the event.
  */
 import { inject, injectable } from "tsyringe";
-import { openAtRest, sealAtRest } from "../../crypto/at-rest.js";
+import type { Knex } from "knex";
+import { openAtRest } from "../../crypto/at-rest.js";
 import { encryptCredential } from "../../crypto/credential.js";
 import { callErrors } from "../../errors.js";
 import { InstanceStore, type InstanceRow } from "../../store/instances.js";
 import { CLOCK, LOGGER, type Clock, type Logger } from "../../tokens.js";
 import { assertNever, type InstanceState } from "../../vocabulary.js";
 import type { AdapterContext, AppInfo, SaasAdapter } from "./adapter.js";
+import { cleanAppInfo, sealAppInfo } from "./adapter-calls.js";
 import { RunOnce } from "./once.js";
+import { Outbox, type Started } from "./outbox.js";
 import { success, type Outcome } from "./outcome.js";
 import type { SaasRequest } from "./requests.js";
 import type { Product } from "../../products/definition.js";
@@ -28,6 +31,7 @@ export class SaasActivities {
   constructor(
     private readonly instances: InstanceStore,
     private readonly once: RunOnce,
+    private readonly outbox: Outbox,
     @inject(CLOCK) private readonly clock: Clock,
     @inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -57,27 +61,24 @@ export class SaasActivities {
   private newInstance(sp: ServedSaasProduct, req: Req<"newInstance">): Promise<Outcome> {
     const key = { productId: sp.product.id, activity: req.activity, idemKey: JSON.stringify([req.orderId, req.orderLineId]) };
     return this.once.run(key, req.businessId, async (instanceId) => {
-      const result = await sp.adapter.newInstance(
-        { instanceId, orderId: req.orderId, orderLineId: req.orderLineId },
-        this.context(sp, req.activity, instanceId, req.test),
-      );
+      const call = { activity: "newInstance", request: { instanceId, orderId: req.orderId, orderLineId: req.orderLineId } } as const;
+      const started = await this.outbox.start(sp, call, req.test, this.context(sp, req.activity, instanceId, req.test));
       const now = this.clock.now();
-      const appInfo = cleanAppInfo(result?.appInfo);
       const row: InstanceRow = {
         productId: sp.product.id,
         instanceId,
         orderId: req.orderId,
         orderLineId: req.orderLineId,
         businessId: req.businessId,
-        state: "active",
+        state: started.finished ? "active" : "provisioning",
         expireAt: null,
         marketplaceProductId: null,
         test: req.test,
-        appInfoSealed: appInfo ? sealAtRest(JSON.stringify(appInfo), sp.product.keys.basic[0]!) : null,
+        appInfoSealed: started.finished ? sealAppInfo(sp.product, started.result) : null,
         createdAt: now,
         updatedAt: now,
       };
-      return success({ instanceId }, { instanceId, commit: (trx) => this.instances.insert(row, trx) });
+      return this.answer(started, row.instanceId, (trx) => this.instances.insert(row, trx), { instanceId });
     });
   }
 
@@ -90,7 +91,8 @@ export class SaasActivities {
     const logged: Array<Record<string, unknown>> = [];
     for (const id of req.instanceIds) {
       const row = byId.get(id);
-      if (!row || row.state === "provisioning") continue;
+      // still provisioning: not answered until its credentials exist (saas.md §4.2); failed: never will
+      if (!row || row.state === "provisioning" || row.state === "failed") continue;
       const appInfo = row.state === "released" || !row.appInfoSealed ? undefined : this.wireAppInfo(sp, row.appInfoSealed);
       const entry: Record<string, unknown> = { instanceId: id };
       if (appInfo) {
@@ -122,20 +124,15 @@ export class SaasActivities {
           scene: req.scene,
         });
       }
-      await sp.adapter.refreshInstance(
-        { instanceId, scene: req.scene, orderId: req.orderId, orderLineId: req.orderLineId, productId: req.productId, expireAt: req.expireAt },
-        this.context(sp, req.activity, instanceId, req.test),
-      );
-      return success(undefined, {
-        instanceId,
-        commit: async (trx) => {
-          await this.instances.update(
-            sp.product.id,
-            instanceId,
-            { expireAt: req.expireAt.getTime(), marketplaceProductId: req.productId, updatedAt: this.clock.now() },
-            trx,
-          );
-        },
+      const request = { instanceId, scene: req.scene, orderId: req.orderId, orderLineId: req.orderLineId, productId: req.productId, expireAt: req.expireAt };
+      const started = await this.outbox.start(sp, { activity: req.activity, request }, req.test, this.context(sp, req.activity, instanceId, req.test));
+      return this.answer(started, instanceId, async (trx) => {
+        await this.instances.update(
+          sp.product.id,
+          instanceId,
+          { expireAt: req.expireAt.getTime(), marketplaceProductId: req.productId, updatedAt: this.clock.now() },
+          trx,
+        );
       });
     });
   }
@@ -145,12 +142,10 @@ export class SaasActivities {
     const row = await this.live(sp, req.instanceId);
     const target: InstanceState = req.status === "FREEZE" ? "frozen" : "active";
     if (row.state === target) return success(undefined, { verdict: "resent", instanceId: row.instanceId, detail: `already ${target}` });
-    await sp.adapter.updateInstanceStatus({ instanceId: row.instanceId, status: req.status }, this.context(sp, req.activity, row.instanceId, req.test));
-    return success(undefined, {
-      instanceId: row.instanceId,
-      commit: async (trx) => {
-        await this.instances.update(sp.product.id, row.instanceId, { state: target, updatedAt: this.clock.now() }, trx);
-      },
+    const request = { instanceId: row.instanceId, status: req.status };
+    const started = await this.outbox.start(sp, { activity: req.activity, request }, req.test, this.context(sp, req.activity, row.instanceId, req.test));
+    return this.answer(started, row.instanceId, async (trx) => {
+      await this.instances.update(sp.product.id, row.instanceId, { state: target, updatedAt: this.clock.now() }, trx);
     });
   }
 
@@ -159,16 +154,11 @@ export class SaasActivities {
     const row = await this.instances.get(sp.product.id, req.instanceId);
     if (!row) throw callErrors.unknownInstance(req.instanceId);
     if (row.state === "released") return success(undefined, { verdict: "resent", instanceId: row.instanceId, detail: "already released" });
-    await sp.adapter.releaseInstance(
-      { instanceId: row.instanceId, orderId: req.orderId, orderLineId: req.orderLineId },
-      this.context(sp, req.activity, row.instanceId, req.test),
-    );
-    return success(undefined, {
-      instanceId: row.instanceId,
-      commit: async (trx) => {
-        // the credentials are of no use any more: forget them
-        await this.instances.update(sp.product.id, row.instanceId, { state: "released", appInfoSealed: null, updatedAt: this.clock.now() }, trx);
-      },
+    const request = { instanceId: row.instanceId, orderId: req.orderId, orderLineId: req.orderLineId };
+    const started = await this.outbox.start(sp, { activity: req.activity, request }, req.test, this.context(sp, req.activity, row.instanceId, req.test));
+    return this.answer(started, row.instanceId, async (trx) => {
+      // the credentials are of no use any more: forget them
+      await this.instances.update(sp.product.id, row.instanceId, { state: "released", appInfoSealed: null, updatedAt: this.clock.now() }, trx);
     });
   }
 
@@ -177,15 +167,10 @@ export class SaasActivities {
     await this.live(sp, req.instanceId);
     const key = { productId: sp.product.id, activity: req.activity, idemKey: JSON.stringify([req.instanceId, req.orderId, req.orderLineId]) };
     return this.once.run(key, req.instanceId, async (instanceId) => {
-      await sp.adapter.upgradeInstance(
-        { instanceId, orderId: req.orderId, orderLineId: req.orderLineId },
-        this.context(sp, req.activity, instanceId, req.test),
-      );
-      return success(undefined, {
-        instanceId,
-        commit: async (trx) => {
-          await this.instances.update(sp.product.id, instanceId, { updatedAt: this.clock.now() }, trx);
-        },
+      const request = { instanceId, orderId: req.orderId, orderLineId: req.orderLineId };
+      const started = await this.outbox.start(sp, { activity: req.activity, request }, req.test, this.context(sp, req.activity, instanceId, req.test));
+      return this.answer(started, instanceId, async (trx) => {
+        await this.instances.update(sp.product.id, instanceId, { updatedAt: this.clock.now() }, trx);
       });
     });
   }
@@ -203,10 +188,26 @@ export class SaasActivities {
     return { resultCode: "000005", resultMsg: verdict.reason.slice(0, 255), verdict: "processed", instanceId: row.instanceId, detail: "change refused by the adapter" };
   }
 
-  /** The instance, which must exist and not be released (saas.md §6: 000003). */
+  /**
+   * A success answer whose state change commits with the event; when the adapter work is still
+   * running (past the budget), its job row commits in the same transaction and the work goes on.
+   */
+  private answer(started: Started, instanceId: string, commitState: (trx: Knex.Transaction) => Promise<void>, fields?: Record<string, unknown>): Outcome {
+    return success(fields, {
+      instanceId,
+      commit: async (trx) => {
+        await commitState(trx);
+        if (!started.finished) await started.enqueue(trx);
+      },
+      afterCommit: started.finished ? undefined : started.afterCommit,
+      detail: started.finished ? undefined : "answered within the budget; the adapter work goes on from the outbox",
+    });
+  }
+
+  /** The instance, which must exist and be neither released nor failed (saas.md §6: 000003). */
   private async live(sp: ServedSaasProduct, instanceId: string): Promise<InstanceRow> {
     const row = await this.instances.get(sp.product.id, instanceId);
-    if (!row || row.state === "released") throw callErrors.unknownInstance(instanceId);
+    if (!row || row.state === "released" || row.state === "failed") throw callErrors.unknownInstance(instanceId);
     return row;
   }
 
@@ -228,16 +229,6 @@ export class SaasActivities {
     const enc = (v: string | undefined) => (v === undefined ? undefined : encryptCredential(v, { accessKey: p.keys.basic[0]!, encryptType: p.encryptType }));
     return cleanAppInfo({ ...info, userName: enc(info.userName), password: enc(info.password) })!;
   }
-}
-
-/** Only the AppInfo fields, in the documented order, without empty ones. */
-function cleanAppInfo(a: AppInfo | undefined): AppInfo | undefined {
-  if (!a) return undefined;
-  const out: AppInfo = {};
-  for (const k of ["frontEndUrl", "adminUrl", "userName", "password", "memo"] as const) {
-    if (typeof a[k] === "string" && a[k] !== "") out[k] = a[k];
-  }
-  return Object.keys(out).length ? out : undefined;
 }
 
 function redact(a: AppInfo): AppInfo {

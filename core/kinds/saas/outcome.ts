@@ -19,6 +19,8 @@ export interface Outcome {
   loggedBody?: string;
   /** state changes committed in the same transaction as the event */
   commit?: (trx: Knex.Transaction) => Promise<void>;
+  /** run once the commit succeeded (lets background work settle what was committed) */
+  afterCommit?: () => void;
   /** run when the commit failed, before answering 000005 */
   onCommitFailure?: () => Promise<void>;
 }

@@ -69,6 +69,7 @@ export class SaasService {
           await commit(trx);
           await this.events.append(event, trx);
         });
+        outcome.afterCommit?.();
       } else {
         await this.events.append(event);
       }
