@@ -4,7 +4,8 @@
  * the account, releases delete it, upgrades bump the plan. Seller Console tests (testFlag=1) are
  * recorded as test accounts and touch nothing else.
  */
-import { randomBytes, randomInt, scryptSync } from "node:crypto";
+import { randomBytes, randomInt, scrypt } from "node:crypto";
+import { promisify } from "node:util";
 import { inject, injectable } from "tsyringe";
 import type {
   AdapterContext,
@@ -82,7 +83,7 @@ export class DemoSaasAdapter implements SaasAdapter {
         instance_id: req.instanceId,
         product_id: ctx.product.id,
         user_name: userName,
-        password_hash: hashPassword(password),
+        password_hash: await hashPassword(password),
         status: "active",
         plan: 1,
         expire_at: null,
@@ -147,7 +148,10 @@ function generatePassword(): string {
   return chars.join("");
 }
 
-function hashPassword(password: string): string {
+const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
+
+/** Only a hash is kept; scrypt runs off the event loop, in libuv's thread pool. */
+async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
-  return `scrypt$${salt.toString("base64")}$${scryptSync(password, salt, 32).toString("base64")}`;
+  return `scrypt$${salt.toString("base64")}$${(await scryptAsync(password, salt, 32)).toString("base64")}`;
 }

@@ -16,6 +16,9 @@ import { Outbox } from "../core/kinds/saas/outbox.js";
 import { SaasService } from "../core/kinds/saas/service.js";
 import { createLogger, type Logger } from "../core/logger.js";
 import { createDatabase } from "../core/store/database.js";
+import { GroupCommit } from "../core/store/group-commit.js";
+import { NonceStore } from "../core/store/nonces.js";
+import { OperationStore } from "../core/store/operations.js";
 import { CLOCK, CONFIG, DATABASE, LOGGER, systemClock, type Clock, type Knex } from "../core/tokens.js";
 import { SetupError } from "../core/errors.js";
 import { createApp } from "./app.js";
@@ -63,6 +66,10 @@ export async function createKoogate(opts: KoogateOptions): Promise<Koogate> {
   container.register(Kernel, { useClass: Kernel }, { lifecycle: Lifecycle.ContainerScoped });
   // one outbox per server: the calls that start background work and the kernel that stops it share it
   container.register(Outbox, { useClass: Outbox }, { lifecycle: Lifecycle.ContainerScoped });
+  // one queue per server for each kind of statement that concurrent calls share (group commit)
+  for (const shared of [NonceStore, OperationStore, GroupCommit] as const) {
+    container.register(shared as never, { useClass: shared as never }, { lifecycle: Lifecycle.ContainerScoped });
+  }
   const kernel = container.resolve(Kernel);
   try {
     await kernel.start(container, byName, opts.env ?? process.env);

@@ -28,13 +28,20 @@ export interface EventQuery {
   limit?: number;
 }
 
+export const EVENTS_TABLE = "koogate_events";
+
 @injectable()
 export class EventLog {
   constructor(@inject(DATABASE) private readonly db: Knex) {}
 
   /** Appends one event, inside the caller's transaction when one is given. */
   async append(e: EventRecord, trx: Knex | Knex.Transaction = this.db): Promise<void> {
-    await trx("koogate_events").insert({
+    await trx(EVENTS_TABLE).insert(EventLog.toRow(e));
+  }
+
+  /** The table row of an event. */
+  static toRow(e: EventRecord): Record<string, unknown> {
+    return {
       at: e.at,
       product_id: e.productId,
       activity: e.activity.slice(0, 32),
@@ -46,7 +53,7 @@ export class EventLog {
       duration_ms: Math.round(e.durationMs),
       test: e.test,
       detail: e.detail?.slice(0, 500) ?? null,
-    });
+    };
   }
 
   async list(q: EventQuery = {}): Promise<EventRecord[]> {

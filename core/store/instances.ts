@@ -37,6 +37,8 @@ function fromRow(r: Record<string, unknown>): InstanceRow {
   };
 }
 
+export const INSTANCES_TABLE = "koogate_instances";
+
 /** The instances koogate provisioned through an adapter, one per order line. */
 @injectable()
 export class InstanceStore {
@@ -55,7 +57,12 @@ export class InstanceStore {
   }
 
   async insert(row: InstanceRow, trx: Db = this.db): Promise<void> {
-    await trx("koogate_instances").insert({
+    await trx(INSTANCES_TABLE).insert(InstanceStore.toRow(row));
+  }
+
+  /** The table row of an instance. */
+  static toRow(row: InstanceRow): Record<string, unknown> {
+    return {
       product_id: row.productId,
       instance_id: row.instanceId,
       order_id: row.orderId,
@@ -68,7 +75,7 @@ export class InstanceStore {
       app_info_sealed: row.appInfoSealed,
       created_at: row.createdAt,
       updated_at: row.updatedAt,
-    });
+    };
   }
 
   /** Applies `changes` to one instance; returns how many rows changed (0 or 1). */

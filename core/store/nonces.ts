@@ -1,26 +1,41 @@
 import { inject, injectable } from "tsyringe";
 import { DATABASE, type Knex } from "../tokens.js";
+import { Coalescer } from "./coalescer.js";
+
+interface NonceClaim {
+  productId: string;
+  nonce: string;
+  expiresAt: number;
+}
 
 /**
  * Nonces seen within the timestamp window. The primary key (product, nonce) refuses a replay in any
- * process sharing the database: the insert is the check.
+ * process sharing the database: the insert is the check. Concurrent claims share one multi-row insert.
  */
 @injectable()
 export class NonceStore {
+  private readonly claims = new Coalescer<NonceClaim, boolean>((items) => this.insertMany(items));
+
   constructor(@inject(DATABASE) private readonly db: Knex) {}
 
   /** Remembers `nonce` until `expiresAt`; false when it was already there (a replay). */
-  async claim(productId: string, nonce: string, expiresAt: number): Promise<boolean> {
-    const rows = await this.db("koogate_nonces")
-      .insert({ product_id: productId, nonce, expires_at: expiresAt })
-      .onConflict(["product_id", "nonce"])
-      .ignore()
-      .returning("nonce");
-    return rows.length === 1;
+  claim(productId: string, nonce: string, expiresAt: number): Promise<boolean> {
+    return this.claims.submit({ productId, nonce, expiresAt });
   }
 
   /** Forgets nonces whose window has passed; run from a timer, never on the request path. */
   async purge(nowMs: number): Promise<number> {
     return this.db("koogate_nonces").where("expires_at", "<", nowMs).delete();
+  }
+
+  private async insertMany(items: NonceClaim[]): Promise<boolean[]> {
+    const rows = await this.db("koogate_nonces")
+      .insert(items.map((c) => ({ product_id: c.productId, nonce: c.nonce, expires_at: c.expiresAt })))
+      .onConflict(["product_id", "nonce"])
+      .ignore()
+      .returning(["product_id", "nonce"]);
+    const inserted = new Set(rows.map((r: { product_id: string; nonce: string }) => JSON.stringify([r.product_id, r.nonce])));
+    // The same nonce twice in one batch: the first wins, like two inserts in a row.
+    return items.map((c) => inserted.delete(JSON.stringify([c.productId, c.nonce])));
   }
 }

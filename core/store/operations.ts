@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { inject, injectable } from "tsyringe";
 import { DATABASE, type Knex } from "../tokens.js";
+import { Coalescer } from "./coalescer.js";
 
 export interface OperationKey {
   productId: string;
@@ -30,6 +31,17 @@ type Db = Knex | Knex.Transaction;
  */
 @injectable()
 export class OperationStore {
+  /** concurrent claims share one multi-row insert; the owners returned are the winners */
+  private readonly claims = new Coalescer<Record<string, unknown> & { owner: string }, boolean>(async (rows) => {
+    const won: Array<{ owner: string }> = await this.db("koogate_operations")
+      .insert(rows)
+      .onConflict(["product_id", "activity", "idem_key"])
+      .ignore()
+      .returning("owner");
+    const owners = new Set(won.map((r) => r.owner));
+    return rows.map((r) => owners.has(r.owner));
+  });
+
   constructor(@inject(DATABASE) private readonly db: Knex) {}
 
   /** the database outside any transaction */
@@ -44,24 +56,20 @@ export class OperationStore {
    */
   async claim(key: OperationKey, instanceId: string, nowMs: number, leaseMs: number): Promise<Claim> {
     const owner = randomBytes(12).toString("base64url");
-    const inserted = await this.db("koogate_operations")
-      .insert({
-        product_id: key.productId,
-        activity: key.activity,
-        idem_key: key.idemKey,
-        state: "pending",
-        instance_id: instanceId,
-        response: null,
-        owner,
-        lease_until: nowMs + leaseMs,
-        attempts: 1,
-        created_at: nowMs,
-        updated_at: nowMs,
-      })
-      .onConflict(["product_id", "activity", "idem_key"])
-      .ignore()
-      .returning("owner");
-    if (inserted.length === 1) return { kind: "owner", owner, instanceId, takenOver: false };
+    const row = {
+      product_id: key.productId,
+      activity: key.activity,
+      idem_key: key.idemKey,
+      state: "pending",
+      instance_id: instanceId,
+      response: null,
+      owner,
+      lease_until: nowMs + leaseMs,
+      attempts: 1,
+      created_at: nowMs,
+      updated_at: nowMs,
+    };
+    if (await this.claims.submit(row)) return { kind: "owner", owner, instanceId, takenOver: false };
     const seen = await this.inspect(key, nowMs, leaseMs);
     // the row we collided with was dropped meanwhile (its delivery failed): this delivery tries again
     return seen.kind === "gone" ? this.claim(key, instanceId, nowMs, leaseMs) : seen;

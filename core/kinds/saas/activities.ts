@@ -7,7 +7,7 @@ import type { Knex } from "knex";
 import { openAtRest } from "../../crypto/at-rest.js";
 import { encryptCredential } from "../../crypto/credential.js";
 import { callErrors } from "../../errors.js";
-import { InstanceStore, type InstanceRow } from "../../store/instances.js";
+import { INSTANCES_TABLE, InstanceStore, type InstanceRow } from "../../store/instances.js";
 import { CLOCK, LOGGER, type Clock, type Logger } from "../../tokens.js";
 import { assertNever, type InstanceState } from "../../vocabulary.js";
 import type { AdapterContext, AppInfo, SaasAdapter } from "./adapter.js";
@@ -78,7 +78,7 @@ export class SaasActivities {
         createdAt: now,
         updatedAt: now,
       };
-      return this.answer(started, row.instanceId, (trx) => this.instances.insert(row, trx), { instanceId });
+      return this.answer(started, row.instanceId, undefined, { instanceId }, [{ table: INSTANCES_TABLE, row: InstanceStore.toRow(row) }]);
     });
   }
 
@@ -192,13 +192,24 @@ export class SaasActivities {
    * A success answer whose state change commits with the event; when the adapter work is still
    * running (past the budget), its job row commits in the same transaction and the work goes on.
    */
-  private answer(started: Started, instanceId: string, commitState: (trx: Knex.Transaction) => Promise<void>, fields?: Record<string, unknown>): Outcome {
+  private answer(
+    started: Started,
+    instanceId: string,
+    commitState: ((trx: Knex.Transaction) => Promise<void>) | undefined,
+    fields?: Record<string, unknown>,
+    inserts?: Outcome["inserts"],
+  ): Outcome {
+    const enqueue = started.finished ? undefined : started.enqueue;
     return success(fields, {
       instanceId,
-      commit: async (trx) => {
-        await commitState(trx);
-        if (!started.finished) await started.enqueue(trx);
-      },
+      inserts,
+      commit:
+        commitState || enqueue
+          ? async (trx) => {
+              await commitState?.(trx);
+              await enqueue?.(trx);
+            }
+          : undefined,
       afterCommit: started.finished ? undefined : started.afterCommit,
       detail: started.finished ? undefined : "answered within the budget; the adapter work goes on from the outbox",
     });

@@ -19,6 +19,8 @@ export interface Outcome {
   loggedBody?: string;
   /** state changes committed in the same transaction as the event */
   commit?: (trx: Knex.Transaction) => Promise<void>;
+  /** plain inserts committed with it (merged with concurrent calls' inserts into one statement) */
+  inserts?: ReadonlyArray<{ table: string; row: Record<string, unknown> }>;
   /** run once the commit succeeded (lets background work settle what was committed) */
   afterCommit?: () => void;
   /** run when the commit failed, before answering 000005 */

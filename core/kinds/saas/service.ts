@@ -10,7 +10,8 @@ import { verifyBasic } from "../../signing/basic.js";
 import { DEFAULT_TOLERANCE_MS } from "../../signing/timestamp.js";
 import { EventLog } from "../../store/events.js";
 import { NonceStore } from "../../store/nonces.js";
-import { CLOCK, DATABASE, LOGGER, type Clock, type Knex, type Logger } from "../../tokens.js";
+import { GroupCommit } from "../../store/group-commit.js";
+import { CLOCK, LOGGER, type Clock, type Logger } from "../../tokens.js";
 import { callErrors } from "../../errors.js";
 import { SaasActivities, type ServedSaasProduct } from "./activities.js";
 import { failureOutcome, responseBody, type Outcome } from "./outcome.js";
@@ -26,7 +27,7 @@ export interface SaasCall {
 @injectable()
 export class SaasService {
   constructor(
-    @inject(DATABASE) private readonly db: Knex,
+    private readonly commits: GroupCommit,
     private readonly nonces: NonceStore,
     private readonly events: EventLog,
     private readonly activities: SaasActivities,
@@ -62,17 +63,8 @@ export class SaasService {
     }
     let body = responseBody(outcome);
     try {
-      const event = this.event(sp, seen, outcome, body, startedAt, t0);
-      if (outcome.commit) {
-        const commit = outcome.commit;
-        await this.db.transaction(async (trx) => {
-          await commit(trx);
-          await this.events.append(event, trx);
-        });
-        outcome.afterCommit?.();
-      } else {
-        await this.events.append(event);
-      }
+      await this.commits.commit({ apply: outcome.commit, inserts: outcome.inserts, event: this.event(sp, seen, outcome, body, startedAt, t0) });
+      outcome.afterCommit?.();
     } catch (err) {
       // Nothing of this call was stored: answer 000005 so that the marketplace resends it.
       await outcome.onCommitFailure?.().catch(() => undefined);

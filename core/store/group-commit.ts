@@ -1,0 +1,73 @@
+import { inject, injectable } from "tsyringe";
+import { DATABASE, type Knex } from "../tokens.js";
+import { Coalescer } from "./coalescer.js";
+import { EVENTS_TABLE, EventLog, type EventRecord } from "./events.js";
+
+/** What one call commits: its own statements, plain inserts, and its event row. */
+export interface CommitUnit {
+  /** statements of this call, run inside the shared transaction; throw to fail this call alone */
+  apply?: (trx: Knex.Transaction) => Promise<void>;
+  /** plain inserts, merged with the other calls' rows of the same table into one statement */
+  inserts?: ReadonlyArray<{ table: string; row: Record<string, unknown> }>;
+  event: EventRecord;
+}
+
+type Result = { ok: true } | { ok: false; error: unknown };
+
+/**
+ * One transaction per call, shared by the calls that finish together: their statements, then one
+ * multi-row insert per table, then one multi-row insert of their event rows, committed at once. If the
+ * shared transaction fails, each call is committed alone, so one call's failure (a lost claim, a
+ * constraint) fails that call only.
+ */
+@injectable()
+export class GroupCommit {
+  private readonly queue = new Coalescer<CommitUnit, Result>((units) => this.flush(units));
+
+  constructor(@inject(DATABASE) private readonly db: Knex) {}
+
+  /** Resolves once `unit` is durable; rejects with the error that kept it from being stored. */
+  async commit(unit: CommitUnit): Promise<void> {
+    const r = await this.queue.submit(unit);
+    if (!r.ok) throw r.error;
+  }
+
+  private async flush(units: CommitUnit[]): Promise<Result[]> {
+    try {
+      await this.write(units);
+      return units.map(() => ({ ok: true }));
+    } catch (batchError) {
+      if (units.length === 1) return [{ ok: false, error: batchError }];
+      const results: Result[] = [];
+      for (const u of units) {
+        try {
+          await this.write([u]);
+          results.push({ ok: true });
+        } catch (error) {
+          results.push({ ok: false, error });
+        }
+      }
+      return results;
+    }
+  }
+
+  private async write(units: CommitUnit[]): Promise<void> {
+    const byTable = new Map<string, Array<Record<string, unknown>>>();
+    for (const u of units) {
+      for (const { table, row } of u.inserts ?? []) {
+        const rows = byTable.get(table) ?? [];
+        rows.push(row);
+        byTable.set(table, rows);
+      }
+    }
+    const events = units.map((u) => EventLog.toRow(u.event));
+    const statements = async (trx: Knex | Knex.Transaction) => {
+      for (const u of units) if (u.apply) await u.apply(trx as Knex.Transaction);
+      for (const [table, rows] of byTable) await trx(table).insert(rows);
+      await trx(EVENTS_TABLE).insert(events);
+    };
+    // A lone event row needs no transaction around it.
+    if (byTable.size === 0 && units.every((u) => !u.apply)) await statements(this.db);
+    else await this.db.transaction(statements);
+  }
+}
