@@ -23,7 +23,7 @@ describe("request authentication over HTTP (saas.md §2.1)", () => {
     const raw = `{"testFlag":"0","activity":"newInstance","orderId":"CAN1","orderLineId":"CAN1-1","businessId":"can-biz-1"}`;
     const r = await s.send(raw); // signBasicRequest signs the canonical form
     expect(r.json.resultCode).to.equal("000000");
-    expect(lines.some((l) => l.includes('"form":"canonical"'))).to.equal(true);
+    expect(lines.some((l) => l.includes('"signed":"canonical"'))).to.equal(true);
   });
 
   it("refuses a body with one byte flipped after signing with 000001 and writes no instance", async () => {

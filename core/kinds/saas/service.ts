@@ -40,13 +40,13 @@ export class SaasService {
     const startedAt = this.clock.now();
     const t0 = performance.now();
     let seen: PartialRequest = { activity: "", test: false };
+    let signed: string | undefined;
     let outcome: Outcome;
     try {
       if (call.oversize) throw callErrors.param("param is invalid: the body is too large");
       const v = verifyBasic({ rawBody: call.rawBody, query: call.query, keys: sp.product.keys.basic, nowMs: startedAt });
-      if (v.form !== "raw" || v.keyIndex > 0) {
-        this.logger.debug("signature matched", { product: sp.product.id, form: v.form, keyIndex: v.keyIndex });
-      }
+      // which payload form (raw bytes, canonical, canonical-deep) and which rotated key matched
+      signed = v.keyIndex > 0 ? `${v.form}, key #${v.keyIndex}` : v.form;
       // Remember the nonce for as long as its timestamp stays inside the window.
       if (!(await this.nonces.claim(sp.product.id, v.nonce, v.timestampMs + DEFAULT_TOLERANCE_MS + 1000))) {
         throw callErrors.auth("nonce already used (a replayed request)");
@@ -73,7 +73,7 @@ export class SaasService {
       body = responseBody(outcome);
       await this.events.append(this.event(sp, seen, outcome, body, startedAt, t0)).catch(() => undefined);
     }
-    this.logLine(sp, seen, outcome, performance.now() - t0);
+    this.logLine(sp, seen, outcome, performance.now() - t0, signed);
     return body;
   }
 
@@ -93,7 +93,7 @@ export class SaasService {
     };
   }
 
-  private logLine(sp: ServedSaasProduct, seen: PartialRequest, o: Outcome, ms: number) {
+  private logLine(sp: ServedSaasProduct, seen: PartialRequest, o: Outcome, ms: number, signed: string | undefined) {
     const fields = {
       product: sp.product.id,
       activity: seen.activity || undefined,
@@ -103,6 +103,7 @@ export class SaasService {
       ms: Math.round(ms * 10) / 10,
       detail: o.detail,
       test: seen.test || undefined,
+      signed,
     };
     if (o.verdict === "failed") this.logger.error("call failed", fields);
     else if (o.verdict === "rejected") this.logger.warn("call refused", fields);
