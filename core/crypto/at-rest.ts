@@ -9,7 +9,19 @@ import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } f
 
 const INFO = "koogate at-rest v1";
 
+/** Derived keys by secret: a handful per server (one per configured key), derived once. */
+const derived = new Map<string, { key: Buffer; kid: string }>();
+
 function derive(secret: string): { key: Buffer; kid: string } {
+  let d = derived.get(secret);
+  if (!d) {
+    d = deriveUncached(secret);
+    derived.set(secret, d);
+  }
+  return d;
+}
+
+function deriveUncached(secret: string): { key: Buffer; kid: string } {
   const key = Buffer.from(hkdfSync("sha256", secret, "koogate", INFO, 32));
   const kid = createHash("sha256").update(key).digest("base64url").slice(0, 8);
   return { key, kid };

@@ -23,6 +23,23 @@ export type Claim =
 
 type Db = Knex | Knex.Transaction;
 
+const TABLE = "koogate_operations";
+
+/** A row of koogate_operations. */
+interface Row {
+  product_id: string;
+  activity: string;
+  idem_key: string;
+  state: string;
+  instance_id: string;
+  response: string | null;
+  owner: string;
+  lease_until: number;
+  attempts: number;
+  created_at: number;
+  updated_at: number;
+}
+
 /**
  * Idempotency records. The primary key (product, activity, key) decides which of several concurrent
  * deliveries, in any number of processes sharing the database, runs the operation: the one whose insert
@@ -31,15 +48,29 @@ type Db = Knex | Knex.Transaction;
  */
 @injectable()
 export class OperationStore {
-  /** concurrent claims share one multi-row insert; the owners returned are the winners */
-  private readonly claims = new Coalescer<Record<string, unknown> & { owner: string }, boolean>(async (rows) => {
-    const won: Array<{ owner: string }> = await this.db("koogate_operations")
+  /**
+   * Concurrent claims share one multi-row insert; the owners returned are the winners. The rows the
+   * losers collided with are read back in one more statement, so a resend costs no query of its own.
+   */
+  private readonly claims = new Coalescer<Row, { won: true } | { won: false; existing?: Row }>(async (rows) => {
+    const won: Array<{ owner: string }> = await this.db(TABLE)
       .insert(rows)
       .onConflict(["product_id", "activity", "idem_key"])
       .ignore()
       .returning("owner");
     const owners = new Set(won.map((r) => r.owner));
-    return rows.map((r) => owners.has(r.owner));
+    const lost = rows.filter((r) => !owners.has(r.owner));
+    const existing = new Map<string, Row>();
+    if (lost.length > 0) {
+      const found: Row[] = await this.db(TABLE).whereIn(
+        ["product_id", "activity", "idem_key"],
+        lost.map((r) => [r.product_id, r.activity, r.idem_key]),
+      );
+      for (const f of found) existing.set(JSON.stringify([f.product_id, f.activity, f.idem_key]), f);
+    }
+    return rows.map((r) =>
+      owners.has(r.owner) ? { won: true as const } : { won: false as const, existing: existing.get(JSON.stringify([r.product_id, r.activity, r.idem_key])) },
+    );
   });
 
   constructor(@inject(DATABASE) private readonly db: Knex) {}
@@ -69,17 +100,22 @@ export class OperationStore {
       created_at: nowMs,
       updated_at: nowMs,
     };
-    if (await this.claims.submit(row)) return { kind: "owner", owner, instanceId, takenOver: false };
-    const seen = await this.inspect(key, nowMs, leaseMs);
+    const result = await this.claims.submit(row);
+    if (result.won) return { kind: "owner", owner, instanceId, takenOver: false };
+    const seen = result.existing ? await this.interpret(key, result.existing, nowMs, leaseMs) : ({ kind: "gone" } as const);
     // the row we collided with was dropped meanwhile (its delivery failed): this delivery tries again
     return seen.kind === "gone" ? this.claim(key, instanceId, nowMs, leaseMs) : seen;
   }
 
   /** Looks at an existing claim again (a waiting resend polls with this); takes over an expired lease. */
   async inspect(key: OperationKey, nowMs: number, leaseMs: number): Promise<Claim> {
-    const row = await this.where(this.db, key).first();
-    if (!row) return { kind: "gone" };
-    if (row.state === "done") return { kind: "done", instanceId: row.instance_id, response: row.response };
+    const row: Row | undefined = await this.where(this.db, key).first();
+    return row ? this.interpret(key, row, nowMs, leaseMs) : { kind: "gone" };
+  }
+
+  /** What an existing row means for a delivery that did not insert it; takes over an expired lease. */
+  private async interpret(key: OperationKey, row: Row, nowMs: number, leaseMs: number): Promise<Claim> {
+    if (row.state === "done") return { kind: "done", instanceId: row.instance_id, response: row.response! };
     if (Number(row.lease_until) >= nowMs) return { kind: "busy", instanceId: row.instance_id, leaseUntil: Number(row.lease_until) };
     const owner = randomBytes(12).toString("base64url");
     const taken = await this.where(this.db, key)
