@@ -60,14 +60,22 @@ export function loadTarget(opts: LoadTargetOptions): { target: SimTarget; notes:
       testFlag: opts.testFlag ?? "0",
       timeoutMs: opts.timeoutMs ?? MARKETPLACE_TIMEOUT_MS,
     },
-    notes: notes.filter((n) => n.product === product.id).map((n) => n.text),
+    notes: summariseNotes(notes.filter((n) => n.product === product.id)),
   };
 }
 
 /** A note from loading, e.g. that a key variable is unset and the development key is used. */
 export interface LoadNote {
   product: string;
+  /** the key variable the note is about */
+  variable: string;
   text: string;
+}
+
+/** One line for every unset key variable of a product, instead of one line each. */
+function summariseNotes(notes: LoadNote[]): string[] {
+  if (notes.length <= 1) return notes.map((n) => n.text);
+  return [`${notes.map((n) => n.variable).join(", ")} are not set: like the server outside production, the simulator uses their public development keys`];
 }
 
 /**
@@ -91,7 +99,7 @@ export function loadAllProducts(env: NodeJS.ProcessEnv, adapters: readonly Adapt
 function noteLogger(notes: LoadNote[]): Logger {
   const add = (_msg: string, f?: LogFields) => {
     if (f && typeof f.variable === "string" && typeof f.product === "string") {
-      notes.push({ product: f.product, text: `${f.variable} is not set: using the public development key, as the server does outside production` });
+      notes.push({ product: f.product, variable: f.variable, text: `${f.variable} is not set: like the server outside production, the simulator uses its public development key` });
     }
   };
   const logger: Logger = { debug: () => undefined, info: () => undefined, warn: add, error: add, child: () => logger };
