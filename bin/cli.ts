@@ -1,0 +1,64 @@
+/**
+ * The `koogate` command line: dispatches to a subcommand and maps its outcome to an exit code.
+ * Kept apart from bin/koogate.ts (the executable) so tests can run it in-process.
+ */
+import { readFileSync } from "node:fs";
+import { SetupError } from "../core/errors.js";
+import { EXIT, processIo, UsageError, type Io } from "./args.js";
+import { check } from "./commands/check.js";
+import { events } from "./commands/events.js";
+import { sim } from "./commands/sim.js";
+
+const COMMANDS: Record<string, { run: (argv: string[], io: Io) => Promise<number>; summary: string }> = {
+  check: { run: check, summary: "validate every product definition; show URLs, adapters and which key variables are set" },
+  sim: { run: sim, summary: "play KooGallery against a running server: sign, send, check every answer" },
+  events: { run: events, summary: "read the server's event log" },
+};
+
+export const mainHelp = [
+  "Usage: koogate <command> [options]",
+  "",
+  "Commands:",
+  ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(7)} ${c.summary}`),
+  "",
+  "Run koogate <command> --help for a command's options. Configuration comes from the same environment",
+  "variables as the server: KOOGATE_PRODUCTS, KOOGATE_DATABASE_URL, NODE_ENV and the products' key variables.",
+].join("\n");
+
+/** Runs one command line; resolves to the exit code. Never throws. */
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    io.out(mainHelp);
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === "--version" || name === "-v") {
+    io.out(version());
+    return EXIT.ok;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.err(`koogate: unknown command "${name}"; one of ${Object.keys(COMMANDS).join(", ")} (koogate --help)`);
+    return EXIT.usage;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`koogate ${name}: ${e.message}`);
+      if (!e.message.includes("--help")) io.err(`Run koogate ${name} --help for the options.`);
+      return EXIT.usage;
+    }
+    if (e instanceof SetupError) {
+      io.err(`koogate ${name}: ${e.message}`);
+      return EXIT.failed;
+    }
+    io.err(`koogate ${name}: ${e instanceof Error ? e.message : String(e)}`);
+    return EXIT.failed;
+  }
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  return pkg.version;
+}

@@ -1,0 +1,87 @@
+/**
+ * `koogate check`: loads every product definition exactly as the server does and prints, per product,
+ * its production URL, kind, protocol, adapter and which key variables are set (never their values).
+ * Exit 1 with the loader's message (file, path, fix) on any problem.
+ */
+import { adapters } from "../../adapters/index.js";
+import { SetupError } from "../../core/errors.js";
+import type { Product } from "../../core/products/definition.js";
+import { KEY_TYPES } from "../../core/vocabulary.js";
+import { loadAllProducts } from "../../sim/target.js";
+import { loadConfig } from "../../core/config.js";
+import { EXIT, optionLines, parse, str, type Io } from "../args.js";
+
+const OPTIONS = {
+  url: { type: "string", description: "the server's base URL, to print full production URLs", default: "http://localhost:8080" },
+  json: { type: "boolean", description: "print JSON instead of text" },
+} as const;
+
+export const checkHelp = [
+  "Usage: koogate check [--url <base>] [--json]",
+  "",
+  "Validates every product definition in KOOGATE_PRODUCTS (default ./products) as `npm start` would,",
+  "and prints per product its production URL, kind, protocol, adapter and which key variables are set.",
+  "Exits 1 on any problem in the definitions.",
+  "",
+  ...optionLines({ ...OPTIONS, help: { type: "boolean", description: "show this help" } }),
+].join("\n");
+
+export async function check(argv: string[], io: Io): Promise<number> {
+  const { values } = parse(argv, OPTIONS, false);
+  if (values.help) {
+    io.out(checkHelp);
+    return EXIT.ok;
+  }
+  const base = (str(values, "url") ?? OPTIONS.url.default).replace(/\/+$/, "");
+  const dir = loadConfig(io.env).productsDir;
+  let loaded: ReturnType<typeof loadAllProducts>;
+  try {
+    loaded = loadAllProducts(io.env, adapters);
+  } catch (e) {
+    if (!(e instanceof SetupError)) throw e;
+    if (values.json) io.out(JSON.stringify({ ok: false, problem: e.message }));
+    else io.err(`koogate check: ${e.message}`);
+    return EXIT.failed;
+  }
+  const { products } = loaded;
+  if (values.json) {
+    io.out(JSON.stringify({ ok: true, products: products.map((p) => describe(p, base)) }, null, 2));
+    return EXIT.ok;
+  }
+  for (const p of products) {
+    const d = describe(p, base);
+    io.out(`${p.id}  (${p.name}, ${p.file})`);
+    io.out(`  production URL  ${d.method} ${d.url}`);
+    io.out(`  kind            ${p.kind}, protocol ${p.protocol}, adapter ${p.adapter}`);
+    let first = true;
+    for (const type of KEY_TYPES) {
+      const vars = p.keyVariables[type];
+      if (vars.length === 0) continue;
+      const text = vars.map((v, i) => `${v.name} ${v.set ? "set" : i === 0 ? "NOT SET (development key)" : "not set (optional)"}`).join(", ");
+      io.out(`  ${(first ? "keys" : "").padEnd(14)}  ${type}: ${text}`);
+      first = false;
+    }
+  }
+  const unset = products.flatMap((p) => KEY_TYPES.flatMap((t) => p.keyVariables[t].slice(0, 1).filter((v) => !v.set)));
+  if (unset.length) {
+    io.out(`note: ${unset.length} key variable${unset.length === 1 ? " is" : "s are"} not set; outside production the server uses public development keys for ${unset.length === 1 ? "it" : "them"} (NODE_ENV=production refuses to start)`);
+  }
+  io.out(`OK  ${products.length} product${products.length === 1 ? "" : "s"} in ${dir}`);
+  return EXIT.ok;
+}
+
+function describe(p: Product, base: string) {
+  return {
+    id: p.id,
+    name: p.name,
+    file: p.file,
+    // the 1.0 protocol is served by GET on the same path (saas.md §9)
+    method: p.protocol === "v1" ? "GET" : "POST",
+    url: `${base}/produce/${p.id}`,
+    path: `/produce/${p.id}`,
+    kind: p.kind,
+    protocol: p.protocol,
+    adapter: p.adapter,
+    keys: Object.fromEntries(KEY_TYPES.filter((t) => p.keyVariables[t].length).map((t) => [t, p.keyVariables[t].map((v) => ({ variable: v.name, set: v.set }))])),
+  };
+}

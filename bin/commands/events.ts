@@ -1,0 +1,106 @@
+/**
+ * `koogate events`: the server's event log (core/store/events.ts), read from the database the server
+ * uses (KOOGATE_DATABASE_URL, same default): when each call came, for which product, activity and
+ * instance, the verdict, the result code and how long it took.
+ */
+import { existsSync } from "node:fs";
+import { loadConfig } from "../../core/config.js";
+import { createDatabase } from "../../core/store/database.js";
+import { EventLog, type EventRecord } from "../../core/store/events.js";
+import { EXIT, optionLines, parse, str, UsageError, type Io } from "../args.js";
+
+const OPTIONS = {
+  product: { type: "string", description: "only this product id" },
+  instance: { type: "string", description: "only this instanceId" },
+  since: { type: "string", description: "only events from then on: an ISO time, ms since the epoch, or an age like 30s, 10m, 2h, 1d" },
+  limit: { type: "string", description: "at most this many (the newest)", default: "100" },
+  json: { type: "boolean", description: "print JSON instead of text" },
+} as const;
+
+export const eventsHelp = [
+  "Usage: koogate events [--product P] [--instance I] [--since T] [--limit N] [--json]",
+  "",
+  "Prints the event log of the server's database (KOOGATE_DATABASE_URL, default sqlite:data/koogate.sqlite),",
+  "oldest first: time, product, activity, instance, verdict, result code, latency.",
+  "",
+  ...optionLines({ ...OPTIONS, help: { type: "boolean", description: "show this help" } }),
+].join("\n");
+
+/** Parses `--since`: ISO time, ms since the epoch, or an age (`90s`, `10m`, `2h`, `1d`) before `now`. */
+export function parseSince(value: string, now: number): number {
+  const age = /^(\d+)(s|m|h|d)$/.exec(value);
+  if (age) return now - Number(age[1]) * { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[age[2] as "s" | "m" | "h" | "d"];
+  if (/^\d{10,13}$/.test(value)) return Number(value);
+  const t = Date.parse(value);
+  if (Number.isNaN(t)) throw new UsageError(`--since ${value} is neither an ISO time, ms since the epoch, nor an age like 10m`);
+  return t;
+}
+
+export async function events(argv: string[], io: Io): Promise<number> {
+  const { values } = parse(argv, OPTIONS, false);
+  if (values.help) {
+    io.out(eventsHelp);
+    return EXIT.ok;
+  }
+  const limit = Number(str(values, "limit") ?? OPTIONS.limit.default);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) throw new UsageError("--limit must be a whole number from 1 to 100000");
+  const sinceText = str(values, "since");
+  const since = sinceText === undefined ? undefined : parseSince(sinceText, Date.now());
+  const url = loadConfig(io.env).databaseUrl;
+  const shown = url.replace(/\/\/[^@]*@/, "//…@");
+  // Opening a missing SQLite file would create it: say what is wrong instead.
+  const file = url.startsWith("sqlite:") ? url.slice("sqlite:".length) : undefined;
+  if (file !== undefined && file !== ":memory:" && file !== "" && !existsSync(file)) {
+    io.err(`koogate events: no database at ${shown}; start the server once (npm start), or set KOOGATE_DATABASE_URL to the one it uses`);
+    return EXIT.failed;
+  }
+  const db = createDatabase(url);
+  try {
+    if (!(await db.schema.hasTable("koogate_events"))) {
+      io.err(`koogate events: ${shown} has no event log yet; start the server once (npm start)`);
+      return EXIT.failed;
+    }
+    const rows = await new EventLog(db).list({ productId: str(values, "product"), instanceId: str(values, "instance"), since, limit });
+    if (values.json) {
+      io.out(JSON.stringify(rows.map(publicFields), null, 2));
+      return EXIT.ok;
+    }
+    if (rows.length === 0) {
+      io.out("no events");
+      return EXIT.ok;
+    }
+    for (const r of rows) io.out(formatEvent(r));
+    return EXIT.ok;
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** The fields printed: the stored response body is left out (it is in the database, redacted). */
+function publicFields(r: EventRecord) {
+  return {
+    time: new Date(r.at).toISOString(),
+    product: r.productId,
+    activity: r.activity,
+    instanceId: r.instanceId ?? null,
+    verdict: r.verdict,
+    resultCode: r.resultCode,
+    durationMs: r.durationMs,
+    test: r.test,
+    detail: r.detail ?? null,
+  };
+}
+
+export function formatEvent(r: EventRecord): string {
+  const cols = [
+    new Date(r.at).toISOString(),
+    r.productId,
+    (r.activity || "-").padEnd(20),
+    (r.instanceId || "-").padEnd(36),
+    r.verdict.padEnd(9),
+    r.resultCode,
+    `${r.durationMs} ms`.padStart(7),
+  ];
+  const extra = [r.test ? "test" : "", r.detail ?? ""].filter(Boolean).join(" · ");
+  return (cols.join("  ") + (extra ? `  ${extra}` : "")).trimEnd();
+}

@@ -1,0 +1,93 @@
+/**
+ * What a scenario is, and what it may do while it runs. A scenario is a file in sim/scenarios/ that
+ * exports a `Scenario` and is listed in sim/scenarios/index.ts; the runner (sim/runner.ts) knows nothing
+ * of any particular scenario. A scenario builds requests (sim/requests/: one builder per signing scheme,
+ * each using the core module the server verifies with), hands them to `ctx.exchange`, and states what
+ * it expects; the runner sends, judges (sim/judge.ts) and records one step per exchange.
+ *
+ * Extension points: the joint-operation sync calls (`x-sign`, saas.md §2.2) and the 1.0 `authToken` GET
+ * protocol (saas.md §2.3) are added as new request builders (sim/requests/kit.ts, sim/requests/v1.ts)
+ * and new scenario files (`tenant-sync`, `v1-lifecycle`) declaring the protocols they apply to.
+ */
+import type { ResultCode, SaasProtocol } from "../core/vocabulary.js";
+import type { Expectation, Judgement } from "./judge.js";
+import type { SimTarget } from "./target.js";
+import type { WireReply, WireRequest } from "./wire.js";
+
+/** A command-line option of a scenario (`--<name>`), parsed with node:util parseArgs. */
+export interface ScenarioOption {
+  type: "string" | "boolean";
+  /** one line for `--help` */
+  description: string;
+  /** shown in `--help` and used when the option is absent */
+  default?: string;
+}
+
+export type OptionValues = Readonly<Record<string, string | boolean | undefined>>;
+
+export interface Scenario {
+  /** what is typed after the product: `koogate sim <product> <name>` */
+  name: string;
+  /** one line for the scenario list */
+  summary: string;
+  /** the product protocols it applies to (saas.md §0) */
+  protocols: readonly SaasProtocol[];
+  /** its own options, besides the common ones (--url, --json, --test, --timeout) */
+  options?: Readonly<Record<string, ScenarioOption>>;
+  /**
+   * Plays the scenario. Expectations that fail are recorded, not thrown; throw `ScenarioAbort` when a
+   * later step cannot be built (no instanceId to act on), and a usage `Error` for a bad option value.
+   */
+  run(ctx: ScenarioContext): Promise<void>;
+}
+
+/** Stops a scenario early: the reason is recorded as a failed step. */
+export class ScenarioAbort extends Error {
+  override name = "ScenarioAbort";
+}
+
+/** A bad option value: reported as a usage error, before anything is sent. */
+export class ScenarioUsageError extends Error {
+  override name = "ScenarioUsageError";
+}
+
+/** What one step did and decided. */
+export interface StepResult {
+  /** 1-based */
+  n: number;
+  /** the activity sent, or the name of a check across answers */
+  activity: string;
+  /** what this step was for, e.g. "resend 3 of 5 (concurrent)" */
+  label?: string;
+  resultCode?: string;
+  /** rounded to 0.1 ms; absent for checks across answers */
+  latencyMs?: number;
+  verdict: "PASS" | "FAIL";
+  /** why it failed; empty on PASS */
+  failures: string[];
+  /** what was seen, for the reader (an instanceId, "credentials present") */
+  note?: string;
+}
+
+/** One exchange's full record, returned to the scenario. */
+export interface Exchanged {
+  step: StepResult;
+  request: WireRequest;
+  reply: WireReply;
+  judgement: Judgement;
+}
+
+export interface ScenarioContext {
+  readonly target: SimTarget;
+  /** the scenario's own option values, defaults applied */
+  readonly options: OptionValues;
+  /** a string option (default applied); throws ScenarioUsageError when required and absent */
+  option(name: string, required?: boolean): string | undefined;
+  /** sends `request`, judges the answer against `expect`, records and returns one step */
+  exchange(activity: string, request: WireRequest, expect: Expectation | ResultCode, label?: string): Promise<Exchanged>;
+  /** records a check across answers: `failure` null = PASS */
+  check(name: string, failure: string | null, note?: string): StepResult;
+  /** the clock the requests are signed with (ms) */
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}

@@ -1,0 +1,29 @@
+/**
+ * The scenario registry: every scenario `koogate sim` knows, in the order `--help` lists them.
+ * To add one (e.g. `tenant-sync`, `v1-lifecycle`), write sim/scenarios/<name>.ts exporting a Scenario
+ * and list it here; the runner and the CLI pick it up.
+ */
+import type { Scenario } from "../scenario.js";
+import { singleActivities } from "./activities.js";
+import { lifecycle } from "./lifecycle.js";
+import { replay } from "./replay.js";
+import { retryStorm } from "./retry-storm.js";
+import { stale } from "./stale.js";
+import { tamper } from "./tamper.js";
+import { trial } from "./trial.js";
+import { unsubscribeRenewal } from "./unsubscribe-renewal.js";
+
+export const SCENARIOS: readonly Scenario[] = [
+  lifecycle,
+  trial,
+  unsubscribeRenewal,
+  retryStorm,
+  replay,
+  stale,
+  tamper,
+  ...singleActivities,
+];
+
+export function findScenario(name: string): Scenario | undefined {
+  return SCENARIOS.find((s) => s.name === name);
+}

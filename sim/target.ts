@@ -1,0 +1,107 @@
+/**
+ * The product the simulator plays the marketplace for, with its keys resolved exactly as the server
+ * resolves them: the same loader, the same environment-variable names, the same development-key
+ * fallback outside production (core/products/loader.ts). So a simulator run signs with the key the
+ * server will verify with, or fails the same way the server would.
+ */
+import type { AdapterClass } from "../core/adapters.js";
+import { loadConfig } from "../core/config.js";
+import { SetupError } from "../core/errors.js";
+import type { LogFields, Logger } from "../core/logger.js";
+import type { Product } from "../core/products/definition.js";
+import { loadProducts } from "../core/products/loader.js";
+
+/** KooGallery gives up on an answer after 5 s (saas.md §1). */
+export const MARKETPLACE_TIMEOUT_MS = 5_000;
+
+export interface SimTarget {
+  /** the loaded definition, keys included (never printed) */
+  product: Product;
+  /** the server's base URL, e.g. `http://localhost:8080` */
+  baseUrl: string;
+  /** the production URL registered in the Seller Console: `<baseUrl>/produce/<id>` */
+  productionUrl: string;
+  /** `testFlag` sent in every body: "1" = a Seller Console debugging call, "0" = a real one (saas.md §4) */
+  testFlag: "0" | "1";
+  /** how long one answer may take; default 5000 ms, as the marketplace (saas.md §1) */
+  timeoutMs: number;
+}
+
+export interface LoadTargetOptions {
+  /** the product id (its definition's `id`) */
+  productId: string;
+  /** default http://localhost:8080 */
+  baseUrl?: string;
+  /** where KOOGATE_PRODUCTS, NODE_ENV and the key variables are read; default process.env */
+  env?: NodeJS.ProcessEnv;
+  /** the adapter registry (adapters/index.ts) */
+  adapters: readonly AdapterClass[];
+  /** default "0" */
+  testFlag?: "0" | "1";
+  /** default MARKETPLACE_TIMEOUT_MS */
+  timeoutMs?: number;
+}
+
+/** Loads every definition as the server does and picks one. @throws SetupError */
+export function loadTarget(opts: LoadTargetOptions): { target: SimTarget; notes: string[] } {
+  const env = opts.env ?? process.env;
+  const { products, notes } = loadAllProducts(env, opts.adapters);
+  const product = products.find((p) => p.id === opts.productId);
+  if (!product) {
+    const known = products.map((p) => p.id).join(", ");
+    throw new SetupError(`no product "${opts.productId}" (defined: ${known})`, loadConfig(env).productsDir);
+  }
+  const baseUrl = (opts.baseUrl ?? "http://localhost:8080").replace(/\/+$/, "");
+  return {
+    target: {
+      product,
+      baseUrl,
+      productionUrl: `${baseUrl}/produce/${product.id}`,
+      testFlag: opts.testFlag ?? "0",
+      timeoutMs: opts.timeoutMs ?? MARKETPLACE_TIMEOUT_MS,
+    },
+    notes: summariseNotes(notes.filter((n) => n.product === product.id)),
+  };
+}
+
+/** A note from loading, e.g. that a key variable is unset and the development key is used. */
+export interface LoadNote {
+  product: string;
+  /** the key variable the note is about */
+  variable: string;
+  text: string;
+}
+
+/** One line for every unset key variable of a product, instead of one line each. */
+function summariseNotes(notes: LoadNote[]): string[] {
+  if (notes.length <= 1) return notes.map((n) => n.text);
+  return [`${notes.map((n) => n.variable).join(", ")} are not set: like the server outside production, the simulator uses their public development keys`];
+}
+
+/**
+ * Every product of KOOGATE_PRODUCTS, loaded exactly as the server loads them. The loader's warnings
+ * (unset key variables) are returned as notes instead of being logged.
+ * @throws SetupError with every problem found
+ */
+export function loadAllProducts(env: NodeJS.ProcessEnv, adapters: readonly AdapterClass[]): { products: Product[]; notes: LoadNote[] } {
+  const config = loadConfig(env);
+  const notes: LoadNote[] = [];
+  const products = loadProducts({
+    dir: config.productsDir,
+    env,
+    production: config.production,
+    adapters: new Map(adapters.map((a) => [a.name, a])),
+    logger: noteLogger(notes),
+  });
+  return { products, notes };
+}
+
+function noteLogger(notes: LoadNote[]): Logger {
+  const add = (_msg: string, f?: LogFields) => {
+    if (f && typeof f.variable === "string" && typeof f.product === "string") {
+      notes.push({ product: f.product, variable: f.variable, text: `${f.variable} is not set: like the server outside production, the simulator uses its public development key` });
+    }
+  };
+  const logger: Logger = { debug: () => undefined, info: () => undefined, warn: add, error: add, child: () => logger };
+  return logger;
+}

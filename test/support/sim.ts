@@ -1,0 +1,52 @@
+/**
+ * Simulator targets for tests: the product a started test server really loaded (keys as it resolved
+ * them), or a hand-made product for a small fake server written in a test.
+ */
+import { DEFAULT_PROVISIONING, type Product } from "../../core/products/definition.js";
+import { runScenario, type RunReport } from "../../sim/runner.js";
+import type { OptionValues } from "../../sim/scenario.js";
+import { findScenario } from "../../sim/scenarios/index.js";
+import type { SimTarget } from "../../sim/target.js";
+import type { TestServer } from "./server.js";
+
+/** The target for `productId` of a started server, with the keys that server loaded. */
+export function targetOf(server: TestServer, productId = "test-saas"): SimTarget {
+  const served = server.koogate.kernel.product(productId);
+  if (!served) throw new Error(`the test server has no product ${productId}`);
+  return target(served.product, server.url);
+}
+
+export function target(product: Product, baseUrl: string, extra: Partial<SimTarget> = {}): SimTarget {
+  return { product, baseUrl, productionUrl: `${baseUrl}/produce/${product.id}`, testFlag: "0", timeoutMs: 5000, ...extra };
+}
+
+/** A product definition as loaded, for a fake server: basic key `key`, nothing else. */
+export function fakeProduct(key: string, extra: Partial<Product> = {}): Product {
+  return {
+    id: "fake",
+    name: "a fake merchant server",
+    kind: "saas",
+    protocol: "v2",
+    adapter: "none",
+    encryptType: 1,
+    credentials: "plain",
+    provisioning: DEFAULT_PROVISIONING,
+    options: {},
+    keys: { basic: [key], kit: [], license: [], general: [] },
+    keyVariables: { basic: [{ name: "FAKE_KEY", set: true }], kit: [], license: [], general: [] },
+    file: "(test)",
+    ...extra,
+  };
+}
+
+/** Runs the scenario registered as `name`. */
+export function run(name: string, t: SimTarget, options: OptionValues = {}): Promise<RunReport> {
+  const scenario = findScenario(name);
+  if (!scenario) throw new Error(`no scenario ${name}`);
+  return runScenario({ scenario, target: t, options });
+}
+
+/** Every failure reason of a report, one string per reason, for readable assertions. */
+export function failures(r: RunReport): string[] {
+  return r.steps.flatMap((s) => s.failures.map((f) => `${s.n} ${s.activity}: ${f}`));
+}
