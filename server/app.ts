@@ -2,6 +2,7 @@
  * The one Koa application serving every listing:
  *
  *   POST /produce/<id>   the production-system interface of product <id> (register this URL)
+ *   POST /produce/<id>/produceAPI/v2/<sync>   joint-operation sync calls (saas.md §5), when enabled
  *   GET  /healthz        liveness, for load balancers
  *
  * Every answer to a known product is HTTP 200 JSON with a `Body-Sign` header over the exact bytes sent
@@ -11,13 +12,16 @@ import Router from "@koa/router";
 import Koa from "koa";
 import type { Kernel } from "../core/kernel.js";
 import type { SaasService } from "../core/kinds/saas/service.js";
+import type { JointSyncService } from "../core/kinds/saas/sync/service.js";
 import type { Logger } from "../core/logger.js";
 import { BODY_SIGN_HEADER, signBody } from "../core/signing/body-sign.js";
+import { isJointSync } from "../core/vocabulary.js";
 import { readRawBody } from "./raw-body.js";
 
 export interface AppDeps {
   kernel: Kernel;
   saas: SaasService;
+  sync: JointSyncService;
   logger: Logger;
   /** largest request body read; larger ones are refused with 000002 */
   maxBodyBytes: number;
@@ -39,6 +43,24 @@ export function createApp(deps: AppDeps): Koa {
       oversize: raw.oversize,
     });
     sendSigned(ctx, body, sp.product.keys.basic[0]!);
+  });
+
+  // KooGallery appends the fixed sub-path to the registered production URL (saas.md §5).
+  router.post("/produce/:id/produceAPI/v2/:sync", async (ctx) => {
+    const sp = deps.kernel.product(ctx.params.id!);
+    const sync = ctx.params.sync;
+    if (!sp || !sp.product.jointOperation.enabled) return notFound(ctx, "unknown product or joint-operation sync not enabled");
+    if (!isJointSync(sync)) return notFound(ctx, "unknown sync");
+    const raw = await readRawBody(ctx.req, deps.maxBodyBytes);
+    const body = await deps.sync.handle(sp, {
+      sync,
+      rawBody: raw.bytes,
+      header: (name) => ctx.get(name) || undefined,
+      oversize: raw.oversize,
+    });
+    // Signed with the kit key, the secret of this interface: which key KooGallery checks a joint-op
+    // Body-Sign with (if it checks one in 2.0 at all) is UNCONFIRMED (saas.md §3, §11.9).
+    sendSigned(ctx, body, sp.product.keys.kit[0]!);
   });
 
   router.get("/healthz", (ctx) => {

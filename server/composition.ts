@@ -13,6 +13,7 @@ import type { AdapterClass } from "../core/adapters.js";
 import type { Config } from "../core/config.js";
 import { adapterToken, Kernel } from "../core/kernel.js";
 import { SaasService } from "../core/kinds/saas/service.js";
+import { JointSyncService } from "../core/kinds/saas/sync/service.js";
 import { createLogger, type Logger } from "../core/logger.js";
 import { createDatabase } from "../core/store/database.js";
 import { CLOCK, CONFIG, DATABASE, LOGGER, systemClock, type Clock, type Knex } from "../core/tokens.js";
@@ -68,7 +69,8 @@ export async function createKoogate(opts: KoogateOptions): Promise<Koogate> {
     throw e;
   }
   const saas = container.resolve(SaasService);
-  const app = createApp({ kernel, saas, logger, maxBodyBytes: config.maxBodyBytes });
+  const sync = container.resolve(JointSyncService);
+  const app = createApp({ kernel, saas, sync, logger, maxBodyBytes: config.maxBodyBytes });
 
   let server: Server | undefined;
   return {

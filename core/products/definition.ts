@@ -1,3 +1,4 @@
+import type { KeyObject } from "node:crypto";
 import type { EncryptType, KeyType, ProductKind, SaasProtocol } from "../vocabulary.js";
 
 /** A product definition as written in `products/<id>.yaml` (see product.schema.json). */
@@ -11,7 +12,20 @@ export interface ProductDefinition {
   keys: Partial<Record<KeyType, string[]>>;
   encryptType?: EncryptType;
   credentials?: "plain" | "encrypted";
+  jointOperation?: { enabled: boolean; privateKey?: { env: string } | { file: string } };
   options?: Record<string, unknown>;
+}
+
+/** Joint-operation sync settings after loading (saas.md §5). */
+export interface JointOperation {
+  enabled: boolean;
+  /**
+   * The merchant's RSA private key that opens applicationSync's clientSecret; null when none is
+   * configured (only outside production: applicationSync then answers 000101). Never logged.
+   */
+  privateKey: KeyObject | null;
+  /** where the key was to be read from, for log lines and `koogate check` (never the key) */
+  privateKeySource: string | null;
 }
 
 /** A definition after loading: defaults applied, keys resolved from the environment. */
@@ -23,6 +37,8 @@ export interface Product {
   adapter: string;
   encryptType: EncryptType;
   credentials: "plain" | "encrypted";
+  /** joint-operation sync; `enabled: false` when the definition does not ask for it */
+  jointOperation: JointOperation;
   options: Record<string, unknown>;
   /** active keys per type, the current (first-listed) one first; never logged */
   keys: Readonly<Record<KeyType, readonly string[]>>;

@@ -1,5 +1,6 @@
 import type { Knex } from "knex";
 import * as init from "./migrations/20261124080000_init.js";
+import * as jointOperation from "./migrations/20261201090000_joint_operation.js";
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -12,6 +13,7 @@ interface Migration {
  */
 const MIGRATIONS: Record<string, Migration> = {
   "20261124080000_init": init,
+  "20261201090000_joint_operation": jointOperation,
 };
 
 const source: Knex.MigrationSource<string> = {
