@@ -2,6 +2,7 @@
  * The one Koa application serving every listing:
  *
  *   POST /produce/<id>   the production-system interface of product <id> (register this URL)
+ *   GET  /produce/<id>?activity=…   the same, for a protocol v1 (legacy GET) listing (saas.md §9)
  *   POST /produce/<id>/produceAPI/v2/<sync>   joint-operation sync calls (saas.md §5), when enabled
  *   GET  /healthz        liveness, for load balancers
  *
@@ -13,6 +14,7 @@ import Koa from "koa";
 import type { Kernel } from "../core/kernel.js";
 import type { SaasService } from "../core/kinds/saas/service.js";
 import type { JointSyncService } from "../core/kinds/saas/sync/service.js";
+import type { SaasV1Service } from "../core/kinds/saas/v1/service.js";
 import type { Logger } from "../core/logger.js";
 import { BODY_SIGN_HEADER, signBody } from "../core/signing/body-sign.js";
 import { isJointSync } from "../core/vocabulary.js";
@@ -22,6 +24,7 @@ export interface AppDeps {
   kernel: Kernel;
   saas: SaasService;
   sync: JointSyncService;
+  v1: SaasV1Service;
   logger: Logger;
   /** largest request body read; larger ones are refused with 000002 */
   maxBodyBytes: number;
@@ -43,6 +46,14 @@ export function createApp(deps: AppDeps): Koa {
       oversize: raw.oversize,
     });
     sendSigned(ctx, body, sp.product.keys.basic[0]!);
+  });
+
+  router.get("/produce/:id", async (ctx) => {
+    const sp = deps.kernel.product(ctx.params.id!);
+    if (!sp || sp.product.protocol !== "v1") return notFound(ctx, "unknown product");
+    // ctx.querystring is the raw query, still URL-encoded: the authToken is checked over it (saas.md §2.3).
+    const { body, keyIndex } = await deps.v1.handle(sp, ctx.querystring);
+    sendSigned(ctx, body, sp.product.keys.basic[keyIndex] ?? sp.product.keys.basic[0]!);
   });
 
   // KooGallery appends the fixed sub-path to the registered production URL (saas.md §5).

@@ -14,6 +14,7 @@ import type { Config } from "../core/config.js";
 import { adapterToken, Kernel } from "../core/kernel.js";
 import { SaasService } from "../core/kinds/saas/service.js";
 import { JointSyncService } from "../core/kinds/saas/sync/service.js";
+import { SaasV1Service } from "../core/kinds/saas/v1/service.js";
 import { createLogger, type Logger } from "../core/logger.js";
 import { createDatabase } from "../core/store/database.js";
 import { CLOCK, CONFIG, DATABASE, LOGGER, systemClock, type Clock, type Knex } from "../core/tokens.js";
@@ -70,7 +71,8 @@ export async function createKoogate(opts: KoogateOptions): Promise<Koogate> {
   }
   const saas = container.resolve(SaasService);
   const sync = container.resolve(JointSyncService);
-  const app = createApp({ kernel, saas, sync, logger, maxBodyBytes: config.maxBodyBytes });
+  const v1 = container.resolve(SaasV1Service);
+  const app = createApp({ kernel, saas, sync, v1, logger, maxBodyBytes: config.maxBodyBytes });
 
   let server: Server | undefined;
   return {

@@ -3,13 +3,13 @@
  * rule of saas.md §4 for that activity, the adapter call, and the state change committed with the event.
  */
 import { inject, injectable } from "tsyringe";
-import { openAtRest, sealAtRest } from "../../crypto/at-rest.js";
-import { encryptCredential } from "../../crypto/credential.js";
+import { sealAtRest } from "../../crypto/at-rest.js";
 import { callErrors } from "../../errors.js";
 import { InstanceStore, type InstanceRow } from "../../store/instances.js";
 import { CLOCK, LOGGER, type Clock, type Logger } from "../../tokens.js";
 import { assertNever, type InstanceState } from "../../vocabulary.js";
 import type { AdapterContext, AppInfo, SaasAdapter } from "./adapter.js";
+import { cleanAppInfo, redactAppInfo as redact, wireAppInfo } from "./app-info.js";
 import { RunOnce } from "./once.js";
 import { success, type Outcome } from "./outcome.js";
 import type { SaasRequest } from "./requests.js";
@@ -58,7 +58,7 @@ export class SaasActivities {
     const key = { productId: sp.product.id, activity: req.activity, idemKey: JSON.stringify([req.orderId, req.orderLineId]) };
     return this.once.run(key, req.businessId, async (instanceId) => {
       const result = await sp.adapter.newInstance(
-        { instanceId, orderId: req.orderId, orderLineId: req.orderLineId },
+        { ...req.details, instanceId, orderId: req.orderId, orderLineId: req.orderLineId },
         this.context(sp, req.activity, instanceId, req.test),
       );
       const now = this.clock.now();
@@ -70,8 +70,8 @@ export class SaasActivities {
         orderLineId: req.orderLineId,
         businessId: req.businessId,
         state: "active",
-        expireAt: null,
-        marketplaceProductId: null,
+        expireAt: req.details?.expireAt?.getTime() ?? null,
+        marketplaceProductId: req.details?.productId ?? null,
         test: req.test,
         appInfoSealed: appInfo ? sealAtRest(JSON.stringify(appInfo), sp.product.keys.basic[0]!) : null,
         createdAt: now,
@@ -178,7 +178,7 @@ export class SaasActivities {
     const key = { productId: sp.product.id, activity: req.activity, idemKey: JSON.stringify([req.instanceId, req.orderId, req.orderLineId]) };
     return this.once.run(key, req.instanceId, async (instanceId) => {
       await sp.adapter.upgradeInstance(
-        { instanceId, orderId: req.orderId, orderLineId: req.orderLineId },
+        { ...req.details, instanceId, orderId: req.orderId, orderLineId: req.orderLineId },
         this.context(sp, req.activity, instanceId, req.test),
       );
       return success(undefined, {
@@ -222,24 +222,6 @@ export class SaasActivities {
 
   /** The stored appInfo as sent on the wire: credentials encrypted when the definition asks for it. */
   private wireAppInfo(sp: ServedSaasProduct, sealed: string): AppInfo {
-    const p = sp.product;
-    const info = JSON.parse(openAtRest(sealed, p.keys.basic)) as AppInfo;
-    if (p.credentials !== "encrypted") return info;
-    const enc = (v: string | undefined) => (v === undefined ? undefined : encryptCredential(v, { accessKey: p.keys.basic[0]!, encryptType: p.encryptType }));
-    return cleanAppInfo({ ...info, userName: enc(info.userName), password: enc(info.password) })!;
+    return wireAppInfo(sp.product, sealed);
   }
-}
-
-/** Only the AppInfo fields, in the documented order, without empty ones. */
-function cleanAppInfo(a: AppInfo | undefined): AppInfo | undefined {
-  if (!a) return undefined;
-  const out: AppInfo = {};
-  for (const k of ["frontEndUrl", "adminUrl", "userName", "password", "memo"] as const) {
-    if (typeof a[k] === "string" && a[k] !== "") out[k] = a[k];
-  }
-  return Object.keys(out).length ? out : undefined;
-}
-
-function redact(a: AppInfo): AppInfo {
-  return { ...a, ...(a.userName ? { userName: "***" } : {}), ...(a.password ? { password: "***" } : {}) };
 }
