@@ -19,7 +19,7 @@ import { callErrors } from "../../../errors.js";
 import type { Logger } from "../../../logger.js";
 import type { Product } from "../../../products/definition.js";
 import { parseMarketplaceTime } from "../../../time.js";
-import { assertNever, type EncryptType, type SaasV1Activity } from "../../../vocabulary.js";
+import { assertNever, V1_INSTANCE_STATUSES, type EncryptType, type SaasV1Activity } from "../../../vocabulary.js";
 import type { CustomerInfo, NewInstanceDetails } from "../adapter.js";
 import type { SaasRequest } from "../requests.js";
 
@@ -54,7 +54,7 @@ const SCHEMAS: Record<SaasV1Activity, object> = {
   expireInstance: object({ instanceId: id }, { orderId: text(64) }),
   releaseInstance: object({ instanceId: id }, { orderId: text(64) }),
   upgrade: object({ instanceId: id, orderId: id }, { productId: text(64), skuCode: text(64) }),
-  instanceStatus: object({ instanceId: id, instanceStatus: { enum: ["FREEZE", "NORMAL"] } }),
+  instanceStatus: object({ instanceId: id, instanceStatus: { enum: V1_INSTANCE_STATUSES } }),
   queryInstance: object({ instanceId: { type: "string", minLength: 1, maxLength: 100 * 65 } }),
 };
 
