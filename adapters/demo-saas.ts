@@ -86,7 +86,8 @@ export class DemoSaasAdapter implements SaasAdapter {
         password_hash: await hashPassword(password),
         status: "active",
         plan: 1,
-        expire_at: null,
+        // known on 1.0 listings (expireTime); 2.0 learns it from refreshInstance
+        expire_at: req.expireAt?.getTime() ?? null,
         test: ctx.test,
       })
       .onConflict("instance_id")

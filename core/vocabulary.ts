@@ -32,6 +32,34 @@ export function isSaasActivity(value: unknown): value is SaasActivity {
   return typeof value === "string" && (SAAS_ACTIVITIES as readonly string[]).includes(value);
 }
 
+/** The joint-operation (联营) sync calls, each at `/produceAPI/v2/<name>` (saas.md §5). */
+export const JOINT_SYNCS = ["tenantSync", "applicationSync", "authSync", "singleOrgSync", "allOrgSync"] as const;
+export type JointSync = (typeof JOINT_SYNCS)[number];
+
+export function isJointSync(value: unknown): value is JointSync {
+  return typeof value === "string" && (JOINT_SYNCS as readonly string[]).includes(value);
+}
+
+/** The SaaS 1.0 (legacy GET) activities (saas.md §9); `getLicense` belongs to licence products and is not served. */
+export const SAAS_V1_ACTIVITIES = [
+  "newInstance",
+  "refreshInstance",
+  "expireInstance",
+  "releaseInstance",
+  "upgrade",
+  "instanceStatus",
+  "queryInstance",
+] as const;
+export type SaasV1Activity = (typeof SAAS_V1_ACTIVITIES)[number];
+
+export function isSaasV1Activity(value: unknown): value is SaasV1Activity {
+  return typeof value === "string" && (SAAS_V1_ACTIVITIES as readonly string[]).includes(value);
+}
+
+/** `instanceStatus` values of the 1.0 pay-per-use status call (saas.md §9). */
+export const V1_INSTANCE_STATUSES = ["FREEZE", "NORMAL"] as const;
+export type V1InstanceStatus = (typeof V1_INSTANCE_STATUSES)[number];
+
 /** Scenes of refreshInstance (saas.md §4.3). `RENEWAL_CHANGE` is seen only in third-party code (§11.8). */
 export const REFRESH_SCENES = ["TRIAL_TO_FORMAL", "RENEWAL", "UNSUBSCRIBE_RENEWAL_PERIOD", "RENEWAL_CHANGE"] as const;
 export type RefreshScene = (typeof REFRESH_SCENES)[number];

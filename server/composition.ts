@@ -14,6 +14,8 @@ import type { Config } from "../core/config.js";
 import { adapterToken, Kernel } from "../core/kernel.js";
 import { Outbox } from "../core/kinds/saas/outbox.js";
 import { SaasService } from "../core/kinds/saas/service.js";
+import { JointSyncService } from "../core/kinds/saas/sync/service.js";
+import { SaasV1Service } from "../core/kinds/saas/v1/service.js";
 import { createLogger, type Logger } from "../core/logger.js";
 import { createDatabase } from "../core/store/database.js";
 import { GroupCommit } from "../core/store/group-commit.js";
@@ -78,7 +80,9 @@ export async function createKoogate(opts: KoogateOptions): Promise<Koogate> {
     throw e;
   }
   const saas = container.resolve(SaasService);
-  const app = createApp({ kernel, saas, logger, maxBodyBytes: config.maxBodyBytes });
+  const sync = container.resolve(JointSyncService);
+  const v1 = container.resolve(SaasV1Service);
+  const app = createApp({ kernel, saas, sync, v1, logger, maxBodyBytes: config.maxBodyBytes });
 
   let server: Server | undefined;
   return {

@@ -1,3 +1,4 @@
+import type { KeyObject } from "node:crypto";
 import type { EncryptType, KeyType, ProductKind, SaasProtocol } from "../vocabulary.js";
 
 /** A product definition as written in `products/<id>.yaml` (see product.schema.json). */
@@ -12,6 +13,7 @@ export interface ProductDefinition {
   encryptType?: EncryptType;
   credentials?: "plain" | "encrypted";
   provisioning?: Partial<ProvisioningSettings>;
+  jointOperation?: { enabled: boolean; privateKey?: { env: string } | { file: string } };
   options?: Record<string, unknown>;
 }
 
@@ -25,6 +27,18 @@ export interface ProvisioningSettings {
 
 export const DEFAULT_PROVISIONING: ProvisioningSettings = { budgetMs: 3000, maxAttempts: 8, retryBaseMs: 1000, attemptTimeoutMs: 300_000 };
 
+/** Joint-operation sync settings after loading (saas.md §5). */
+export interface JointOperation {
+  enabled: boolean;
+  /**
+   * The merchant's RSA private key that opens applicationSync's clientSecret; null when none is
+   * configured (only outside production: applicationSync then answers 000101). Never logged.
+   */
+  privateKey: KeyObject | null;
+  /** where the key was to be read from, for log lines and `koogate check` (never the key) */
+  privateKeySource: string | null;
+}
+
 /** A definition after loading: defaults applied, keys resolved from the environment. */
 export interface Product {
   id: string;
@@ -35,6 +49,8 @@ export interface Product {
   encryptType: EncryptType;
   credentials: "plain" | "encrypted";
   provisioning: ProvisioningSettings;
+  /** joint-operation sync; `enabled: false` when the definition does not ask for it */
+  jointOperation: JointOperation;
   options: Record<string, unknown>;
   /** active keys per type, the current (first-listed) one first; never logged */
   keys: Readonly<Record<KeyType, readonly string[]>>;

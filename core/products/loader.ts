@@ -12,6 +12,7 @@ import { SetupError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { KEY_TYPES, SUPPORTED_KINDS, type KeyType } from "../vocabulary.js";
 import { DEFAULT_PROVISIONING, type Product, type ProductDefinition } from "./definition.js";
+import { loadJointOperation } from "./joint-operation.js";
 import schema from "./product.schema.json" with { type: "json" };
 
 const ajv = new Ajv({ allErrors: true, strict: false });
@@ -119,15 +120,22 @@ function loadOne(file: string, opts: LoadOptions): Product {
       keys[type].push(devKey(name));
     });
   }
+  const protocol = def.protocol ?? "v2";
+  // 1.0 answers always carry encrypted credentials (saas.md §7, §9).
+  if (protocol === "v1" && def.credentials === "plain") {
+    throw new SetupError("a protocol v1 listing always encrypts credentials (saas.md §7); remove credentials: plain", file, "/credentials");
+  }
+  const jointOperation = loadJointOperation(def, file, opts);
   return {
     id: def.id,
     name: def.name,
     kind: def.kind,
-    protocol: def.protocol ?? "v2",
+    protocol,
     adapter: def.adapter,
     encryptType: def.encryptType ?? 1,
-    credentials: def.credentials ?? "plain",
+    credentials: def.credentials ?? (protocol === "v1" ? "encrypted" : "plain"),
     provisioning: { ...DEFAULT_PROVISIONING, ...def.provisioning },
+    jointOperation,
     options,
     keys,
     keyVariables,

@@ -1,6 +1,7 @@
 import type { Knex } from "knex";
 import * as init from "./migrations/20261124080000_init.js";
 import * as jobs from "./migrations/20261124090000_jobs.js";
+import * as jointOperation from "./migrations/20261124100000_joint_operation.js";
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -14,6 +15,7 @@ interface Migration {
 const MIGRATIONS: Record<string, Migration> = {
   "20261124080000_init": init,
   "20261124090000_jobs": jobs,
+  "20261124100000_joint_operation": jointOperation,
 };
 
 const source: Knex.MigrationSource<string> = {

@@ -9,6 +9,7 @@ import type { AdapterClass } from "../../core/adapters.js";
 import { loadConfig } from "../../core/config.js";
 import { createLogger, type Logger } from "../../core/logger.js";
 import { signBasicRequest } from "../../core/signing/basic.js";
+import { signKitRequest } from "../../core/signing/kit.js";
 import { verifyBodySign } from "../../core/signing/body-sign.js";
 import type { Clock } from "../../core/tokens.js";
 import { createKoogate, type Koogate } from "../../server/composition.js";
@@ -61,7 +62,23 @@ export interface TestServer {
   logger: Logger;
   /** POSTs `body` to /produce/<product>, signed with `key` (default TEST_KEY) unless `query` is given */
   send(body: string | object, opts?: { product?: string; key?: string; query?: string; headers?: Record<string, string> }): Promise<Reply>;
+  /** POSTs `body` to /produce/<product>/produceAPI/v2/<sync>, x-signed with `kitKey` (default TEST_KIT_KEY) */
+  sync(sync: string, body: string | object, opts?: { product?: string; kitKey?: string; headers?: Record<string, string> }): Promise<Reply>;
+  /** GETs /produce/<product>?<query> (a 1.0 call); `query` is sent exactly as given; Body-Sign checked with `key` */
+  get(query: string, opts?: { product?: string; key?: string }): Promise<Reply>;
   close(): Promise<void>;
+}
+
+async function reply(res: Response, keys: string[]): Promise<Reply> {
+  const text = await res.text();
+  let json: Record<string, unknown> = {};
+  try {
+    json = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    // left empty: the test asserts on text
+  }
+  const bodySign = res.headers.get("body-sign");
+  return { status: res.status, text, json, bodySign, bodySignProblem: verifyBodySign(bodySign, text, keys) };
 }
 
 export async function startServer(opts: StartOptions = {}): Promise<TestServer> {
@@ -101,6 +118,20 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
       }
       const bodySign = res.headers.get("body-sign");
       return { status: res.status, text: replyText, json, bodySign, bodySignProblem: verifyBodySign(bodySign, replyText, [key]) };
+    },
+    async sync(sync, body, o = {}) {
+      const text = typeof body === "string" ? body : JSON.stringify(body);
+      const kitKey = o.kitKey ?? TEST_KIT_KEY;
+      const res = await fetch(`${url}/produce/${o.product ?? "test-saas"}/produceAPI/v2/${sync}`, {
+        method: "POST",
+        body: text,
+        headers: { "content-type": "application/json;charset=utf8", ...signKitRequest({ kitKey, body: text }), ...o.headers },
+      });
+      return reply(res, [kitKey]);
+    },
+    async get(query, o = {}) {
+      const res = await fetch(`${url}/produce/${o.product ?? "test-saas"}?${query}`);
+      return reply(res, [o.key ?? TEST_KEY]);
     },
     close: () => koogate.close(),
   };

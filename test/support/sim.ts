@@ -31,6 +31,7 @@ export function fakeProduct(key: string, extra: Partial<Product> = {}): Product 
     encryptType: 1,
     credentials: "plain",
     provisioning: DEFAULT_PROVISIONING,
+    jointOperation: { enabled: false, privateKey: null, privateKeySource: null },
     options: {},
     keys: { basic: [key], kit: [], license: [], general: [] },
     keyVariables: { basic: [{ name: "FAKE_KEY", set: true }], kit: [], license: [], general: [] },

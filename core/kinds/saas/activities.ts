@@ -4,14 +4,12 @@
  */
 import { inject, injectable } from "tsyringe";
 import type { Knex } from "knex";
-import { openAtRest } from "../../crypto/at-rest.js";
-import { encryptCredential } from "../../crypto/credential.js";
 import { callErrors } from "../../errors.js";
 import { INSTANCES_TABLE, InstanceStore, type InstanceRow } from "../../store/instances.js";
 import { CLOCK, LOGGER, type Clock, type Logger } from "../../tokens.js";
 import { assertNever, type InstanceState } from "../../vocabulary.js";
 import type { AdapterContext, AppInfo, SaasAdapter } from "./adapter.js";
-import { cleanAppInfo, sealAppInfo } from "./adapter-calls.js";
+import { redactAppInfo as redact, sealAppInfo, wireAppInfo } from "./app-info.js";
 import { RunOnce } from "./once.js";
 import { Outbox, type Started } from "./outbox.js";
 import { success, type Outcome } from "./outcome.js";
@@ -61,8 +59,8 @@ export class SaasActivities {
   private newInstance(sp: ServedSaasProduct, req: Req<"newInstance">): Promise<Outcome> {
     const key = { productId: sp.product.id, activity: req.activity, idemKey: JSON.stringify([req.orderId, req.orderLineId]) };
     return this.once.run(key, req.businessId, async (instanceId) => {
-      const call = { activity: "newInstance", request: { instanceId, orderId: req.orderId, orderLineId: req.orderLineId } } as const;
-      const started = await this.outbox.start(sp, call, req.test, this.context(sp, req.activity, instanceId, req.test));
+      const request = { ...req.details, instanceId, orderId: req.orderId, orderLineId: req.orderLineId };
+      const started = await this.outbox.start(sp, { activity: req.activity, request }, req.test, this.context(sp, req.activity, instanceId, req.test));
       const now = this.clock.now();
       const row: InstanceRow = {
         productId: sp.product.id,
@@ -71,8 +69,8 @@ export class SaasActivities {
         orderLineId: req.orderLineId,
         businessId: req.businessId,
         state: started.finished ? "active" : "provisioning",
-        expireAt: null,
-        marketplaceProductId: null,
+        expireAt: req.details?.expireAt?.getTime() ?? null,
+        marketplaceProductId: req.details?.productId ?? null,
         test: req.test,
         appInfoSealed: started.finished ? sealAppInfo(sp.product, started.result) : null,
         createdAt: now,
@@ -167,7 +165,7 @@ export class SaasActivities {
     await this.live(sp, req.instanceId);
     const key = { productId: sp.product.id, activity: req.activity, idemKey: JSON.stringify([req.instanceId, req.orderId, req.orderLineId]) };
     return this.once.run(key, req.instanceId, async (instanceId) => {
-      const request = { instanceId, orderId: req.orderId, orderLineId: req.orderLineId };
+      const request = { ...req.details, instanceId, orderId: req.orderId, orderLineId: req.orderLineId };
       const started = await this.outbox.start(sp, { activity: req.activity, request }, req.test, this.context(sp, req.activity, instanceId, req.test));
       return this.answer(started, instanceId, async (trx) => {
         await this.instances.update(sp.product.id, instanceId, { updatedAt: this.clock.now() }, trx);
@@ -234,14 +232,6 @@ export class SaasActivities {
 
   /** The stored appInfo as sent on the wire: credentials encrypted when the definition asks for it. */
   private wireAppInfo(sp: ServedSaasProduct, sealed: string): AppInfo {
-    const p = sp.product;
-    const info = JSON.parse(openAtRest(sealed, p.keys.basic)) as AppInfo;
-    if (p.credentials !== "encrypted") return info;
-    const enc = (v: string | undefined) => (v === undefined ? undefined : encryptCredential(v, { accessKey: p.keys.basic[0]!, encryptType: p.encryptType }));
-    return cleanAppInfo({ ...info, userName: enc(info.userName), password: enc(info.password) })!;
+    return wireAppInfo(sp.product, sealed);
   }
-}
-
-function redact(a: AppInfo): AppInfo {
-  return { ...a, ...(a.userName ? { userName: "***" } : {}), ...(a.password ? { password: "***" } : {}) };
 }

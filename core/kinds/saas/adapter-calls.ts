@@ -3,12 +3,11 @@
  * such activity from a stored payload, and what to commit when a background attempt succeeds.
  */
 import type { Knex } from "knex";
-import { sealAtRest } from "../../crypto/at-rest.js";
 import type { InstanceStore } from "../../store/instances.js";
+import { sealAppInfo } from "./app-info.js";
 import { assertNever } from "../../vocabulary.js";
 import type {
   AdapterContext,
-  AppInfo,
   NewInstanceRequest,
   NewInstanceResult,
   RefreshInstanceRequest,
@@ -56,6 +55,7 @@ export function deserialiseCall(activity: string, payload: string): DeferrableCa
     case "refreshInstance":
       return { activity, request: { ...(request as unknown as RefreshInstanceRequest), expireAt: new Date(String(request.expireAt)) } };
     case "newInstance":
+      return { activity, request: { ...(request as unknown as NewInstanceRequest), ...(request.expireAt ? { expireAt: new Date(String(request.expireAt)) } : {}) } };
     case "updateInstanceStatus":
     case "releaseInstance":
     case "upgradeInstance":
@@ -63,22 +63,6 @@ export function deserialiseCall(activity: string, payload: string): DeferrableCa
     default:
       throw new Error(`the outbox holds an activity it cannot run: ${activity}`);
   }
-}
-
-/** Only the AppInfo fields, in the documented order (saas.md §4.2), without empty ones. */
-export function cleanAppInfo(a: AppInfo | undefined): AppInfo | undefined {
-  if (!a) return undefined;
-  const out: AppInfo = {};
-  for (const k of ["frontEndUrl", "adminUrl", "userName", "password", "memo"] as const) {
-    if (typeof a[k] === "string" && a[k] !== "") out[k] = a[k];
-  }
-  return Object.keys(out).length ? out : undefined;
-}
-
-/** The adapter's appInfo, sealed for storage with the product's current key. */
-export function sealAppInfo(product: Product, result: NewInstanceResult | void): string | null {
-  const appInfo = cleanAppInfo(result?.appInfo);
-  return appInfo ? sealAtRest(JSON.stringify(appInfo), product.keys.basic[0]!) : null;
 }
 
 /**

@@ -33,10 +33,43 @@ export interface AppInfo {
   memo?: string;
 }
 
-export interface NewInstanceRequest {
+/** The buyer, as a 1.0 newInstance names it (saas.md §9); 2.0 sends none of it (read the order, §8.2). */
+export interface CustomerInfo {
+  id?: string;
+  name?: string;
+  userId?: string;
+  userName?: string;
+  /** decrypted by koogate (saas.md §7); absent when it could not be */
+  mobilePhone?: string;
+  /** decrypted by koogate (saas.md §7); absent when it could not be */
+  email?: string;
+}
+
+/**
+ * What a purchase may say beyond its order: filled in from a 1.0 newInstance (saas.md §9), absent on
+ * 2.0 listings, whose body carries only the order (saas.md §4.1).
+ */
+export interface NewInstanceDetails {
+  customer?: CustomerInfo;
+  /** the marketplace productId and SKU bought */
+  productId?: string;
+  skuCode?: string;
+  /** when the purchase expires (1.0 `expireTime`, UTC) */
+  expireAt?: Date;
+  /** a trial (1.0 `trialFlag=1`) */
+  trial?: boolean;
+  /** the buyer's extra parameters (1.0 `saasExtendParams`, decoded) by name */
+  extendParams?: Record<string, string>;
+}
+
+export interface NewInstanceRequest extends NewInstanceDetails {
   /** the instance to create; stable across resends and retries of this order line */
   instanceId: string;
   orderId: string;
+  /**
+   * the order line. A 1.0 order has no lines: there it is the order's productId (one instance per
+   * product of an order, saas.md §4.1, §9), or the orderId when the call names no productId.
+   */
   orderLineId: string;
 }
 export interface NewInstanceResult {
@@ -67,9 +100,16 @@ export interface ReleaseInstanceRequest {
   orderLineId?: string;
 }
 
-export interface UpgradeInstanceRequest {
+/** What an upgrade may say beyond its order: filled in from a 1.0 `upgrade` (saas.md §9), absent in 2.0. */
+export interface UpgradeDetails {
+  productId?: string;
+  skuCode?: string;
+}
+
+export interface UpgradeInstanceRequest extends UpgradeDetails {
   instanceId: string;
   orderId: string;
+  /** the order line; the orderId on a 1.0 listing, whose orders have no lines */
   orderLineId: string;
 }
 

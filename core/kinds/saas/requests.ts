@@ -6,6 +6,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { callErrors } from "../../errors.js";
 import { parseMarketplaceTime } from "../../time.js";
+import type { NewInstanceDetails, UpgradeDetails } from "./adapter.js";
 import { INSTANCE_STATUS_CHANGES, isSaasActivity, type InstanceStatusChange, type SaasActivity } from "../../vocabulary.js";
 
 const str = (maxLength: number) => ({ type: "string", minLength: 1, maxLength });
@@ -45,9 +46,9 @@ const VALIDATORS = Object.fromEntries(
   Object.entries(SCHEMAS).map(([a, s]) => [a, ajv.compile(s)]),
 ) as Record<SaasActivity, ValidateFunction>;
 
-/** A 2.0 body that passed its activity's rules. */
+/** A 2.0 body that passed its activity's rules (or a 1.0 call mapped onto it: then `details` may be set). */
 export type SaasRequest =
-  | { activity: "newInstance"; orderId: string; orderLineId: string; businessId: string; test: boolean }
+  | { activity: "newInstance"; orderId: string; orderLineId: string; businessId: string; test: boolean; details?: NewInstanceDetails }
   | { activity: "queryInstance"; instanceIds: string[]; test: boolean }
   | {
       activity: "refreshInstance";
@@ -61,7 +62,7 @@ export type SaasRequest =
     }
   | { activity: "updateInstanceStatus"; instanceId: string; status: InstanceStatusChange; test: boolean }
   | { activity: "releaseInstance"; instanceId: string; orderId?: string; orderLineId?: string; test: boolean }
-  | { activity: "upgradeInstance"; instanceId: string; orderId: string; orderLineId: string; test: boolean }
+  | { activity: "upgradeInstance"; instanceId: string; orderId: string; orderLineId: string; test: boolean; details?: UpgradeDetails }
   | { activity: "changeInstanceCheck"; instanceId: string; productInfo: Record<string, unknown>; test: boolean };
 
 /** What could be read of the body before a rule failed, for the event log. */
