@@ -18,6 +18,7 @@ import type {
   UpdateInstanceStatusRequest,
   UpgradeInstanceRequest,
 } from "../core/kinds/saas/adapter.js";
+import { SetupError } from "../core/errors.js";
 import { DATABASE, type Knex } from "../core/tokens.js";
 
 export interface DemoSaasOptions {
@@ -45,6 +46,12 @@ export class DemoSaasAdapter implements SaasAdapter {
     },
   };
 
+  /**
+   * `DEMO_SAAS_PROVISION_DELAY_MS` (whole ms, default 0): how long each newInstance takes before it
+   * provisions, so that anyone can watch a slow provisioning (and kill the server in the middle of one).
+   */
+  private readonly provisionDelayMs = provisionDelay(process.env.DEMO_SAAS_PROVISION_DELAY_MS);
+
   constructor(@inject(DATABASE) private readonly db: Knex) {}
 
   /** Creates the demo's own table (koogate's tables are koogate's; an adapter keeps its own). */
@@ -67,6 +74,7 @@ export class DemoSaasAdapter implements SaasAdapter {
 
   async newInstance(req: NewInstanceRequest, ctx: AdapterContext): Promise<NewInstanceResult> {
     const opts = ctx.options as unknown as DemoSaasOptions;
+    if (this.provisionDelayMs > 0) await new Promise((r) => setTimeout(r, this.provisionDelayMs));
     const userName = `demo_${req.instanceId.replace(/[^A-Za-z0-9]/g, "").slice(0, 8).toLowerCase()}`;
     const password = generatePassword();
     // Safe to repeat for one instanceId (koogate may retry after a crash): the account is replaced.
@@ -116,6 +124,15 @@ export class DemoSaasAdapter implements SaasAdapter {
     const plan = Number(req.productInfo.plan ?? 1);
     return Number.isInteger(plan) && plan >= 1 && plan <= max ? { accepted: true } : { accepted: false, reason: `plan must be from 1 to ${max}` };
   }
+}
+
+function provisionDelay(raw: string | undefined): number {
+  if (raw === undefined || raw === "") return 0;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 600_000) {
+    throw new SetupError(`DEMO_SAAS_PROVISION_DELAY_MS must be a whole number of milliseconds from 0 to 600000, not "${raw}"`);
+  }
+  return n;
 }
 
 /** 16 characters with upper, lower, digit and symbol, as most password policies want. */
