@@ -47,7 +47,7 @@ export async function createKoogate(opts: KoogateOptions): Promise<Koogate> {
   const { config } = opts;
   const logger = opts.logger ?? createLogger({ level: config.logLevel });
   const container = rootContainer.createChildContainer();
-  const db = createDatabase(config.databaseUrl);
+  const db = createDatabase(config.databaseUrl, { logger });
   container.register(CONFIG, { useValue: config });
   container.register(LOGGER, { useValue: logger });
   container.register(CLOCK, { useValue: opts.clock ?? systemClock });
