@@ -19,6 +19,7 @@ import type {
   UpdateInstanceStatusRequest,
   UpgradeInstanceRequest,
 } from "../core/kinds/saas/adapter.js";
+import { SetupError } from "../core/errors.js";
 import { DATABASE, type Knex } from "../core/tokens.js";
 
 export interface DemoSaasOptions {
@@ -46,7 +47,10 @@ export class DemoSaasAdapter implements SaasAdapter {
     },
   };
 
-  /** `DEMO_SAAS_PROVISION_DELAY_MS`: how long provisioning takes, to watch the outbox at work. Default 0. */
+  /**
+   * `DEMO_SAAS_PROVISION_DELAY_MS` (whole ms, default 0): how long each newInstance takes before it
+   * provisions, so that anyone can watch a slow provisioning (and kill the server in the middle of one).
+   */
   private readonly provisionDelayMs = provisionDelay(process.env.DEMO_SAAS_PROVISION_DELAY_MS);
 
   constructor(@inject(DATABASE) private readonly db: Knex) {}
@@ -130,8 +134,8 @@ export class DemoSaasAdapter implements SaasAdapter {
 function provisionDelay(raw: string | undefined): number {
   if (raw === undefined || raw === "") return 0;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 3_600_000) {
-    throw new Error(`DEMO_SAAS_PROVISION_DELAY_MS must be a whole number of milliseconds from 0 to 3600000, not "${raw}"`);
+  if (!Number.isInteger(n) || n < 0 || n > 600_000) {
+    throw new SetupError(`DEMO_SAAS_PROVISION_DELAY_MS must be a whole number of milliseconds from 0 to 600000, not "${raw}"`);
   }
   return n;
 }

@@ -18,7 +18,16 @@ import type { SaasV1Service } from "../core/kinds/saas/v1/service.js";
 import type { Logger } from "../core/logger.js";
 import { BODY_SIGN_HEADER, signBody } from "../core/signing/body-sign.js";
 import { isJointSync } from "../core/vocabulary.js";
+import { RESULT_MESSAGES } from "../core/vocabulary.js";
 import { readRawBody } from "./raw-body.js";
+
+/**
+ * Every call is answered within this, whatever is stuck below (a database that cannot be heard, an
+ * adapter that never returns): KooGallery gives a call 5 s and resends a failed one (saas.md §1, §4.1).
+ * The late work still finishes and stores its outcome, so a resend finds it.
+ */
+export const ANSWER_DEADLINE_MS = 4500;
+const DEADLINE_ANSWER = JSON.stringify({ resultCode: "000005", resultMsg: RESULT_MESSAGES["000005"] });
 
 export interface AppDeps {
   kernel: Kernel;
@@ -41,10 +50,14 @@ export function createApp(deps: AppDeps): Koa {
     if (sp.product.protocol !== "v2") return wrongMethod(ctx, "GET");
     const raw = await readRawBody(ctx.req, deps.maxBodyBytes);
     // URLSearchParams on the raw query string: Koa's ctx.query parser costs a quarter of a request.
-    const body = await deps.saas.handle(sp, {
+    const handled = deps.saas.handle(sp, {
       rawBody: raw.bytes,
       query: new URLSearchParams(ctx.querystring),
       oversize: raw.oversize,
+    });
+    const body = await withinDeadline(handled, ANSWER_DEADLINE_MS, () => {
+      deps.logger.error("call not finished within the deadline: answered 000005, its work goes on", { product: sp.product.id });
+      return DEADLINE_ANSWER;
     });
     sendSigned(ctx, body, sp.product.keys.basic[0]!);
   });
@@ -112,6 +125,19 @@ function wrongMethod(ctx: Koa.Context, allowed: "GET" | "POST") {
 function notFound(ctx: Koa.Context, error: string) {
   ctx.status = 404;
   ctx.body = { error };
+}
+
+/** `work`'s result, or `late()` when `work` has not settled within `ms`. */
+async function withinDeadline<T>(work: Promise<T>, ms: number, late: () => T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(late()), ms);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Writes `body` exactly as signed: a Buffer, so no layer re-serialises it. */

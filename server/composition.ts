@@ -53,7 +53,7 @@ export async function createKoogate(opts: KoogateOptions): Promise<Koogate> {
   const { config } = opts;
   const logger = opts.logger ?? createLogger({ level: config.logLevel });
   const container = rootContainer.createChildContainer();
-  const db = createDatabase(config.databaseUrl);
+  const db = createDatabase(config.databaseUrl, { logger });
   container.register(CONFIG, { useValue: config });
   container.register(LOGGER, { useValue: logger });
   container.register(CLOCK, { useValue: opts.clock ?? systemClock });
@@ -103,7 +103,13 @@ export async function createKoogate(opts: KoogateOptions): Promise<Koogate> {
       if (server) {
         const s = server;
         await new Promise<void>((resolve) => {
-          s.close(() => resolve());
+          // A keep-alive connection that was busy when close() began becomes idle once its answer is
+          // sent; Node closes idle connections only when asked, so ask until the last one is gone.
+          const sweep = setInterval(() => s.closeIdleConnections(), 50);
+          s.close(() => {
+            clearInterval(sweep);
+            resolve();
+          });
           s.closeIdleConnections();
         });
       }

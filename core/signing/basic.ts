@@ -30,6 +30,9 @@ export function signBasic({ accessKey, nonce, timestamp, payload }: BasicSignInp
   return createHmac("sha256", accessKey).update(accessKey + nonce + timestamp + inner).digest("hex");
 }
 
+/** The longest nonce accepted (the column of koogate_nonces). */
+export const MAX_NONCE_LENGTH = 128;
+
 /** Which payload form a verified signature matched. */
 export type PayloadForm = "raw" | CanonicalForm;
 
@@ -66,6 +69,8 @@ export function verifyBasic(input: BasicVerifyInput): BasicVerified {
   const nonce = query.get("nonce");
   const signature = query.get("signature");
   if (!nonce) throw callErrors.param("nonce is missing");
+  // Documented nonces are 64 hex characters (saas.md §2.1); the nonce store keeps at most 128.
+  if (nonce.length > MAX_NONCE_LENGTH) throw callErrors.param(`nonce is longer than ${MAX_NONCE_LENGTH} characters`);
   const timestampMs = checkTimestamp(timestamp, input.nowMs, input.toleranceMs ?? DEFAULT_TOLERANCE_MS);
   if (!signature) throw callErrors.auth("signature is missing");
   const wanted = signature.toLowerCase();

@@ -3,11 +3,30 @@ import { dirname } from "node:path";
 import knexFactory, { type Knex } from "knex";
 import pg from "pg";
 import { SetupError } from "../errors.js";
+import type { Logger } from "../logger.js";
 
 // PostgreSQL returns BIGINT (int8) as strings; koogate's int8 columns hold milliseconds, safe as numbers.
 pg.types.setTypeParser(20, (v: string) => Number(v));
 
 export type DatabaseClient = "sqlite" | "postgres";
+
+export interface DatabaseOptions {
+  /** where knex's own warnings go (a lost connection, a failed acquire), as one line without a stack;
+   * default: knex's console output */
+  logger?: Logger;
+}
+
+/** knex's warnings as koogate log lines: the first line of the message only, never a stack or a statement. */
+function knexLog(logger: Logger | undefined): Knex.Config["log"] {
+  if (!logger) return undefined;
+  const line = (m: unknown) => String(m instanceof Error ? m.message : m).split("\n")[0]!.slice(0, 300);
+  return {
+    warn: (m: unknown) => logger.warn("database", { message: line(m) }),
+    error: (m: unknown) => logger.error("database", { message: line(m) }),
+    deprecate: (m: unknown) => logger.debug("database", { message: line(m) }),
+    debug: (m: unknown) => logger.debug("database", { message: line(m) }),
+  };
+}
 
 /**
  * Opens koogate's database from `KOOGATE_DATABASE_URL`:
@@ -15,7 +34,8 @@ export type DatabaseClient = "sqlite" | "postgres";
  *   one statement at a time, which is why every call is kept to as few statements as possible.
  * - `postgres://…` / `postgresql://…`: a pool; several koogate processes may share the database.
  */
-export function createDatabase(url: string): Knex {
+export function createDatabase(url: string, opts: DatabaseOptions = {}): Knex {
+  const log = knexLog(opts.logger);
   if (url.startsWith("sqlite:")) {
     const filename = url.slice("sqlite:".length) || ":memory:";
     if (filename !== ":memory:") mkdirSync(dirname(filename), { recursive: true });
@@ -23,6 +43,7 @@ export function createDatabase(url: string): Knex {
       client: "sqlite3",
       connection: { filename },
       useNullAsDefault: true,
+      log,
       pool: {
         min: 1,
         max: 1,
@@ -35,12 +56,49 @@ export function createDatabase(url: string): Knex {
   if (/^postgres(ql)?:\/\//.test(url)) {
     return knexFactory({
       client: "pg",
-      connection: { connectionString: url, connectionTimeoutMillis: 3000, statement_timeout: 5000 } as Knex.PgConnectionConfig,
-      pool: { min: 0, max: 10, acquireTimeoutMillis: 3000 },
+      log,
+      // statement_timeout stops a slow statement on the server; query_timeout gives up on the client when
+      // the server cannot even be heard (a lost network), where a statement would otherwise wait forever.
+      connection: {
+        connectionString: url,
+        connectionTimeoutMillis: 3000,
+        statement_timeout: 5000,
+        query_timeout: QUERY_TIMEOUT_MS,
+      } as Knex.PgConnectionConfig,
+      pool: { min: 0, max: 10, acquireTimeoutMillis: 3000, afterCreate: disposeOnReadTimeout },
       acquireConnectionTimeout: 3000,
     });
   }
   throw new SetupError(`KOOGATE_DATABASE_URL must start with sqlite: or postgres://, not "${url.replace(/\/\/[^@]*@/, "//…@")}"`);
+}
+
+/** How long koogate waits for PostgreSQL to answer one statement before giving the connection up. */
+export const QUERY_TIMEOUT_MS = 3000;
+
+interface PgConnection {
+  query(config: unknown, cb: (err: Error | null, res: unknown) => void): unknown;
+  end(): Promise<void>;
+  __knex__disposed?: unknown;
+}
+
+/**
+ * A connection whose statement timed out on the client still has that statement in flight: pg would
+ * queue every later statement behind it. Marking it disposed makes knex's pool drop it instead of
+ * lending it again (knex reads `__knex__disposed` when a connection is acquired).
+ */
+function disposeOnReadTimeout(conn: PgConnection, done: (err: Error | null, conn: unknown) => void): void {
+  const query = conn.query.bind(conn);
+  conn.query = (config, cb) => {
+    if (typeof cb !== "function") return query(config, cb);
+    return query(config, (err, res) => {
+      if (err && err.message === "Query read timeout") {
+        conn.__knex__disposed = err;
+        conn.end().catch(() => undefined);
+      }
+      cb(err, res);
+    });
+  };
+  done(null, conn);
 }
 
 export function clientOf(db: Knex): DatabaseClient {

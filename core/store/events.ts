@@ -30,6 +30,9 @@ export interface EventQuery {
 
 export const EVENTS_TABLE = "koogate_events";
 
+/** Text as PostgreSQL can store it: U+0000 (which it refuses) replaced, so that a hostile call is still logged. */
+const text = (s: string) => (s.includes("\u0000") ? s.replace(/\u0000/g, "\uFFFD") : s);
+
 @injectable()
 export class EventLog {
   constructor(@inject(DATABASE) private readonly db: Knex) {}
@@ -44,15 +47,15 @@ export class EventLog {
     return {
       at: e.at,
       product_id: e.productId,
-      activity: e.activity.slice(0, 32),
-      instance_id: e.instanceId?.slice(0, 64) ?? null,
-      idem_key: e.idemKey ?? null,
+      activity: text(e.activity).slice(0, 32),
+      instance_id: e.instanceId ? text(e.instanceId).slice(0, 64) : null,
+      idem_key: e.idemKey ? text(e.idemKey) : null,
       verdict: e.verdict,
       result_code: e.resultCode,
-      response: e.response,
+      response: text(e.response),
       duration_ms: Math.round(e.durationMs),
       test: e.test,
-      detail: e.detail?.slice(0, 500) ?? null,
+      detail: e.detail ? text(e.detail).slice(0, 500) : null,
     };
   }
 

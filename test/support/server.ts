@@ -8,15 +8,13 @@ import { join } from "node:path";
 import type { AdapterClass } from "../../core/adapters.js";
 import { loadConfig } from "../../core/config.js";
 import { createLogger, type Logger } from "../../core/logger.js";
-import { signBasicRequest } from "../../core/signing/basic.js";
 import { signKitRequest } from "../../core/signing/kit.js";
-import { verifyBodySign } from "../../core/signing/body-sign.js";
 import type { Clock } from "../../core/tokens.js";
 import { createKoogate, type Koogate } from "../../server/composition.js";
+import { readReply, sendSigned, TEST_KEY, TEST_KIT_KEY, type Reply, type SendOptions } from "./client.js";
 import { freshDatabaseUrl } from "./database.js";
 
-export const TEST_KEY = "test-basic-key-0123456789";
-export const TEST_KIT_KEY = "test-kit-key-0123456789";
+export { TEST_KEY, TEST_KIT_KEY, type Reply };
 
 /** A product definition for tests: the demo adapter, keys from TEST_* variables. */
 export function productYaml(id: string, extra = ""): string {
@@ -46,22 +44,13 @@ export interface StartOptions {
   logLines?: string[];
 }
 
-export interface Reply {
-  status: number;
-  text: string;
-  json: Record<string, unknown>;
-  bodySign: string | null;
-  /** null when Body-Sign verifies over the exact bytes received */
-  bodySignProblem: string | null;
-}
-
 export interface TestServer {
   url: string;
   databaseUrl: string;
   koogate: Koogate;
   logger: Logger;
   /** POSTs `body` to /produce/<product>, signed with `key` (default TEST_KEY) unless `query` is given */
-  send(body: string | object, opts?: { product?: string; key?: string; query?: string; headers?: Record<string, string> }): Promise<Reply>;
+  send(body: string | object, opts?: SendOptions): Promise<Reply>;
   /** POSTs `body` to /produce/<product>/produceAPI/v2/<sync>, x-signed with `kitKey` (default TEST_KIT_KEY) */
   sync(sync: string, body: string | object, opts?: { product?: string; kitKey?: string; headers?: Record<string, string> }): Promise<Reply>;
   /** GETs /produce/<product>?<query> (a 1.0 call); `query` is sent exactly as given; Body-Sign checked with `key` */
@@ -69,23 +58,15 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-async function reply(res: Response, keys: string[]): Promise<Reply> {
-  const text = await res.text();
-  let json: Record<string, unknown> = {};
-  try {
-    json = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    // left empty: the test asserts on text
-  }
-  const bodySign = res.headers.get("body-sign");
-  return { status: res.status, text, json, bodySign, bodySignProblem: verifyBodySign(bodySign, text, keys) };
+/** Writes product definitions (file name → YAML; default one product "test-saas") to a fresh folder. */
+export function writeProducts(products: Record<string, string> = { "test-saas.yaml": productYaml("test-saas") }): string {
+  const dir = mkdtempSync(join(tmpdir(), "koogate-products-"));
+  for (const [file, yaml] of Object.entries(products)) writeFileSync(join(dir, file), yaml);
+  return dir;
 }
 
 export async function startServer(opts: StartOptions = {}): Promise<TestServer> {
-  const dir = mkdtempSync(join(tmpdir(), "koogate-products-"));
-  for (const [file, yaml] of Object.entries(opts.products ?? { "test-saas.yaml": productYaml("test-saas") })) {
-    writeFileSync(join(dir, file), yaml);
-  }
+  const dir = writeProducts(opts.products);
   const databaseUrl = opts.databaseUrl ?? (await freshDatabaseUrl());
   const env = { TEST_BASIC_KEY: TEST_KEY, TEST_KIT_KEY, ...opts.env };
   const config = { ...loadConfig({}), productsDir: dir, databaseUrl, port: 0 };
@@ -100,25 +81,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
     databaseUrl,
     koogate,
     logger,
-    async send(body, o = {}) {
-      const text = typeof body === "string" ? body : JSON.stringify(body);
-      const key = o.key ?? TEST_KEY;
-      const query = o.query ?? signBasicRequest({ accessKey: key, body: text }).query;
-      const res = await fetch(`${url}/produce/${o.product ?? "test-saas"}?${query}`, {
-        method: "POST",
-        body: text,
-        headers: { "content-type": "application/json;charset=utf8", ...o.headers },
-      });
-      const replyText = await res.text();
-      let json: Record<string, unknown> = {};
-      try {
-        json = JSON.parse(replyText) as Record<string, unknown>;
-      } catch {
-        // left empty: the test asserts on text
-      }
-      const bodySign = res.headers.get("body-sign");
-      return { status: res.status, text: replyText, json, bodySign, bodySignProblem: verifyBodySign(bodySign, replyText, [key]) };
-    },
+    send: (body, o) => sendSigned(url, body, o),
     async sync(sync, body, o = {}) {
       const text = typeof body === "string" ? body : JSON.stringify(body);
       const kitKey = o.kitKey ?? TEST_KIT_KEY;
@@ -127,11 +90,11 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
         body: text,
         headers: { "content-type": "application/json;charset=utf8", ...signKitRequest({ kitKey, body: text }), ...o.headers },
       });
-      return reply(res, [kitKey]);
+      return readReply(res, [kitKey]);
     },
     async get(query, o = {}) {
       const res = await fetch(`${url}/produce/${o.product ?? "test-saas"}?${query}`);
-      return reply(res, [o.key ?? TEST_KEY]);
+      return readReply(res, [o.key ?? TEST_KEY]);
     },
     close: () => koogate.close(),
   };

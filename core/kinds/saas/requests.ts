@@ -95,6 +95,10 @@ export function parseSaasRequest(rawBody: Buffer): SaasRequest {
   }
   if (!body || typeof body !== "object" || Array.isArray(body)) throw callErrors.param("param is invalid: the body is not a JSON object");
   const o = body as Record<string, unknown>;
+  // PostgreSQL text cannot hold U+0000: such a field could be neither looked up nor stored.
+  for (const [k, v] of Object.entries(o)) {
+    if (typeof v === "string" && v.includes("\u0000")) throw callErrors.param(`param is invalid: ${k.slice(0, 32).replace(/\u0000/g, "")} holds a NUL character`);
+  }
   if (o.activity === undefined) throw callErrors.param("param is invalid: activity is missing");
   if (!isSaasActivity(o.activity)) throw callErrors.param("param is invalid: unknown activity", `unknown activity ${JSON.stringify(o.activity).slice(0, 40)}`);
   const validate = VALIDATORS[o.activity];

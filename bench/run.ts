@@ -1,0 +1,219 @@
+/**
+ * `npm run bench`: loopback, 64 connections, every request freshly signed with a unique nonce
+ * (pre-generated before each case). Each server runs in its own process; its RSS is sampled from /proc.
+ *
+ *   (a)  bare Koa, same JSON in and out                       bench/servers/bare-koa.ts
+ *   (a2) the floor: signature + one knex insert / select + Body-Sign      bench/servers/floor.ts
+ *   (b)  koogate queryInstance          (c) koogate newInstance, fresh orders
+ *   (d)  koogate newInstance resends (the replay path: same order, fresh nonce and businessId)
+ *
+ * Settings: KOOGATE_BENCH_SECONDS (default 8), KOOGATE_BENCH_CONNECTIONS (default 64).
+ * Targets (issue 5): (c) ≥ 50 % of the insert floor; (b), (d) ≥ 50 % of the select floor; p99 < 50 ms; RSS < 150 MB.
+ */
+import "reflect-metadata";
+import autocannon from "autocannon";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { signBasicRequest } from "../core/signing/basic.js";
+import { countStatements } from "./statements.js";
+import { BENCH_KEY, BENCH_PRODUCT_YAML } from "./product.js";
+
+const SECONDS = Number(process.env.KOOGATE_BENCH_SECONDS || 8);
+const CONNECTIONS = Number(process.env.KOOGATE_BENCH_CONNECTIONS || 64);
+/** signed requests prepared per case; past them, requests are signed on the fly (and counted) */
+const POOL = 60_000;
+
+interface Prepared {
+  path: string;
+  body: string;
+}
+
+interface CaseResult {
+  name: string;
+  label: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  rssMb: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+  codes: Map<string, number>;
+  signedOnTheFly: number;
+}
+
+interface Running {
+  child: ChildProcess;
+  port: number;
+}
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+async function startChild(script: string, args: string[]): Promise<Running> {
+  const child = spawn(process.execPath, [here(script), ...args], {
+    env: { ...process.env, BENCH_BASIC_KEY: BENCH_KEY, BENCH_KIT_KEY: "bench-kit-key", KOOGATE_LOG_LEVEL: "info" },
+    stdio: ["ignore", "pipe", "ignore"],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let buf = "";
+    child.stdout!.on("data", (d: Buffer) => {
+      buf += d.toString();
+      const m = /\{"port":(\d+)\}/.exec(buf);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once("exit", (code) => reject(new Error(`${script} exited with ${code} before listening`)));
+  });
+  return { child, port };
+}
+
+async function stopChild(r: Running): Promise<void> {
+  const exited = new Promise((resolve) => r.child.once("exit", resolve));
+  r.child.kill("SIGTERM");
+  await exited;
+}
+
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return m ? Number(m[1]) / 1024 : 0;
+}
+
+function sign(product: string, body: object): Prepared {
+  const text = JSON.stringify(body);
+  return { path: `/produce/${product}?${signBasicRequest({ accessKey: BENCH_KEY, body: text }).query}`, body: text };
+}
+
+/** Runs autocannon against `r` with requests from `make(i)`, i counting from 0; samples the server's RSS. */
+async function load(name: string, label: string, r: Running, make: (i: number) => object, opts: { cycle?: boolean } = {}): Promise<CaseResult> {
+  const product = "bench";
+  const pool: Prepared[] = [];
+  for (let i = 0; i < POOL; i++) pool.push(sign(product, make(i)));
+  let next = 0;
+  let signedOnTheFly = 0;
+  const codes = new Map<string, number>();
+  let peakRss = rssMb(r.child.pid!);
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, rssMb(r.child.pid!));
+  }, 200);
+  const result = await autocannon({
+    url: `http://127.0.0.1:${r.port}`,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    requests: [
+      {
+        method: "POST",
+        setupRequest: (req) => {
+          const i = next++;
+          // (a) checks no nonce: it may reuse the prepared requests instead of signing more
+          let p = opts.cycle ? pool[i % POOL] : pool[i];
+          if (!p) {
+            signedOnTheFly++;
+            p = sign(product, make(i));
+          }
+          return { ...req, method: "POST", path: p.path, body: p.body, headers: { "content-type": "application/json;charset=utf8" } };
+        },
+        onResponse: (_status, body) => {
+          const code = /"resultCode":"(\d{6})"/.exec(body)?.[1] ?? "none";
+          codes.set(code, (codes.get(code) ?? 0) + 1);
+        },
+      },
+    ],
+  });
+  clearInterval(sampler);
+  peakRss = Math.max(peakRss, rssMb(r.child.pid!));
+  return {
+    name,
+    label,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    rssMb: peakRss,
+    requests: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    codes,
+    signedOnTheFly,
+  };
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "koogate-bench-"));
+  const products = join(dir, "products");
+  mkdirSync(products);
+  writeFileSync(join(products, "bench.yaml"), BENCH_PRODUCT_YAML);
+  console.log(`koogate benchmark: loopback, ${CONNECTIONS} connections, ${SECONDS} s per case, node ${process.version}`);
+  const results: CaseResult[] = [];
+  const run = Date.now();
+
+  // (a) bare Koa
+  let r = await startChild("./servers/bare-koa.js", []);
+  results.push(await load("a", "bare Koa (parse JSON, answer)", r, (i) => ({ activity: "newInstance", orderId: `A${i}`, orderLineId: `A${i}-1`, businessId: `a-${run}-${i}` }), { cycle: true }));
+  await stopChild(r);
+
+  // (a2) the floor, insert and select
+  r = await startChild("./servers/floor.js", ["insert", join(dir, "floor-insert.sqlite")]);
+  results.push(await load("a2 insert", "floor: verify + 1 insert + Body-Sign", r, (i) => ({ activity: "newInstance", orderId: `F${i}`, orderLineId: `F${i}-1`, businessId: `f-${run}-${i}` })));
+  await stopChild(r);
+  r = await startChild("./servers/floor.js", ["select", join(dir, "floor-select.sqlite")]);
+  results.push(await load("a2 select", "floor: verify + 1 indexed select + Body-Sign", r, (i) => ({ activity: "queryInstance", instanceId: `seed-${i % 10_000}` })));
+  await stopChild(r);
+
+  // (c), then (b) and (d) on the instances (c) made
+  r = await startChild("./servers/koogate.js", [join(dir, "koogate.sqlite"), products]);
+  const order = (i: number) => ({ activity: "newInstance", orderId: `C${i}`, orderLineId: `C${i}-1`, businessId: `c-${run}-${i}`, testFlag: "0" });
+  const c = await load("c", "koogate newInstance (fresh orders)", r, order);
+  results.push(c);
+  const made = Math.max(1, Math.min(c.codes.get("000000") ?? 0, 10_000));
+  results.push(await load("b", "koogate queryInstance", r, (i) => ({ activity: "queryInstance", instanceId: `c-${run}-${i % made}` })));
+  results.push(
+    await load("d", "koogate newInstance resends", r, (i) => ({ ...order(i % made), businessId: `d-${run}-${i}` })),
+  );
+  await stopChild(r);
+
+  print(results);
+  console.log("\nStatements per call (knex 'query' events, koogate in-process, same adapter and database kind):");
+  for (const line of await countStatements(join(dir, "count.sqlite"), products)) console.log(`  ${line}`);
+}
+
+function print(results: CaseResult[]): void {
+  const by = (n: string) => results.find((x) => x.name === n)!;
+  const a = by("a");
+  const floorFor = (n: string) => (n === "c" || n === "a2 insert" ? by("a2 insert") : by("a2 select"));
+  console.log("\ncase        req/s   ×(a)    ×(a2)   p50 ms  p99 ms  RSS MB  answers");
+  for (const x of results) {
+    const floor = x.name.startsWith("a2") || x.name === "a" ? undefined : floorFor(x.name);
+    const codes = [...x.codes].map(([k, v]) => `${k}:${v}`).join(" ");
+    console.log(
+      [
+        x.name.padEnd(10),
+        x.rps.toFixed(0).padStart(7),
+        `${((100 * x.rps) / a.rps).toFixed(0)}%`.padStart(6),
+        (floor ? `${((100 * x.rps) / floor.rps).toFixed(0)}%` : "").padStart(7),
+        String(x.p50).padStart(7),
+        String(x.p99).padStart(7),
+        x.rssMb.toFixed(0).padStart(7),
+        ` ${codes}${x.non2xx ? ` non2xx:${x.non2xx}` : ""}${x.errors ? ` errors:${x.errors}` : ""}${x.signedOnTheFly ? ` (signed on the fly: ${x.signedOnTheFly})` : ""}`,
+      ].join(" "),
+    );
+  }
+  console.log("  (a) " + a.label + "; (a2) the floor for writes / reads; ×(a2) compares (c) with the insert floor, (b) and (d) with the select floor");
+  const c = by("c");
+  const b = by("b");
+  const d = by("d");
+  const check = (ok: boolean, what: string) => console.log(`  ${ok ? "met    " : "NOT met"}  ${what}`);
+  console.log("\nTargets (issue 5):");
+  check(c.rps >= 0.5 * by("a2 insert").rps, `(c) ≥ 50 % of the insert floor: ${((100 * c.rps) / by("a2 insert").rps).toFixed(0)} %`);
+  check(b.rps >= 0.5 * by("a2 select").rps, `(b) ≥ 50 % of the select floor: ${((100 * b.rps) / by("a2 select").rps).toFixed(0)} %`);
+  check(d.rps >= 0.5 * by("a2 select").rps, `(d) ≥ 50 % of the select floor: ${((100 * d.rps) / by("a2 select").rps).toFixed(0)} %`);
+  const worstP99 = Math.max(b.p99, c.p99, d.p99);
+  check(worstP99 < 50, `p99 < 50 ms for (b), (c), (d): worst ${worstP99} ms`);
+  const worstRss = Math.max(b.rssMb, c.rssMb, d.rssMb);
+  check(worstRss < 150, `RSS < 150 MB: peak ${worstRss.toFixed(0)} MB`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,64 @@
+import { expect } from "chai";
+import type { Knex } from "knex";
+import net from "node:net";
+import { createDatabase } from "../../core/store/database.js";
+import { freshDatabaseUrl, testDatabaseKind } from "../support/database.js";
+import { startServerProcess, type ServerProcess } from "../support/process.js";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Resolves with the error code of a new TCP connection to `port`, or "connected". */
+function connectTo(port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve("connected");
+    });
+    socket.once("error", (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+  });
+}
+
+// `npm start` stopped by SIGTERM (a deploy, a scale-down): stop accepting, finish what is in flight.
+describe(`SIGTERM with calls in flight (${testDatabaseKind})`, function () {
+  let server: ServerProcess;
+  let db: Knex;
+  before(async () => {
+    const databaseUrl = await freshDatabaseUrl();
+    server = await startServerProcess({ databaseUrl, env: { DEMO_SAAS_PROVISION_DELAY_MS: "1000" } });
+    db = createDatabase(databaseUrl);
+  });
+  after(async () => {
+    if (server.child.exitCode === null) await server.kill();
+    await db.destroy();
+  });
+
+  it("answers the calls in flight, refuses new connections, exits 0 and leaves consistent rows", async () => {
+    const orders = Array.from({ length: 5 }, (_, i) => ({
+      activity: "newInstance",
+      orderId: `TERM-${i}`,
+      orderLineId: `TERM-${i}-1`,
+      businessId: `biz-term-${i}`,
+    }));
+    const inFlight = orders.map((o) => server.send(o));
+    // wait until every call holds its claim, i.e. is inside the adapter's second of work
+    for (let i = 0; i < 100; i++) {
+      const n = await db("koogate_operations").count({ n: "*" }).first();
+      if (Number(n?.n) === orders.length) break;
+      await sleep(20);
+    }
+    const t0 = Date.now();
+    server.child.kill("SIGTERM");
+    await sleep(100);
+    expect(await connectTo(server.port), "a new connection after SIGTERM").to.equal("ECONNREFUSED");
+    const replies = await Promise.all(inFlight);
+    expect(replies.map((r) => r.json)).to.deep.equal(orders.map((o) => ({ resultCode: "000000", resultMsg: "success.", instanceId: o.businessId })));
+    expect(await server.exited, "exit status").to.equal(0);
+    console.log(`      (exited ${Date.now() - t0} ms after SIGTERM)`);
+    expect((await db("koogate_instances").orderBy("instance_id").pluck("instance_id")).length).to.equal(5);
+    expect(await db("demo_saas_accounts").count({ n: "*" }).first()).to.satisfy((c: { n: unknown }) => Number(c.n) === 5);
+    expect(await db("koogate_operations").whereNot({ state: "done" }).count({ n: "*" }).first()).to.satisfy(
+      (c: { n: unknown }) => Number(c.n) === 0,
+    );
+  });
+});

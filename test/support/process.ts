@@ -1,0 +1,79 @@
+/**
+ * Runs koogate as a real operating-system process (`node dist/server/main.js`), the way `npm start`
+ * does, so that tests can run two of them on one database, kill one with SIGKILL, or stop one with SIGTERM.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { sendSigned, TEST_KEY, TEST_KIT_KEY, type Reply, type SendOptions } from "./client.js";
+import { writeProducts } from "./server.js";
+
+/** the compiled server entry point, beside this compiled file's tree */
+export const MAIN_JS = fileURLToPath(new URL("../../server/main.js", import.meta.url));
+
+export interface ServerProcessOptions {
+  databaseUrl: string;
+  /** a products folder (default: one "test-saas" product with the demo adapter) */
+  productsDir?: string;
+  /** added to the child's environment (e.g. DEMO_SAAS_PROVISION_DELAY_MS) */
+  env?: Record<string, string>;
+}
+
+export interface ServerProcess {
+  child: ChildProcess;
+  url: string;
+  port: number;
+  /** every line the process wrote to stderr (koogate's JSON log lines) */
+  lines: string[];
+  /** resolves with the exit code (or the signal's name) when the process ends */
+  exited: Promise<number | string>;
+  send(body: string | object, opts?: SendOptions): Promise<Reply>;
+  /** SIGKILL, and wait for the end */
+  kill(): Promise<void>;
+}
+
+/** Starts `node dist/server/main.js` on a free loopback port; resolves once it listens. */
+export async function startServerProcess(opts: ServerProcessOptions): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [MAIN_JS], {
+    env: {
+      PATH: process.env.PATH ?? "",
+      PORT: "0",
+      KOOGATE_DATABASE_URL: opts.databaseUrl,
+      KOOGATE_PRODUCTS: opts.productsDir ?? writeProducts(),
+      KOOGATE_LOG_LEVEL: "info",
+      TEST_BASIC_KEY: TEST_KEY,
+      TEST_KIT_KEY,
+      ...opts.env,
+    },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  const lines: string[] = [];
+  const exited = new Promise<number | string>((resolve) => child.once("exit", (code, signal) => resolve(code ?? signal ?? -1)));
+  const port = await new Promise<number>((resolve, reject) => {
+    let buffered = "";
+    child.stderr!.setEncoding("utf8");
+    child.stderr!.on("data", (chunk: string) => {
+      buffered += chunk;
+      let nl: number;
+      while ((nl = buffered.indexOf("\n")) >= 0) {
+        const line = buffered.slice(0, nl);
+        buffered = buffered.slice(nl + 1);
+        lines.push(line);
+        if (line.includes('"koogate listening"')) resolve((JSON.parse(line) as { port: number }).port);
+      }
+    });
+    void exited.then((code) => reject(new Error(`koogate exited (${code}) before listening:\n${lines.join("\n")}`)));
+  });
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    child,
+    url,
+    port,
+    lines,
+    exited,
+    send: (body, o) => sendSigned(url, body, o),
+    async kill() {
+      child.kill("SIGKILL");
+      await exited;
+    },
+  };
+}
