@@ -175,7 +175,8 @@ export class Outbox {
     const { maxAttempts, retryBaseMs } = sp.product.provisioning;
     const giveUp = job.attempts >= maxAttempts;
     const error = describeError(s.error);
-    const nextAt = now + Math.min(retryBaseMs * 2 ** (job.attempts - 1), 300_000) * (0.75 + Math.random() * 0.25);
+    // whole milliseconds: the column is a BIGINT, which PostgreSQL will not fill with a fraction
+    const nextAt = now + Math.round(Math.min(retryBaseMs * 2 ** (job.attempts - 1), 300_000) * (0.75 + Math.random() * 0.25));
     await this.db.transaction(async (trx) => {
       if (!(await this.jobs.retry(job.id, this.owner, error, nextAt, giveUp, now, trx))) return;
       if (giveUp && call.activity === "newInstance") {
