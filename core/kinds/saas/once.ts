@@ -4,8 +4,12 @@ import { OperationStore, type OperationKey } from "../../store/operations.js";
 import { CLOCK, type Clock } from "../../tokens.js";
 import { failureOutcome, responseBody, type Outcome } from "./outcome.js";
 
-/** How long a claim is held before a later resend may take it over (a crashed holder). */
-export const LEASE_MS = 30_000;
+/**
+ * How long a claim is held before a later resend may take it over (a crashed holder). The holder is
+ * done within the product's budget (at most 4.5 s, then the outbox holds the work under its own
+ * lease) plus one commit, so 10 s leaves room while a killed holder blocks its order only briefly.
+ */
+export const LEASE_MS = 10_000;
 /** How long a resend waits for a concurrent first delivery before answering `000005` (the marketplace allows 5 s). */
 export const WAIT_BUDGET_MS = 4_000;
 
