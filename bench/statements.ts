@@ -25,12 +25,17 @@ export async function countStatements(sqliteFile: string, productsDir: string): 
   const send = (body: object) => sendSigned(url, body, { product: "bench", key: BENCH_KEY });
 
   const lines: string[] = [];
+  // A lone call shows every statement it needs; 64 calls at once show what group commit shares.
+  const CONCURRENT = 64;
   const measure = async (label: string, make: (i: number) => object, n = 20) => {
     sql = [];
     for (let i = 0; i < n; i++) await send(make(i));
     const perCall = sql.length / n;
     const one = sql.slice(-Math.round(perCall)).map((s) => s.replace(/\s+/g, " ").slice(0, 110));
-    lines.push(`${label}: ${perCall.toFixed(1)} statements per call`);
+    sql = [];
+    await Promise.all(Array.from({ length: CONCURRENT }, (_, i) => send(make(n + i))));
+    const shared = sql.length / CONCURRENT;
+    lines.push(`${label}: ${perCall.toFixed(1)} statements for a lone call, ${shared.toFixed(2)} per call with ${CONCURRENT} at once`);
     for (const s of one) lines.push(`    ${s}`);
   };
   await measure("newInstance, fresh order", (i) => ({ activity: "newInstance", orderId: `S${i}`, orderLineId: `S${i}-1`, businessId: `s-${i}` }));
