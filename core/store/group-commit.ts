@@ -2,6 +2,7 @@ import { inject, injectable } from "tsyringe";
 import { DATABASE, type Knex } from "../tokens.js";
 import { Coalescer } from "./coalescer.js";
 import { EVENTS_TABLE, EventLog, type EventRecord } from "./events.js";
+import { OperationStore, type Completion } from "./operations.js";
 
 /** What one call commits: its own statements, plain inserts, and its event row. */
 export interface CommitUnit {
@@ -9,6 +10,8 @@ export interface CommitUnit {
   apply?: (trx: Knex.Transaction) => Promise<void>;
   /** plain inserts, merged with the other calls' rows of the same table into one statement */
   inserts?: ReadonlyArray<{ table: string; row: Record<string, unknown> }>;
+  /** idempotency claims this call completes, merged with the other calls' into one upsert */
+  completes?: readonly Completion[];
   event: EventRecord;
 }
 
@@ -24,7 +27,10 @@ type Result = { ok: true } | { ok: false; error: unknown };
 export class GroupCommit {
   private readonly queue = new Coalescer<CommitUnit, Result>((units) => this.flush(units));
 
-  constructor(@inject(DATABASE) private readonly db: Knex) {}
+  constructor(
+    @inject(DATABASE) private readonly db: Knex,
+    private readonly ops: OperationStore,
+  ) {}
 
   /** Resolves once `unit` is durable; rejects with the error that kept it from being stored. */
   async commit(unit: CommitUnit): Promise<void> {
@@ -61,13 +67,17 @@ export class GroupCommit {
       }
     }
     const events = units.map((u) => EventLog.toRow(u.event));
+    const completes = units.flatMap((u) => u.completes ?? []);
     const statements = async (trx: Knex | Knex.Transaction) => {
       for (const u of units) if (u.apply) await u.apply(trx as Knex.Transaction);
       for (const [table, rows] of byTable) await trx(table).insert(rows);
+      if ((await this.ops.completeMany(completes, trx)).some((held) => !held)) {
+        throw new Error("an idempotency claim was taken over by a later delivery");
+      }
       await trx(EVENTS_TABLE).insert(events);
     };
     // A lone event row needs no transaction around it.
-    if (byTable.size === 0 && units.every((u) => !u.apply)) await statements(this.db);
+    if (byTable.size === 0 && completes.length === 0 && units.every((u) => !u.apply)) await statements(this.db);
     else await this.db.transaction(statements);
   }
 }

@@ -3,6 +3,15 @@ import { inject, injectable } from "tsyringe";
 import { DATABASE, type Knex } from "../tokens.js";
 import { Coalescer } from "./coalescer.js";
 
+/** A successful run's answer, to be stored against its claim. */
+export interface Completion {
+  key: OperationKey;
+  owner: string;
+  response: string;
+  instanceId: string;
+  nowMs: number;
+}
+
 export interface OperationKey {
   productId: string;
   activity: string;
@@ -128,11 +137,41 @@ export class OperationStore {
 
   /** Stores the answer of a successful run; false when this owner lost its claim meanwhile. */
   async complete(key: OperationKey, owner: string, response: string, nowMs: number, trx: Db): Promise<boolean> {
-    const n = await this.where(trx, key)
-      .andWhere({ state: "pending", owner })
-      .update({ state: "done", response, updated_at: nowMs });
-    return n === 1;
+    return (await this.completeMany([{ key, owner, response, instanceId: "", nowMs }], trx))[0]!;
   }
+
+  /**
+   * Stores the answers of several successful runs in one statement: an upsert that only updates a
+   * pending row still held by the same owner. @returns, per item, whether its owner still held it
+   */
+  async completeMany(items: readonly Completion[], trx: Db): Promise<boolean[]> {
+    if (items.length === 0) return [];
+    const rows = items.map((c) => ({
+      product_id: c.key.productId,
+      activity: c.key.activity,
+      idem_key: c.key.idemKey,
+      state: "done",
+      instance_id: c.instanceId,
+      response: c.response,
+      owner: c.owner,
+      lease_until: 0,
+      attempts: 1,
+      created_at: c.nowMs,
+      updated_at: c.nowMs,
+    }));
+    // The row exists (the owner inserted it and only the owner deletes it), so the insert half never
+    // applies: the WHERE makes a holder whose lease was taken over change nothing, and RETURNING says so.
+    const done: Array<{ owner: string }> = await trx(TABLE)
+      .insert(rows)
+      .onConflict(["product_id", "activity", "idem_key"])
+      .merge({ state: "done", response: trx.raw("excluded.response"), updated_at: trx.raw("excluded.updated_at") })
+      .where(`${TABLE}.owner`, trx.raw("excluded.owner"))
+      .andWhere(`${TABLE}.state`, "pending")
+      .returning("owner");
+    const owners = new Set(done.map((r) => r.owner));
+    return items.map((c) => owners.has(c.owner));
+  }
+
 
   /** Drops a failed run's claim, so that the next resend tries again (a failure is never cached). */
   async abandon(key: OperationKey, owner: string, trx: Db): Promise<void> {

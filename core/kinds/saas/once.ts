@@ -63,17 +63,12 @@ export class RunOnce {
     }
     if (outcome.resultCode === "000000") {
       const body = responseBody(outcome);
-      const commit = outcome.commit;
       return {
         ...outcome,
         body,
         idemKey: key.idemKey,
-        commit: async (trx) => {
-          await commit?.(trx);
-          if (!(await this.ops.complete(key, owner, body, this.clock.now(), trx))) {
-            throw new Error("the idempotency claim was taken over by a later delivery");
-          }
-        },
+        // stored with the call's state change and event; fails the call if a later delivery took the claim
+        completes: [{ key, owner, response: body, instanceId: claim.instanceId, nowMs: this.clock.now() }],
         onCommitFailure: () => this.ops.abandon(key, owner, this.ops.database),
       };
     }

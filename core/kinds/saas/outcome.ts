@@ -1,4 +1,5 @@
 import type { Knex } from "knex";
+import type { Completion } from "../../store/operations.js";
 import { CallError, describeError } from "../../errors.js";
 import { RESULT_MESSAGES, type ResultCode, type Verdict } from "../../vocabulary.js";
 
@@ -21,6 +22,8 @@ export interface Outcome {
   commit?: (trx: Knex.Transaction) => Promise<void>;
   /** plain inserts committed with it (merged with concurrent calls' inserts into one statement) */
   inserts?: ReadonlyArray<{ table: string; row: Record<string, unknown> }>;
+  /** idempotency claims completed with it (core/store/group-commit.ts) */
+  completes?: readonly Completion[];
   /** run once the commit succeeded (lets background work settle what was committed) */
   afterCommit?: () => void;
   /** run when the commit failed, before answering 000005 */

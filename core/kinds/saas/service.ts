@@ -63,7 +63,12 @@ export class SaasService {
     }
     let body = responseBody(outcome);
     try {
-      await this.commits.commit({ apply: outcome.commit, inserts: outcome.inserts, event: this.event(sp, seen, outcome, body, startedAt, t0) });
+      await this.commits.commit({
+        apply: outcome.commit,
+        inserts: outcome.inserts,
+        completes: outcome.completes,
+        event: this.event(sp, seen, outcome, body, startedAt, t0),
+      });
       outcome.afterCommit?.();
     } catch (err) {
       // Nothing of this call was stored: answer 000005 so that the marketplace resends it.

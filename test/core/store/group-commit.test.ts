@@ -4,6 +4,7 @@ import { createDatabase } from "../../../core/store/database.js";
 import { GroupCommit } from "../../../core/store/group-commit.js";
 import { migrateLatest } from "../../../core/store/migrate.js";
 import { NonceStore } from "../../../core/store/nonces.js";
+import { OperationStore } from "../../../core/store/operations.js";
 import { freshDatabaseUrl } from "../../support/database.js";
 
 const event = (activity: string) => ({
@@ -19,7 +20,7 @@ describe("group commit (core/store)", () => {
   after(() => db.destroy());
 
   it("commits concurrent calls together, and a call that fails inside the shared transaction fails alone", async () => {
-    const gc = new GroupCommit(db);
+    const gc = new GroupCommit(db, new OperationStore(db));
     const results = await Promise.allSettled([
       gc.commit({ event: event("a1") }),
       gc.commit({
@@ -37,7 +38,7 @@ describe("group commit (core/store)", () => {
   });
 
   it("rolls back a call's inserts with its event when its own statements fail", async () => {
-    const gc = new GroupCommit(db);
+    const gc = new GroupCommit(db, new OperationStore(db));
     await gc
       .commit({
         event: event("b1"),
@@ -49,6 +50,26 @@ describe("group commit (core/store)", () => {
       .catch(() => undefined);
     expect(await db("koogate_nonces").where({ nonce: "gc-2" })).to.have.length(0);
     expect(await db("koogate_events").where({ activity: "b1" })).to.have.length(0);
+  });
+
+  it("completes the claims of calls committed together in one upsert, failing only a call whose claim was taken over", async () => {
+    const ops = new OperationStore(db);
+    const gc = new GroupCommit(db, ops);
+    const key = (k: string) => ({ productId: "p", activity: "newInstance", idemKey: k });
+    const now = Date.now();
+    const a = await ops.claim(key("gc-a"), "inst-a", now, 10_000);
+    const b = await ops.claim(key("gc-b"), "inst-b", now - 20_000, 10_000); // its lease ran out long ago
+    if (a.kind !== "owner" || b.kind !== "owner") throw new Error("expected to own both claims");
+    const thief = await ops.inspect(key("gc-b"), now, 10_000); // a later delivery takes b over
+    expect(thief.kind).to.equal("owner");
+    const results = await Promise.allSettled([
+      gc.commit({ event: event("c-a"), completes: [{ key: key("gc-a"), owner: a.owner, response: "A", instanceId: "inst-a", nowMs: now }] }),
+      gc.commit({ event: event("c-b"), completes: [{ key: key("gc-b"), owner: b.owner, response: "B", instanceId: "inst-b", nowMs: now }] }),
+    ]);
+    expect(results.map((r) => r.status)).to.deep.equal(["fulfilled", "rejected"]);
+    const rows = await db("koogate_operations").whereIn("idem_key", ["gc-a", "gc-b"]).orderBy("idem_key");
+    expect(rows.map((r: { state: string; response: string | null }) => [r.state, r.response])).to.deep.equal([["done", "A"], ["pending", null]]);
+    expect(await db("koogate_events").where({ activity: "c-b" })).to.have.length(0);
   });
 
   it("lets exactly one of several concurrent claims of one nonce win, in one batch or across batches", async () => {

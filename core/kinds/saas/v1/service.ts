@@ -82,6 +82,7 @@ export class SaasV1Service {
       await this.commits.commit({
         apply: outcome.commit,
         inserts: outcome.inserts,
+        completes: outcome.completes,
         event: this.event(sp, activity, instanceId, test, outcome, logged, startedAt, t0),
       });
       outcome.afterCommit?.();
