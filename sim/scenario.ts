@@ -9,6 +9,7 @@
  * protocol (saas.md §2.3) are added as new request builders (sim/requests/kit.ts, sim/requests/v1.ts)
  * and new scenario files (`tenant-sync`, `v1-lifecycle`) declaring the protocols they apply to.
  */
+import type { Product } from "../core/products/definition.js";
 import type { ResultCode, SaasProtocol } from "../core/vocabulary.js";
 import type { Expectation, Judgement } from "./judge.js";
 import type { SimTarget } from "./target.js";
@@ -32,6 +33,8 @@ export interface Scenario {
   summary: string;
   /** the product protocols it applies to (saas.md §0) */
   protocols: readonly SaasProtocol[];
+  /** what the product must enable besides its protocol; default nothing */
+  features?: readonly ScenarioFeature[];
   /** its own options, besides the common ones (--url, --json, --test, --timeout) */
   options?: Readonly<Record<string, ScenarioOption>>;
   /**
@@ -39,6 +42,22 @@ export interface Scenario {
    * later step cannot be built (no instanceId to act on), and a usage `Error` for a bad option value.
    */
   run(ctx: ScenarioContext): Promise<void>;
+}
+
+/** Something a product enables in its definition that a scenario needs: joint-operation sync (saas.md §5). */
+export type ScenarioFeature = "jointOperation";
+
+/** Why `scenario` cannot be played against `product` (a usage error), or null when it can. */
+export function misfit(scenario: Scenario, product: Product): string | null {
+  if (!scenario.protocols.includes(product.protocol)) {
+    return `${scenario.name} is for protocol ${scenario.protocols.join("/")} products; ${product.id} speaks ${product.protocol}`;
+  }
+  for (const feature of scenario.features ?? []) {
+    if (feature === "jointOperation" && !product.jointOperation.enabled) {
+      return `${scenario.name} needs joint-operation sync; ${product.id} does not enable it (jointOperation.enabled in ${product.file}, saas.md §5)`;
+    }
+  }
+  return null;
 }
 
 /** Stops a scenario early: the reason is recorded as a failed step. */
