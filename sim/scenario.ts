@@ -5,9 +5,10 @@
  * each using the core module the server verifies with), hands them to `ctx.exchange`, and states what
  * it expects; the runner sends, judges (sim/judge.ts) and records one step per exchange.
  *
- * Extension points: the joint-operation sync calls (`x-sign`, saas.md §2.2) and the 1.0 `authToken` GET
- * protocol (saas.md §2.3) are added as new request builders (sim/requests/kit.ts, sim/requests/v1.ts)
- * and new scenario files (`tenant-sync`, `v1-lifecycle`) declaring the protocols they apply to.
+ * One request builder per signing scheme: requests/basic.ts (2.0 query signature, saas.md §2.1),
+ * requests/kit.ts (joint-operation `x-sign`, §2.2), requests/v1.ts (1.0 `authToken` GET, §2.3). Each
+ * scenario declares the protocols and the features it needs (`misfit` below), so the CLI refuses to
+ * play it against a product that lacks them.
  */
 import type { Product } from "../core/products/definition.js";
 import type { ResultCode, SaasProtocol } from "../core/vocabulary.js";

@@ -1,6 +1,6 @@
 /**
  * The scenario registry: every scenario `koogate sim` knows, in the order `--help` lists them.
- * To add one (e.g. `tenant-sync`, `v1-lifecycle`), write sim/scenarios/<name>.ts exporting a Scenario
+ * To add one, write sim/scenarios/<name>.ts exporting a Scenario
  * and list it here; the runner and the CLI pick it up.
  */
 import type { Scenario } from "../scenario.js";
