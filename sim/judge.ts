@@ -3,7 +3,8 @@
  * over the exact bytes received (saas.md §3, with core/signing/body-sign.ts), JSON with a result code of
  * saas.md §6 that the step expects, the fields its activity must carry (an instanceId for newInstance,
  * `info` for queryInstance), the same instanceId as the first delivery on a resend, and credentials
- * that decrypt when `encryptType` is present (saas.md §7, with core/crypto/credential.ts).
+ * that decrypt when `encryptType` is present (saas.md §7, with core/crypto/credential.ts), and on a 1.0
+ * newInstance the encryptType and appInfo that 1.0 answers carry, with the instanceId in clear (saas.md §9).
  */
 import { decryptCredential } from "../core/crypto/credential.js";
 import { verifyBodySign } from "../core/signing/body-sign.js";
@@ -20,6 +21,11 @@ export interface Expectation {
   instanceId?: string;
   /** a queryInstance answer must carry an `info` entry for this instance */
   instanceInInfo?: string;
+  /**
+   * 1.0 newInstance (saas.md §9, §7): the answer must carry this `encryptType` (the product's) and an
+   * appInfo whose userName and password decrypt with the product's key and it; instanceId stays in clear
+   */
+  encryptedAppInfo?: EncryptType;
 }
 
 /** What was read from an answer, and every reason it fails. */
@@ -74,13 +80,13 @@ export function judge(activity: string, req: WireRequest, reply: WireReply, expe
     j.failures.push("resultMsg must be a string of at most 255 characters (saas.md §4)");
   }
   if (o.resultCode === "000000") {
-    if (activity === "newInstance") checkNewInstance(o, expect, j);
+    if (activity === "newInstance") checkNewInstance(o, expect, req.replyKeys[0]!, j);
     if (activity === "queryInstance") checkQueryInstance(o, expect, req.replyKeys[0]!, j);
   }
   return j;
 }
 
-function checkNewInstance(o: Record<string, unknown>, expect: Expectation, j: Judgement) {
+function checkNewInstance(o: Record<string, unknown>, expect: Expectation, key: string, j: Judgement) {
   if (typeof o.instanceId !== "string" || o.instanceId === "" || o.instanceId.length > 64) {
     j.failures.push("a successful newInstance must answer an instanceId of 1 to 64 characters (saas.md §4.1)");
     return;
@@ -88,6 +94,32 @@ function checkNewInstance(o: Record<string, unknown>, expect: Expectation, j: Ju
   j.instanceId = o.instanceId;
   if (expect.instanceId !== undefined && o.instanceId !== expect.instanceId) {
     j.failures.push(`instanceId ${o.instanceId} differs from the first delivery's ${expect.instanceId}: a resend must get the same one (saas.md §4.1)`);
+  }
+  if (expect.encryptedAppInfo !== undefined) {
+    const problem = encryptedAppInfoProblem(o, o.instanceId, expect.encryptedAppInfo, key);
+    if (problem) j.failures.push(problem);
+    else j.withCredentials.push(o.instanceId);
+  }
+}
+
+/** null when a 1.0 newInstance answer carries the product's encryptType and decryptable credentials. */
+function encryptedAppInfoProblem(o: Record<string, unknown>, instanceId: string, type: EncryptType, key: string): string | null {
+  if (o.encryptType !== String(type)) return `encryptType ${JSON.stringify(o.encryptType)}, expected "${type}", the product's (saas.md §7, §9)`;
+  if (!o.appInfo || typeof o.appInfo !== "object" || Array.isArray(o.appInfo)) return "a 1.0 newInstance answer must carry appInfo (saas.md §9)";
+  const appInfo = o.appInfo as Record<string, unknown>;
+  for (const f of ["userName", "password"]) {
+    if (typeof appInfo[f] !== "string" || appInfo[f] === "") return `appInfo.${f} is missing (saas.md §9)`;
+  }
+  if (decryptsToText(instanceId, type, key)) return "instanceId is encrypted: it must be sent in clear (saas.md §7)";
+  return credentialProblem(appInfo, o.encryptType, key);
+}
+
+/** True when `value` decrypts to printable text: it was sent encrypted (some third-party code does, saas.md §7). */
+function decryptsToText(value: string, type: EncryptType, key: string): boolean {
+  try {
+    return /^[\x20-\x7e]+$/.test(decryptCredential(value, { accessKey: key, encryptType: type }));
+  } catch {
+    return false;
   }
 }
 

@@ -95,7 +95,7 @@ export async function runScenario(opts: RunOptions): Promise<RunReport> {
 }
 
 function noteOf(instanceId: string | undefined, withCredentials: string[], resultMsg: string | undefined, code: string | undefined): string | undefined {
-  if (instanceId) return `instanceId ${instanceId}`;
+  if (instanceId) return `instanceId ${instanceId}${withCredentials.includes(instanceId) ? " · credentials decrypt" : ""}`;
   if (withCredentials.length) return `credentials for ${withCredentials.join(", ")}`;
   if (code && code !== "000000" && resultMsg) return `"${resultMsg.slice(0, 60)}"`;
   return undefined;

@@ -5,10 +5,12 @@
  * each using the core module the server verifies with), hands them to `ctx.exchange`, and states what
  * it expects; the runner sends, judges (sim/judge.ts) and records one step per exchange.
  *
- * Extension points: the joint-operation sync calls (`x-sign`, saas.md §2.2) and the 1.0 `authToken` GET
- * protocol (saas.md §2.3) are added as new request builders (sim/requests/kit.ts, sim/requests/v1.ts)
- * and new scenario files (`tenant-sync`, `v1-lifecycle`) declaring the protocols they apply to.
+ * One request builder per signing scheme: requests/basic.ts (2.0 query signature, saas.md §2.1),
+ * requests/kit.ts (joint-operation `x-sign`, §2.2), requests/v1.ts (1.0 `authToken` GET, §2.3). Each
+ * scenario declares the protocols and the features it needs (`misfit` below), so the CLI refuses to
+ * play it against a product that lacks them.
  */
+import type { Product } from "../core/products/definition.js";
 import type { ResultCode, SaasProtocol } from "../core/vocabulary.js";
 import type { Expectation, Judgement } from "./judge.js";
 import type { SimTarget } from "./target.js";
@@ -32,6 +34,8 @@ export interface Scenario {
   summary: string;
   /** the product protocols it applies to (saas.md §0) */
   protocols: readonly SaasProtocol[];
+  /** what the product must enable besides its protocol; default nothing */
+  features?: readonly ScenarioFeature[];
   /** its own options, besides the common ones (--url, --json, --test, --timeout) */
   options?: Readonly<Record<string, ScenarioOption>>;
   /**
@@ -39,6 +43,22 @@ export interface Scenario {
    * later step cannot be built (no instanceId to act on), and a usage `Error` for a bad option value.
    */
   run(ctx: ScenarioContext): Promise<void>;
+}
+
+/** Something a product enables in its definition that a scenario needs: joint-operation sync (saas.md §5). */
+export type ScenarioFeature = "jointOperation";
+
+/** Why `scenario` cannot be played against `product` (a usage error), or null when it can. */
+export function misfit(scenario: Scenario, product: Product): string | null {
+  if (!scenario.protocols.includes(product.protocol)) {
+    return `${scenario.name} is for protocol ${scenario.protocols.join("/")} products; ${product.id} speaks ${product.protocol}`;
+  }
+  for (const feature of scenario.features ?? []) {
+    if (feature === "jointOperation" && !product.jointOperation.enabled) {
+      return `${scenario.name} needs joint-operation sync; ${product.id} does not enable it (jointOperation.enabled in ${product.file}, saas.md §5)`;
+    }
+  }
+  return null;
 }
 
 /** Stops a scenario early: the reason is recorded as a failed step. */

@@ -4,7 +4,7 @@
  */
 import { adapters } from "../../adapters/index.js";
 import { runScenario } from "../../sim/runner.js";
-import { ScenarioUsageError, type Scenario } from "../../sim/scenario.js";
+import { misfit, ScenarioUsageError, type Scenario } from "../../sim/scenario.js";
 import { findScenario, SCENARIOS } from "../../sim/scenarios/index.js";
 import { formatHeader, formatStep, formatSummary } from "../../sim/report.js";
 import { loadTarget, MARKETPLACE_TIMEOUT_MS } from "../../sim/target.js";
@@ -43,7 +43,7 @@ function scenarioHelp(s: Scenario): string {
   return [
     `Usage: koogate sim <product> ${s.name} [options]`,
     "",
-    `${s.summary} (protocols: ${s.protocols.join(", ")})`,
+    `${s.summary} (protocols: ${s.protocols.join(", ")}${s.features?.length ? `; needs: ${s.features.join(", ")}` : ""})`,
     "",
     "Options:",
     ...optionLines({ ...(s.options ?? {}), ...COMMON, help: { type: "boolean", description: "show this help" } }),
@@ -89,12 +89,10 @@ export async function sim(argv: string[], io: Io): Promise<number> {
     testFlag: values.test ? "1" : "0",
     timeoutMs,
   });
-  if (!scenario.protocols.includes(target.product.protocol)) {
-    const fits = SCENARIOS.filter((s) => s.protocols.includes(target.product.protocol)).map((s) => s.name);
-    throw new UsageError(
-      `${scenario.name} is for protocol ${scenario.protocols.join("/")} products; ${target.product.id} speaks ${target.product.protocol}` +
-        (fits.length ? ` (its scenarios: ${fits.join(", ")})` : " (no scenario for it yet)"),
-    );
+  const why = misfit(scenario, target.product);
+  if (why !== null) {
+    const fits = SCENARIOS.filter((s) => misfit(s, target.product) === null).map((s) => s.name);
+    throw new UsageError(why + (fits.length ? ` (its scenarios: ${fits.join(", ")})` : " (no scenario for it yet)"));
   }
   const json = values.json === true;
   // The header waits for the first step, so that a bad option value is reported alone.

@@ -1,6 +1,6 @@
 /**
  * The scenario registry: every scenario `koogate sim` knows, in the order `--help` lists them.
- * To add one (e.g. `tenant-sync`, `v1-lifecycle`), write sim/scenarios/<name>.ts exporting a Scenario
+ * To add one, write sim/scenarios/<name>.ts exporting a Scenario
  * and list it here; the runner and the CLI pick it up.
  */
 import type { Scenario } from "../scenario.js";
@@ -10,8 +10,10 @@ import { replay } from "./replay.js";
 import { retryStorm } from "./retry-storm.js";
 import { stale } from "./stale.js";
 import { tamper } from "./tamper.js";
+import { tenantSync } from "./tenant-sync.js";
 import { trial } from "./trial.js";
 import { unsubscribeRenewal } from "./unsubscribe-renewal.js";
+import { v1Lifecycle } from "./v1-lifecycle.js";
 
 export const SCENARIOS: readonly Scenario[] = [
   lifecycle,
@@ -21,6 +23,8 @@ export const SCENARIOS: readonly Scenario[] = [
   replay,
   stale,
   tamper,
+  tenantSync,
+  v1Lifecycle,
   ...singleActivities,
 ];
 

@@ -97,6 +97,19 @@ describe("the koogate command (spawned)", () => {
     expect(r.stderr).to.include('unknown scenario "no-such-scenario"');
   });
 
+  it("sim exits 2 for tenant-sync on a product that does not enable joint-operation sync, sending nothing", async () => {
+    const r = await koogate(["sim", "cli-saas", "tenant-sync", "--url", "http://127.0.0.1:9"], env);
+    expect(r.code).to.equal(2);
+    expect(r.stdout).to.equal("");
+    expect(r.stderr).to.include("tenant-sync needs joint-operation sync; cli-saas does not enable it");
+  });
+
+  it("sim exits 2 for v1-lifecycle on a protocol v2 product", async () => {
+    const r = await koogate(["sim", "cli-saas", "v1-lifecycle", "--url", "http://127.0.0.1:9"], env);
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.include("v1-lifecycle is for protocol v1 products; cli-saas speaks v2");
+  });
+
   it("events reads the server's event log, filtered by product", async () => {
     const sim = await koogate(["sim", "cli-saas", "newInstance", "--url", s.url, "--json"], env);
     const instanceId = (JSON.parse(sim.stdout) as { steps: Array<{ note: string }> }).steps[0]!.note.replace("instanceId ", "");
