@@ -1,6 +1,7 @@
 import { inject, injectable } from "tsyringe";
 import type { InstanceState } from "../vocabulary.js";
 import { DATABASE, type Knex } from "../tokens.js";
+import { Coalescer } from "./coalescer.js";
 
 export interface InstanceRow {
   productId: string;
@@ -49,12 +50,17 @@ export class InstanceStore {
     return r ? fromRow(r) : undefined;
   }
 
+  /** The instances of `productId` among `instanceIds`; concurrent lookups share one statement. */
   async getMany(productId: string, instanceIds: readonly string[]): Promise<InstanceRow[]> {
-    const rows: Array<Record<string, unknown>> = await this.db("koogate_instances")
-      .where("product_id", productId)
-      .whereIn("instance_id", instanceIds as string[]);
-    return rows.map(fromRow);
+    return this.lookups.submit({ productId, instanceIds });
   }
+
+  private readonly lookups = new Coalescer<{ productId: string; instanceIds: readonly string[] }, InstanceRow[]>(async (asks) => {
+    const pairs = asks.flatMap((a) => a.instanceIds.map((id) => [a.productId, id]));
+    const rows: Array<Record<string, unknown>> = await this.db(INSTANCES_TABLE).whereIn(["product_id", "instance_id"], pairs);
+    const found = rows.map(fromRow);
+    return asks.map((a) => found.filter((r) => r.productId === a.productId && a.instanceIds.includes(r.instanceId)));
+  });
 
   async insert(row: InstanceRow, trx: Db = this.db): Promise<void> {
     await trx(INSTANCES_TABLE).insert(InstanceStore.toRow(row));
