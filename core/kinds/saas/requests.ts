@@ -3,8 +3,9 @@
  * allowed values, as one JSON Schema per activity. A body that breaks them is answered `000002`.
  * Unknown extra fields are allowed: the marketplace adds fields over time.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { Ajv, type ValidateFunction } from "ajv";
 import { callErrors } from "../../errors.js";
+import { explainRule, parseJsonObject } from "../field-rules.js";
 import { parseMarketplaceTime } from "../../time.js";
 import type { NewInstanceDetails, UpgradeDetails } from "./adapter.js";
 import { INSTANCE_STATUS_CHANGES, isSaasActivity, type InstanceStatusChange, type SaasActivity } from "../../vocabulary.js";
@@ -40,6 +41,9 @@ const SCHEMAS: Record<SaasActivity, object> = {
   upgradeInstance: object({ instanceId: str(64), orderId: str(64), orderLineId: str(64) }),
   changeInstanceCheck: object({ instanceId: str(64), productInfo: { type: "object" } }),
 };
+
+/** What the fields with a pattern rule must look like, for resultMsg. */
+const FORMATS = { expireTime: "UTC yyyyMMddHHmmss (milliseconds may follow)", scene: "upper-case letters, digits and _" };
 
 const ajv = new Ajv({ allErrors: false, strict: false });
 const VALIDATORS = Object.fromEntries(
@@ -87,14 +91,7 @@ export function peek(body: unknown): PartialRequest {
  * @throws CallError 000002 naming the first broken rule
  */
 export function parseSaasRequest(rawBody: Buffer): SaasRequest {
-  let body: unknown;
-  try {
-    body = JSON.parse(rawBody.toString("utf8"));
-  } catch {
-    throw callErrors.param("param is invalid: the body is not JSON");
-  }
-  if (!body || typeof body !== "object" || Array.isArray(body)) throw callErrors.param("param is invalid: the body is not a JSON object");
-  const o = body as Record<string, unknown>;
+  const o = parseJsonObject(rawBody);
   // PostgreSQL text cannot hold U+0000: such a field could be neither looked up nor stored.
   for (const [k, v] of Object.entries(o)) {
     if (typeof v === "string" && v.includes("\u0000")) throw callErrors.param(`param is invalid: ${k.slice(0, 32).replace(/\u0000/g, "")} holds a NUL character`);
@@ -102,7 +99,7 @@ export function parseSaasRequest(rawBody: Buffer): SaasRequest {
   if (o.activity === undefined) throw callErrors.param("param is invalid: activity is missing");
   if (!isSaasActivity(o.activity)) throw callErrors.param("param is invalid: unknown activity", `unknown activity ${JSON.stringify(o.activity).slice(0, 40)}`);
   const validate = VALIDATORS[o.activity];
-  if (!validate(o)) throw callErrors.param(`param is invalid: ${explain(validate.errors![0]!)}`);
+  if (!validate(o)) throw callErrors.param(`param is invalid: ${explainRule(validate.errors![0]!, FORMATS)}`);
   const test = o.testFlag === "1" || o.testFlag === 1;
   const s = (k: string) => o[k] as string;
   const opt = (k: string) => (typeof o[k] === "string" && o[k] !== "" ? (o[k] as string) : undefined);
@@ -140,20 +137,3 @@ export function parseSaasRequest(rawBody: Buffer): SaasRequest {
   }
 }
 
-function explain(e: ErrorObject): string {
-  const field = e.instancePath.replace(/^\//, "") || String((e.params as { missingProperty?: string }).missingProperty ?? "body");
-  switch (e.keyword) {
-    case "required":
-      return `${field} is missing`;
-    case "maxLength":
-      return `${field} is longer than ${(e.params as { limit: number }).limit} characters`;
-    case "minLength":
-      return `${field} is empty`;
-    case "type":
-      return `${field} must be a ${(e.params as { type: string }).type}`;
-    case "enum":
-      return `${field} must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues).filter((v) => v !== "").join(", ")}`;
-    default:
-      return `${field} ${e.message ?? "is invalid"}`;
-  }
-}

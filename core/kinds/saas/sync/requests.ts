@@ -6,8 +6,9 @@
  * strings, and `userList` / `orgInfo` as arrays or as JSON text holding an array (1.0 sent text).
  * Unknown extra fields are allowed: the marketplace adds fields over time.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { Ajv, type ValidateFunction } from "ajv";
 import { callErrors } from "../../../errors.js";
+import { explainRule, parseJsonObject } from "../../field-rules.js";
 import { parseMarketplaceTime } from "../../../time.js";
 import { assertNever, type JointSync } from "../../../vocabulary.js";
 
@@ -129,18 +130,11 @@ const UTC8_MS = 8 * 3600_000;
  * @throws CallError 000002 naming the first broken rule
  */
 export function parseSyncRequest(sync: JointSync, rawBody: Buffer): SyncRequest {
-  let body: unknown;
-  try {
-    body = JSON.parse(rawBody.toString("utf8"));
-  } catch {
-    throw callErrors.param("param is invalid: the body is not JSON");
-  }
-  if (!body || typeof body !== "object" || Array.isArray(body)) throw callErrors.param("param is invalid: the body is not a JSON object");
-  const o: Record<string, unknown> = { ...(body as Record<string, unknown>) };
+  const o: Record<string, unknown> = { ...parseJsonObject(rawBody) };
   for (const k of ["userList", "orgInfo"]) o[k] = listFromText(k, o[k]);
   if (sync === "singleOrgSync") Object.assign(o, singleUnit(o));
   const validate = VALIDATORS[sync];
-  if (!validate(o)) throw callErrors.param(`param is invalid: ${explain(validate.errors![0]!)}`);
+  if (!validate(o)) throw callErrors.param(`param is invalid: ${explainRule(validate.errors![0]!, { currentSyncTime: "yyyyMMddHHmmssSSS", timeStamp: "yyyyMMddHHmmssSSS" })}`);
 
   const time = (o.currentSyncTime ?? o.timeStamp) as string;
   const parsed = parseMarketplaceTime(time);
@@ -216,24 +210,3 @@ function unitOf(u: Record<string, unknown>): SyncOrgUnit {
 
 const str0 = (v: unknown) => (typeof v === "string" && v !== "" ? v : null);
 
-function explain(e: ErrorObject): string {
-  const field = e.instancePath.replace(/^\//, "").replace(/\//g, ".") || String((e.params as { missingProperty?: string }).missingProperty ?? "body");
-  switch (e.keyword) {
-    case "required":
-      return `${e.instancePath ? `${field}.` : ""}${(e.params as { missingProperty: string }).missingProperty} is missing`;
-    case "maxLength":
-      return `${field} is longer than ${(e.params as { limit: number }).limit} characters`;
-    case "minLength":
-      return `${field} is empty`;
-    case "minItems":
-      return `${field} is empty`;
-    case "type":
-      return `${field} must be a ${String((e.params as { type: string }).type)}`;
-    case "enum":
-      return `${field} must be one of ${[...new Set(((e.params as { allowedValues: unknown[] }).allowedValues).map(String))].join(", ")}`;
-    case "pattern":
-      return `${field} must be yyyyMMddHHmmssSSS`;
-    default:
-      return `${field} ${e.message ?? "is invalid"}`;
-  }
-}

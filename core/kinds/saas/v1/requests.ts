@@ -13,9 +13,10 @@
  * 1.0 orders have no order lines (saas.md §9 "idempotent per order"); a pay-per-use order makes one
  * instance per product (saas.md §4.1, 1.0 wording), hence productId as the line of a newInstance.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { Ajv, type ValidateFunction } from "ajv";
 import { decryptCredential } from "../../../crypto/credential.js";
 import { callErrors } from "../../../errors.js";
+import { explainRule } from "../../field-rules.js";
 import type { Logger } from "../../../logger.js";
 import type { Product } from "../../../products/definition.js";
 import { parseMarketplaceTime } from "../../../time.js";
@@ -75,7 +76,7 @@ export interface V1MapOptions {
 export function mapV1Request(activity: SaasV1Activity, params: ReadonlyMap<string, string>, opts: V1MapOptions): SaasRequest {
   const o = Object.fromEntries(params);
   const validate = VALIDATORS[activity];
-  if (!validate(o)) throw callErrors.param(`param is invalid: ${explain(validate.errors![0]!)}`);
+  if (!validate(o)) throw callErrors.param(`param is invalid: ${explainRule(validate.errors![0]!, { expireTime: "yyyyMMddHHmmss", timeStamp: "yyyyMMddHHmmssSSS" })}`);
   const test = o.testFlag === "1";
   const opt = (k: string) => (o[k] ? o[k] : undefined);
   switch (activity) {
@@ -186,20 +187,3 @@ function time(value: string): Date {
   return d;
 }
 
-function explain(e: ErrorObject): string {
-  const field = e.instancePath.replace(/^\//, "") || String((e.params as { missingProperty?: string }).missingProperty ?? "query");
-  switch (e.keyword) {
-    case "required":
-      return `${field} is missing`;
-    case "maxLength":
-      return `${field} is longer than ${(e.params as { limit: number }).limit} characters`;
-    case "minLength":
-      return `${field} is empty`;
-    case "enum":
-      return `${field} must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues).filter((v) => v !== "").join(", ")}`;
-    case "pattern":
-      return `${field} must be yyyyMMddHHmmss`;
-    default:
-      return `${field} ${e.message ?? "is invalid"}`;
-  }
-}
