@@ -10,6 +10,7 @@ import { CLOCK, LOGGER, type Clock, type Logger } from "../../tokens.js";
 import { assertNever, type InstanceState } from "../../vocabulary.js";
 import type { AdapterContext, AppInfo, SaasAdapter } from "./adapter.js";
 import { redactAppInfo as redact, sealAppInfo, wireAppInfo } from "./app-info.js";
+import { adapterContext } from "./call-context.js";
 import { RunOnce } from "./once.js";
 import { Outbox, type Started } from "./outbox.js";
 import { success, type Outcome } from "./outcome.js";
@@ -221,13 +222,7 @@ export class SaasActivities {
   }
 
   private context(sp: ServedSaasProduct, activity: string, instanceId: string, test: boolean): AdapterContext {
-    const p = sp.product;
-    return {
-      product: { id: p.id, name: p.name, encryptType: p.encryptType },
-      options: p.options,
-      logger: this.logger.child({ product: p.id, activity, instanceId }),
-      test,
-    };
+    return adapterContext(sp.product, this.logger, { activity, instanceId, test });
   }
 
   /** The stored appInfo as sent on the wire: credentials encrypted when the definition asks for it. */

@@ -16,6 +16,7 @@ import { JobStore, type Job } from "../../store/jobs.js";
 import { CLOCK, DATABASE, LOGGER, type Clock, type Knex, type Logger } from "../../tokens.js";
 import type { NewInstanceResult } from "./adapter.js";
 import type { ServedSaasProduct } from "./activities.js";
+import { adapterContext } from "./call-context.js";
 import { commitBackgroundSuccess, deserialiseCall, invokeAdapter, serialiseCall, type DeferrableCall } from "./adapter-calls.js";
 
 /** How long a job is held without a heartbeat; a holder renews it every third of that. */
@@ -113,12 +114,7 @@ export class Outbox {
           continue;
         }
         const call = deserialiseCall(job.activity, job.payload);
-        const ctx = {
-          product: { id: sp.product.id, name: sp.product.name, encryptType: sp.product.encryptType },
-          options: sp.product.options,
-          logger: this.logger.child({ product: sp.product.id, activity: job.activity, instanceId: job.instanceId, job: job.id }),
-          test: job.test,
-        };
+        const ctx = adapterContext(sp.product, this.logger, job, { job: job.id });
         const attempt = Promise.resolve()
           .then(() => invokeAdapter(sp.adapter, call, ctx))
           .then(

@@ -14,6 +14,7 @@ import { GroupCommit } from "../../store/group-commit.js";
 import { CLOCK, LOGGER, type Clock, type Logger } from "../../tokens.js";
 import { callErrors } from "../../errors.js";
 import { SaasActivities, type ServedSaasProduct } from "./activities.js";
+import { logCall } from "./call-context.js";
 import { failureOutcome, responseBody, type Outcome } from "./outcome.js";
 import { parseSaasRequest, peek, type PartialRequest } from "./requests.js";
 
@@ -110,8 +111,6 @@ export class SaasService {
       test: seen.test || undefined,
       signed,
     };
-    if (o.verdict === "failed") this.logger.error("call failed", fields);
-    else if (o.verdict === "rejected") this.logger.warn("call refused", fields);
-    else this.logger.info("call", fields);
+    logCall(this.logger, o.verdict, fields);
   }
 }

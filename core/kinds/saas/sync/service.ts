@@ -6,6 +6,7 @@
  */
 import { inject, injectable } from "tsyringe";
 import { callErrors, describeError } from "../../../errors.js";
+import { adapterContext, logCall } from "../call-context.js";
 import { verifyKit } from "../../../signing/kit.js";
 import { DEFAULT_TOLERANCE_MS } from "../../../signing/timestamp.js";
 import { EventLog } from "../../../store/events.js";
@@ -111,13 +112,7 @@ export class JointSyncService {
   }
 
   private context(sp: ServedSaasProduct, sync: JointSync, instanceId: string, test: boolean): AdapterContext {
-    const p = sp.product;
-    return {
-      product: { id: p.id, name: p.name, encryptType: p.encryptType },
-      options: p.options,
-      logger: this.logger.child({ product: p.id, activity: sync, instanceId }),
-      test,
-    };
+    return adapterContext(sp.product, this.logger, { activity: sync, instanceId, test });
   }
 
   private logLine(sp: ServedSaasProduct, sync: JointSync, seen: { instanceId?: string; test: boolean }, o: Outcome, ms: number) {
@@ -131,8 +126,6 @@ export class JointSyncService {
       detail: o.detail,
       test: seen.test || undefined,
     };
-    if (o.verdict === "failed") this.logger.error("sync failed", fields);
-    else if (o.verdict === "rejected") this.logger.warn("sync refused", fields);
-    else this.logger.info("sync", fields);
+    logCall(this.logger, o.verdict, fields, "sync");
   }
 }

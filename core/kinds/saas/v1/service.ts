@@ -18,6 +18,7 @@ import { CLOCK, LOGGER, type Clock, type Logger } from "../../../tokens.js";
 import { isSaasV1Activity } from "../../../vocabulary.js";
 import { SaasActivities, type ServedSaasProduct } from "../activities.js";
 import { redactAppInfo, wireAppInfo } from "../app-info.js";
+import { logCall } from "../call-context.js";
 import { failureOutcome, responseBody, type Outcome } from "../outcome.js";
 import { mapV1Request } from "./requests.js";
 
@@ -93,9 +94,7 @@ export class SaasV1Service {
       await this.events.append(this.event(sp, activity, instanceId, test, outcome, body, startedAt, t0)).catch(() => undefined);
     }
     const fields = { product: p.id, protocol: "v1", activity: activity || undefined, instanceId: outcome.instanceId ?? instanceId, resultCode: outcome.resultCode, verdict: outcome.verdict, detail: outcome.detail, test: test || undefined };
-    if (outcome.verdict === "failed") this.logger.error("call failed", fields);
-    else if (outcome.verdict === "rejected") this.logger.warn("call refused", fields);
-    else this.logger.info("call", fields);
+    logCall(this.logger, outcome.verdict, fields);
     return { body, keyIndex };
   }
 
