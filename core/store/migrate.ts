@@ -37,8 +37,10 @@ export async function migrateLatest(db: Knex, waitMs = 30_000): Promise<void> {
       await db.migrate.latest({ migrationSource: source, tableName: MIGRATION_TABLE });
       return;
     } catch (err) {
-      const locked = err instanceof Error && /already locked/i.test(err.message);
-      if (!locked || Date.now() > until) throw err;
+      // Another process holds the lock, or created knex's own tables between our check and our
+      // create (knex makes them before it locks): both settle by themselves, so wait and try again.
+      const racing = err instanceof Error && /already locked|already exists|duplicate key/i.test(err.message);
+      if (!racing || Date.now() > until) throw err;
       await new Promise((r) => setTimeout(r, 200));
     }
   }
