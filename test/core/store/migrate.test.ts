@@ -1,0 +1,19 @@
+import { expect } from "chai";
+import { createDatabase } from "../../../core/store/database.js";
+import { migrateLatest } from "../../../core/store/migrate.js";
+import { freshDatabaseUrl } from "../../support/database.js";
+
+describe("migrations (core/store/migrate.ts)", () => {
+  it("brings one fresh database up to date from several processes starting at once", async () => {
+    const url = await freshDatabaseUrl();
+    const dbs = Array.from({ length: 4 }, () => createDatabase(url));
+    try {
+      const results = await Promise.allSettled(dbs.map((db) => migrateLatest(db)));
+      expect(results.map((r) => (r.status === "rejected" ? String(r.reason) : "ok"))).to.deep.equal(["ok", "ok", "ok", "ok"]);
+      const applied = await dbs[0]!("koogate_migrations").orderBy("id").pluck("name");
+      expect(applied).to.deep.equal(["20261124080000_init", "20261124090000_jobs", "20261124100000_joint_operation"]);
+    } finally {
+      await Promise.all(dbs.map((db) => db.destroy()));
+    }
+  });
+});
