@@ -9,7 +9,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect } from "chai";
 import { signBody } from "../../core/signing/body-sign.js";
-import { fakeProduct, failures, run, target } from "../support/sim.js";
+import { closeServer, failures, fakeProduct, listenOnLoopback, run, target } from "../support/sim.js";
 
 const KEY = "fake-merchant-key-0123456789";
 
@@ -42,13 +42,12 @@ describe("koogate sim against deliberately broken servers", () => {
         res.end(text);
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    url = await listenOnLoopback(server);
   });
   beforeEach(() => {
     fault = "none";
   });
-  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  after(() => closeServer(server));
 
   const fake = () => target(fakeProduct(KEY), url);
 

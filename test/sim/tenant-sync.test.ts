@@ -4,12 +4,11 @@
  * the simulator must pass the first two and fail the third for its fault.
  */
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { generateKeyPairSync } from "node:crypto";
 import { expect } from "chai";
 import { signBody } from "../../core/signing/body-sign.js";
 import { productYaml, startServer, type TestServer } from "../support/server.js";
-import { failures, fakeProduct, run, target, targetOf } from "../support/sim.js";
+import { closeServer, failures, fakeProduct, listenOnLoopback, run, target, targetOf } from "../support/sim.js";
 
 // A throwaway merchant key pair, made per run: no private key is ever committed.
 const PRIVATE_PEM = generateKeyPairSync("rsa", { modulusLength: 3072 }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
@@ -102,13 +101,12 @@ describe("koogate sim tenant-sync against a deliberately broken sync server", ()
         res.end(text);
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    url = await listenOnLoopback(server);
   });
   beforeEach(() => {
     fault = "none";
   });
-  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  after(() => closeServer(server));
 
   const fake = () =>
     target(

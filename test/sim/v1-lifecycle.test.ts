@@ -4,12 +4,11 @@
  * fail each fault for that fault.
  */
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { expect } from "chai";
 import { encryptCredential } from "../../core/crypto/credential.js";
 import { signBody } from "../../core/signing/body-sign.js";
 import { productYaml, startServer, type TestServer } from "../support/server.js";
-import { failures, fakeProduct, run, target, targetOf } from "../support/sim.js";
+import { closeServer, failures, fakeProduct, listenOnLoopback, run, target, targetOf } from "../support/sim.js";
 
 const v1Yaml = (id: string) => productYaml(id, "protocol: v1").replace("  kit: [TEST_KIT_KEY]\n", "");
 
@@ -87,13 +86,12 @@ describe("koogate sim v1-lifecycle against a deliberately broken 1.0 server", ()
       res.writeHead(200, { "content-type": "application/json" });
       res.end(text);
     });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    url = await listenOnLoopback(server);
   });
   beforeEach(() => {
     fault = "none";
   });
-  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  after(() => closeServer(server));
 
   const fake = () => target(fakeProduct(KEY, { protocol: "v1", credentials: "encrypted" }), url);
 

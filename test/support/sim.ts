@@ -2,6 +2,8 @@
  * Simulator targets for tests: the product a started test server really loaded (keys as it resolved
  * them), or a hand-made product for a small fake server written in a test.
  */
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { DEFAULT_PROVISIONING, type Product } from "../../core/products/definition.js";
 import { runScenario, type RunReport } from "../../sim/runner.js";
 import type { OptionValues } from "../../sim/scenario.js";
@@ -50,4 +52,14 @@ export function run(name: string, t: SimTarget, options: OptionValues = {}): Pro
 /** Every failure reason of a report, one string per reason, for readable assertions. */
 export function failures(r: RunReport): string[] {
   return r.steps.flatMap((s) => s.failures.map((f) => `${s.n} ${s.activity}: ${f}`));
+}
+
+/** Starts a hand-written fake merchant server on a free loopback port; returns its base URL. */
+export async function listenOnLoopback(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+export function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => server.close(() => resolve()));
 }
