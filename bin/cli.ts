@@ -3,7 +3,6 @@
  * Kept apart from bin/koogate.ts (the executable) so tests can run it in-process.
  */
 import { readFileSync } from "node:fs";
-import { SetupError } from "../core/errors.js";
 import { EXIT, processIo, UsageError, type Io } from "./args.js";
 import { check } from "./commands/check.js";
 import { events } from "./commands/events.js";
@@ -49,10 +48,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       if (!e.message.includes("--help")) io.err(`Run koogate ${name} --help for the options.`);
       return EXIT.usage;
     }
-    if (e instanceof SetupError) {
-      io.err(`koogate ${name}: ${e.message}`);
-      return EXIT.failed;
-    }
+    // a SetupError's message names the file, the path and the fix; anything else says what failed
     io.err(`koogate ${name}: ${e instanceof Error ? e.message : String(e)}`);
     return EXIT.failed;
   }

@@ -1,25 +1,30 @@
 /**
- * The kernel: the loaded products with their adapters, the database brought up to date, and the
- * housekeeping timers. It knows nothing of HTTP; `server/` maps routes onto it.
+ * The kernel: the loaded products with their adapters and kinds, the database brought up to date, and
+ * the housekeeping timers. It knows nothing of HTTP (`server/` maps routes onto the kinds' endpoints)
+ * and nothing of any particular kind: it reaches them through the registry it is given.
  */
 import { inject, injectable, type DependencyContainer } from "tsyringe";
 import { hasSetup, type AdapterClass } from "./adapters.js";
 import { SetupError } from "./errors.js";
-import type { SaasAdapter } from "./kinds/saas/adapter.js";
-import type { ServedSaasProduct } from "./kinds/saas/activities.js";
-import type { Product } from "./products/definition.js";
+import type { Kind, Served } from "./kinds/kind.js";
+import { Outbox } from "./outbox/outbox.js";
+import type { ProductBase } from "./products/definition.js";
 import { loadProducts } from "./products/loader.js";
-import { Outbox } from "./kinds/saas/outbox.js";
-import { migrateLatest } from "./store/migrate.js";
+import { CORE_MIGRATIONS, mergeMigrations, migrateLatest } from "./store/migrate.js";
 import { NonceStore } from "./store/nonces.js";
-import { CLOCK, CONFIG, DATABASE, LOGGER, type Clock, type Config, type Knex, type Logger } from "./tokens.js";
+import { CLOCK, CONFIG, DATABASE, KINDS, LOGGER, type Clock, type Config, type Knex, type Logger } from "./tokens.js";
 
 /** Injection token prefix of adapter classes: `adapter:<ClassName>`. */
 export const adapterToken = (name: string) => `adapter:${name}`;
 
+/** The migrations of the core and of every kind of `kinds`, in one list. */
+export function allMigrations(kinds: readonly Kind[]) {
+  return mergeMigrations([{ owner: "core", migrations: CORE_MIGRATIONS }, ...kinds.map((k) => ({ owner: `kind ${k.name}`, migrations: k.migrations }))]);
+}
+
 @injectable()
 export class Kernel {
-  private readonly served = new Map<string, ServedSaasProduct>();
+  private readonly served = new Map<string, Served>();
   private purgeTimer?: NodeJS.Timeout;
 
   constructor(
@@ -27,6 +32,7 @@ export class Kernel {
     @inject(DATABASE) readonly db: Knex,
     @inject(LOGGER) private readonly logger: Logger,
     @inject(CLOCK) private readonly clock: Clock,
+    @inject(KINDS) readonly kinds: readonly Kind[],
     private readonly nonces: NonceStore,
     private readonly outbox: Outbox,
   ) {}
@@ -41,14 +47,17 @@ export class Kernel {
       env,
       production: this.config.production,
       adapters,
+      kinds: this.kinds,
       logger: this.logger,
     });
-    await migrateLatest(this.db);
+    await migrateLatest(this.db, allMigrations(this.kinds));
+    const byName = new Map(this.kinds.map((k) => [k.name, k]));
     const setUp = new Set<unknown>();
     for (const product of products) {
-      let adapter: SaasAdapter;
+      const kind = byName.get(product.kind)!;
+      let adapter: unknown;
       try {
-        adapter = container.resolve<SaasAdapter>(adapterToken(product.adapter));
+        adapter = container.resolve(adapterToken(product.adapter));
       } catch (e) {
         throw new SetupError(`cannot create adapter ${product.adapter}: ${(e as Error).message}`, product.file, "/adapter");
       }
@@ -56,9 +65,10 @@ export class Kernel {
         setUp.add(adapter);
         await adapter.setup();
       }
-      this.served.set(product.id, { product, adapter });
-      this.logger.info("product ready", { product: product.id, kind: product.kind, protocol: product.protocol, adapter: product.adapter });
+      this.served.set(product.id, { product, adapter, kind });
+      this.logger.info("product ready", { product: product.id, kind: product.kind, adapter: product.adapter, ...describeFacts(kind, product) });
     }
+    for (const kind of this.kinds) if (kind.jobs) this.outbox.register(kind.name, kind.jobs(container));
     this.purgeTimer = setInterval(() => {
       this.nonces.purge(this.clock.now()).catch((e: Error) => this.logger.warn("nonce purge failed", { error: e.message }));
     }, 60_000);
@@ -66,12 +76,12 @@ export class Kernel {
     this.outbox.startPolling((id) => this.served.get(id));
   }
 
-  /** The product served at `/produce/<id>`, if any. */
-  product(id: string): ServedSaasProduct | undefined {
+  /** The product served under `id`, with its adapter and kind, if any. */
+  product(id: string): Served | undefined {
     return this.served.get(id);
   }
 
-  products(): Product[] {
+  products(): ProductBase[] {
     return [...this.served.values()].map((s) => s.product);
   }
 
@@ -81,4 +91,10 @@ export class Kernel {
     await this.outbox.stop();
     await this.db.destroy();
   }
+}
+
+/** A product's facts as log fields: `{ facts: "protocol v2; joint-operation sync" }`. */
+function describeFacts(kind: Kind, product: ProductBase): { facts?: string } {
+  const facts = kind.describe(product).facts;
+  return facts.length ? { facts: facts.join("; ") } : {};
 }

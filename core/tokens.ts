@@ -21,3 +21,6 @@ export interface Clock {
 export const systemClock: Clock = { now: () => Date.now() };
 
 export type { Config, Knex, Logger };
+
+/** The registered product kinds (core/kinds/index.ts, or a test's own list). */
+export const KINDS = Symbol.for("koogate.Kinds");

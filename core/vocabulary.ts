@@ -9,9 +9,6 @@
 export const PRODUCT_KINDS = ["saas", "license", "image", "api"] as const;
 export type ProductKind = (typeof PRODUCT_KINDS)[number];
 
-/** Kinds that the kernel can serve today; the others are accepted by the schema but refused at start. */
-export const SUPPORTED_KINDS: readonly ProductKind[] = ["saas"];
-
 /** Wire protocol of a SaaS listing: 2.0 POST JSON (current) or 1.0 GET (legacy, saas.md §9). */
 export const SAAS_PROTOCOLS = ["v2", "v1"] as const;
 export type SaasProtocol = (typeof SAAS_PROTOCOLS)[number];

@@ -12,17 +12,16 @@ import { adapters as merchantAdapters } from "../adapters/index.js";
 import type { AdapterClass } from "../core/adapters.js";
 import type { Config } from "../core/config.js";
 import { adapterToken, Kernel } from "../core/kernel.js";
-import { Outbox } from "../core/kinds/saas/outbox.js";
-import { SaasService } from "../core/kinds/saas/service.js";
-import { JointSyncService } from "../core/kinds/saas/sync/service.js";
-import { SaasV1Service } from "../core/kinds/saas/v1/service.js";
+import { KINDS as REGISTERED_KINDS } from "../core/kinds/index.js";
+import type { Endpoint, Kind } from "../core/kinds/kind.js";
 import { createLogger, type Logger } from "../core/logger.js";
+import { Outbox } from "../core/outbox/outbox.js";
 import { createDatabase } from "../core/store/database.js";
 import { GroupCommit } from "../core/store/group-commit.js";
 import { InstanceStore } from "../core/store/instances.js";
 import { NonceStore } from "../core/store/nonces.js";
 import { OperationStore } from "../core/store/operations.js";
-import { CLOCK, CONFIG, DATABASE, LOGGER, systemClock, type Clock, type Knex } from "../core/tokens.js";
+import { CLOCK, CONFIG, DATABASE, KINDS, LOGGER, systemClock, type Clock, type Knex } from "../core/tokens.js";
 import { SetupError } from "../core/errors.js";
 import { createApp } from "./app.js";
 
@@ -36,6 +35,8 @@ export interface KoogateOptions {
   clock?: Clock;
   /** adapter classes products may name; default: adapters/index.ts */
   adapters?: readonly AdapterClass[];
+  /** the product kinds served; default the registry (core/kinds/index.ts) */
+  kinds?: readonly Kind[];
 }
 
 export interface Koogate {
@@ -59,6 +60,7 @@ export async function createKoogate(opts: KoogateOptions): Promise<Koogate> {
   container.register(LOGGER, { useValue: logger });
   container.register(CLOCK, { useValue: opts.clock ?? systemClock });
   container.register(DATABASE, { useValue: db });
+  container.register(KINDS, { useValue: opts.kinds ?? REGISTERED_KINDS });
 
   const byName = new Map<string, AdapterClass>();
   for (const cls of opts.adapters ?? merchantAdapters) {
@@ -80,10 +82,8 @@ export async function createKoogate(opts: KoogateOptions): Promise<Koogate> {
     await db.destroy();
     throw e;
   }
-  const saas = container.resolve(SaasService);
-  const sync = container.resolve(JointSyncService);
-  const v1 = container.resolve(SaasV1Service);
-  const app = createApp({ kernel, saas, sync, v1, logger, maxBodyBytes: config.maxBodyBytes });
+  const endpoints = new Map<string, readonly Endpoint[]>(kernel.kinds.map((k) => [k.name, k.endpoints(container)]));
+  const app = createApp({ kernel, endpoints, logger, maxBodyBytes: config.maxBodyBytes });
 
   let server: Server | undefined;
   return {

@@ -4,7 +4,6 @@
  */
 import "reflect-metadata";
 import { loadConfig } from "../core/config.js";
-import { SetupError } from "../core/errors.js";
 import { createKoogate } from "./composition.js";
 
 async function main(): Promise<void> {
@@ -13,8 +12,11 @@ async function main(): Promise<void> {
   const server = await koogate.listen();
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
-  for (const p of koogate.kernel.products()) {
-    koogate.logger.info("serving", { product: p.id, url: `http://localhost:${port}/produce/${p.id}`, method: p.protocol === "v1" ? "GET" : "POST" });
+  for (const id of koogate.kernel.products().map((p) => p.id)) {
+    const { product, kind } = koogate.kernel.product(id)!;
+    for (const e of kind.describe(product).endpoints) {
+      koogate.logger.info("serving", { product: id, kind: kind.name, what: e.what, method: e.method, url: `http://localhost:${port}${e.path}` });
+    }
   }
   koogate.logger.info("koogate listening", { port, database: config.databaseUrl.replace(/\/\/[^@]*@/, "//…@") });
   let stopping = false;
@@ -35,10 +37,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof SetupError) {
-    process.stderr.write(`koogate cannot start: ${err.message}\n`);
-  } else {
-    process.stderr.write(`koogate cannot start: ${err instanceof Error ? err.message : String(err)}\n`);
-  }
+  // a SetupError's message names the file, the path and the fix; anything else says what failed
+  process.stderr.write(`koogate cannot start: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 });

@@ -7,11 +7,11 @@
  *
  * One request builder per signing scheme: requests/basic.ts (2.0 query signature, saas.md §2.1),
  * requests/kit.ts (joint-operation `x-sign`, §2.2), requests/v1.ts (1.0 `authToken` GET, §2.3). Each
- * scenario declares the protocols and the features it needs (`misfit` below), so the CLI refuses to
- * play it against a product that lacks them.
+ * scenario declares the kind of product it plays and what else it needs (`misfit` below), so the CLI
+ * refuses to play it against a product that lacks them.
  */
-import type { Product } from "../core/products/definition.js";
-import type { ResultCode, SaasProtocol } from "../core/vocabulary.js";
+import type { ProductBase } from "../core/products/definition.js";
+import type { ResultCode } from "../core/vocabulary.js";
 import type { Expectation, Judgement } from "./judge.js";
 import type { SimTarget } from "./target.js";
 import type { WireReply, WireRequest } from "./wire.js";
@@ -32,10 +32,12 @@ export interface Scenario {
   name: string;
   /** one line for the scenario list */
   summary: string;
-  /** the product protocols it applies to (saas.md §0) */
-  protocols: readonly SaasProtocol[];
-  /** what the product must enable besides its protocol; default nothing */
-  features?: readonly ScenarioFeature[];
+  /** the kind of product it plays the marketplace for */
+  kind: string;
+  /** what it needs of a product of that kind, for `--help` (e.g. "protocol v2, joint-operation sync") */
+  needs?: string;
+  /** why `product` (of the scenario's kind) cannot be played, as a phrase after the scenario's name ("is for protocol v1 products; …"), or null when it can; default: any can */
+  fits?(product: ProductBase): string | null;
   /** its own options, besides the common ones (--url, --json, --test, --timeout) */
   options?: Readonly<Record<string, ScenarioOption>>;
   /**
@@ -45,20 +47,11 @@ export interface Scenario {
   run(ctx: ScenarioContext): Promise<void>;
 }
 
-/** Something a product enables in its definition that a scenario needs: joint-operation sync (saas.md §5). */
-export type ScenarioFeature = "jointOperation";
-
 /** Why `scenario` cannot be played against `product` (a usage error), or null when it can. */
-export function misfit(scenario: Scenario, product: Product): string | null {
-  if (!scenario.protocols.includes(product.protocol)) {
-    return `${scenario.name} is for protocol ${scenario.protocols.join("/")} products; ${product.id} speaks ${product.protocol}`;
-  }
-  for (const feature of scenario.features ?? []) {
-    if (feature === "jointOperation" && !product.jointOperation.enabled) {
-      return `${scenario.name} needs joint-operation sync; ${product.id} does not enable it (jointOperation.enabled in ${product.file}, saas.md §5)`;
-    }
-  }
-  return null;
+export function misfit(scenario: Scenario, product: ProductBase): string | null {
+  if (scenario.kind !== product.kind) return `${scenario.name} is for ${scenario.kind} products; ${product.id} is a ${product.kind} product`;
+  const why = scenario.fits?.(product) ?? null;
+  return why === null ? null : `${scenario.name} ${why}`;
 }
 
 /** Stops a scenario early: the reason is recorded as a failed step. */

@@ -7,8 +7,9 @@
 import type { AdapterClass } from "../core/adapters.js";
 import { loadConfig } from "../core/config.js";
 import { SetupError } from "../core/errors.js";
+import type { Kind } from "../core/kinds/kind.js";
 import type { LogFields, Logger } from "../core/logger.js";
-import type { Product } from "../core/products/definition.js";
+import type { ProductBase } from "../core/products/definition.js";
 import { loadProducts } from "../core/products/loader.js";
 
 /** KooGallery gives up on an answer after 5 s (saas.md §1). */
@@ -16,7 +17,7 @@ export const MARKETPLACE_TIMEOUT_MS = 5_000;
 
 export interface SimTarget {
   /** the loaded definition, keys included (never printed) */
-  product: Product;
+  product: ProductBase;
   /** the server's base URL, e.g. `http://localhost:8080` */
   baseUrl: string;
   /** the production URL registered in the Seller Console: `<baseUrl>/produce/<id>` */
@@ -36,6 +37,8 @@ export interface LoadTargetOptions {
   env?: NodeJS.ProcessEnv;
   /** the adapter registry (adapters/index.ts) */
   adapters: readonly AdapterClass[];
+  /** the product kinds (core/kinds/index.ts) */
+  kinds: readonly Kind[];
   /** default "0" */
   testFlag?: "0" | "1";
   /** default MARKETPLACE_TIMEOUT_MS */
@@ -45,7 +48,7 @@ export interface LoadTargetOptions {
 /** Loads every definition as the server does and picks one. @throws SetupError */
 export function loadTarget(opts: LoadTargetOptions): { target: SimTarget; notes: string[] } {
   const env = opts.env ?? process.env;
-  const { products, notes } = loadAllProducts(env, opts.adapters);
+  const { products, notes } = loadAllProducts(env, opts.adapters, opts.kinds);
   const product = products.find((p) => p.id === opts.productId);
   if (!product) {
     const known = products.map((p) => p.id).join(", ");
@@ -83,7 +86,11 @@ function summariseNotes(notes: LoadNote[]): string[] {
  * (unset key variables) are returned as notes instead of being logged.
  * @throws SetupError with every problem found
  */
-export function loadAllProducts(env: NodeJS.ProcessEnv, adapters: readonly AdapterClass[]): { products: Product[]; notes: LoadNote[] } {
+export function loadAllProducts(
+  env: NodeJS.ProcessEnv,
+  adapters: readonly AdapterClass[],
+  kinds: readonly Kind[],
+): { products: ProductBase[]; notes: LoadNote[] } {
   const config = loadConfig(env);
   const notes: LoadNote[] = [];
   const products = loadProducts({
@@ -91,6 +98,7 @@ export function loadAllProducts(env: NodeJS.ProcessEnv, adapters: readonly Adapt
     env,
     production: config.production,
     adapters: new Map(adapters.map((a) => [a.name, a])),
+    kinds,
     logger: noteLogger(notes),
   });
   return { products, notes };

@@ -5,7 +5,8 @@
  */
 import { adapters } from "../../adapters/index.js";
 import { SetupError } from "../../core/errors.js";
-import type { Product } from "../../core/products/definition.js";
+import { KINDS } from "../../core/kinds/index.js";
+import type { ProductBase } from "../../core/products/definition.js";
 import { KEY_TYPES } from "../../core/vocabulary.js";
 import { loadAllProducts } from "../../sim/target.js";
 import { loadConfig } from "../../core/config.js";
@@ -36,7 +37,7 @@ export async function check(argv: string[], io: Io): Promise<number> {
   const dir = loadConfig(io.env).productsDir;
   let loaded: ReturnType<typeof loadAllProducts>;
   try {
-    loaded = loadAllProducts(io.env, adapters);
+    loaded = loadAllProducts(io.env, adapters, KINDS);
   } catch (e) {
     if (!(e instanceof SetupError)) throw e;
     if (values.json) io.out(JSON.stringify({ ok: false, problem: e.message }));
@@ -51,8 +52,8 @@ export async function check(argv: string[], io: Io): Promise<number> {
   for (const p of products) {
     const d = describe(p, base);
     io.out(`${p.id}  (${p.name}, ${p.file})`);
-    io.out(`  production URL  ${d.method} ${d.url}`);
-    io.out(`  kind            ${p.kind}, protocol ${p.protocol}, adapter ${p.adapter}`);
+    for (const e of d.endpoints) io.out(`  ${e.what.padEnd(14)}  ${e.method} ${e.url}`);
+    io.out(`  kind            ${[p.kind, ...d.facts].join(", ")}, adapter ${p.adapter}`);
     let first = true;
     for (const type of KEY_TYPES) {
       const vars = p.keyVariables[type];
@@ -70,17 +71,16 @@ export async function check(argv: string[], io: Io): Promise<number> {
   return EXIT.ok;
 }
 
-function describe(p: Product, base: string) {
+/** A product as its kind describes it: what the marketplace calls, and the facts worth checking. */
+function describe(p: ProductBase, base: string) {
+  const d = KINDS.find((k) => k.name === p.kind)!.describe(p);
   return {
     id: p.id,
     name: p.name,
     file: p.file,
-    // the 1.0 protocol is served by GET on the same path (saas.md §9)
-    method: p.protocol === "v1" ? "GET" : "POST",
-    url: `${base}/produce/${p.id}`,
-    path: `/produce/${p.id}`,
     kind: p.kind,
-    protocol: p.protocol,
+    facts: d.facts,
+    endpoints: d.endpoints.map((e) => ({ ...e, url: `${base}${e.path}` })),
     adapter: p.adapter,
     keys: Object.fromEntries(KEY_TYPES.filter((t) => p.keyVariables[t].length).map((t) => [t, p.keyVariables[t].map((v) => ({ variable: v.name, set: v.set }))])),
   };

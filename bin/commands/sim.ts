@@ -3,6 +3,7 @@
  * only reads the command line and prints; the scenarios, the signing and the checks live in sim/.
  */
 import { adapters } from "../../adapters/index.js";
+import { KINDS } from "../../core/kinds/index.js";
 import { runScenario } from "../../sim/runner.js";
 import { misfit, ScenarioUsageError, type Scenario } from "../../sim/scenario.js";
 import { findScenario, SCENARIOS } from "../../sim/scenarios/index.js";
@@ -43,7 +44,7 @@ function scenarioHelp(s: Scenario): string {
   return [
     `Usage: koogate sim <product> ${s.name} [options]`,
     "",
-    `${s.summary} (protocols: ${s.protocols.join(", ")}${s.features?.length ? `; needs: ${s.features.join(", ")}` : ""})`,
+    `${s.summary} (${s.kind} products${s.needs ? `; needs ${s.needs}` : ""})`,
     "",
     "Options:",
     ...optionLines({ ...(s.options ?? {}), ...COMMON, help: { type: "boolean", description: "show this help" } }),
@@ -86,6 +87,7 @@ export async function sim(argv: string[], io: Io): Promise<number> {
     baseUrl: str(values, "url"),
     env: io.env,
     adapters,
+    kinds: KINDS,
     testFlag: values.test ? "1" : "0",
     timeoutMs,
   });

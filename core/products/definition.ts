@@ -1,56 +1,29 @@
-import type { KeyObject } from "node:crypto";
-import type { EncryptType, KeyType, ProductKind, SaasProtocol } from "../vocabulary.js";
+/**
+ * What every product definition has, whatever its kind. A kind (core/kinds/<kind>/) adds its own
+ * fields, schema and typed product on top; `Product` (core/kinds/index.ts) is the union of them all.
+ */
+import type { KeyType } from "../vocabulary.js";
 
-/** A product definition as written in `products/<id>.yaml` (see product.schema.json). */
-export interface ProductDefinition {
+/** The fields every definition has, as written in `products/<id>.yaml`. */
+export interface BaseDefinition {
   id: string;
   name: string;
-  kind: ProductKind;
-  protocol?: SaasProtocol;
+  kind: string;
   adapter: string;
   /** environment-variable names per key type */
   keys: Partial<Record<KeyType, string[]>>;
-  encryptType?: EncryptType;
-  credentials?: "plain" | "encrypted";
-  provisioning?: Partial<ProvisioningSettings>;
-  jointOperation?: { enabled: boolean; privateKey?: { env: string } | { file: string } };
   options?: Record<string, unknown>;
+  /** the kind's own fields */
+  [field: string]: unknown;
 }
 
-/** How adapter work that outlives the 5-second deadline is run (see product.schema.json). */
-export interface ProvisioningSettings {
-  budgetMs: number;
-  maxAttempts: number;
-  retryBaseMs: number;
-  attemptTimeoutMs: number;
-}
-
-export const DEFAULT_PROVISIONING: ProvisioningSettings = { budgetMs: 3000, maxAttempts: 8, retryBaseMs: 1000, attemptTimeoutMs: 300_000 };
-
-/** Joint-operation sync settings after loading (saas.md §5). */
-export interface JointOperation {
-  enabled: boolean;
-  /**
-   * The merchant's RSA private key that opens applicationSync's clientSecret; null when none is
-   * configured (only outside production: applicationSync then answers 000101). Never logged.
-   */
-  privateKey: KeyObject | null;
-  /** where the key was to be read from, for log lines and `koogate check` (never the key) */
-  privateKeySource: string | null;
-}
-
-/** A definition after loading: defaults applied, keys resolved from the environment. */
-export interface Product {
+/** A definition after loading, before its kind adds its own fields: keys resolved, defaults applied. */
+export interface ProductBase {
   id: string;
   name: string;
-  kind: ProductKind;
-  protocol: SaasProtocol;
+  /** the kind's name, as registered (core/kinds/index.ts) */
+  kind: string;
   adapter: string;
-  encryptType: EncryptType;
-  credentials: "plain" | "encrypted";
-  provisioning: ProvisioningSettings;
-  /** joint-operation sync; `enabled: false` when the definition does not ask for it */
-  jointOperation: JointOperation;
   options: Record<string, unknown>;
   /** active keys per type, the current (first-listed) one first; never logged */
   keys: Readonly<Record<KeyType, readonly string[]>>;

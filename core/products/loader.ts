@@ -1,22 +1,22 @@
 /**
- * Loads every `*.yaml` product definition of a folder, validates it against product.schema.json and the
- * adapter's own options schema, resolves its keys from the environment, and refuses the start with every
- * problem found, each naming the file, the path inside it and the fix.
+ * Loads every `*.yaml` product definition of a folder, validates it against its kind's schema and the
+ * adapter's own options schema, checks the adapter class has its kind's methods, resolves its keys from
+ * the environment, lets the kind build its typed product, and refuses the start with every problem
+ * found, each naming the file, the path inside it and the fix.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Ajv, type ErrorObject } from "ajv";
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { parseDocument } from "yaml";
 import type { AdapterClass } from "../adapters.js";
 import { SetupError } from "../errors.js";
+import type { Kind } from "../kinds/kind.js";
 import type { Logger } from "../logger.js";
-import { KEY_TYPES, SUPPORTED_KINDS, type KeyType } from "../vocabulary.js";
-import { DEFAULT_PROVISIONING, type Product, type ProductDefinition } from "./definition.js";
-import { loadJointOperation } from "./joint-operation.js";
-import schema from "./product.schema.json" with { type: "json" };
+import { KEY_TYPES, type KeyType } from "../vocabulary.js";
+import type { BaseDefinition, ProductBase } from "./definition.js";
+import { definitionSchema, kindSchema } from "./schema.js";
 
 const ajv = new Ajv({ allErrors: true, strict: false });
-const validateDefinition = ajv.compile<ProductDefinition>(schema);
 
 /**
  * The key used for an unset key variable outside production, so that `npm start` works on a fresh
@@ -30,12 +30,28 @@ export interface LoadOptions {
   dir: string;
   env: NodeJS.ProcessEnv;
   production: boolean;
-  /** adapter classes by name (adapters/index.ts) */
+  /** adapter classes by name */
   adapters: ReadonlyMap<string, AdapterClass>;
+  /** the registered kinds (core/kinds/index.ts) */
+  kinds: readonly Kind[];
   logger: Logger;
+  /** where the merchant registers adapter classes, for the "unknown adapter" message */
+  adapterRegistry?: string;
 }
 
-export function loadProducts(opts: LoadOptions): Product[] {
+/** Compiled validators, once per kind list. */
+const compiled = new WeakMap<readonly Kind[], { kind: ValidateFunction; byKind: Map<string, ValidateFunction> }>();
+
+function validators(kinds: readonly Kind[]) {
+  let v = compiled.get(kinds);
+  if (!v) {
+    v = { kind: ajv.compile(kindSchema(kinds)), byKind: new Map(kinds.map((k) => [k.name, ajv.compile(definitionSchema(k))])) };
+    compiled.set(kinds, v);
+  }
+  return v;
+}
+
+export function loadProducts(opts: LoadOptions): ProductBase[] {
   let files: string[];
   try {
     files = readdirSync(opts.dir).filter((f) => /\.ya?ml$/.test(f)).sort();
@@ -44,7 +60,7 @@ export function loadProducts(opts: LoadOptions): Product[] {
   }
   if (files.length === 0) throw new SetupError("no product definitions (*.yaml) found", opts.dir);
   const problems: SetupError[] = [];
-  const products: Product[] = [];
+  const products: ProductBase[] = [];
   const seen = new Map<string, string>();
   for (const f of files) {
     const file = join(opts.dir, f);
@@ -66,84 +82,102 @@ export function loadProducts(opts: LoadOptions): Product[] {
   return products;
 }
 
-function loadOne(file: string, opts: LoadOptions): Product {
+function loadOne(file: string, opts: LoadOptions): ProductBase {
   const doc = parseDocument(readFileSync(file, "utf8"));
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     throw new SetupError(`not valid YAML (${e.message.split("\n")[0]})`, file, e.linePos ? `line ${e.linePos[0].line}` : undefined);
   }
   const def: unknown = doc.toJS();
-  if (!validateDefinition(def)) {
-    const errs = validateDefinition.errors ?? [];
-    throw new SetupError(describe(errs[0]!), file, errs[0]!.instancePath || "/");
+  const v = validators(opts.kinds);
+  if (!v.kind(def)) throw schemaError(v.kind.errors, file);
+  const kindName = (def as { kind: string }).kind;
+  const kind = opts.kinds.find((k) => k.name === kindName);
+  if (!kind) {
+    throw new SetupError(`kind "${kindName}" is not yet supported; supported: ${opts.kinds.map((k) => k.name).join(", ")}`, file, "/kind");
   }
-  if (!SUPPORTED_KINDS.includes(def.kind)) {
-    throw new SetupError(`kind "${def.kind}" is not yet supported; supported: ${SUPPORTED_KINDS.join(", ")}`, file, "/kind");
-  }
-  const adapter = opts.adapters.get(def.adapter);
-  if (!adapter) {
-    const known = [...opts.adapters.keys()].join(", ") || "none";
-    throw new SetupError(
-      `unknown adapter "${def.adapter}"; register the class in adapters/index.ts (registered: ${known})`,
-      file,
-      "/adapter",
-    );
-  }
-  if (adapter.kind !== def.kind) {
-    throw new SetupError(`adapter ${def.adapter} serves kind "${adapter.kind}", not "${def.kind}"`, file, "/adapter");
-  }
-  const options = def.options ?? {};
+  const validate = v.byKind.get(kind.name)!;
+  if (!validate(def)) throw schemaError(validate.errors, file);
+  const d = def as BaseDefinition;
+  const adapter = checkAdapter(d, kind, file, opts);
+  const options = d.options ?? {};
   if (adapter.optionsSchema) {
     const check = ajv.compile(adapter.optionsSchema);
     if (!check(options)) {
       const e = check.errors![0]!;
-      throw new SetupError(`${describe(e)} (schema of ${def.adapter})`, file, `/options${e.instancePath}`);
+      throw new SetupError(`${describe(e)} (schema of ${d.adapter})`, file, `/options${e.instancePath}`);
+    }
+  }
+  const base: ProductBase = { id: d.id, name: d.name, kind: kind.name, adapter: d.adapter, options, file, ...resolveKeys(d, kind, file, opts) };
+  return kind.load(d, base, { env: opts.env, production: opts.production, logger: opts.logger });
+}
+
+/** The adapter class named by the definition: registered, of the definition's kind, with every method of that kind. */
+function checkAdapter(d: BaseDefinition, kind: Kind, file: string, opts: LoadOptions): AdapterClass {
+  const adapter = opts.adapters.get(d.adapter);
+  if (!adapter) {
+    const known = [...opts.adapters.keys()].join(", ") || "none";
+    throw new SetupError(
+      `unknown adapter "${d.adapter}"; register the class in ${opts.adapterRegistry ?? "adapters/index.ts"} (registered: ${known})`,
+      file,
+      "/adapter",
+    );
+  }
+  if (adapter.kind !== kind.name) {
+    throw new SetupError(`adapter ${d.adapter} serves kind "${adapter.kind}", not "${kind.name}"`, file, "/adapter");
+  }
+  const missing = kind.adapterMethods.filter((m) => typeof (adapter.prototype as Record<string, unknown> | undefined)?.[m] !== "function");
+  if (missing.length > 0) {
+    throw new SetupError(`adapter ${d.adapter} has no method ${missing.join(", ")}; a ${kind.name} adapter implements ${kind.adapterMethods.join(", ")}`, file, "/adapter");
+  }
+  return adapter;
+}
+
+/**
+ * Every listed key variable, resolved. A variable of a key type the listing's interfaces use must be
+ * set in production; outside production a public development key stands in, with a loud warning. A
+ * listed type no served interface uses never blocks a start: it is only reported.
+ */
+function resolveKeys(d: BaseDefinition, kind: Kind, file: string, opts: LoadOptions): Pick<ProductBase, "keys" | "keyVariables"> {
+  const used = new Set(kind.keyTypes(d));
+  for (const type of used) {
+    if (!d.keys[type]?.length) {
+      throw new SetupError(`missing keys.${type}: this listing's interfaces are signed with it; add keys.${type}: [YOUR_${type.toUpperCase()}_KEY_VARIABLE]`, file, `/keys/${type}`);
     }
   }
   const keys = {} as Record<KeyType, string[]>;
   const keyVariables = {} as Record<KeyType, Array<{ name: string; set: boolean }>>;
   for (const type of KEY_TYPES) {
-    const names = def.keys[type] ?? [];
+    const names = d.keys[type] ?? [];
     keyVariables[type] = names.map((name) => ({ name, set: !!opts.env[name] }));
     keys[type] = [];
     names.forEach((name, i) => {
       const value = opts.env[name];
       if (value) return void keys[type].push(value);
       if (i > 0) return; // a rotation key is optional
+      if (!used.has(type)) {
+        opts.logger.info(`${name} is not set; no interface of product ${d.id} uses keys.${type}, so it is not needed`, { product: d.id, keyType: type });
+        return;
+      }
       if (opts.production) {
         throw new SetupError(`key variable ${name} is not set; export it (NODE_ENV=production refuses dev keys)`, file, `/keys/${type}/0`);
       }
-      opts.logger.warn(`!!! ${name} is not set: product ${def.id} uses a public development key. Never do this in production.`, {
-        product: def.id,
+      opts.logger.warn(`!!! ${name} is not set: product ${d.id} uses a public development key. Never do this in production.`, {
+        product: d.id,
         variable: name,
       });
       keys[type].push(devKey(name));
     });
   }
-  const protocol = def.protocol ?? "v2";
-  // 1.0 answers always carry encrypted credentials (saas.md §7, §9).
-  if (protocol === "v1" && def.credentials === "plain") {
-    throw new SetupError("a protocol v1 listing always encrypts credentials (saas.md §7); remove credentials: plain", file, "/credentials");
-  }
-  const jointOperation = loadJointOperation(def, file, opts);
-  return {
-    id: def.id,
-    name: def.name,
-    kind: def.kind,
-    protocol,
-    adapter: def.adapter,
-    encryptType: def.encryptType ?? 1,
-    credentials: def.credentials ?? (protocol === "v1" ? "encrypted" : "plain"),
-    provisioning: { ...DEFAULT_PROVISIONING, ...def.provisioning },
-    jointOperation,
-    options,
-    keys,
-    keyVariables,
-    file,
-  };
+  return { keys, keyVariables };
 }
 
-/** A message a merchant can act on, for the first ajv error. */
+function schemaError(errors: ErrorObject[] | null | undefined, file: string): SetupError {
+  const e = (errors ?? [])[0]!;
+  return new SetupError(describe(e), file, e.instancePath || "/");
+}
+
+/** A message a merchant can act on, for an ajv error. */
 function describe(e: ErrorObject): string {
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {

@@ -8,7 +8,7 @@
  * decoded form first, then the raw one, and reports which matched.
  */
 import { createHmac } from "node:crypto";
-import { callErrors } from "../errors.js";
+import { SignatureError } from "./signature-error.js";
 import { safeEqual } from "./compare.js";
 
 /** The string the token signs: `k=v` pairs sorted by name, joined by `&`, no re-encoding. */
@@ -60,7 +60,7 @@ export interface AuthTokenVerified {
 
 /**
  * Verifies a 1.0 request from its raw query string.
- * @throws CallError 000002 (timeStamp missing) or 000001 (authToken missing or wrong)
+ * @throws SignatureError missing-parameter (timeStamp), missing-signature or bad-signature (authToken)
  */
 export function verifyAuthToken(rawQuery: string, keys: readonly string[]): AuthTokenVerified {
   const raw = rawPairs(rawQuery).map(([k, v]) => [decode(k), v] as [string, string]);
@@ -68,10 +68,10 @@ export function verifyAuthToken(rawQuery: string, keys: readonly string[]): Auth
   const params = new Map<string, string>();
   for (const [k, v] of decoded) if (!params.has(k)) params.set(k, v);
   const timeStamp = params.get("timeStamp");
-  if (!timeStamp) throw callErrors.param("timeStamp is missing");
+  if (!timeStamp) throw new SignatureError("missing-parameter", "timeStamp is missing");
   // The token is base64: a '+' sent unencoded must not turn into a space (saas.md §2.3, FAQ item 3).
   const rawToken = raw.find(([k]) => k === "authToken")?.[1];
-  if (!rawToken) throw callErrors.auth("authToken is missing");
+  if (!rawToken) throw new SignatureError("missing-signature", "authToken is missing");
   const tokens = new Set([decode(rawToken.replace(/\+/g, "%2B")), rawToken]);
   for (const [form, pairs] of [["decoded", decoded], ["raw", raw]] as const) {
     for (let keyIndex = 0; keyIndex < keys.length; keyIndex++) {
@@ -79,5 +79,5 @@ export function verifyAuthToken(rawQuery: string, keys: readonly string[]): Auth
       for (const t of tokens) if (safeEqual(expected, t)) return { keyIndex, form, params };
     }
   }
-  throw callErrors.auth("authToken does not match with any active key");
+  throw new SignatureError("bad-signature", "authToken does not match with any active key");
 }

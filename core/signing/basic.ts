@@ -9,9 +9,8 @@
  * the simulator and the tests sign with it.
  */
 import { createHmac, randomBytes } from "node:crypto";
-import { callErrors } from "../errors.js";
-import { canonicalJson, type CanonicalForm } from "./canonical.js";
-import { safeEqual } from "./compare.js";
+import { canonicalJson, matchSignature, type PayloadForm } from "./canonical.js";
+import { SignatureError } from "./signature-error.js";
 import { checkTimestamp, DEFAULT_TOLERANCE_MS } from "./timestamp.js";
 
 export interface BasicSignInput {
@@ -32,9 +31,6 @@ export function signBasic({ accessKey, nonce, timestamp, payload }: BasicSignInp
 
 /** The longest nonce accepted (the column of koogate_nonces). */
 export const MAX_NONCE_LENGTH = 128;
-
-/** Which payload form a verified signature matched. */
-export type PayloadForm = "raw" | CanonicalForm;
 
 export interface BasicVerifyInput {
   /** the exact request body bytes, before any parsing */
@@ -61,46 +57,32 @@ export interface BasicVerified {
 /**
  * Verifies a 2.0 basic request, on the exact raw bytes first and then on the canonical forms.
  * It does not remember nonces: the caller refuses a replayed nonce with its store.
- * @throws CallError 000002 (missing timestamp/nonce, stale timestamp) or 000001 (missing or wrong signature)
+ * @throws SignatureError missing-parameter, malformed, stale, future, missing-signature or bad-signature
  */
 export function verifyBasic(input: BasicVerifyInput): BasicVerified {
   const { query, keys, rawBody } = input;
-  const timestamp = query.get("timestamp");
-  const nonce = query.get("nonce");
-  const signature = query.get("signature");
-  if (!nonce) throw callErrors.param("nonce is missing");
+  const timestamp = single(query, "timestamp");
+  const nonce = single(query, "nonce");
+  const signature = single(query, "signature");
+  if (!nonce) throw new SignatureError("missing-parameter", "nonce is missing");
   // Documented nonces are 64 hex characters (saas.md §2.1); the nonce store keeps at most 128.
-  if (nonce.length > MAX_NONCE_LENGTH) throw callErrors.param(`nonce is longer than ${MAX_NONCE_LENGTH} characters`);
+  if (nonce.length > MAX_NONCE_LENGTH) throw new SignatureError("malformed", `nonce is longer than ${MAX_NONCE_LENGTH} characters`);
+  if (!PRINTABLE_ASCII.test(nonce)) throw new SignatureError("malformed", "nonce holds a character other than printable ASCII");
   const timestampMs = checkTimestamp(timestamp, input.nowMs, input.toleranceMs ?? DEFAULT_TOLERANCE_MS);
-  if (!signature) throw callErrors.auth("signature is missing");
-  const wanted = signature.toLowerCase();
-  for (const [form, payload] of payloadCandidates(rawBody)) {
-    for (let keyIndex = 0; keyIndex < keys.length; keyIndex++) {
-      const accessKey = keys[keyIndex]!;
-      if (safeEqual(signBasic({ accessKey, nonce, timestamp: timestamp!, payload }), wanted)) {
-        return { nonce, timestampMs, keyIndex, form };
-      }
-    }
-  }
-  throw callErrors.auth("signature does not match the body with any active key");
+  if (!signature) throw new SignatureError("missing-signature", "signature is missing");
+  const match = matchSignature(rawBody, keys, signature.toLowerCase(), (accessKey, payload) => signBasic({ accessKey, nonce, timestamp: timestamp!, payload }));
+  if (!match) throw new SignatureError("bad-signature", "signature does not match the body with any active key");
+  return { nonce, timestampMs, ...match };
 }
 
-/** The raw bytes, then the canonical forms that differ from them (none when the body is not JSON). */
-export function* payloadCandidates(rawBody: Buffer): Generator<[PayloadForm, string | Buffer]> {
-  yield ["raw", rawBody];
-  const seen = new Set<string>();
-  let text: string;
-  try {
-    text = rawBody.toString("utf8");
-    for (const form of ["canonical", "canonical-deep"] as const) {
-      const c = canonicalJson(text, form);
-      if (seen.has(c)) continue;
-      seen.add(c);
-      if (c !== text) yield [form, c];
-    }
-  } catch {
-    // not a JSON object: only the raw bytes can have been signed
-  }
+/** What a nonce may hold: printable ASCII (documented nonces are hex, saas.md §2.1). Anything else cannot be stored safely on both databases. */
+export const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
+
+/** A parameter's only value; a repeated one is refused rather than silently taking the first. */
+function single(query: URLSearchParams, name: string): string | null {
+  const all = query.getAll(name);
+  if (all.length > 1) throw new SignatureError("malformed", `${name} is repeated`);
+  return all[0] ?? null;
 }
 
 export interface SignedBasicRequest {

@@ -10,6 +10,8 @@
  * Built by hand rather than by re-stringifying an object, so that integer-like top-level keys are not
  * moved to the front by JavaScript's own property order.
  */
+import { safeEqual } from "./compare.js";
+
 export type CanonicalForm = "canonical" | "canonical-deep";
 
 /** Throws SyntaxError when `raw` is not JSON, TypeError when it is not a JSON object. */
@@ -32,4 +34,48 @@ function serialise(v: unknown, deep: boolean): string {
   if (!deep || v === null || typeof v !== "object") return JSON.stringify(v);
   if (Array.isArray(v)) return "[" + v.map((x) => serialise(x, deep)).join(",") + "]";
   return serialiseObject(v as Record<string, unknown>, deep, false);
+}
+
+/** Which payload form a verified signature matched. */
+export type PayloadForm = "raw" | CanonicalForm;
+
+/**
+ * The payloads a marketplace signature may have been computed over: the raw bytes, then the canonical
+ * forms that differ from them (none when the body is not a JSON object). Verifiers try them in order,
+ * so that a body signed as sent is matched without any parsing.
+ */
+export function* payloadCandidates(rawBody: Buffer): Generator<[PayloadForm, string | Buffer]> {
+  yield ["raw", rawBody];
+  const seen = new Set<string>();
+  let text: string;
+  try {
+    text = rawBody.toString("utf8");
+    for (const form of ["canonical", "canonical-deep"] as const) {
+      const c = canonicalJson(text, form);
+      if (seen.has(c)) continue;
+      seen.add(c);
+      if (c !== text) yield [form, c];
+    }
+  } catch {
+    // not a JSON object: only the raw bytes can have been signed
+  }
+}
+
+/**
+ * The one verify loop of the body-signing schemes: every payload form, then every active key (the
+ * current one first), compared in constant time with `wanted`. `sign` is the scheme's own signer.
+ * @returns which form and key matched, or null
+ */
+export function matchSignature(
+  rawBody: Buffer,
+  keys: readonly string[],
+  wanted: string,
+  sign: (key: string, payload: string | Buffer) => string,
+): { form: PayloadForm; keyIndex: number } | null {
+  for (const [form, payload] of payloadCandidates(rawBody)) {
+    for (let keyIndex = 0; keyIndex < keys.length; keyIndex++) {
+      if (safeEqual(sign(keys[keyIndex]!, payload), wanted)) return { form, keyIndex };
+    }
+  }
+  return null;
 }

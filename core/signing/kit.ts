@@ -5,10 +5,9 @@
  *   x-sign = hex HMAC-SHA256(kitKey, kitKey + nonce + timestamp + payload)
  */
 import { createHmac, randomBytes } from "node:crypto";
-import { callErrors } from "../errors.js";
-import { canonicalJson } from "./canonical.js";
-import { payloadCandidates, type PayloadForm } from "./basic.js";
-import { safeEqual } from "./compare.js";
+import { PRINTABLE_ASCII, MAX_NONCE_LENGTH } from "./basic.js";
+import { canonicalJson, matchSignature, type PayloadForm } from "./canonical.js";
+import { SignatureError } from "./signature-error.js";
 import { checkTimestamp, DEFAULT_TOLERANCE_MS } from "./timestamp.js";
 
 export interface KitSignInput {
@@ -44,25 +43,20 @@ export interface KitVerified {
 
 /**
  * Verifies a joint-op sync request on the raw bytes first, then on the canonical forms.
- * @throws CallError 000002 (missing/stale timestamp, missing nonce) or 000001 (signature)
+ * @throws SignatureError missing-parameter, malformed, stale, future, missing-signature or bad-signature
  */
 export function verifyKit(input: KitVerifyInput): KitVerified {
   const timestamp = input.header("x-timestamp");
   const nonce = input.header("x-nonce");
   const signature = input.header("x-sign");
-  if (!nonce) throw callErrors.param("x-nonce is missing");
+  if (!nonce) throw new SignatureError("missing-parameter", "x-nonce is missing");
+  if (nonce.length > MAX_NONCE_LENGTH) throw new SignatureError("malformed", "x-nonce is too long");
+  if (!PRINTABLE_ASCII.test(nonce)) throw new SignatureError("malformed", "x-nonce holds a character other than printable ASCII");
   const timestampMs = checkTimestamp(timestamp, input.nowMs, input.toleranceMs ?? DEFAULT_TOLERANCE_MS);
-  if (!signature) throw callErrors.auth("x-sign is missing");
-  const wanted = signature.toLowerCase();
-  for (const [form, payload] of payloadCandidates(input.rawBody)) {
-    for (let keyIndex = 0; keyIndex < input.keys.length; keyIndex++) {
-      const kitKey = input.keys[keyIndex]!;
-      if (safeEqual(signKit({ kitKey, nonce, timestamp: timestamp!, payload }), wanted)) {
-        return { nonce, timestampMs, keyIndex, form };
-      }
-    }
-  }
-  throw callErrors.auth("x-sign does not match the body with any active kit key");
+  if (!signature) throw new SignatureError("missing-signature", "x-sign is missing");
+  const match = matchSignature(input.rawBody, input.keys, signature.toLowerCase(), (kitKey, payload) => signKit({ kitKey, nonce, timestamp: timestamp!, payload }));
+  if (!match) throw new SignatureError("bad-signature", "x-sign does not match the body with any active kit key");
+  return { nonce, timestampMs, ...match };
 }
 
 /** Headers for a sync request signed as KooGallery does (for the simulator and the tests). */

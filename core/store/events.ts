@@ -5,6 +5,8 @@ import { DATABASE, type Knex } from "../tokens.js";
 /** One line of the event log: every call to a known product, whatever its outcome. */
 export interface EventRecord {
   at: number;
+  /** the call's id, also on its log line; absent for background outcomes */
+  requestId?: string | null;
   productId: string;
   /** the activity asked for; "" when the request was refused before one could be read */
   activity: string;
@@ -46,6 +48,7 @@ export class EventLog {
   static toRow(e: EventRecord): Record<string, unknown> {
     return {
       at: e.at,
+      request_id: e.requestId ?? null,
       product_id: e.productId,
       activity: text(e.activity).slice(0, 32),
       instance_id: e.instanceId ? text(e.instanceId).slice(0, 64) : null,
@@ -59,6 +62,13 @@ export class EventLog {
     };
   }
 
+  /** Rewrites what the event of call `requestId` says was answered (an answer sent at the deadline). */
+  async amend(requestId: string, patch: Pick<EventRecord, "verdict" | "resultCode" | "response" | "detail">): Promise<number> {
+    return this.db(EVENTS_TABLE)
+      .where({ request_id: requestId })
+      .update({ verdict: patch.verdict, result_code: patch.resultCode, response: text(patch.response), detail: patch.detail ? text(patch.detail).slice(0, 500) : null });
+  }
+
   async list(q: EventQuery = {}): Promise<EventRecord[]> {
     let sql = this.db("koogate_events").orderBy("id", "desc").limit(q.limit ?? 100);
     if (q.productId) sql = sql.where("product_id", q.productId);
@@ -67,6 +77,7 @@ export class EventLog {
     const rows: Array<Record<string, unknown>> = await sql;
     return rows.reverse().map((r) => ({
       at: Number(r.at),
+      requestId: (r.request_id as string | null) ?? null,
       productId: String(r.product_id),
       activity: String(r.activity),
       instanceId: (r.instance_id as string | null) ?? null,

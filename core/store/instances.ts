@@ -67,6 +67,11 @@ export class InstanceStore {
   }
 
   /** The table row of an instance. */
+  /** A table row (as `toRow` made it) read back as an InstanceRow. */
+  static fromRow(row: Record<string, unknown>): InstanceRow {
+    return fromRow(row);
+  }
+
   static toRow(row: InstanceRow): Record<string, unknown> {
     return {
       product_id: row.productId,

@@ -1,28 +1,43 @@
 import type { Knex } from "knex";
 import * as init from "./migrations/20261124080000_init.js";
 import * as jobs from "./migrations/20261124090000_jobs.js";
-import * as jointOperation from "./migrations/20261124100000_joint_operation.js";
+import * as scopes from "./migrations/20261130010000_scopes_and_request_ids.js";
 
-interface Migration {
+export interface Migration {
   up(knex: Knex): Promise<void>;
   down(knex: Knex): Promise<void>;
 }
 
 /**
- * Migrations are timestamped files under ./migrations, listed here so that the compiled server needs
- * no file-system lookup. knex runs each in a transaction behind its lock table.
+ * koogate's own tables (nonces, operations, events, jobs). `init` also created `koogate_instances`,
+ * which the SaaS kind uses: it came before kinds were plug-ins, and a migration that has run keeps its
+ * name and place. Every later table belongs to the kind that owns it (`Kind.migrations`).
  */
-const MIGRATIONS: Record<string, Migration> = {
+export const CORE_MIGRATIONS: Readonly<Record<string, Migration>> = {
   "20261124080000_init": init,
   "20261124090000_jobs": jobs,
-  "20261124100000_joint_operation": jointOperation,
+  "20261130010000_scopes_and_request_ids": scopes,
 };
 
-const source: Knex.MigrationSource<string> = {
-  getMigrations: async () => Object.keys(MIGRATIONS).sort(),
-  getMigrationName: (name) => name,
-  getMigration: async (name) => MIGRATIONS[name]!,
-};
+/**
+ * One ordered list of timestamped migrations from the core and every registered kind. All of them
+ * always run: knex refuses a database whose completed migrations are missing from its source.
+ * @throws Error when two owners name the same migration
+ */
+export function mergeMigrations(owners: ReadonlyArray<{ owner: string; migrations?: Readonly<Record<string, Migration>> }>): Record<string, Migration> {
+  const merged: Record<string, Migration> = {};
+  const ownerOf = new Map<string, string>();
+  for (const { owner, migrations } of owners) {
+    for (const [name, m] of Object.entries(migrations ?? {})) {
+      if (!/^\d{14}_[a-z0-9_]+$/.test(name)) throw new Error(`migration "${name}" of ${owner} is not named <UTC yyyymmddhhmmss>_<name>`);
+      const first = ownerOf.get(name);
+      if (first) throw new Error(`migration "${name}" is defined by both ${first} and ${owner}`);
+      ownerOf.set(name, owner);
+      merged[name] = m;
+    }
+  }
+  return merged;
+}
 
 export const MIGRATION_TABLE = "koogate_migrations";
 
@@ -30,7 +45,12 @@ export const MIGRATION_TABLE = "koogate_migrations";
  * Brings the database to the newest schema. When another koogate process holds knex's migration lock
  * (several processes starting on one PostgreSQL), waits for it and tries again, for up to `waitMs`.
  */
-export async function migrateLatest(db: Knex, waitMs = 30_000): Promise<void> {
+export async function migrateLatest(db: Knex, migrations: Readonly<Record<string, Migration>>, waitMs = 30_000): Promise<void> {
+  const source: Knex.MigrationSource<string> = {
+    getMigrations: async () => Object.keys(migrations).sort(),
+    getMigrationName: (name) => name,
+    getMigration: async (name) => migrations[name]!,
+  };
   const until = Date.now() + waitMs;
   for (;;) {
     try {

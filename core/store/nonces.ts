@@ -4,12 +4,14 @@ import { Coalescer } from "./coalescer.js";
 
 interface NonceClaim {
   productId: string;
+  /** the signed interface the nonce belongs to: nonces of two interfaces never collide */
+  scope: string;
   nonce: string;
   expiresAt: number;
 }
 
 /**
- * Nonces seen within the timestamp window. The primary key (product, nonce) refuses a replay in any
+ * Nonces seen within the timestamp window. The primary key (product, scope, nonce) refuses a replay in any
  * process sharing the database: the insert is the check. Concurrent claims share one multi-row insert.
  */
 @injectable()
@@ -19,8 +21,8 @@ export class NonceStore {
   constructor(@inject(DATABASE) private readonly db: Knex) {}
 
   /** Remembers `nonce` until `expiresAt`; false when it was already there (a replay). */
-  claim(productId: string, nonce: string, expiresAt: number): Promise<boolean> {
-    return this.claims.submit({ productId, nonce, expiresAt });
+  claim(productId: string, scope: string, nonce: string, expiresAt: number): Promise<boolean> {
+    return this.claims.submit({ productId, scope, nonce, expiresAt });
   }
 
   /** Forgets nonces whose window has passed; run from a timer, never on the request path. */
@@ -30,12 +32,12 @@ export class NonceStore {
 
   private async insertMany(items: NonceClaim[]): Promise<boolean[]> {
     const rows = await this.db("koogate_nonces")
-      .insert(items.map((c) => ({ product_id: c.productId, nonce: c.nonce, expires_at: c.expiresAt })))
-      .onConflict(["product_id", "nonce"])
+      .insert(items.map((c) => ({ product_id: c.productId, scope: c.scope, nonce: c.nonce, expires_at: c.expiresAt })))
+      .onConflict(["product_id", "scope", "nonce"])
       .ignore()
-      .returning(["product_id", "nonce"]);
-    const inserted = new Set(rows.map((r: { product_id: string; nonce: string }) => JSON.stringify([r.product_id, r.nonce])));
+      .returning(["product_id", "scope", "nonce"]);
+    const inserted = new Set(rows.map((r: { product_id: string; scope: string; nonce: string }) => JSON.stringify([r.product_id, r.scope, r.nonce])));
     // The same nonce twice in one batch: the first wins, like two inserts in a row.
-    return items.map((c) => inserted.delete(JSON.stringify([c.productId, c.nonce])));
+    return items.map((c) => inserted.delete(JSON.stringify([c.productId, c.scope, c.nonce])));
   }
 }

@@ -19,6 +19,7 @@ import {
 } from "../bodies.js";
 import { basicRequest } from "../requests/basic.js";
 import { ScenarioUsageError, type Scenario, type ScenarioContext, type ScenarioOption } from "../scenario.js";
+import { forSaas } from "./saas.js";
 
 /** The result codes a correct server may answer to each activity (saas.md §4, §6). */
 export const VALID_CODES: Readonly<Record<SaasActivity, readonly ResultCode[]>> = {
@@ -46,7 +47,7 @@ function single(
   return {
     name: activity,
     summary,
-    protocols: ["v2"],
+    ...forSaas("v2"),
     options: { ...options, expect: expectOption },
     async run(ctx) {
       const b = body(ctx);

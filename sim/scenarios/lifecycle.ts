@@ -7,11 +7,12 @@ import { expireIn, newOrderLine, refreshInstanceBody, releaseInstanceBody, updat
 import { basicRequest } from "../requests/basic.js";
 import type { Scenario } from "../scenario.js";
 import { awaitCredentials, purchase } from "./purchase.js";
+import { forSaas } from "./saas.js";
 
 export const lifecycle: Scenario = {
   name: "lifecycle",
   summary: "purchase, credentials, renew, freeze, unfreeze, upgrade, release",
-  protocols: ["v2"],
+  ...forSaas("v2"),
   async run(ctx) {
     const t = ctx.target;
     const testFlag = t.testFlag;

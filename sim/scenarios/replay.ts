@@ -5,11 +5,12 @@
 import { newBusinessId, newInstanceBody, newOrderLine } from "../bodies.js";
 import { basicRequest } from "../requests/basic.js";
 import type { Scenario } from "../scenario.js";
+import { forSaas } from "./saas.js";
 
 export const replay: Scenario = {
   name: "replay",
   summary: "a request sent again byte for byte (same nonce): must be refused 000001",
-  protocols: ["v2"],
+  ...forSaas("v2"),
   async run(ctx) {
     const captured = basicRequest(ctx.target, newInstanceBody({ ...newOrderLine(), businessId: newBusinessId(), testFlag: ctx.target.testFlag }));
     await ctx.exchange("newInstance", captured, "000000", "original");

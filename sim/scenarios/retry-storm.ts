@@ -6,11 +6,12 @@
 import { newBusinessId, newInstanceBody, newOrderLine } from "../bodies.js";
 import { basicRequest } from "../requests/basic.js";
 import { ScenarioUsageError, type Exchanged, type Scenario } from "../scenario.js";
+import { forSaas } from "./saas.js";
 
 export const retryStorm: Scenario = {
   name: "retry-storm",
   summary: "one order delivered N times concurrently and N times in sequence",
-  protocols: ["v2"],
+  ...forSaas("v2"),
   options: { count: { type: "string", description: "deliveries in each wave", default: "5" } },
   async run(ctx) {
     const count = Number(ctx.option("count"));

@@ -6,11 +6,12 @@
 import { newBusinessId, newInstanceBody, newOrderLine } from "../bodies.js";
 import { basicRequest } from "../requests/basic.js";
 import { ScenarioUsageError, type Scenario } from "../scenario.js";
+import { forSaas } from "./saas.js";
 
 export const stale: Scenario = {
   name: "stale",
   summary: "timestamps outside the 60 s window (past and future): must be refused 000002",
-  protocols: ["v2"],
+  ...forSaas("v2"),
   options: { skew: { type: "string", description: "how far outside, in seconds", default: "300" } },
   async run(ctx) {
     const skew = Number(ctx.option("skew"));

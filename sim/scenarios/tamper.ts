@@ -7,11 +7,12 @@ import { newBusinessId, newInstanceBody, newOrderLine } from "../bodies.js";
 import { basicRequest } from "../requests/basic.js";
 import type { Scenario } from "../scenario.js";
 import { tamperOneByte } from "../wire.js";
+import { forSaas } from "./saas.js";
 
 export const tamper: Scenario = {
   name: "tamper",
   summary: "one body byte changed after signing: must be refused 000001",
-  protocols: ["v2"],
+  ...forSaas("v2"),
   async run(ctx) {
     const body = newInstanceBody({ ...newOrderLine(), businessId: newBusinessId(), testFlag: ctx.target.testFlag });
     await ctx.exchange("newInstance", tamperOneByte(basicRequest(ctx.target, body)), "000001", "one byte changed after signing");

@@ -12,18 +12,18 @@
  */
 import { createPublicKey, randomBytes, randomUUID } from "node:crypto";
 import { sealClientSecret } from "../../core/kinds/saas/sync/client-secret.js";
-import type { Product } from "../../core/products/definition.js";
+import type { SaasProduct } from "../../core/kinds/saas/product.js";
 import type { ResultCode } from "../../core/vocabulary.js";
 import { newOrderLine } from "../bodies.js";
 import { kitRequest } from "../requests/kit.js";
 import type { Scenario } from "../scenario.js";
 import { allOrgSyncBody, applicationSyncBody, authSyncBody, newTenantId, singleOrgSyncBody, syncTime, tenantSyncBody } from "../sync-bodies.js";
+import { forSaas, saasProduct } from "./saas.js";
 
 export const tenantSync: Scenario = {
   name: "tenant-sync",
   summary: "joint-operation sync: tenant, application, users, departments, repeats, delete",
-  protocols: ["v2"],
-  features: ["jointOperation"],
+  ...forSaas("v2", "jointOperation"),
   async run(ctx) {
     const t = ctx.target;
     const testFlag = t.testFlag;
@@ -40,7 +40,7 @@ export const tenantSync: Scenario = {
     const add = tenantSyncBody({ ...common(), ...tenant, flag: 1 });
     await ctx.exchange("tenantSync", kitRequest(t, "tenantSync", add), "000000", "add");
 
-    const app = clientSecretFor(t.product);
+    const app = clientSecretFor(saasProduct(t));
     await ctx.exchange(
       "applicationSync",
       kitRequest(t, "applicationSync", applicationSyncBody({ ...common(), appId, clientId: `client-${tenantId.slice(0, 8)}`, clientSecret: app.clientSecret, flag: 1 })),
@@ -67,7 +67,7 @@ export const tenantSync: Scenario = {
 };
 
 /** The clientSecret to send and what to expect of it: see the file's comment. */
-function clientSecretFor(product: Product): { clientSecret: string; expect: ResultCode; label: string } {
+function clientSecretFor(product: SaasProduct): { clientSecret: string; expect: ResultCode; label: string } {
   const privateKey = product.jointOperation.privateKey;
   if (privateKey) {
     const publicKey = createPublicKey(privateKey);

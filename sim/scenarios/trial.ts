@@ -3,11 +3,12 @@ import { expireIn, newOrderLine, refreshInstanceBody } from "../bodies.js";
 import { basicRequest } from "../requests/basic.js";
 import type { Scenario } from "../scenario.js";
 import { awaitCredentials, purchase } from "./purchase.js";
+import { forSaas } from "./saas.js";
 
 export const trial: Scenario = {
   name: "trial",
   summary: "trial purchase, then TRIAL_TO_FORMAL with the paid order",
-  protocols: ["v2"],
+  ...forSaas("v2"),
   options: { "product-id": { type: "string", description: "the paid productId sent with the conversion (optional)" } },
   async run(ctx) {
     const t = ctx.target;

@@ -6,11 +6,12 @@ import { expireIn, newOrderLine, refreshInstanceBody } from "../bodies.js";
 import { basicRequest } from "../requests/basic.js";
 import type { Scenario } from "../scenario.js";
 import { purchase } from "./purchase.js";
+import { forSaas } from "./saas.js";
 
 export const unsubscribeRenewal: Scenario = {
   name: "unsubscribe-renewal",
   summary: "purchase, renew, then unsubscribe the renewal period",
-  protocols: ["v2"],
+  ...forSaas("v2"),
   async run(ctx) {
     const t = ctx.target;
     const { instanceId } = await purchase(ctx);

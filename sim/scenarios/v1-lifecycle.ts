@@ -10,6 +10,7 @@ import { randomUUID } from "node:crypto";
 import { expireIn, newOrderLine } from "../bodies.js";
 import { v1Request } from "../requests/v1.js";
 import { ScenarioAbort, type Scenario } from "../scenario.js";
+import { forSaas, saasProduct } from "./saas.js";
 
 /** The product a 1.0 order names; its newInstance is idempotent per order and product (saas.md §9). */
 const PRODUCT_ID = "00301-666666-0--0";
@@ -17,10 +18,10 @@ const PRODUCT_ID = "00301-666666-0--0";
 export const v1Lifecycle: Scenario = {
   name: "v1-lifecycle",
   summary: "1.0 GET: purchase, resend, query, renew, expire, unfreeze, upgrade, release",
-  protocols: ["v1"],
+  ...forSaas("v1"),
   async run(ctx) {
     const t = ctx.target;
-    const encryptedAppInfo = t.product.encryptType;
+    const encryptedAppInfo = saasProduct(t).encryptType;
     const { orderId } = newOrderLine();
     const purchase = (businessId: string) =>
       v1Request(t, "newInstance", { businessId, orderId, productId: PRODUCT_ID, customerId: "68cbc86abc2018ab880d92f36422fa0e", expireTime: expireIn(365) });

@@ -136,7 +136,7 @@ describe("GET /produce/<id> (the SaaS 1.0 legacy interface, saas.md §9)", () =>
   it("answers GET on a 2.0 listing with 405 naming the method its protocol uses", async () => {
     const r = await s.get(v1Query({ activity: "queryInstance", instanceId: "x" }), { product: "test-v2" });
     expect(r.status).to.equal(405);
-    expect(r.json).to.deep.equal({ error: "method not allowed: this listing's protocol uses POST" });
+    expect(r.json).to.deep.equal({ error: "method not allowed: this listing is served with POST" });
   });
 
   describe("the whole lifecycle, on one instance", () => {

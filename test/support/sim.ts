@@ -4,7 +4,8 @@
  */
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { DEFAULT_PROVISIONING, type Product } from "../../core/products/definition.js";
+import { DEFAULT_PROVISIONING, type SaasProduct as Product } from "../../core/kinds/saas/product.js";
+import type { ProductBase } from "../../core/products/definition.js";
 import { runScenario, type RunReport } from "../../sim/runner.js";
 import type { OptionValues } from "../../sim/scenario.js";
 import { findScenario } from "../../sim/scenarios/index.js";
@@ -18,7 +19,7 @@ export function targetOf(server: TestServer, productId = "test-saas"): SimTarget
   return target(served.product, server.url);
 }
 
-export function target(product: Product, baseUrl: string, extra: Partial<SimTarget> = {}): SimTarget {
+export function target(product: ProductBase, baseUrl: string, extra: Partial<SimTarget> = {}): SimTarget {
   return { product, baseUrl, productionUrl: `${baseUrl}/produce/${product.id}`, testFlag: "0", timeoutMs: 5000, ...extra };
 }
 

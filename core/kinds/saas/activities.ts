@@ -8,20 +8,19 @@ import { callErrors } from "../../errors.js";
 import { INSTANCES_TABLE, InstanceStore, type InstanceRow } from "../../store/instances.js";
 import { CLOCK, LOGGER, type Clock, type Logger } from "../../tokens.js";
 import { assertNever, type InstanceState } from "../../vocabulary.js";
-import type { AdapterContext, AppInfo, SaasAdapter } from "./adapter.js";
+import type { Served } from "../kind.js";
+import type { Started } from "../../outbox/outbox.js";
+import { RunOnce } from "../../serving/once.js";
+import { success, type Outcome } from "../../serving/outcome.js";
+import type { AdapterContext, SaasAdapter } from "./adapter.js";
 import { redactAppInfo as redact, sealAppInfo, wireAppInfo } from "./app-info.js";
-import { adapterContext } from "./call-context.js";
-import { RunOnce } from "./once.js";
-import { Outbox, type Started } from "./outbox.js";
-import { success, type Outcome } from "./outcome.js";
+import { adapterContext } from "./context.js";
+import type { SaasProduct } from "./product.js";
 import type { SaasRequest } from "./requests.js";
-import type { Product } from "../../products/definition.js";
+import { SaasWork } from "./work.js";
 
-/** A loaded product with its adapter instance. */
-export interface ServedSaasProduct {
-  product: Product;
-  adapter: SaasAdapter;
-}
+/** A loaded SaaS listing with its adapter instance. */
+export type ServedSaasProduct = Served<SaasProduct, SaasAdapter>;
 
 type Req<A extends SaasRequest["activity"]> = Extract<SaasRequest, { activity: A }>;
 
@@ -30,7 +29,7 @@ export class SaasActivities {
   constructor(
     private readonly instances: InstanceStore,
     private readonly once: RunOnce,
-    private readonly outbox: Outbox,
+    private readonly work: SaasWork,
     @inject(CLOCK) private readonly clock: Clock,
     @inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -61,7 +60,7 @@ export class SaasActivities {
     const key = { productId: sp.product.id, activity: req.activity, idemKey: JSON.stringify([req.orderId, req.orderLineId]) };
     return this.once.run(key, req.businessId, async (instanceId) => {
       const request = { ...req.details, instanceId, orderId: req.orderId, orderLineId: req.orderLineId };
-      const started = await this.outbox.start(sp, { activity: req.activity, request }, req.test, this.context(sp, req.activity, instanceId, req.test));
+      const started = await this.work.start(sp, { activity: req.activity, request }, req.test, this.context(sp, req.activity, instanceId, req.test));
       const now = this.clock.now();
       const row: InstanceRow = {
         productId: sp.product.id,
@@ -92,7 +91,7 @@ export class SaasActivities {
       const row = byId.get(id);
       // still provisioning: not answered until its credentials exist (saas.md §4.2); failed: never will
       if (!row || row.state === "provisioning" || row.state === "failed") continue;
-      const appInfo = row.state === "released" || !row.appInfoSealed ? undefined : this.wireAppInfo(sp, row.appInfoSealed);
+      const appInfo = row.state === "released" || !row.appInfoSealed ? undefined : wireAppInfo(sp.product, row.appInfoSealed);
       const entry: Record<string, unknown> = { instanceId: id };
       if (appInfo) {
         entry.appInfo = appInfo;
@@ -124,7 +123,7 @@ export class SaasActivities {
         });
       }
       const request = { instanceId, scene: req.scene, orderId: req.orderId, orderLineId: req.orderLineId, productId: req.productId, expireAt: req.expireAt };
-      const started = await this.outbox.start(sp, { activity: req.activity, request }, req.test, this.context(sp, req.activity, instanceId, req.test));
+      const started = await this.work.start(sp, { activity: req.activity, request }, req.test, this.context(sp, req.activity, instanceId, req.test));
       return this.answer(started, instanceId, async (trx) => {
         await this.instances.update(
           sp.product.id,
@@ -142,7 +141,7 @@ export class SaasActivities {
     const target: InstanceState = req.status === "FREEZE" ? "frozen" : "active";
     if (row.state === target) return success(undefined, { verdict: "resent", instanceId: row.instanceId, detail: `already ${target}` });
     const request = { instanceId: row.instanceId, status: req.status };
-    const started = await this.outbox.start(sp, { activity: req.activity, request }, req.test, this.context(sp, req.activity, row.instanceId, req.test));
+    const started = await this.work.start(sp, { activity: req.activity, request }, req.test, this.context(sp, req.activity, row.instanceId, req.test));
     return this.answer(started, row.instanceId, async (trx) => {
       await this.instances.update(sp.product.id, row.instanceId, { state: target, updatedAt: this.clock.now() }, trx);
     });
@@ -154,7 +153,7 @@ export class SaasActivities {
     if (!row) throw callErrors.unknownInstance(req.instanceId);
     if (row.state === "released") return success(undefined, { verdict: "resent", instanceId: row.instanceId, detail: "already released" });
     const request = { instanceId: row.instanceId, orderId: req.orderId, orderLineId: req.orderLineId };
-    const started = await this.outbox.start(sp, { activity: req.activity, request }, req.test, this.context(sp, req.activity, row.instanceId, req.test));
+    const started = await this.work.start(sp, { activity: req.activity, request }, req.test, this.context(sp, req.activity, row.instanceId, req.test));
     return this.answer(started, row.instanceId, async (trx) => {
       // the credentials are of no use any more: forget them
       await this.instances.update(sp.product.id, row.instanceId, { state: "released", appInfoSealed: null, updatedAt: this.clock.now() }, trx);
@@ -167,7 +166,7 @@ export class SaasActivities {
     const key = { productId: sp.product.id, activity: req.activity, idemKey: JSON.stringify([req.instanceId, req.orderId, req.orderLineId]) };
     return this.once.run(key, req.instanceId, async (instanceId) => {
       const request = { ...req.details, instanceId, orderId: req.orderId, orderLineId: req.orderLineId };
-      const started = await this.outbox.start(sp, { activity: req.activity, request }, req.test, this.context(sp, req.activity, instanceId, req.test));
+      const started = await this.work.start(sp, { activity: req.activity, request }, req.test, this.context(sp, req.activity, instanceId, req.test));
       return this.answer(started, instanceId, async (trx) => {
         await this.instances.update(sp.product.id, instanceId, { updatedAt: this.clock.now() }, trx);
       });
@@ -192,7 +191,7 @@ export class SaasActivities {
    * running (past the budget), its job row commits in the same transaction and the work goes on.
    */
   private answer(
-    started: Started,
+    started: Started<unknown>,
     instanceId: string,
     commitState: ((trx: Knex.Transaction) => Promise<void>) | undefined,
     fields?: Record<string, unknown>,
@@ -223,10 +222,5 @@ export class SaasActivities {
 
   private context(sp: ServedSaasProduct, activity: string, instanceId: string, test: boolean): AdapterContext {
     return adapterContext(sp.product, this.logger, { activity, instanceId, test });
-  }
-
-  /** The stored appInfo as sent on the wire: credentials encrypted when the definition asks for it. */
-  private wireAppInfo(sp: ServedSaasProduct, sealed: string): AppInfo {
-    return wireAppInfo(sp.product, sealed);
   }
 }

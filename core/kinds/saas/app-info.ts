@@ -5,7 +5,7 @@
  */
 import { openAtRest, sealAtRest } from "../../crypto/at-rest.js";
 import { encryptCredential } from "../../crypto/credential.js";
-import type { Product } from "../../products/definition.js";
+import type { SaasProduct as Product } from "./product.js";
 import type { AppInfo, NewInstanceResult } from "./adapter.js";
 
 /** Only the AppInfo fields, in the documented order, without empty ones. */

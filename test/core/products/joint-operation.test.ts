@@ -6,6 +6,8 @@ import { join } from "node:path";
 import { adapters } from "../../../adapters/index.js";
 import { SetupError } from "../../../core/errors.js";
 import { createLogger } from "../../../core/logger.js";
+import { KINDS } from "../../../core/kinds/index.js";
+import type { SaasProduct } from "../../../core/kinds/saas/product.js";
 import { loadProducts } from "../../../core/products/loader.js";
 
 const byName = new Map(adapters.map((a) => [a.name, a]));
@@ -14,7 +16,7 @@ const logger = createLogger({ level: "silent" });
 function load(yaml: string, env: Record<string, string> = {}, production = false) {
   const dir = mkdtempSync(join(tmpdir(), "koogate-def-"));
   writeFileSync(join(dir, "p.yaml"), yaml);
-  return loadProducts({ dir, env: { K: "k", KIT: "kit", ...env }, production, adapters: byName, logger })[0]!;
+  return loadProducts({ dir, env: { K: "k", KIT: "kit", ...env }, production, adapters: byName, kinds: KINDS, logger })[0]! as SaasProduct;
 }
 
 const def = (extra: string, keys = "keys: { basic: [K], kit: [KIT] }") =>
@@ -32,7 +34,7 @@ function setupError(fn: () => unknown): SetupError {
 
 describe("product definitions: jointOperation and protocol v1", () => {
   it("loads the shipped demo listings, the 2.0 one with joint-operation sync enabled", () => {
-    const products = loadProducts({ dir: "products", env: {}, production: false, adapters: byName, logger });
+    const products = loadProducts({ dir: "products", env: {}, production: false, adapters: byName, kinds: KINDS, logger }) as SaasProduct[];
     const v2 = products.find((p) => p.id === "demo-saas")!;
     const v1 = products.find((p) => p.id === "demo-saas-v1")!;
     expect(v2.jointOperation).to.include({ enabled: true, privateKey: null });

@@ -6,6 +6,7 @@ import { DemoSaasAdapter } from "../../../adapters/demo-saas.js";
 import type { AdapterClass } from "../../../core/adapters.js";
 import { SetupError } from "../../../core/errors.js";
 import { createLogger } from "../../../core/logger.js";
+import { KINDS } from "../../../core/kinds/index.js";
 import { devKey, loadProducts } from "../../../core/products/loader.js";
 
 const adapters = new Map<string, AdapterClass>([["DemoSaasAdapter", DemoSaasAdapter]]);
@@ -31,6 +32,7 @@ function load(files: Record<string, string>, opts: { env?: Record<string, string
         env: opts.env ?? { SHOP_KEY: "k1" },
         production: opts.production ?? false,
         adapters,
+        kinds: KINDS,
         logger: createLogger({ level: "debug", write: (l) => lines.push(l) }),
       }),
   };
@@ -55,7 +57,7 @@ describe("product definitions (products/*.yaml)", () => {
   });
 
   it("ships a demo definition that loads", () => {
-    const products = loadProducts({ dir: "products", env: {}, production: false, adapters, logger: createLogger({ level: "silent" }) });
+    const products = loadProducts({ dir: "products", env: {}, production: false, adapters, kinds: KINDS, logger: createLogger({ level: "silent" }) });
     expect(products.map((p) => p.id)).to.include("demo-saas");
   });
 

@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 import { expect } from "chai";
-import { CallError } from "../../../core/errors.js";
+import { marketplaceRefusal } from "../../../core/serving/refusal.js";
+import { SignatureError, type SignatureProblem } from "../../../core/signing/signature-error.js";
 import { canonicalJson } from "../../../core/signing/canonical.js";
 import { signBasic, signBasicRequest, verifyBasic } from "../../../core/signing/basic.js";
 
@@ -24,15 +25,17 @@ function query(signature: string, timestamp: string, nonce: string) {
   return new URLSearchParams({ signature, timestamp, nonce });
 }
 
-function expectCode(fn: () => unknown, code: string) {
+/** Refused with a SignatureError of `reason`, which a production interface answers with `code`. */
+function expectRefusal(fn: () => unknown, reason: SignatureProblem, code: string) {
   try {
     fn();
   } catch (e) {
-    expect(e).to.be.instanceOf(CallError);
-    expect((e as CallError).resultCode).to.equal(code);
+    expect(e).to.be.instanceOf(SignatureError);
+    expect((e as SignatureError).reason).to.equal(reason);
+    expect(marketplaceRefusal(e as SignatureError).resultCode).to.equal(code);
     return;
   }
-  expect.fail(`expected result code ${code}`);
+  expect.fail(`expected a refusal (${reason})`);
 }
 
 describe("2.0 basic signature (saas.md §2.1)", () => {
@@ -106,23 +109,23 @@ describe("2.0 basic signature (saas.md §2.1)", () => {
     it("one flipped byte of the body", () => {
       const tampered = Buffer.from(body);
       tampered[20] = tampered[20]! ^ 0x01;
-      expectCode(() => verifyBasic({ rawBody: tampered, query: query(good(), String(now), "abc"), keys: [KEY], nowMs: now }), "000001");
+      expectRefusal(() => verifyBasic({ rawBody: tampered, query: query(good(), String(now), "abc"), keys: [KEY], nowMs: now }), "bad-signature", "000001");
     });
 
     it("a signature made with another key", () => {
-      expectCode(() => verifyBasic({ rawBody: body, query: query(good(), String(now), "abc"), keys: ["other-key"], nowMs: now }), "000001");
+      expectRefusal(() => verifyBasic({ rawBody: body, query: query(good(), String(now), "abc"), keys: ["other-key"], nowMs: now }), "bad-signature", "000001");
     });
 
     it("a timestamp older than 60 s", () => {
-      expectCode(() => verifyBasic({ rawBody: body, query: query(good(), String(now), "abc"), keys: [KEY], nowMs: now + 60_001 }), "000002");
+      expectRefusal(() => verifyBasic({ rawBody: body, query: query(good(), String(now), "abc"), keys: [KEY], nowMs: now + 60_001 }), "stale", "000002");
     });
 
     it("a timestamp more than 60 s in the future", () => {
-      expectCode(() => verifyBasic({ rawBody: body, query: query(good(), String(now), "abc"), keys: [KEY], nowMs: now - 60_001 }), "000002");
+      expectRefusal(() => verifyBasic({ rawBody: body, query: query(good(), String(now), "abc"), keys: [KEY], nowMs: now - 60_001 }), "future", "000002");
     });
 
     it("a non-numeric timestamp", () => {
-      expectCode(() => verifyBasic({ rawBody: body, query: query(good(), "17e11", "abc"), keys: [KEY], nowMs: now }), "000002");
+      expectRefusal(() => verifyBasic({ rawBody: body, query: query(good(), "17e11", "abc"), keys: [KEY], nowMs: now }), "malformed", "000002");
     });
 
     it("a request without signature, timestamp or nonce", () => {
@@ -131,9 +134,24 @@ describe("2.0 basic signature (saas.md §2.1)", () => {
         p.delete(omit);
         return p;
       };
-      expectCode(() => verifyBasic({ rawBody: body, query: q("signature"), keys: [KEY], nowMs: now }), "000001");
-      expectCode(() => verifyBasic({ rawBody: body, query: q("timestamp"), keys: [KEY], nowMs: now }), "000002");
-      expectCode(() => verifyBasic({ rawBody: body, query: q("nonce"), keys: [KEY], nowMs: now }), "000002");
+      expectRefusal(() => verifyBasic({ rawBody: body, query: q("signature"), keys: [KEY], nowMs: now }), "missing-signature", "000001");
+      expectRefusal(() => verifyBasic({ rawBody: body, query: q("timestamp"), keys: [KEY], nowMs: now }), "missing-parameter", "000002");
+      expectRefusal(() => verifyBasic({ rawBody: body, query: q("nonce"), keys: [KEY], nowMs: now }), "missing-parameter", "000002");
+    });
+
+    it("a signature, timestamp or nonce parameter given twice", () => {
+      for (const name of ["signature", "timestamp", "nonce"]) {
+        const p = query(good(), String(now), "abc");
+        p.append(name, p.get(name)!);
+        expectRefusal(() => verifyBasic({ rawBody: body, query: p, keys: [KEY], nowMs: now }), "malformed", "000002");
+      }
+    });
+
+    it("a nonce holding anything but printable ASCII", () => {
+      for (const nonce of ["a\u0000b", "caf\u00e9", "a b", "\ud800"]) {
+        const sig = signBasic({ accessKey: KEY, nonce, timestamp: String(now), payload: body });
+        expectRefusal(() => verifyBasic({ rawBody: body, query: query(sig, String(now), nonce), keys: [KEY], nowMs: now }), "malformed", "000002");
+      }
     });
   });
 

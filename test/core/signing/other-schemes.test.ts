@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { CallError } from "../../../core/errors.js";
+import { marketplaceRefusal } from "../../../core/serving/refusal.js";
+import { SignatureError } from "../../../core/signing/signature-error.js";
 import { signAuthToken, verifyAuthToken } from "../../../core/signing/auth-token.js";
 import { bodySignature, signBody, verifyBodySign } from "../../../core/signing/body-sign.js";
 import { signKit, verifyKit } from "../../../core/signing/kit.js";
@@ -48,7 +49,8 @@ describe("1.0 authToken (saas.md §2.3, vectors.md §2)", () => {
       verifyAuthToken(`${HUAWEI_V1_QUERY}&authToken=AAAA`, ["xxxxxxx"]);
       expect.fail("accepted a wrong token");
     } catch (e) {
-      expect((e as CallError).resultCode).to.equal("000001");
+      expect((e as SignatureError).reason).to.equal("bad-signature");
+      expect(marketplaceRefusal(e as SignatureError).resultCode).to.equal("000001");
     }
   });
 });
@@ -96,6 +98,6 @@ describe("joint-op x-sign (saas.md §2.2, vectors.md §4)", () => {
     };
     const input = { rawBody: Buffer.from(S4), header: (n: string) => headers[n], nowMs: 1680508066618 };
     expect(verifyKit({ ...input, keys: [KEY] }).form).to.equal("raw");
-    expect(() => verifyKit({ ...input, keys: ["basic-key"] })).to.throw(CallError);
+    expect(() => verifyKit({ ...input, keys: ["basic-key"] })).to.throw(SignatureError, /x-sign does not match/);
   });
 });

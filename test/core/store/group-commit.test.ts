@@ -2,6 +2,8 @@ import { expect } from "chai";
 import type { Knex } from "knex";
 import { createDatabase } from "../../../core/store/database.js";
 import { GroupCommit } from "../../../core/store/group-commit.js";
+import { allMigrations } from "../../../core/kernel.js";
+import { KINDS } from "../../../core/kinds/index.js";
 import { migrateLatest } from "../../../core/store/migrate.js";
 import { NonceStore } from "../../../core/store/nonces.js";
 import { OperationStore } from "../../../core/store/operations.js";
@@ -15,7 +17,7 @@ describe("group commit (core/store)", () => {
   let db: Knex;
   before(async () => {
     db = createDatabase(await freshDatabaseUrl());
-    await migrateLatest(db);
+    await migrateLatest(db, allMigrations(KINDS));
   });
   after(() => db.destroy());
 
@@ -29,7 +31,7 @@ describe("group commit (core/store)", () => {
           throw new Error("lost claim");
         },
       }),
-      gc.commit({ event: event("a3"), inserts: [{ table: "koogate_nonces", row: { product_id: "p", nonce: "gc-1", expires_at: 1 } }] }),
+      gc.commit({ event: event("a3"), inserts: [{ table: "koogate_nonces", row: { product_id: "p", scope: "saas-v2", nonce: "gc-1", expires_at: 1 } }] }),
     ]);
     expect(results.map((r) => r.status)).to.deep.equal(["fulfilled", "rejected", "fulfilled"]);
     const activities = (await db("koogate_events").whereIn("activity", ["a1", "a2", "a3"])).map((e: { activity: string }) => e.activity).sort();
@@ -42,7 +44,7 @@ describe("group commit (core/store)", () => {
     await gc
       .commit({
         event: event("b1"),
-        inserts: [{ table: "koogate_nonces", row: { product_id: "p", nonce: "gc-2", expires_at: 1 } }],
+        inserts: [{ table: "koogate_nonces", row: { product_id: "p", scope: "saas-v2", nonce: "gc-2", expires_at: 1 } }],
         apply: async () => {
           throw new Error("no");
         },
@@ -74,9 +76,9 @@ describe("group commit (core/store)", () => {
 
   it("lets exactly one of several concurrent claims of one nonce win, in one batch or across batches", async () => {
     const nonces = new NonceStore(db);
-    const wins = await Promise.all(Array.from({ length: 10 }, () => nonces.claim("p", "same-nonce", Date.now() + 1000)));
+    const wins = await Promise.all(Array.from({ length: 10 }, () => nonces.claim("p", "saas-v2", "same-nonce", Date.now() + 1000)));
     expect(wins.filter(Boolean)).to.have.length(1);
-    expect(await nonces.claim("p", "same-nonce", Date.now() + 1000)).to.equal(false);
-    expect(await nonces.claim("other-product", "same-nonce", Date.now() + 1000)).to.equal(true);
+    expect(await nonces.claim("p", "saas-v2", "same-nonce", Date.now() + 1000)).to.equal(false);
+    expect(await nonces.claim("other-product", "saas-v2", "same-nonce", Date.now() + 1000)).to.equal(true);
   });
 });

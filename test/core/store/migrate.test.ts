@@ -1,5 +1,7 @@
 import { expect } from "chai";
 import { createDatabase } from "../../../core/store/database.js";
+import { allMigrations } from "../../../core/kernel.js";
+import { KINDS } from "../../../core/kinds/index.js";
 import { migrateLatest } from "../../../core/store/migrate.js";
 import { freshDatabaseUrl, testDatabaseKind } from "../../support/database.js";
 
@@ -13,7 +15,7 @@ describe("migrations (core/store/migrate.ts)", () => {
     const url = await freshDatabaseUrl();
     const dbs = Array.from({ length: 4 }, () => createDatabase(url));
     try {
-      const results = await Promise.allSettled(dbs.map((db) => migrateLatest(db)));
+      const results = await Promise.allSettled(dbs.map((db) => migrateLatest(db, allMigrations(KINDS))));
       expect(results.map((r) => (r.status === "rejected" ? String(r.reason) : "ok"))).to.deep.equal(["ok", "ok", "ok", "ok"]);
       const applied = await dbs[0]!("koogate_migrations").orderBy("id").pluck("name");
       expect(applied).to.deep.equal(["20261124080000_init", "20261124090000_jobs", "20261124100000_joint_operation"]);

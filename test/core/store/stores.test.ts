@@ -4,6 +4,8 @@ import type { Knex } from "knex";
 import { createDatabase } from "../../../core/store/database.js";
 import { EventLog } from "../../../core/store/events.js";
 import { InstanceStore, type InstanceRow } from "../../../core/store/instances.js";
+import { allMigrations } from "../../../core/kernel.js";
+import { KINDS } from "../../../core/kinds/index.js";
 import { migrateLatest } from "../../../core/store/migrate.js";
 import { NonceStore } from "../../../core/store/nonces.js";
 import { OperationStore } from "../../../core/store/operations.js";
@@ -15,7 +17,7 @@ describe(`the stores on ${testDatabaseKind}`, () => {
   let db: Knex;
   before(async () => {
     db = createDatabase(await freshDatabaseUrl());
-    await migrateLatest(db);
+    await migrateLatest(db, allMigrations(KINDS));
   });
   after(() => db.destroy());
 
@@ -38,20 +40,20 @@ describe(`the stores on ${testDatabaseKind}`, () => {
   describe("NonceStore", () => {
     it("claims a nonce once and refuses it the second time", async () => {
       const nonces = new NonceStore(db);
-      expect(await nonces.claim("p", "N1", 1_790_000_000_000)).to.equal(true);
-      expect(await nonces.claim("p", "N1", 1_790_000_000_000)).to.equal(false);
+      expect(await nonces.claim("p", "saas-v2", "N1", 1_790_000_000_000)).to.equal(true);
+      expect(await nonces.claim("p", "saas-v2", "N1", 1_790_000_000_000)).to.equal(false);
     });
 
     it("keeps nonces of two products apart", async () => {
       const nonces = new NonceStore(db);
-      expect(await nonces.claim("p", "N2", 1_790_000_000_000)).to.equal(true);
-      expect(await nonces.claim("q", "N2", 1_790_000_000_000)).to.equal(true);
+      expect(await nonces.claim("p", "saas-v2", "N2", 1_790_000_000_000)).to.equal(true);
+      expect(await nonces.claim("q", "saas-v2", "N2", 1_790_000_000_000)).to.equal(true);
     });
 
     it("purges only the nonces whose window has passed", async () => {
       const nonces = new NonceStore(db);
-      await nonces.claim("purge", "old", 1000);
-      await nonces.claim("purge", "new", 3000);
+      await nonces.claim("purge", "saas-v2", "old", 1000);
+      await nonces.claim("purge", "saas-v2", "new", 3000);
       await nonces.purge(2000);
       const left = await db("koogate_nonces").where("product_id", "purge").pluck("nonce");
       expect(left).to.deep.equal(["new"]);
@@ -145,6 +147,7 @@ describe(`the stores on ${testDatabaseKind}`, () => {
       const events = new EventLog(db);
       const e = {
         at: 1_790_000_000_456,
+        requestId: "0123456789abcdef",
         productId: "ev",
         activity: "newInstance",
         instanceId: "i",

@@ -18,7 +18,7 @@ import { decryptCredential } from "../../../crypto/credential.js";
 import { callErrors } from "../../../errors.js";
 import { explainRule } from "../../field-rules.js";
 import type { Logger } from "../../../logger.js";
-import type { Product } from "../../../products/definition.js";
+import type { SaasProduct as Product } from "../product.js";
 import { parseMarketplaceTime } from "../../../time.js";
 import { assertNever, V1_INSTANCE_STATUSES, type EncryptType, type SaasV1Activity } from "../../../vocabulary.js";
 import type { CustomerInfo, NewInstanceDetails } from "../adapter.js";

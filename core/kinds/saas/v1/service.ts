@@ -1,25 +1,27 @@
 /**
- * The SaaS 1.0 (legacy GET) production interface (saas.md §2.3, §9), independent of any HTTP
- * framework: takes the RAW query string, returns the exact response text and the key to sign it with
- * (a `Body-Sign` is mandatory on every 1.0 answer, saas.md §3).
+ * The SaaS 1.0 (legacy GET) production interface (saas.md §2.3, §9) as a signed interface of the call
+ * pipeline: the `authToken` is checked over the RAW query string, and every answer carries a Body-Sign
+ * (mandatory on 1.0, saas.md §3) made with the key that verified the call.
  *
  * Order of checks: authToken over the raw query (decoded values first, then raw — the form that
  * matched is logged), timeStamp inside the window, activity and parameters. 1.0 has no nonce, so a
  * replay inside the window is nothing but a resend, and every activity is idempotent (activities.ts).
  */
 import { inject, injectable } from "tsyringe";
-import { callErrors, describeError } from "../../../errors.js";
+import { callErrors } from "../../../errors.js";
+import { marketplaceRefusal } from "../../../serving/refusal.js";
+import type { Incoming, SignedInterface, Verified } from "../../../serving/pipeline.js";
+import type { Outcome } from "../../../serving/outcome.js";
 import { verifyAuthToken } from "../../../signing/auth-token.js";
-import { EventLog } from "../../../store/events.js";
-import { GroupCommit } from "../../../store/group-commit.js";
 import { INSTANCES_TABLE, InstanceStore } from "../../../store/instances.js";
 import { parseMarketplaceTime } from "../../../time.js";
-import { CLOCK, LOGGER, type Clock, type Logger } from "../../../tokens.js";
+import { LOGGER, type Logger } from "../../../tokens.js";
 import { isSaasV1Activity } from "../../../vocabulary.js";
 import { SaasActivities, type ServedSaasProduct } from "../activities.js";
+import type { SaasAdapter } from "../adapter.js";
 import { redactAppInfo, wireAppInfo } from "../app-info.js";
-import { logCall } from "../call-context.js";
-import { failureOutcome, responseBody, type Outcome } from "../outcome.js";
+import type { SaasProduct } from "../product.js";
+import type { SaasRequest } from "../requests.js";
 import { mapV1Request } from "./requests.js";
 
 /**
@@ -30,72 +32,58 @@ import { mapV1Request } from "./requests.js";
  */
 export const V1_TOLERANCE_MS = 5 * 60_000;
 
-export interface V1Answer {
-  /** the exact response text */
-  body: string;
-  /** index of the basic key to sign it with: the one that verified the call, else the current one */
-  keyIndex: number;
+interface V1Verified extends Verified {
+  /** the decoded query parameters */
+  params: Map<string, string>;
 }
 
 @injectable()
-export class SaasV1Service {
+export class SaasV1Interface implements SignedInterface<SaasProduct, SaasAdapter, V1Verified, SaasRequest> {
+  readonly scope = "saas-v1";
+  readonly readsBody = false;
+  readonly refuse = marketplaceRefusal;
+
   constructor(
-    private readonly commits: GroupCommit,
-    private readonly events: EventLog,
     private readonly instances: InstanceStore,
     private readonly activities: SaasActivities,
-    @inject(CLOCK) private readonly clock: Clock,
     @inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  /** Serves one 1.0 call; never throws. */
-  async handle(sp: ServedSaasProduct, rawQuery: string): Promise<V1Answer> {
-    const startedAt = this.clock.now();
-    const t0 = performance.now();
-    const p = sp.product;
-    let keyIndex = 0;
-    let activity = "";
-    let instanceId: string | undefined;
-    let test = false;
-    let newInstance = false;
-    let outcome: Outcome;
-    try {
-      const v = verifyAuthToken(rawQuery, p.keys.basic);
-      keyIndex = v.keyIndex;
-      activity = (v.params.get("activity") ?? "").slice(0, 32);
-      instanceId = v.params.get("instanceId")?.slice(0, 64);
-      test = v.params.get("testFlag") === "1";
-      this.logger.debug("authToken matched", { product: p.id, form: v.form, keyIndex: v.keyIndex });
-      checkTimeStamp(v.params.get("timeStamp")!, startedAt);
-      if (!isSaasV1Activity(activity)) throw callErrors.param("param is invalid: unknown activity", `unknown 1.0 activity ${JSON.stringify(activity)}`);
-      const req = mapV1Request(activity, v.params, { product: p, accessKey: p.keys.basic[keyIndex]!, logger: this.logger });
-      newInstance = req.activity === "newInstance";
-      outcome = await this.activities.dispatch(sp, req);
-    } catch (err) {
-      outcome = failureOutcome(err, "rejected");
-    }
-    let body = responseBody(outcome);
-    try {
-      let logged = outcome.loggedBody ?? body;
-      if (newInstance && outcome.resultCode === "000000" && outcome.instanceId) {
-        [body, logged] = await this.newInstanceAnswer(sp, outcome.instanceId, outcome);
-      }
-      await this.commits.commit({
-        apply: outcome.commit,
-        inserts: outcome.inserts,
-        completes: outcome.completes,
-        event: this.event(sp, activity, instanceId, test, outcome, logged, startedAt, t0),
-      });
-      outcome.afterCommit?.();
-    } catch (err) {
-      await outcome.onCommitFailure?.().catch(() => undefined);
-      outcome = { resultCode: "000005", verdict: "failed", instanceId: outcome.instanceId, detail: `could not store the outcome (${describeError(err)})` };
-      body = responseBody(outcome);
-      await this.events.append(this.event(sp, activity, instanceId, test, outcome, body, startedAt, t0)).catch(() => undefined);
-    }
-    const fields = { product: p.id, protocol: "v1", activity: activity || undefined, instanceId: outcome.instanceId ?? instanceId, resultCode: outcome.resultCode, verdict: outcome.verdict, detail: outcome.detail, test: test || undefined };
-    logCall(this.logger, outcome.verdict, fields);
-    return { body, keyIndex };
+  verify(input: Incoming, product: SaasProduct): V1Verified {
+    const v = verifyAuthToken(input.rawQuery, product.keys.basic);
+    this.logger.debug("authToken matched", { product: product.id, form: v.form, keyIndex: v.keyIndex });
+    return { keyIndex: v.keyIndex, params: v.params, signed: v.form };
+  }
+
+  peek(_input: Incoming, v: V1Verified) {
+    return {
+      activity: (v.params.get("activity") ?? "").slice(0, 32),
+      instanceId: v.params.get("instanceId")?.slice(0, 64),
+      test: v.params.get("testFlag") === "1",
+    };
+  }
+
+  parse(_input: Incoming, v: V1Verified, served: ServedSaasProduct): SaasRequest {
+    checkTimeStamp(v.params.get("timeStamp")!, _input.nowMs);
+    const activity = v.params.get("activity") ?? "";
+    if (!isSaasV1Activity(activity)) throw callErrors.param("param is invalid: unknown activity", `unknown 1.0 activity ${JSON.stringify(activity.slice(0, 32))}`);
+    const p = served.product;
+    return mapV1Request(activity, v.params, { product: p, accessKey: p.keys.basic[v.keyIndex]!, logger: this.logger });
+  }
+
+  async run(served: ServedSaasProduct, req: SaasRequest): Promise<Outcome> {
+    const outcome = await this.activities.dispatch(served, req);
+    if (req.activity !== "newInstance" || outcome.resultCode !== "000000" || !outcome.instanceId) return outcome;
+    const [body, loggedBody] = await this.newInstanceAnswer(served, outcome.instanceId, outcome);
+    return { ...outcome, body, loggedBody };
+  }
+
+  answerKey(product: SaasProduct, v: V1Verified | undefined): string {
+    return product.keys.basic[v?.keyIndex ?? 0] ?? product.keys.basic[0]!;
+  }
+
+  logFields() {
+    return { protocol: "v1" };
   }
 
   /**
@@ -107,29 +95,13 @@ export class SaasV1Service {
     // a first delivery: the row about to be inserted; a resend: the row stored by the first one
     const inserting = outcome.inserts?.find((i) => i.table === INSTANCES_TABLE)?.row;
     const sealed = inserting
-      ? ((inserting.app_info_sealed as string | null) ?? null)
+      ? InstanceStore.fromRow(inserting).appInfoSealed
       : ((await this.instances.get(sp.product.id, instanceId))?.appInfoSealed ?? null);
     // Past the provisioning budget there is no appInfo yet: the answer carries instanceId and
     // encryptType only, and queryInstance answers the credentials once they exist.
     const appInfo = sealed ? wireAppInfo(sp.product, sealed) : undefined;
     const head = { resultCode: "000000", resultMsg: "success.", instanceId, encryptType: String(sp.product.encryptType) };
     return [JSON.stringify(appInfo ? { ...head, appInfo } : head), JSON.stringify(appInfo ? { ...head, appInfo: redactAppInfo(appInfo) } : head)];
-  }
-
-  private event(sp: ServedSaasProduct, activity: string, instanceId: string | undefined, test: boolean, o: Outcome, response: string, at: number, t0: number) {
-    return {
-      at,
-      productId: sp.product.id,
-      activity,
-      instanceId: o.instanceId ?? instanceId ?? null,
-      idemKey: o.idemKey ?? null,
-      verdict: o.verdict,
-      resultCode: o.resultCode,
-      response,
-      durationMs: performance.now() - t0,
-      test,
-      detail: o.detail ?? null,
-    };
   }
 }
 

@@ -1,7 +1,7 @@
 import { inject, injectable } from "tsyringe";
-import { CallError } from "../../errors.js";
-import { OperationStore, type OperationKey } from "../../store/operations.js";
-import { CLOCK, type Clock } from "../../tokens.js";
+import { CallError } from "../errors.js";
+import { OperationStore, type OperationKey } from "../store/operations.js";
+import { CLOCK, type Clock } from "../tokens.js";
 import { failureOutcome, responseBody, type Outcome } from "./outcome.js";
 
 /**

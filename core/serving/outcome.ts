@@ -1,7 +1,7 @@
 import type { Knex } from "knex";
-import type { Completion } from "../../store/operations.js";
-import { CallError, describeError } from "../../errors.js";
-import { RESULT_MESSAGES, type ResultCode, type Verdict } from "../../vocabulary.js";
+import type { Completion } from "../store/operations.js";
+import { CallError, describeError } from "../errors.js";
+import { RESULT_MESSAGES, type ResultCode, type Verdict } from "../vocabulary.js";
 
 /** What serving one call decided: the answer, how to log it, and the state change to commit with it. */
 export interface Outcome {

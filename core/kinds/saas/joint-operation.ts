@@ -5,9 +5,9 @@
 import { createPrivateKey, type KeyObject } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { SetupError } from "../errors.js";
-import type { Logger } from "../logger.js";
-import type { JointOperation, ProductDefinition } from "./definition.js";
+import { SetupError } from "../../errors.js";
+import type { Logger } from "../../logger.js";
+import type { JointOperation, SaasDefinition } from "./product.js";
 
 export interface JointOperationLoadOptions {
   env: NodeJS.ProcessEnv;
@@ -18,7 +18,7 @@ export interface JointOperationLoadOptions {
 const DISABLED: JointOperation = { enabled: false, privateKey: null, privateKeySource: null };
 
 /** @throws SetupError naming the file, the path and the fix */
-export function loadJointOperation(def: ProductDefinition, file: string, opts: JointOperationLoadOptions): JointOperation {
+export function loadJointOperation(def: SaasDefinition, file: string, opts: JointOperationLoadOptions): JointOperation {
   const jo = def.jointOperation;
   if (!jo || !jo.enabled) return DISABLED;
   if ((def.protocol ?? "v2") !== "v2") {
@@ -70,7 +70,7 @@ export function loadJointOperation(def: ProductDefinition, file: string, opts: J
  * 000101 with a log line. An ephemeral key would be useless: the marketplace encrypts with the public
  * key uploaded in the Seller Console, which only the merchant's own private key opens.
  */
-function missingKey(def: ProductDefinition, file: string, opts: JointOperationLoadOptions, problem: string, source: string | null): JointOperation {
+function missingKey(def: SaasDefinition, file: string, opts: JointOperationLoadOptions, problem: string, source: string | null): JointOperation {
   if (opts.production) {
     throw new SetupError(`${problem}; applicationSync cannot open clientSecret without the merchant's RSA private key (NODE_ENV=production refuses to start)`, file, "/jointOperation/privateKey");
   }

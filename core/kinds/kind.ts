@@ -1,0 +1,85 @@
+/**
+ * The contract every product kind implements. A kind is a folder (core/kinds/<kind>/) plus one line in
+ * the registry (core/kinds/index.ts): it brings the fields its definitions add and their schema, how a
+ * validated definition becomes a typed product, the methods its adapter classes must have, the tables
+ * it owns (migrations), the endpoints it serves, the outbox jobs it runs, and how `koogate check`, the
+ * simulator and the start-up log describe one of its products. The kernel, the server, the loader and
+ * the CLI know kinds only through this contract.
+ */
+import type { DependencyContainer } from "tsyringe";
+import type { Logger } from "../logger.js";
+import type { BaseDefinition, ProductBase } from "../products/definition.js";
+import type { JobHandler } from "../outbox/handlers.js";
+import type { HttpAnswer, HttpCall } from "../serving/http.js";
+import type { Migration } from "../store/migrate.js";
+import type { KeyType } from "../vocabulary.js";
+
+/** What a kind's loader may use besides the definition. */
+export interface LoadContext {
+  env: NodeJS.ProcessEnv;
+  production: boolean;
+  logger: Logger;
+}
+
+/** A loaded product with its adapter instance and its kind. */
+export interface Served<P extends ProductBase = ProductBase, A = unknown> {
+  product: P;
+  adapter: A;
+  kind: Kind<P, A>;
+}
+
+/**
+ * One HTTP endpoint of a kind. The server registers each distinct (method, path) once and hands a call
+ * to the endpoint of the product's own kind; a product whose kind serves the path with another method
+ * is answered 405 with `Allow`, any other 404.
+ */
+export interface Endpoint<P extends ProductBase = ProductBase, A = unknown> {
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  /** a router path with the `:id` parameter naming the product, e.g. `/produce/:id` */
+  path: string;
+  /** whether this product is served here (a protocol, a feature it enables); default yes */
+  accepts?(product: P): boolean;
+  /**
+   * Answers the call; never throws for bad input. Endpoints that answer the marketplace keep the
+   * deadline themselves (core/serving/pipeline.ts), because the deadline's answer is a signed one.
+   */
+  serve(served: Served<P, A>, call: HttpCall): Promise<HttpAnswer>;
+}
+
+/** How `koogate check`, the simulator and the start-up log describe a product. */
+export interface ProductDescription {
+  /** what the marketplace calls, relative to the server's base URL */
+  endpoints: ReadonlyArray<{ method: string; path: string; what: string }>;
+  /** one-line facts for `check` (e.g. "protocol v2", "joint-operation sync on"), never a secret */
+  facts: readonly string[];
+}
+
+export interface Kind<P extends ProductBase = ProductBase, A = unknown> {
+  /** the `kind:` value of its definitions */
+  readonly name: string;
+  /** one line for `koogate check --help` and error messages */
+  readonly summary: string;
+  /**
+   * JSON Schema of the fields this kind adds to a definition, beside the common ones (id, name, kind,
+   * adapter, keys, options). Unknown fields are refused: the loader adds `additionalProperties: false`.
+   */
+  readonly schema: { properties: Readonly<Record<string, object>>; required?: readonly string[] };
+  /** the key types this definition's served interfaces check signatures with (others may be listed, unused) */
+  keyTypes(def: BaseDefinition): readonly KeyType[];
+  /** turns a validated definition into the typed product. @throws SetupError naming file, path and fix */
+  load(def: BaseDefinition, base: ProductBase, ctx: LoadContext): P;
+  /** methods an adapter class of this kind must have; a class missing one is refused at start */
+  readonly adapterMethods: readonly string[];
+  /** the tables it owns: `<UTC yyyymmddhhmmss>_<name>` → migration (every registered kind's always run) */
+  readonly migrations?: Readonly<Record<string, Migration>>;
+  /** its endpoints, built once the container holds the stores and settings */
+  endpoints(container: DependencyContainer): ReadonlyArray<Endpoint<P, A>>;
+  /** the outbox jobs it runs, by the job's `activity` */
+  jobs?(container: DependencyContainer): Readonly<Record<string, JobHandler<P, A>>>;
+  describe(product: P): ProductDescription;
+}
+
+/** Erases a kind's product and adapter types for the registry (each kind checks its own at load). */
+export function defineKind<P extends ProductBase, A>(kind: Kind<P, A>): Kind {
+  return kind as unknown as Kind;
+}

@@ -1,0 +1,59 @@
+/**
+ * The SaaS kind (saas.md): the 2.0 production interface (POST), the legacy 1.0 one (GET), and the
+ * joint-operation sync calls, all served at `/produce/<id>`, with their adapter work run through the
+ * outbox when it outlives the deadline.
+ */
+import type { DependencyContainer } from "tsyringe";
+import { jsonError } from "../../serving/http.js";
+import { CallPipeline } from "../../serving/pipeline.js";
+import { isJointSync } from "../../vocabulary.js";
+import { defineKind, type Endpoint } from "../kind.js";
+import type { SaasAdapter } from "./adapter.js";
+import * as jointOperationTables from "./migrations/20261124100000_joint_operation.js";
+import { loadSaasProduct, saasKeyTypes, type SaasDefinition, type SaasProduct } from "./product.js";
+import { SAAS_SCHEMA } from "./schema.js";
+import { SaasV2Interface } from "./service.js";
+import { JointSyncInterface } from "./sync/service.js";
+import { SaasV1Interface } from "./v1/service.js";
+import { SaasWork } from "./work.js";
+
+type SaasEndpoint = Endpoint<SaasProduct, SaasAdapter>;
+
+function endpoints(container: DependencyContainer): SaasEndpoint[] {
+  const pipeline = container.resolve(CallPipeline);
+  const v2 = container.resolve(SaasV2Interface);
+  const v1 = container.resolve(SaasV1Interface);
+  const sync = container.resolve(JointSyncInterface);
+  return [
+    { method: "POST", path: "/produce/:id", accepts: (p) => p.protocol === "v2", serve: (s, call) => pipeline.serve(s, v2, call) },
+    // ctx.querystring is the raw query, still URL-encoded: the authToken is checked over it (saas.md §2.3).
+    { method: "GET", path: "/produce/:id", accepts: (p) => p.protocol === "v1", serve: (s, call) => pipeline.serve(s, v1, call) },
+    // KooGallery appends the fixed sub-path to the registered production URL (saas.md §5).
+    {
+      method: "POST",
+      path: "/produce/:id/produceAPI/v2/:sync",
+      accepts: (p) => p.jointOperation.enabled,
+      serve: async (s, call) => (isJointSync(call.params.sync) ? pipeline.serve(s, sync, call) : jsonError(404, "unknown sync")),
+    },
+  ];
+}
+
+export const saasKind = defineKind<SaasProduct, SaasAdapter>({
+  name: "saas",
+  summary: "a SaaS listing: instances created, renewed, frozen and released by the marketplace (2.0 POST or legacy 1.0 GET)",
+  schema: SAAS_SCHEMA,
+  keyTypes: (def) => saasKeyTypes(def as SaasDefinition),
+  load: (def, base, ctx) => loadSaasProduct(def as SaasDefinition, base, ctx),
+  adapterMethods: ["newInstance", "refreshInstance", "updateInstanceStatus", "releaseInstance", "upgradeInstance"],
+  migrations: { "20261124100000_joint_operation": jointOperationTables },
+  endpoints,
+  jobs: (container) => container.resolve(SaasWork).handlers(),
+  describe: (p) => ({
+    endpoints: [
+      // the 1.0 protocol is served by GET on the same path (saas.md §9)
+      { method: p.protocol === "v1" ? "GET" : "POST", path: `/produce/${p.id}`, what: "production URL" },
+      ...(p.jointOperation.enabled ? [{ method: "POST", path: `/produce/${p.id}/produceAPI/v2/<sync>`, what: "sync URL" }] : []),
+    ],
+    facts: [`protocol ${p.protocol}`, ...(p.jointOperation.enabled ? ["joint-operation sync on"] : [])],
+  }),
+});

@@ -1,0 +1,76 @@
+/**
+ * A SaaS listing's own part of a product definition (its schema is in ./schema.ts): the wire protocol,
+ * how credentials are sent, how adapter work that outlives the deadline is run, and joint-operation sync.
+ */
+import type { KeyObject } from "node:crypto";
+import { SetupError } from "../../errors.js";
+import type { BaseDefinition, ProductBase } from "../../products/definition.js";
+import type { EncryptType, KeyType, SaasProtocol } from "../../vocabulary.js";
+import type { LoadContext } from "../kind.js";
+import { loadJointOperation } from "./joint-operation.js";
+
+/** A SaaS definition as written in `products/<id>.yaml`. */
+export interface SaasDefinition extends BaseDefinition {
+  kind: "saas";
+  protocol?: SaasProtocol;
+  encryptType?: EncryptType;
+  credentials?: "plain" | "encrypted";
+  provisioning?: Partial<ProvisioningSettings>;
+  jointOperation?: { enabled: boolean; privateKey?: { env: string } | { file: string } };
+}
+
+/** How adapter work that outlives the 5-second deadline is run (see ./schema.ts). */
+export interface ProvisioningSettings {
+  budgetMs: number;
+  maxAttempts: number;
+  retryBaseMs: number;
+  attemptTimeoutMs: number;
+}
+
+export const DEFAULT_PROVISIONING: ProvisioningSettings = { budgetMs: 3000, maxAttempts: 8, retryBaseMs: 1000, attemptTimeoutMs: 300_000 };
+
+/** Joint-operation sync settings after loading (saas.md §5). */
+export interface JointOperation {
+  enabled: boolean;
+  /**
+   * The merchant's RSA private key that opens applicationSync's clientSecret; null when none is
+   * configured (only outside production: applicationSync then answers 000101). Never logged.
+   */
+  privateKey: KeyObject | null;
+  /** where the key was to be read from, for log lines and `koogate check` (never the key) */
+  privateKeySource: string | null;
+}
+
+/** A SaaS listing after loading: defaults applied, keys resolved from the environment. */
+export interface SaasProduct extends ProductBase {
+  kind: "saas";
+  protocol: SaasProtocol;
+  encryptType: EncryptType;
+  credentials: "plain" | "encrypted";
+  provisioning: ProvisioningSettings;
+  /** joint-operation sync; `enabled: false` when the definition does not ask for it */
+  jointOperation: JointOperation;
+}
+
+/** The key types a SaaS definition's served interfaces use: basic always, kit for joint-operation sync. */
+export function saasKeyTypes(def: SaasDefinition): KeyType[] {
+  return def.jointOperation?.enabled ? ["basic", "kit"] : ["basic"];
+}
+
+/** @throws SetupError naming the file, the path and the fix */
+export function loadSaasProduct(def: SaasDefinition, base: ProductBase, ctx: LoadContext): SaasProduct {
+  const protocol = def.protocol ?? "v2";
+  // 1.0 answers always carry encrypted credentials (saas.md §7, §9).
+  if (protocol === "v1" && def.credentials === "plain") {
+    throw new SetupError("a protocol v1 listing always encrypts credentials (saas.md §7); remove credentials: plain", base.file, "/credentials");
+  }
+  return {
+    ...base,
+    kind: "saas",
+    protocol,
+    encryptType: def.encryptType ?? 1,
+    credentials: def.credentials ?? (protocol === "v1" ? "encrypted" : "plain"),
+    provisioning: { ...DEFAULT_PROVISIONING, ...def.provisioning },
+    jointOperation: loadJointOperation(def, base.file, ctx),
+  };
+}

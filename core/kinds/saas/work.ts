@@ -1,0 +1,127 @@
+/**
+ * SaaS adapter work that can outlive the marketplace's 5-second deadline (saas.md §1, §4.1): how each
+ * such activity calls the adapter, how it is stored in the outbox and run again from there, and what a
+ * background success or giving up commits. The outbox itself is the same for every kind.
+ */
+import { injectable } from "tsyringe";
+import type { Knex } from "knex";
+import { openAtRest, sealAtRest } from "../../crypto/at-rest.js";
+import type { Logger } from "../../logger.js";
+import type { JobHandler, RetryPolicy } from "../../outbox/handlers.js";
+import { Outbox, type Started } from "../../outbox/outbox.js";
+import type { Job } from "../../store/jobs.js";
+import { InstanceStore } from "../../store/instances.js";
+import { assertNever } from "../../vocabulary.js";
+import type { ServedSaasProduct } from "./activities.js";
+import type {
+  AdapterContext,
+  NewInstanceRequest,
+  NewInstanceResult,
+  RefreshInstanceRequest,
+  ReleaseInstanceRequest,
+  SaasAdapter,
+  UpdateInstanceStatusRequest,
+  UpgradeInstanceRequest,
+} from "./adapter.js";
+import { sealAppInfo } from "./app-info.js";
+import { adapterContext } from "./context.js";
+
+/** The activities whose adapter work may go on after the answer. */
+export type DeferrableCall =
+  | { activity: "newInstance"; request: NewInstanceRequest }
+  | { activity: "refreshInstance"; request: RefreshInstanceRequest }
+  | { activity: "updateInstanceStatus"; request: UpdateInstanceStatusRequest }
+  | { activity: "releaseInstance"; request: ReleaseInstanceRequest }
+  | { activity: "upgradeInstance"; request: UpgradeInstanceRequest };
+
+export const DEFERRABLE_ACTIVITIES = ["newInstance", "refreshInstance", "updateInstanceStatus", "releaseInstance", "upgradeInstance"] as const;
+
+function invokeAdapter(adapter: SaasAdapter, call: DeferrableCall, ctx: AdapterContext): Promise<NewInstanceResult | void> {
+  switch (call.activity) {
+    case "newInstance":
+      return adapter.newInstance(call.request, ctx);
+    case "refreshInstance":
+      return adapter.refreshInstance(call.request, ctx);
+    case "updateInstanceStatus":
+      return adapter.updateInstanceStatus(call.request, ctx);
+    case "releaseInstance":
+      return adapter.releaseInstance(call.request, ctx);
+    case "upgradeInstance":
+      return adapter.upgradeInstance(call.request, ctx);
+    default:
+      return assertNever(call);
+  }
+}
+
+/**
+ * A call as stored in the outbox: sealed with the product's basic key like credentials are, because a
+ * 1.0 newInstance carries the buyer's name, phone and e-mail (personal data never rests in clear).
+ */
+function serialiseCall(served: ServedSaasProduct, call: DeferrableCall): string {
+  return sealAtRest(JSON.stringify(call.request), served.product.keys.basic[0]!);
+}
+
+/** A stored call back into its typed form (dates revived). @throws when it cannot be opened or read */
+function deserialiseCall(served: ServedSaasProduct, activity: string, payload: string): DeferrableCall {
+  // a job stored before payloads were sealed is plain JSON
+  const text = payload.startsWith("{") ? payload : openAtRest(payload, served.product.keys.basic);
+  const request = JSON.parse(text) as Record<string, unknown>;
+  switch (activity) {
+    case "refreshInstance":
+      return { activity, request: { ...(request as unknown as RefreshInstanceRequest), expireAt: new Date(String(request.expireAt)) } };
+    case "newInstance":
+      return { activity, request: { ...(request as unknown as NewInstanceRequest), ...(request.expireAt ? { expireAt: new Date(String(request.expireAt)) } : {}) } };
+    case "updateInstanceStatus":
+    case "releaseInstance":
+    case "upgradeInstance":
+      return { activity, request: request as never };
+    default:
+      throw new Error(`not a SaaS job type: ${activity}`);
+  }
+}
+
+function policy(served: ServedSaasProduct): RetryPolicy {
+  return served.product.provisioning;
+}
+
+@injectable()
+export class SaasWork {
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly instances: InstanceStore,
+  ) {}
+
+  /**
+   * Calls the adapter for at most the product's budget; past it, the caller answers at once and the
+   * work goes on from the outbox (`Started.finished` false).
+   * @throws whatever the adapter threw within the budget
+   */
+  start(served: ServedSaasProduct, call: DeferrableCall, test: boolean, ctx: AdapterContext): Promise<Started<NewInstanceResult | void>> {
+    const spec = { activity: call.activity, instanceId: call.request.instanceId, payload: serialiseCall(served, call), test };
+    return this.outbox.start(served, spec, invokeAdapter(served.adapter, call, ctx), served.product.provisioning.budgetMs);
+  }
+
+  /** The job handlers of the SaaS kind: one per deferrable activity. */
+  handlers(): Record<string, JobHandler<ServedSaasProduct["product"], SaasAdapter>> {
+    const run = (served: ServedSaasProduct, job: Job, logger: Logger) =>
+      invokeAdapter(served.adapter, deserialiseCall(served, job.activity, job.payload), adapterContext(served.product, logger, job));
+    const common = { policy, run };
+    return {
+      newInstance: {
+        ...common,
+        // the instance is usable now: store its sign-in information
+        succeeded: async (served, job, result, nowMs, trx) => {
+          await this.instances.update(served.product.id, job.instanceId, { state: "active", appInfoSealed: sealAppInfo(served.product, result as NewInstanceResult | void), updatedAt: nowMs }, trx);
+        },
+        gaveUp: async (served, job, nowMs, trx: Knex.Transaction) => {
+          await this.instances.update(served.product.id, job.instanceId, { state: "failed", updatedAt: nowMs }, trx);
+        },
+      },
+      // The answer already committed these activities' own state change (expiry, frozen, released).
+      refreshInstance: common,
+      updateInstanceStatus: common,
+      releaseInstance: common,
+      upgradeInstance: common,
+    };
+  }
+}

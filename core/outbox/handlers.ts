@@ -1,0 +1,30 @@
+/**
+ * What a kind registers with the outbox for each job type it enqueues: how to run the job from its
+ * stored payload, what success and giving up commit, and the retry policy.
+ */
+import type { Knex } from "knex";
+import type { Logger } from "../logger.js";
+import type { ProductBase } from "../products/definition.js";
+import type { Job } from "../store/jobs.js";
+import type { Served } from "../kinds/kind.js";
+
+/** How a job is retried. */
+export interface RetryPolicy {
+  /** attempts (the first included) before the job is marked failed */
+  maxAttempts: number;
+  /** backoff of the first retry; doubled per attempt, at most 5 minutes */
+  retryBaseMs: number;
+  /** an attempt still running after this counts as failed */
+  attemptTimeoutMs: number;
+}
+
+export interface JobHandler<P extends ProductBase = ProductBase, A = unknown> {
+  /** the retry policy for this product's jobs of this type */
+  policy(served: Served<P, A>): RetryPolicy;
+  /** runs one attempt from the stored payload; throws to fail it */
+  run(served: Served<P, A>, job: Job, logger: Logger): Promise<unknown>;
+  /** what a successful attempt commits, in the transaction that finishes the job */
+  succeeded?(served: Served<P, A>, job: Job, result: unknown, nowMs: number, trx: Knex.Transaction): Promise<void>;
+  /** what giving up commits, in the transaction that marks the job failed */
+  gaveUp?(served: Served<P, A>, job: Job, nowMs: number, trx: Knex.Transaction): Promise<void>;
+}

@@ -1,0 +1,256 @@
+/**
+ * Never miss the 5-second deadline (saas.md §1, §4.1: "do not block; finish asynchronously"), and run
+ * work that is queued for later (an order to fetch, usage to push) exactly once.
+ *
+ * `start` runs a first attempt for at most a budget. If it finishes, the caller answers with its
+ * result as usual. If not, the caller answers at once and commits a job row in the same transaction as
+ * its answer; the running attempt then settles that job. `enqueue` adds a job for later, once per
+ * dedupe key. Jobs whose holder died or whose attempt failed are retried with backoff by `tick` in
+ * whichever process gets them, through the handler their product's kind registered for their type,
+ * and every background outcome is written to the event log. A job whose product or type is unknown
+ * here is parked as failed, never left to block the others.
+ */
+import { randomBytes } from "node:crypto";
+import { inject, injectable } from "tsyringe";
+import { describeError } from "../errors.js";
+import type { Served } from "../kinds/kind.js";
+import { adapterLogger } from "../serving/call-context.js";
+import { EventLog } from "../store/events.js";
+import { JobStore, type Job, type LaterJob } from "../store/jobs.js";
+import { CLOCK, DATABASE, LOGGER, type Clock, type Knex, type Logger } from "../tokens.js";
+import type { JobHandler, RetryPolicy } from "./handlers.js";
+
+/** How long a job is held without a heartbeat; a holder renews it every third of that. */
+export const JOB_LEASE_MS = 15_000;
+/** How often due jobs are looked for. */
+export const OUTBOX_POLL_MS = 500;
+/** Jobs taken per poll. */
+const BATCH = 8;
+
+export type Started<T> =
+  | { finished: true; result: T }
+  | {
+      finished: false;
+      /** adds the job row; call inside the transaction that commits the answer */
+      enqueue(trx: Knex.Transaction): Promise<void>;
+      /** call once that transaction committed: the running attempt may now settle the job */
+      afterCommit(): void;
+    };
+
+/** A job as `start` describes it before it has a row. */
+export interface JobSpec {
+  activity: string;
+  instanceId: string;
+  /** what `JobHandler.run` needs to run it again (never a secret or personal value in clear) */
+  payload: string;
+  test: boolean;
+}
+
+type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/** What the outbox needs from the kernel: the product served under an id. */
+export type ServedLookup = (productId: string) => Served | undefined;
+
+@injectable()
+export class Outbox {
+  /** this process's identity as a job holder */
+  readonly owner = randomBytes(12).toString("base64url");
+  private readonly running = new Map<number, Promise<void>>();
+  private lookup: ServedLookup = () => undefined;
+  private poll?: NodeJS.Timeout;
+  private heartbeat?: NodeJS.Timeout;
+  private ticking = false;
+  private stopping = false;
+
+  constructor(
+    @inject(DATABASE) private readonly db: Knex,
+    private readonly jobs: JobStore,
+    private readonly events: EventLog,
+    @inject(CLOCK) private readonly clock: Clock,
+    @inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** Starts polling for due jobs of the products `lookup` knows. */
+  startPolling(lookup: ServedLookup, pollMs = OUTBOX_POLL_MS): void {
+    this.lookup = lookup;
+    this.poll = setInterval(() => void this.tick(), pollMs);
+    this.poll.unref();
+    this.heartbeat = setInterval(() => void this.renewLeases(), JOB_LEASE_MS / 3);
+    this.heartbeat.unref();
+  }
+
+  /**
+   * Runs a first attempt for at most `budgetMs`.
+   * @throws whatever the attempt threw within the budget (the caller answers with it, nothing cached)
+   */
+  async start<T>(served: Served, spec: JobSpec, attempt: Promise<T>, budgetMs: number): Promise<Started<T>> {
+    const settled: Promise<Settled> = attempt.then(
+      (value) => ({ ok: true, value }),
+      (error: unknown) => ({ ok: false, error }),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const budget = new Promise<"budget">((r) => (timer = setTimeout(() => r("budget"), budgetMs)));
+    const first = await Promise.race([settled, budget]);
+    clearTimeout(timer);
+    if (first !== "budget") {
+      if (first.ok) return { finished: true, result: first.value as T };
+      throw first.error;
+    }
+    const productId = served.product.id;
+    let jobId: number | undefined;
+    return {
+      finished: false,
+      enqueue: async (trx) => {
+        const now = this.clock.now();
+        jobId = await this.jobs.insertRunning({ productId, ...spec, owner: this.owner, leaseUntil: now + JOB_LEASE_MS, nowMs: now }, trx);
+      },
+      afterCommit: () => {
+        const job: Job = { id: jobId!, productId, activity: spec.activity, instanceId: spec.instanceId, payload: spec.payload, test: spec.test, attempts: 1 };
+        this.logger.info("adapter work goes on after the answer", { product: productId, activity: spec.activity, instanceId: job.instanceId, job: job.id });
+        const handler = this.handlerOf(served, job.activity);
+        if (!handler) return void this.logger.error("no handler for a job just queued; it will be parked", { product: productId, activity: job.activity });
+        this.follow(job, served, handler, withTimeout(settled, handler.policy(served).attemptTimeoutMs));
+      },
+    };
+  }
+
+  /** Adds a job to be run later, once per `dedupeKey`. @returns false when it was queued already */
+  enqueue(job: Omit<LaterJob, "nowMs">, trx?: Knex.Transaction): Promise<boolean> {
+    return this.jobs.enqueue({ ...job, nowMs: this.clock.now() }, trx);
+  }
+
+  /** Runs the due jobs this process can take (also called by the timer). */
+  async tick(): Promise<void> {
+    if (this.ticking || this.stopping) return;
+    this.ticking = true;
+    try {
+      const due = await this.jobs.claimDue(this.owner, this.clock.now(), JOB_LEASE_MS, BATCH);
+      for (const job of due) {
+        try {
+          await this.begin(job);
+        } catch (err) {
+          // one job that cannot even begin never holds up the rest of its batch
+          await this.park(job, `could not start: ${describeError(err)}`);
+        }
+      }
+    } catch (err) {
+      this.logger.warn("outbox poll failed; will try again", { error: describeError(err) });
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  private async begin(job: Job): Promise<void> {
+    const served = this.lookup(job.productId);
+    if (!served) return this.park(job, "product no longer served");
+    const handler = this.handlerOf(served, job.activity);
+    if (!handler) return this.park(job, `kind ${served.kind.name} has no job type "${job.activity}"`);
+    const logger = adapterLogger(this.logger, served.product, { activity: job.activity, instanceId: job.instanceId, job: job.id });
+    const attempt = Promise.resolve()
+      .then(() => handler.run(served, job, logger))
+      .then(
+        (value): Settled => ({ ok: true, value }),
+        (error: unknown): Settled => ({ ok: false, error }),
+      );
+    this.follow(job, served, handler, withTimeout(attempt, handler.policy(served).attemptTimeoutMs));
+  }
+
+  private handlerOf(served: Served, activity: string): JobHandler | undefined {
+    const handlers = this.handlers.get(served.kind.name);
+    return handlers && Object.hasOwn(handlers, activity) ? handlers[activity] : undefined;
+  }
+
+  private readonly handlers = new Map<string, Readonly<Record<string, JobHandler>>>();
+
+  /** The job handlers of a kind, registered by the kernel at start. */
+  register(kind: string, handlers: Readonly<Record<string, JobHandler>>): void {
+    this.handlers.set(kind, handlers);
+  }
+
+  /** A job that cannot run in this process is marked failed, with a log line; never retried blindly. */
+  private async park(job: Job, why: string): Promise<void> {
+    const parked = await this.jobs.park(job.id, this.owner, why, this.clock.now()).catch(() => false);
+    if (parked) this.logger.error("outbox job parked as failed", { job: job.id, product: job.productId, activity: job.activity, why });
+  }
+
+  /** Stops polling, waits up to `graceMs` for running attempts, then lets other processes take the rest. */
+  async stop(graceMs = 5_000): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.poll);
+    clearInterval(this.heartbeat);
+    const all = Promise.allSettled([...this.running.values()]);
+    await Promise.race([all, new Promise((r) => setTimeout(r, graceMs).unref())]);
+    if (this.running.size > 0) {
+      const n = await this.jobs.release(this.owner, this.clock.now()).catch(() => 0);
+      this.logger.warn("stopped with adapter work still running; its jobs are left for another process or the next start", { jobs: n });
+    }
+  }
+
+  private follow(job: Job, served: Served, handler: JobHandler, attempt: Promise<Settled>): void {
+    const done = attempt
+      .then((s) => this.settle(job, served, handler, s))
+      .catch((err: unknown) => this.logger.error("could not record the outcome of adapter work; the job will be retried", { job: job.id, error: describeError(err) }))
+      .finally(() => this.running.delete(job.id));
+    this.running.set(job.id, done);
+  }
+
+  private async settle(job: Job, served: Served, handler: JobHandler, s: Settled): Promise<void> {
+    const now = this.clock.now();
+    const productId = served.product.id;
+    const base = { at: now, productId, activity: job.activity, instanceId: job.instanceId, durationMs: 0, test: job.test, response: "" };
+    if (s.ok) {
+      const finished = await this.db.transaction(async (trx) => {
+        if (!(await this.jobs.finish(job.id, this.owner, now, trx))) return false; // another process holds it now
+        await handler.succeeded?.(served, job, s.value, now, trx);
+        await this.events.append({ ...base, verdict: "processed", resultCode: "000000", detail: `background attempt ${job.attempts} succeeded` }, trx);
+        return true;
+      });
+      if (finished) this.logger.info("adapter work finished", { product: productId, activity: job.activity, instanceId: job.instanceId, attempt: job.attempts });
+      return;
+    }
+    const policy: RetryPolicy = handler.policy(served);
+    const giveUp = job.attempts >= policy.maxAttempts;
+    const error = describeError(s.error);
+    // whole milliseconds: the column is a BIGINT, which PostgreSQL will not fill with a fraction
+    const nextAt = now + Math.round(Math.min(policy.retryBaseMs * 2 ** (job.attempts - 1), 300_000) * (0.75 + Math.random() * 0.25));
+    const recorded = await this.db.transaction(async (trx) => {
+      if (!(await this.jobs.retry(job.id, this.owner, error, nextAt, giveUp, now, trx))) return false;
+      if (giveUp) await handler.gaveUp?.(served, job, now, trx);
+      await this.events.append(
+        {
+          ...base,
+          verdict: "failed",
+          resultCode: "000005",
+          detail: giveUp ? `gave up after ${job.attempts} attempts: ${error}` : `attempt ${job.attempts} failed, retry in ${Math.round((nextAt - now) / 1000)} s: ${error}`,
+        },
+        trx,
+      );
+      return true;
+    });
+    if (!recorded) return;
+    (giveUp ? this.logger.error : this.logger.warn)(giveUp ? "adapter work failed for good" : "adapter work failed; will retry", {
+      product: productId,
+      activity: job.activity,
+      instanceId: job.instanceId,
+      attempt: job.attempts,
+      error,
+    });
+  }
+
+  private async renewLeases(): Promise<void> {
+    if (this.running.size === 0) return;
+    await this.jobs
+      .renew([...this.running.keys()], this.owner, this.clock.now() + JOB_LEASE_MS)
+      .catch((e: Error) => this.logger.warn("could not renew job leases", { error: e.message }));
+  }
+}
+
+/** An attempt that has not settled after `ms` counts as failed; the adapter call itself cannot be cancelled. */
+function withTimeout(p: Promise<Settled>, ms: number): Promise<Settled> {
+  let t: NodeJS.Timeout | undefined;
+  const timeout = new Promise<Settled>((r) => {
+    t = setTimeout(() => r({ ok: false, error: new Error(`the adapter did not answer within ${ms} ms`) }), ms);
+    t.unref();
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(t));
+}
