@@ -40,7 +40,6 @@ export const callErrors = {
   param: (message: string, detail?: string) => new CallError("000002", message, detail ?? message),
   unknownInstance: (instanceId: string) =>
     new CallError("000003", RESULT_MESSAGES["000003"], `no instance ${instanceId}`),
-  internal: (detail: string) => new CallError("000005", RESULT_MESSAGES["000005"], detail),
 };
 
 /** A short, secret-free description of any thrown value, for log lines. */

@@ -11,6 +11,7 @@
  * here is parked as failed, never left to block the others.
  */
 import { randomBytes } from "node:crypto";
+import { RESULT_CODES } from "../vocabulary.js";
 import { inject, injectable } from "tsyringe";
 import { describeError } from "../errors.js";
 import type { Served } from "../kinds/kind.js";
@@ -202,7 +203,7 @@ export class Outbox {
       const finished = await this.db.transaction(async (trx) => {
         if (!(await this.jobs.finish(job.id, this.owner, now, trx))) return false; // another process holds it now
         await handler.succeeded?.(served, job, s.value, now, trx);
-        await this.events.append({ ...base, verdict: "processed", resultCode: "000000", detail: `background attempt ${job.attempts} succeeded` }, trx);
+        await this.events.append({ ...base, verdict: "processed", resultCode: RESULT_CODES.success, detail: `background attempt ${job.attempts} succeeded` }, trx);
         return true;
       });
       if (finished) this.logger.info("adapter work finished", { product: productId, activity: job.activity, instanceId: job.instanceId, attempt: job.attempts });
@@ -220,7 +221,7 @@ export class Outbox {
         {
           ...base,
           verdict: "failed",
-          resultCode: "000005",
+          resultCode: RESULT_CODES.internalError,
           detail: giveUp ? `gave up after ${job.attempts} attempts: ${error}` : `attempt ${job.attempts} failed, retry in ${Math.round((nextAt - now) / 1000)} s: ${error}`,
         },
         trx,

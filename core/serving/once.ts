@@ -1,4 +1,5 @@
 import { inject, injectable } from "tsyringe";
+import { RESULT_CODES } from "../vocabulary.js";
 import { CallError } from "../errors.js";
 import { OperationStore, type OperationKey } from "../store/operations.js";
 import { CLOCK, type Clock } from "../tokens.js";
@@ -38,11 +39,11 @@ export class RunOnce {
     let delay = 10;
     while (claim.kind === "busy" || claim.kind === "gone") {
       if (claim.kind === "gone") {
-        return { ...failureOutcome(new CallError("000005", "the first delivery of this request failed; resend it"), "failed"), idemKey: key.idemKey };
+        return { ...failureOutcome(new CallError(RESULT_CODES.internalError, "the first delivery of this request failed; resend it"), "failed"), idemKey: key.idemKey };
       }
       if (performance.now() + delay > waitUntil) {
         return {
-          ...failureOutcome(new CallError("000005", "the first delivery of this request is still being processed; resend it later"), "failed"),
+          ...failureOutcome(new CallError(RESULT_CODES.internalError, "the first delivery of this request is still being processed; resend it later"), "failed"),
           instanceId: claim.instanceId,
           idemKey: key.idemKey,
         };
@@ -52,7 +53,7 @@ export class RunOnce {
       claim = await this.ops.inspect(key, this.clock.now(), LEASE_MS);
     }
     if (claim.kind === "done") {
-      return { resultCode: "000000", body: claim.response, verdict: "resent", instanceId: claim.instanceId, idemKey: key.idemKey };
+      return { resultCode: RESULT_CODES.success, body: claim.response, verdict: "resent", instanceId: claim.instanceId, idemKey: key.idemKey };
     }
     const { owner } = claim;
     let outcome: Outcome;
@@ -61,7 +62,7 @@ export class RunOnce {
     } catch (err) {
       outcome = failureOutcome(err, "failed");
     }
-    if (outcome.resultCode === "000000") {
+    if (outcome.resultCode === RESULT_CODES.success) {
       const body = responseBody(outcome);
       return {
         ...outcome,

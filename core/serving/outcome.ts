@@ -1,7 +1,7 @@
 import type { Knex } from "knex";
 import type { Completion } from "../store/operations.js";
 import { CallError, describeError } from "../errors.js";
-import { RESULT_MESSAGES, type ResultCode, type Verdict } from "../vocabulary.js";
+import { RESULT_CODES, RESULT_MESSAGES, type ResultCode, type Verdict } from "../vocabulary.js";
 
 /** What serving one call decided: the answer, how to log it, and the state change to commit with it. */
 export interface Outcome {
@@ -36,12 +36,24 @@ export function responseBody(o: Outcome): string {
   return JSON.stringify({ resultCode: o.resultCode, resultMsg: o.resultMsg ?? RESULT_MESSAGES[o.resultCode], ...o.fields });
 }
 
+/**
+ * What an adapter threw, wrapped where the adapter is called: the call then failed (its verdict is
+ * `failed`), whichever path it took and whatever code the adapter chose (a CallError keeps its code).
+ */
+export class AdapterFailure extends Error {
+  override name = "AdapterFailure";
+  constructor(readonly thrown: unknown) {
+    super(describeError(thrown));
+  }
+}
+
 /** An outcome for a thrown value: a CallError keeps its code; anything else is `000005`. */
 export function failureOutcome(err: unknown, verdict: Verdict): Outcome {
+  if (err instanceof AdapterFailure) return failureOutcome(err.thrown, "failed");
   if (err instanceof CallError) {
     return { resultCode: err.resultCode, resultMsg: err.message.slice(0, 255), verdict, detail: err.detail ?? err.message };
   }
-  return { resultCode: "000005", verdict: "failed", detail: describeError(err) };
+  return { resultCode: RESULT_CODES.internalError, verdict: "failed", detail: describeError(err) };
 }
 
 export function success(fields?: Record<string, unknown>, extra: Partial<Outcome> = {}): Outcome {

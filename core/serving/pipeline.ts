@@ -17,7 +17,7 @@ import { EventLog, type EventRecord } from "../store/events.js";
 import { GroupCommit } from "../store/group-commit.js";
 import { NonceStore } from "../store/nonces.js";
 import { CLOCK, LOGGER, type Clock, type Logger } from "../tokens.js";
-import { RESULT_MESSAGES } from "../vocabulary.js";
+import { RESULT_CODES } from "../vocabulary.js";
 import { logCall } from "./call-context.js";
 import type { HttpAnswer, HttpCall } from "./http.js";
 import { failureOutcome, responseBody, type Outcome } from "./outcome.js";
@@ -85,7 +85,19 @@ export interface SignedInterface<P extends ProductBase, A, V extends Verified, R
   logFields?(verified: V | undefined): LogFields;
 }
 
-const DEADLINE_OUTCOME: Outcome = { resultCode: "000005", resultMsg: RESULT_MESSAGES["000005"], verdict: "failed" };
+const DEADLINE_OUTCOME: Outcome = { resultCode: RESULT_CODES.internalError, verdict: "failed" };
+
+/** One call in flight, shared by its work and its deadline, so that exactly one event row says what was sent. */
+interface CallState {
+  requestId: string;
+  startedAt: number;
+  t0: number;
+  seen: Seen;
+  /** the work has begun committing its outcome (with its event row) */
+  committing: boolean;
+  /** the deadline answered before the work began committing: the work commits without an event row */
+  answeredAtDeadline: boolean;
+}
 
 @injectable()
 export class CallPipeline {
@@ -104,35 +116,65 @@ export class CallPipeline {
     call: HttpCall,
     deadlineMs = ANSWER_DEADLINE_MS,
   ): Promise<HttpAnswer> {
-    const requestId = randomBytes(8).toString("hex");
-    const work = this.handle(served, iface, call, requestId);
+    const state: CallState = {
+      requestId: randomBytes(8).toString("hex"),
+      startedAt: this.clock.now(),
+      t0: performance.now(),
+      seen: { activity: "", test: false },
+      committing: false,
+      answeredAtDeadline: false,
+    };
+    const work = this.handle(served, iface, call, state);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<"late">((r) => (timer = setTimeout(() => r("late"), deadlineMs)));
     const first = await Promise.race([work, late]);
     clearTimeout(timer);
     if (first !== "late") return signed(first.body, iface.answerKey(served.product, first.verified));
     const body = responseBody(DEADLINE_OUTCOME);
-    this.logger.error("call not finished within the deadline: answered 000005, its work goes on", { product: served.product.id, requestId });
-    // The event row says what was sent on the wire: once the work has stored its own, amend it.
-    void work.then(
-      (w) =>
+    const { product } = served;
+    this.logger.error("call not finished within the deadline: answered 000005, its work goes on", { product: product.id, requestId: state.requestId });
+    // Exactly one event row says what was sent on the wire: written now when the work has not begun
+    // to commit (it then commits without one), else amended once the work has stored its own.
+    const detail = (ended: string) => `answered 000005 at the ${deadlineMs} ms deadline; the work ${ended}`;
+    if (!state.committing) {
+      state.answeredAtDeadline = true;
+      const event: EventRecord = { ...this.eventOf(product.id, state, { ...DEADLINE_OUTCOME, detail: detail("goes on") }, body) };
+      void this.events.append(event).catch((e: unknown) => this.logger.error("could not store the event of a late call", { requestId: state.requestId, error: describeError(e) }));
+    } else {
+      void work.then((w) =>
         this.events
-          .amend(requestId, { verdict: "failed", resultCode: "000005", response: body, detail: `answered 000005 at the ${deadlineMs} ms deadline; the work then ended ${w.resultCode}` })
-          .catch((e: unknown) => this.logger.error("could not amend the event of a late call", { requestId, error: describeError(e) })),
-    );
-    return signed(body, iface.answerKey(served.product, undefined));
+          .amend(state.requestId, { verdict: "failed", resultCode: RESULT_CODES.internalError, response: body, detail: detail(`then ended ${w.resultCode}`) })
+          .catch((e: unknown) => this.logger.error("could not amend the event of a late call", { requestId: state.requestId, error: describeError(e) })),
+      );
+    }
+    return signed(body, iface.answerKey(product, undefined));
+  }
+
+  private eventOf(productId: string, state: CallState, o: Outcome, response: string): EventRecord {
+    return {
+      at: state.startedAt,
+      requestId: state.requestId,
+      productId,
+      activity: state.seen.activity,
+      instanceId: o.instanceId ?? state.seen.instanceId ?? null,
+      idemKey: o.idemKey ?? null,
+      verdict: o.verdict,
+      resultCode: o.resultCode,
+      response,
+      durationMs: performance.now() - state.t0,
+      test: state.seen.test,
+      detail: o.detail ?? null,
+    };
   }
 
   private async handle<P extends ProductBase, A, V extends Verified, R>(
     served: Served<P, A>,
     iface: SignedInterface<P, A, V, R>,
     call: HttpCall,
-    requestId: string,
+    state: CallState,
   ): Promise<{ body: string; verified?: V; resultCode: string }> {
     const { product } = served;
-    const startedAt = this.clock.now();
-    const t0 = performance.now();
-    let seen: Seen = { activity: "", test: false };
+    const { startedAt, t0, requestId } = state;
     let verified: V | undefined;
     let outcome: Outcome;
     try {
@@ -144,7 +186,7 @@ export class CallPipeline {
       } catch (e) {
         throw e instanceof SignatureError ? iface.refuse(e) : e;
       }
-      seen = iface.peek(input, verified);
+      state.seen = iface.peek(input, verified);
       if (verified.nonce && !(await this.nonces.claim(product.id, iface.scope, verified.nonce.value, verified.nonce.expiresAt))) {
         throw callErrors.auth("nonce already used (a replayed request)");
       }
@@ -154,29 +196,19 @@ export class CallPipeline {
       outcome = failureOutcome(err, "rejected");
     }
     let body = responseBody(outcome);
-    const event = (o: Outcome, response: string): EventRecord => ({
-      at: startedAt,
-      requestId,
-      productId: product.id,
-      activity: seen.activity,
-      instanceId: o.instanceId ?? seen.instanceId ?? null,
-      idemKey: o.idemKey ?? null,
-      verdict: o.verdict,
-      resultCode: o.resultCode,
-      response,
-      durationMs: performance.now() - t0,
-      test: seen.test,
-      detail: o.detail ?? null,
-    });
+    const { seen } = state;
+    const event = (o: Outcome, response: string) => (state.answeredAtDeadline ? undefined : this.eventOf(product.id, state, o, response));
+    state.committing = true;
     try {
       await this.commits.commit({ apply: outcome.commit, inserts: outcome.inserts, completes: outcome.completes, event: event(outcome, outcome.loggedBody ?? body) });
       outcome.afterCommit?.();
     } catch (err) {
       // Nothing of this call was stored: answer 000005 so that the marketplace resends it.
       await outcome.onCommitFailure?.().catch(() => undefined);
-      outcome = { resultCode: "000005", verdict: "failed", instanceId: outcome.instanceId, detail: `could not store the outcome (${describeError(err)})` };
+      outcome = { resultCode: RESULT_CODES.internalError, verdict: "failed", instanceId: outcome.instanceId, detail: `could not store the outcome (${describeError(err)})` };
       body = responseBody(outcome);
-      await this.events.append(event(outcome, body)).catch(() => undefined);
+      const e = event(outcome, body);
+      if (e) await this.events.append(e).catch(() => undefined);
     }
     logCall(
       this.logger,

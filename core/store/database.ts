@@ -8,7 +8,6 @@ import type { Logger } from "../logger.js";
 // PostgreSQL returns BIGINT (int8) as strings; koogate's int8 columns hold milliseconds, safe as numbers.
 pg.types.setTypeParser(20, (v: string) => Number(v));
 
-export type DatabaseClient = "sqlite" | "postgres";
 
 export interface DatabaseOptions {
   /** where knex's own warnings go (a lost connection, a failed acquire), as one line without a stack;
@@ -101,6 +100,3 @@ function disposeOnReadTimeout(conn: PgConnection, done: (err: Error | null, conn
   done(null, conn);
 }
 
-export function clientOf(db: Knex): DatabaseClient {
-  return db.client.config.client === "pg" ? "postgres" : "sqlite";
-}

@@ -12,7 +12,8 @@ export interface CommitUnit {
   inserts?: ReadonlyArray<{ table: string; row: Record<string, unknown> }>;
   /** idempotency claims this call completes, merged with the other calls' into one upsert */
   completes?: readonly Completion[];
-  event: EventRecord;
+  /** absent when the call's event row was written already (an answer sent at the deadline) */
+  event?: EventRecord;
 }
 
 type Result = { ok: true } | { ok: false; error: unknown };
@@ -66,7 +67,7 @@ export class GroupCommit {
         byTable.set(table, rows);
       }
     }
-    const events = units.map((u) => EventLog.toRow(u.event));
+    const events = units.flatMap((u) => (u.event ? [EventLog.toRow(u.event)] : []));
     const completes = units.flatMap((u) => u.completes ?? []);
     const statements = async (trx: Knex | Knex.Transaction) => {
       for (const u of units) if (u.apply) await u.apply(trx as Knex.Transaction);
@@ -74,7 +75,7 @@ export class GroupCommit {
       if ((await this.ops.completeMany(completes, trx)).some((held) => !held)) {
         throw new Error("an idempotency claim was taken over by a later delivery");
       }
-      await trx(EVENTS_TABLE).insert(events);
+      if (events.length > 0) await trx(EVENTS_TABLE).insert(events);
     };
     // A lone event row needs no transaction around it.
     if (byTable.size === 0 && completes.length === 0 && units.every((u) => !u.apply)) await statements(this.db);

@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AdapterClass } from "../../core/adapters.js";
+import type { Kind } from "../../core/kinds/kind.js";
 import { loadConfig } from "../../core/config.js";
 import { createLogger, type Logger } from "../../core/logger.js";
 import { signKitRequest } from "../../core/signing/kit.js";
@@ -42,6 +43,8 @@ export interface StartOptions {
   clock?: Clock;
   /** collect log lines here instead of printing them */
   logLines?: string[];
+  /** the product kinds; default the registry */
+  kinds?: readonly Kind[];
 }
 
 export interface TestServer {
@@ -72,7 +75,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
   const config = { ...loadConfig({}), productsDir: dir, databaseUrl, port: 0 };
   const lines = opts.logLines;
   const logger = createLogger({ level: lines ? "debug" : "silent", write: lines ? (l) => lines.push(l) : undefined });
-  const koogate = await createKoogate({ config, env, logger, adapters: opts.adapters, clock: opts.clock });
+  const koogate = await createKoogate({ config, env, logger, adapters: opts.adapters, clock: opts.clock, kinds: opts.kinds });
   const server = await koogate.listen(0, "127.0.0.1");
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;

@@ -7,7 +7,7 @@ import type { Knex } from "knex";
 import { callErrors } from "../../errors.js";
 import { INSTANCES_TABLE, InstanceStore, type InstanceRow } from "../../store/instances.js";
 import { CLOCK, LOGGER, type Clock, type Logger } from "../../tokens.js";
-import { assertNever, type InstanceState } from "../../vocabulary.js";
+import { assertNever, type InstanceState, RESULT_CODES } from "../../vocabulary.js";
 import type { Served } from "../kind.js";
 import type { Started } from "../../outbox/outbox.js";
 import { RunOnce } from "../../serving/once.js";
@@ -183,7 +183,7 @@ export class SaasActivities {
         )
       : ({ accepted: true } as const);
     if (verdict.accepted) return success(undefined, { instanceId: row.instanceId });
-    return { resultCode: "000005", resultMsg: verdict.reason.slice(0, 255), verdict: "processed", instanceId: row.instanceId, detail: "change refused by the adapter" };
+    return { resultCode: RESULT_CODES.internalError, resultMsg: verdict.reason.slice(0, 255), verdict: "processed", instanceId: row.instanceId, detail: "change refused by the adapter" };
   }
 
   /**

@@ -9,6 +9,7 @@ import { openAtRest, sealAtRest } from "../../crypto/at-rest.js";
 import type { Logger } from "../../logger.js";
 import type { JobHandler, RetryPolicy } from "../../outbox/handlers.js";
 import { Outbox, type Started } from "../../outbox/outbox.js";
+import { AdapterFailure } from "../../serving/outcome.js";
 import type { Job } from "../../store/jobs.js";
 import { InstanceStore } from "../../store/instances.js";
 import { assertNever } from "../../vocabulary.js";
@@ -94,11 +95,15 @@ export class SaasWork {
   /**
    * Calls the adapter for at most the product's budget; past it, the caller answers at once and the
    * work goes on from the outbox (`Started.finished` false).
-   * @throws whatever the adapter threw within the budget
+   * @throws AdapterFailure wrapping whatever the adapter threw within the budget
    */
-  start(served: ServedSaasProduct, call: DeferrableCall, test: boolean, ctx: AdapterContext): Promise<Started<NewInstanceResult | void>> {
+  async start(served: ServedSaasProduct, call: DeferrableCall, test: boolean, ctx: AdapterContext): Promise<Started<NewInstanceResult | void>> {
     const spec = { activity: call.activity, instanceId: call.request.instanceId, payload: serialiseCall(served, call), test };
-    return this.outbox.start(served, spec, invokeAdapter(served.adapter, call, ctx), served.product.provisioning.budgetMs);
+    try {
+      return await this.outbox.start(served, spec, invokeAdapter(served.adapter, call, ctx), served.product.provisioning.budgetMs);
+    } catch (err) {
+      throw new AdapterFailure(err);
+    }
   }
 
   /** The job handlers of the SaaS kind: one per deferrable activity. */

@@ -12,7 +12,7 @@ import { marketplaceRefusal } from "../../../serving/refusal.js";
 import { verifyKit } from "../../../signing/kit.js";
 import { DEFAULT_TOLERANCE_MS } from "../../../signing/timestamp.js";
 import { LOGGER, type Logger } from "../../../tokens.js";
-import { isJointSync } from "../../../vocabulary.js";
+import { isJointSync, RESULT_CODES } from "../../../vocabulary.js";
 import type { ServedSaasProduct } from "../activities.js";
 import type { SaasAdapter } from "../adapter.js";
 import { adapterContext } from "../context.js";
@@ -70,7 +70,7 @@ export class JointSyncInterface implements SignedInterface<SaasProduct, SaasAdap
       try {
         await applied.hook(adapterContext(sp.product, this.logger, { activity: req.sync, instanceId: req.instanceId, test: req.test }));
       } catch (err) {
-        return { resultCode: "000005", verdict: "failed", instanceId: id, detail: `stored, but the adapter's hook failed: ${describeError(err)}` };
+        return { resultCode: RESULT_CODES.internalError, verdict: "failed", instanceId: id, detail: `stored, but the adapter's hook failed: ${describeError(err)}` };
       }
     }
     return success(undefined, { instanceId: id, detail: applied.detail });
