@@ -1,0 +1,64 @@
+/**
+ * `koogate marketplace`: KooGallery's open APIs on this machine (sim/marketplace/), for developing a
+ * merchant's calls without the real marketplace: query order with the mock orders, test authorization
+ * codes, the usage push and uploads, with faults on demand. Runs until interrupted.
+ */
+import { startLocalMarketplace } from "../../sim/marketplace/server.js";
+import { DEV_MARKETPLACE_AK, DEV_MARKETPLACE_SK } from "../../sim/marketplace/dev-keys.js";
+import { FAULTS, type Fault } from "../../sim/marketplace/state.js";
+import { EXIT, optionLines, parse, str, UsageError, type Io } from "../args.js";
+
+const OPTIONS = {
+  port: { type: "string", description: "port on 127.0.0.1", default: "8090" },
+  fault: { type: "string", description: `answer every open-API call with a fault: ${FAULTS.join(", ")}` },
+} as const;
+
+export const marketplaceHelp = [
+  "Usage: koogate marketplace [--port N] [--fault 500|timeout|throttle]",
+  "",
+  "Serves KooGallery's open APIs on http://127.0.0.1:<port> (loopback only), checking the AK/SK signature",
+  "against KOOGATE_MARKETPLACE_AK / KOOGATE_MARKETPLACE_SK, or the development pair in",
+  "sim/marketplace/dev-keys.ts when they are not set. Point a client at it with",
+  "KOOGATE_MARKETPLACE_URL=http://127.0.0.1:<port>.",
+  "",
+  ...optionLines({ ...OPTIONS, help: { type: "boolean", description: "show this help" } }),
+].join("\n");
+
+/** Starts the local marketplace; resolves with the exit code once `stop` resolves (default: Ctrl-C). */
+export async function marketplace(argv: string[], io: Io, stop: Promise<unknown> = interrupted()): Promise<number> {
+  const { values } = parse(argv, OPTIONS, false);
+  if (values.help) {
+    io.out(marketplaceHelp);
+    return EXIT.ok;
+  }
+  const port = Number(str(values, "port") ?? OPTIONS.port.default);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError("--port must be a whole number from 0 to 65535");
+  const fault = str(values, "fault");
+  if (fault !== undefined && !FAULTS.includes(fault as Fault)) throw new UsageError(`--fault must be one of ${FAULTS.join(", ")}`);
+  const ak = io.env.KOOGATE_MARKETPLACE_AK?.trim() || undefined;
+  const sk = io.env.KOOGATE_MARKETPLACE_SK?.trim() || undefined;
+  const dev = ak === undefined || sk === undefined;
+  const mkt = await startLocalMarketplace({ port, ak: dev ? DEV_MARKETPLACE_AK : ak, sk: dev ? DEV_MARKETPLACE_SK : sk, faults: fault ? { always: fault as Fault } : undefined });
+  const code = mkt.state.issueLicense({ code: "PLTEST000001" }).code;
+  io.out(`koogate marketplace listening on ${mkt.url} (loopback only)`);
+  io.out(`  callers set   KOOGATE_MARKETPLACE_URL=${mkt.url}`);
+  io.out(
+    dev
+      ? `  keys          KOOGATE_MARKETPLACE_AK / _SK not both set: expecting the development pair, AK ${DEV_MARKETPLACE_AK} (its SK is in sim/marketplace/dev-keys.ts)`
+      : `  keys          expecting AK ${ak} from KOOGATE_MARKETPLACE_AK and its secret from KOOGATE_MARKETPLACE_SK`,
+  );
+  io.out(`  mock orders   ${[...mkt.state.orders.keys()].join(", ")}`);
+  io.out(`  test code     ${code} (received, not activated)`);
+  if (fault) io.out(`  fault         every open-API call answers: ${fault}`);
+  io.out("  local routes  POST /_local/orders, POST /_local/licenses, POST /_local/faults, GET /_local/usage, GET /_local/uploads");
+  await stop;
+  await mkt.close();
+  return EXIT.ok;
+}
+
+function interrupted(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once("SIGINT", () => resolve());
+    process.once("SIGTERM", () => resolve());
+  });
+}

@@ -1,0 +1,38 @@
+/**
+ * Where the marketplace's open APIs are and with which credentials they are called, parsed once from
+ * the environment:
+ *
+ * | variable | default | effect |
+ * |---|---|---|
+ * | `KOOGATE_MARKETPLACE_URL` | `https://mkt.myhuaweicloud.com` | base URL of the open APIs (`http://` only on loopback) |
+ * | `KOOGATE_MARKETPLACE_FALLBACK_URL` | `https://mkt.myhuaweicloud.cn` when the URL is the default, else none | tried when the first host cannot be reached |
+ * | `KOOGATE_MARKETPLACE_AK` | none | the seller account's access key (AK/SK signing) |
+ * | `KOOGATE_MARKETPLACE_SK` | none | its secret key; never logged |
+ *
+ * A missing AK/SK is not an error here: only a call that needs them fails, with a message naming the
+ * variables (docs/marketplace/license.md §2.3: AK/SK of the seller's *My Credentials › Access Keys*).
+ */
+
+export const DEFAULT_MARKETPLACE_URL = "https://mkt.myhuaweicloud.com";
+/** "retry on https://mkt.myhuaweicloud.cn if the first domain is unavailable" (api-image-openapi.md §1) */
+export const DEFAULT_FALLBACK_URL = "https://mkt.myhuaweicloud.cn";
+
+export interface MarketplaceConfig {
+  baseUrl: string;
+  /** null: no second host */
+  fallbackUrl: string | null;
+  ak?: string;
+  sk?: string;
+}
+
+export function loadMarketplaceConfig(env: NodeJS.ProcessEnv = process.env): MarketplaceConfig {
+  const set = (name: string) => {
+    const v = env[name]?.trim();
+    return v ? v : undefined;
+  };
+  const baseUrl = set("KOOGATE_MARKETPLACE_URL") ?? DEFAULT_MARKETPLACE_URL;
+  // The .cn fallback belongs to the Chinese site only: a client pointed at a local marketplace or the
+  // international site must not silently move to another one.
+  const fallbackUrl = set("KOOGATE_MARKETPLACE_FALLBACK_URL") ?? (baseUrl === DEFAULT_MARKETPLACE_URL ? DEFAULT_FALLBACK_URL : null);
+  return { baseUrl, fallbackUrl, ak: set("KOOGATE_MARKETPLACE_AK"), sk: set("KOOGATE_MARKETPLACE_SK") };
+}
