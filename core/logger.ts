@@ -56,6 +56,14 @@ export const REDACTED_FIELDS = [
  */
 export const REDACT_PATHS: readonly string[] = REDACTED_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`]);
 
+/**
+ * The paths without a wildcard. pino 10's redaction runs every wildcard path over every field of a line,
+ * strings included, which made a call line 15 to 20 times slower to write (bench/logger.ts); a line whose
+ * fields are all strings, numbers or booleans cannot hold anything a wildcard path matches, so these
+ * paths redact it exactly as the full list would.
+ */
+const TOP_LEVEL_PATHS = REDACT_PATHS.filter((p) => !p.includes("*"));
+
 /** What a redacted value is printed as. */
 export const REDACTED = "[redacted]";
 
@@ -76,38 +84,59 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
   let destination: DestinationStream;
   if (format === "pretty") destination = prettyDestination(write ?? ((text) => stderr().write(text + "\n")), !write && isatty(2));
   else destination = write ? { write: (line) => write(line.slice(0, -1)) } : stderr();
-  const root = pino(
-    {
-      level: opts.level ?? "info",
-      // no pid and hostname: the same fields as koogate's lines always had
-      base: undefined,
-      timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
-      redact: { paths: [...REDACT_PATHS], censor: REDACTED },
-    },
-    destination,
-  );
-  return bind(root, opts.fields ?? {});
+  const pinoWith = (paths: readonly string[]) =>
+    pino(
+      {
+        level: opts.level ?? "info",
+        // no pid and hostname: the same fields as koogate's lines always had
+        base: undefined,
+        timestamp: pino.stdTimeFunctions.isoTime,
+        formatters: { level: (label) => ({ level: label }) },
+        redact: { paths: [...paths], censor: REDACTED },
+      },
+      destination,
+    );
+  return bind({ flat: pinoWith(TOP_LEVEL_PATHS), nested: pinoWith(REDACT_PATHS) }, opts.fields ?? {});
 }
 
 /**
- * A Logger over one pino instance. The fields are merged here rather than with pino's `child()`, which
- * would print the child's fields before `msg` and print a field given both to the child and to the call
- * twice; merged here, a line reads `level, time, msg, fields` and the call's value wins, as before pino.
+ * Two pino instances on one destination, differing only in their redact paths: `nested` for a line with
+ * an object or array among its fields, `flat` for any other.
  */
-function bind(root: Pino, base: LogFields): Logger {
+interface Writers {
+  flat: Pino;
+  nested: Pino;
+}
+
+/**
+ * A Logger over the writers. The fields are merged here rather than with pino's `child()`, which would
+ * print the child's fields before `msg` and print a field given both to the child and to the call twice;
+ * merged here, a line reads `level, time, msg, fields` and the call's value wins, as before pino.
+ */
+function bind(writers: Writers, base: LogFields): Logger {
   const method = (level: Exclude<LogLevel, "silent">) => {
     // a level below the threshold costs nothing, not even the merge of the fields
-    if (!root.isLevelEnabled(level)) return () => {};
-    return (msg: string, fields?: LogFields) => root[level]({ msg, ...base, ...fields });
+    if (!writers.flat.isLevelEnabled(level)) return () => {};
+    return (msg: string, fields?: LogFields) => {
+      const line = { msg, ...base, ...fields };
+      (hasObject(line) ? writers.nested : writers.flat)[level](line);
+    };
   };
   return {
     debug: method("debug"),
     info: method("info"),
     warn: method("warn"),
     error: method("error"),
-    child: (fields) => bind(root, { ...base, ...fields }),
+    child: (fields) => bind(writers, { ...base, ...fields }),
   };
+}
+
+function hasObject(fields: LogFields): boolean {
+  for (const k in fields) {
+    const v = fields[k];
+    if (typeof v === "object" && v !== null) return true;
+  }
+  return false;
 }
 
 /**

@@ -25,6 +25,13 @@ describe("createLogger", () => {
         expect(lines[0]).to.not.include(SECRET);
         expect(lines[0]!.split(`"${REDACTED}"`)).to.have.length(5);
       });
+
+      it(`never prints ${field} on a line of strings and numbers only`, () => {
+        const { lines, logger } = capture();
+        logger.child({ product: "demo" }).info("call", { [field]: SECRET, ms: 1 });
+        expect(lines[0]).to.not.include(SECRET);
+        expect(JSON.parse(lines[0]!)).to.include({ [field]: REDACTED, product: "demo", ms: 1 });
+      });
     }
 
     it("never prints a secret that came with a child's fields", () => {
