@@ -78,6 +78,7 @@ export interface LoggerOptions {
   fields?: LogFields;
 }
 
+/** A logger writing through pino, with koogate's redact paths; see `LoggerOptions` for the defaults. */
 export function createLogger(opts: LoggerOptions = {}): Logger {
   const write = opts.write;
   const format = opts.format ?? (write || !isatty(2) ? "json" : "pretty");

@@ -7,7 +7,7 @@ interface Sample {
   value: number;
 }
 
-/** The samples of Prometheus' text format, written independently of prom-client's parser-free output. */
+/** The samples of Prometheus' text format, read by a parser of the test's own, not by prom-client. */
 function parse(text: string): Sample[] {
   const samples: Sample[] = [];
   for (const line of text.split("\n")) {
