@@ -15,6 +15,11 @@ export interface Config {
   production: boolean;
   /** `KOOGATE_LOG_LEVEL`: debug | info | warn | error. Default info. */
   logLevel: LogLevel;
+  /**
+   * `KOOGATE_LOG_FORMAT`: json (one JSON object per line) | pretty (pino-pretty's text, for a person at
+   * a terminal). Default pretty when stderr is a TTY, else json.
+   */
+  logFormat: LogFormat;
   /** `KOOGATE_MAX_BODY_BYTES`: largest request body accepted. Default 65536. */
   maxBodyBytes: number;
 }
@@ -22,13 +27,21 @@ export interface Config {
 export const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export const LOG_FORMATS = ["json", "pretty"] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+/**
+ * @param env the variables to read; default the process's
+ * @param stderrIsTTY whether stderr is a terminal, for the default log format; default the process's
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, stderrIsTTY = process.stderr.isTTY === true): Config {
   return {
     port: integer(env, "PORT", 8080, 0, 65535),
     productsDir: env.KOOGATE_PRODUCTS || "./products",
     databaseUrl: env.KOOGATE_DATABASE_URL || "sqlite:data/koogate.sqlite",
     production: env.NODE_ENV === "production",
     logLevel: oneOf(env, "KOOGATE_LOG_LEVEL", LOG_LEVELS, "info"),
+    logFormat: oneOf(env, "KOOGATE_LOG_FORMAT", LOG_FORMATS, stderrIsTTY ? "pretty" : "json"),
     maxBodyBytes: integer(env, "KOOGATE_MAX_BODY_BYTES", 65536, 1024, 16 * 1024 * 1024),
   };
 }

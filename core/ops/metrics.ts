@@ -1,0 +1,235 @@
+/**
+ * koogate's Prometheus metrics: the calls served and refused, the outbox, the marketplace calls made
+ * and the usage records waiting, beside Node's process metrics. Each instance owns its registry, so
+ * several servers in one process (the tests) keep separate figures. No database code: the figures
+ * that live in tables come from functions the composition root hands over, read at each scrape.
+ */
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import { SIGNATURE_PROBLEMS } from "../signing/signature-error.js";
+import { JOINT_SYNCS, RESULT_CODES, SAAS_ACTIVITIES, SAAS_V1_ACTIVITIES, VERDICTS } from "../vocabulary.js";
+
+/** The label value of anything outside an allow-list. */
+export const OTHER = "other";
+
+/** Longest label value kept; longer ones are cut, so no caller can make a series of a megabyte. */
+export const MAX_LABEL_LENGTH = 64;
+
+/**
+ * Buckets of `koogate_call_duration_seconds`: fine below 100 ms where calls normally finish, then up to
+ * the 4.5-s safety net and the marketplace's 5-s deadline (saas.md §3), so a call close to a timeout
+ * shows up as one.
+ */
+export const CALL_DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 4.5, 5];
+
+export interface MetricsOptions {
+  /** ids of the products served; a call to any other product id is counted as "other" */
+  products: readonly string[];
+  /** activities counted by name; default every SaaS 2.0 and 1.0 activity and every joint-operation sync */
+  activities?: readonly string[];
+  /** refusal reasons counted by name; default the signature problems (`stale`, `bad-signature`, …) */
+  reasons?: readonly string[];
+}
+
+/** One served call, as `observeCall` counts it. */
+export interface CallObservation {
+  product: string;
+  activity: string;
+  verdict: string;
+  resultCode: string;
+  /** from the first byte read to the answer sent */
+  seconds: number;
+}
+
+/** The outbox as it stands, read from its table at each scrape. */
+export interface OutboxFigures {
+  /** how many jobs there are of each type in each state */
+  jobs: ReadonlyArray<{ type: string; state: string; count: number }>;
+  /** age of the oldest pending job; 0 when none is pending */
+  oldestPendingSeconds: number;
+}
+
+/** A function read at each scrape; it may query a database. */
+export type FigureSource<T> = () => T | Promise<T>;
+
+export class Metrics {
+  /** this instance's registry; `text()` exposes it */
+  readonly registry = new Registry();
+  private readonly allowed: { product: Set<string>; activity: Set<string>; reason: Set<string> };
+  private readonly calls: Counter<"product" | "activity" | "verdict" | "result_code">;
+  private readonly callSeconds: Histogram<"product" | "activity">;
+  private readonly refusals: Counter<"product" | "reason">;
+  private readonly marketplaceCalls: Counter<"api" | "family">;
+  private readonly sourceErrors: Counter<"source">;
+  private outboxSource?: FigureSource<OutboxFigures>;
+  private usageSource?: FigureSource<number>;
+  private outboxRead?: Promise<OutboxFigures | undefined>;
+  /** the source reads under way, for the error counter to wait for */
+  private readonly reads = new Set<Promise<unknown>>();
+
+  constructor(opts: MetricsOptions) {
+    this.allowed = {
+      product: new Set(opts.products),
+      activity: new Set(opts.activities ?? [...SAAS_ACTIVITIES, ...SAAS_V1_ACTIVITIES, ...JOINT_SYNCS]),
+      reason: new Set(opts.reasons ?? SIGNATURE_PROBLEMS),
+    };
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+    this.calls = new Counter({
+      name: "koogate_calls_total",
+      help: "Calls served, by product, activity, verdict and result code",
+      labelNames: ["product", "activity", "verdict", "result_code"],
+      registers,
+    });
+    this.callSeconds = new Histogram({
+      name: "koogate_call_duration_seconds",
+      help: "Time from request to answer of the calls served",
+      labelNames: ["product", "activity"],
+      buckets: CALL_DURATION_BUCKETS,
+      registers,
+    });
+    this.refusals = new Counter({
+      name: "koogate_refusals_total",
+      help: "Calls refused before any work, by product and reason",
+      labelNames: ["product", "reason"],
+      registers,
+    });
+    this.marketplaceCalls = new Counter({
+      name: "koogate_marketplace_calls_total",
+      help: "Calls koogate made to the marketplace's APIs",
+      labelNames: ["api", "family"],
+      registers,
+    });
+    this.outboxGauges(registers);
+    this.usageGauge(registers);
+    this.sourceErrors = new Counter({
+      name: "koogate_metrics_source_errors_total",
+      help: "Scrapes at which a figure could not be read (its gauge is left without a sample)",
+      labelNames: ["source"],
+      registers,
+      // registered last, so the registry asks for it after the gauges started their reads: waiting for
+      // them puts a failure of this scrape into this scrape's count rather than the next one's
+      collect: () => Promise.allSettled(this.reads).then(() => undefined),
+    });
+  }
+
+  /** Counts one served call and its duration. */
+  observeCall(c: CallObservation): void {
+    const product = this.bounded(c.product, "product");
+    const activity = this.bounded(c.activity, "activity");
+    this.calls.inc({ product, activity, verdict: oneOf(c.verdict, VERDICTS), result_code: oneOf(c.resultCode, RESULT_CODE_VALUES) });
+    this.callSeconds.observe({ product, activity }, c.seconds);
+  }
+
+  /** Counts one call refused before any work (a bad signature, a stale timestamp, …). */
+  refused(product: string, reason: string): void {
+    this.refusals.inc({ product: this.bounded(product, "product"), reason: this.bounded(reason, "reason") });
+  }
+
+  /** Counts one call koogate made to a marketplace API; both names are koogate's own, only cut to length. */
+  marketplaceCall(api: string, family: string): void {
+    this.marketplaceCalls.inc({ api: cut(api), family: cut(family) });
+  }
+
+  /** Where `koogate_outbox_jobs` and `koogate_outbox_oldest_pending_seconds` are read from at each scrape. */
+  setOutboxSource(fn: FigureSource<OutboxFigures>): void {
+    this.outboxSource = fn;
+  }
+
+  /** Where `koogate_usage_records_pending` is read from at each scrape. */
+  setUsagePendingSource(fn: FigureSource<number>): void {
+    this.usageSource = fn;
+  }
+
+  /** The exposition text of every metric, for `GET /metrics`. */
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  /** The Content-Type of `text()`. */
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  private bounded(value: string, label: keyof Metrics["allowed"]): string {
+    const v = cut(value);
+    return this.allowed[label].has(v) ? v : OTHER;
+  }
+
+  private outboxGauges(registers: Registry[]): void {
+    const jobs: Gauge<"type" | "state"> = new Gauge({
+      name: "koogate_outbox_jobs",
+      help: "Outbox jobs, by type and state",
+      labelNames: ["type", "state"],
+      registers,
+      collect: async () => {
+        const figures = await this.readOutbox();
+        // reset first: a type or state that has no job any more must not keep its last count
+        jobs.reset();
+        for (const j of figures?.jobs ?? []) jobs.set({ type: cut(j.type), state: cut(j.state) }, j.count);
+      },
+    });
+    const oldest: Gauge = new Gauge({
+      name: "koogate_outbox_oldest_pending_seconds",
+      help: "Age of the oldest pending outbox job; 0 when none is pending",
+      registers,
+      collect: async () => {
+        const figures = await this.readOutbox();
+        if (figures) oldest.set(figures.oldestPendingSeconds);
+        else noSample(oldest);
+      },
+    });
+  }
+
+  /**
+   * The outbox figures of the scrape under way: the registry collects every metric at once, so the
+   * second gauge finds the first one's read still pending and shares it — one query per scrape.
+   */
+  private readOutbox(): Promise<OutboxFigures | undefined> {
+    return (this.outboxRead ??= this.read("outbox", this.outboxSource).finally(() => (this.outboxRead = undefined)));
+  }
+
+  private usageGauge(registers: Registry[]): void {
+    const pending: Gauge = new Gauge({
+      name: "koogate_usage_records_pending",
+      help: "Usage records not yet reported to the marketplace",
+      registers,
+      collect: async () => {
+        const n = await this.read("usage", this.usageSource);
+        if (n !== undefined) pending.set(n);
+        else noSample(pending);
+      },
+    });
+  }
+
+  /** One figure read; a failing source costs its own gauge's sample, not the whole scrape. */
+  private read<T>(name: string, fn: FigureSource<T> | undefined): Promise<T | undefined> {
+    if (!fn) return Promise.resolve(undefined);
+    const r = Promise.resolve()
+      .then(fn)
+      .catch(() => {
+        this.sourceErrors.inc({ source: name });
+        return undefined;
+      });
+    this.reads.add(r);
+    void r.finally(() => this.reads.delete(r));
+    return r;
+  }
+}
+
+const RESULT_CODE_VALUES: readonly string[] = Object.values(RESULT_CODES);
+
+/**
+ * Leaves a gauge without labels out of the scrape. `reset()` would print it as 0, and an outbox that
+ * could not be read is not an empty one.
+ */
+function noSample(gauge: Gauge): void {
+  gauge.remove();
+}
+
+function cut(value: string): string {
+  return String(value).slice(0, MAX_LABEL_LENGTH);
+}
+
+function oneOf(value: string, allowed: readonly string[]): string {
+  return allowed.includes(value) ? value : OTHER;
+}
