@@ -53,7 +53,7 @@ export interface Koogate {
 
 export async function createKoogate(opts: KoogateOptions): Promise<Koogate> {
   const { config } = opts;
-  const logger = opts.logger ?? createLogger({ level: config.logLevel });
+  const logger = opts.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
   const container = rootContainer.createChildContainer();
   const db = createDatabase(config.databaseUrl, { logger });
   container.register(CONFIG, { useValue: config });
