@@ -1,0 +1,57 @@
+/**
+ * koogate's public entry: `import { … } from "koogate"`. What a merchant's code needs and nothing
+ * more: the adapter interfaces and request types of each kind, the errors an adapter may throw, the
+ * closed vocabularies, the composition function that starts a server, and the kind contract for those
+ * who add a kind of their own. Everything else is internal and may change between versions.
+ */
+import "reflect-metadata";
+
+// starting a server
+export { createKoogate, type Koogate, type KoogateOptions } from "../server/composition.js";
+export { loadConfig, type Config } from "./config.js";
+export { createLogger, type Logger, type LogFields } from "./logger.js";
+export type { Clock } from "./tokens.js";
+export { CONFIG, DATABASE, LOGGER, CLOCK } from "./tokens.js";
+
+// errors: a setup mistake stops the start; a CallError answers a call with a marketplace result code
+export { CallError, SetupError } from "./errors.js";
+
+// adapters
+export type { AdapterClass, AdapterSetup } from "./adapters.js";
+export type {
+  AdapterContext,
+  AppInfo,
+  ChangeInstanceCheckRequest,
+  ChangeInstanceCheckResult,
+  CustomerInfo,
+  NewInstanceDetails,
+  NewInstanceRequest,
+  NewInstanceResult,
+  ProductInfo,
+  RefreshInstanceRequest,
+  ReleaseInstanceRequest,
+  SaasAdapter,
+  UpdateInstanceStatusRequest,
+  UpgradeDetails,
+  UpgradeInstanceRequest,
+} from "./kinds/saas/adapter.js";
+export type { ApplicationChange, AuthChange, JointOperationHooks, OrgChange, TenantChange } from "./kinds/saas/sync/hooks.js";
+
+// the closed vocabularies, in the marketplace's own words
+export * from "./vocabulary.js";
+
+// product kinds: the registry and the contract a kind implements
+export { KINDS, SUPPORTED_KINDS, type Product } from "./kinds/index.js";
+export { defineKind, type Endpoint, type Kind, type LoadContext, type ProductDescription, type Served } from "./kinds/kind.js";
+export type { SaasProduct } from "./kinds/saas/product.js";
+export type { BaseDefinition, ProductBase } from "./products/definition.js";
+export type { HttpAnswer, HttpCall } from "./serving/http.js";
+export { CallPipeline, ANSWER_DEADLINE_MS, type Incoming, type SignedInterface, type Verified, type Seen } from "./serving/pipeline.js";
+export { success, failureOutcome, type Outcome } from "./serving/outcome.js";
+export type { JobHandler, RetryPolicy } from "./outbox/handlers.js";
+export { Outbox } from "./outbox/outbox.js";
+
+// signing, for merchants who sign or check marketplace calls in their own code
+export { SignatureError, type SignatureProblem } from "./signing/signature-error.js";
+export { signBasicRequest, verifyBasic } from "./signing/basic.js";
+export { signBody, verifyBodySign } from "./signing/body-sign.js";
