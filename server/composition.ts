@@ -24,6 +24,7 @@ import { OperationStore } from "../core/store/operations.js";
 import { CLOCK, CONFIG, DATABASE, KINDS, LOGGER, systemClock, type Clock, type Knex } from "../core/tokens.js";
 import { SetupError } from "../core/errors.js";
 import { createApp } from "./app.js";
+import { createHttpServer } from "./http-server.js";
 
 export interface KoogateOptions {
   config: Config;
@@ -94,7 +95,8 @@ export async function createKoogate(opts: KoogateOptions): Promise<Koogate> {
     logger,
     listen(port = config.port, host?: string) {
       return new Promise((resolve, reject) => {
-        const s = app.listen(port, host);
+        const s = createHttpServer(app.callback(), config, logger);
+        s.listen(port, host);
         s.once("listening", () => resolve(s));
         s.once("error", reject);
         server = s;
