@@ -99,7 +99,8 @@ describe(`${HELD} connections that send half a request and hang (${testDatabaseK
 
     expect(problems, "legitimate calls not answered 000000").to.deep.equal([]);
     expect(heldMeanwhile, "connections held as the median call began").to.be.at.least(HELD / 2);
-    // the timeout, one check of it, and the lag of an event loop opening thousands of sockets meanwhile
-    expect(longest, "the longest a held connection stayed open").to.be.below(REQUEST_TIMEOUT_MS + 3000);
+    // the timeout, the body reader's backstop a second behind it (server/composition.ts), one check of
+    // it, and the lag of an event loop opening thousands of sockets meanwhile
+    expect(longest, "the longest a held connection stayed open").to.be.below(REQUEST_TIMEOUT_MS + 1000 + 3000);
   });
 });
