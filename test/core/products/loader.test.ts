@@ -91,6 +91,19 @@ describe("product definitions (products/*.yaml)", () => {
     expect(e.message).to.match(/\/keys\/basic\/0: key variable SHOP_KEY is not set/);
   });
 
+  it("starts in production when a listed key variable is unset but no served interface uses it", () => {
+    const lines: string[] = [];
+    const withKit = GOOD.replace("keys:\n", "keys:\n  kit: [SHOP_KIT]\n");
+    const [p] = load({ "shop.yaml": withKit }, { env: { SHOP_KEY: "k1" }, production: true, lines }).products();
+    expect(p!.keys.kit).to.deep.equal([]);
+    expect(lines.join()).to.include("SHOP_KIT is not set; no interface of product shop uses keys.kit");
+  });
+
+  it("refuses a definition whose served interfaces need a key type it does not list", () => {
+    const e = setupError(load({ "shop.yaml": GOOD.replace("  basic: [SHOP_KEY, SHOP_KEY_NEXT]\n", "  kit: [SHOP_KIT]\n") }).products);
+    expect(e.message).to.match(/\/keys\/basic: missing keys\.basic/);
+  });
+
   it("outside production, starts with a public dev key for a missing variable and warns loudly", () => {
     const lines: string[] = [];
     const [p] = load({ "shop.yaml": GOOD }, { env: {}, lines }).products();
