@@ -1,4 +1,5 @@
 import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import knexFactory, { type Knex } from "knex";
 import pg from "pg";
@@ -37,6 +38,7 @@ export function createDatabase(url: string, opts: DatabaseOptions = {}): Knex {
   const log = knexLog(opts.logger);
   if (url.startsWith("sqlite:")) {
     const filename = url.slice("sqlite:".length) || ":memory:";
+    requireSqliteDriver();
     if (filename !== ":memory:") mkdirSync(dirname(filename), { recursive: true });
     return knexFactory({
       client: "sqlite3",
@@ -69,6 +71,21 @@ export function createDatabase(url: string, opts: DatabaseOptions = {}): Knex {
     });
   }
   throw new SetupError(`KOOGATE_DATABASE_URL must start with sqlite: or postgres://, not "${url.replace(/\/\/[^@]*@/, "//…@")}"`);
+}
+
+/**
+ * sqlite3 is an optional dependency (it compiles natively where no prebuilt binary fits; a merchant on
+ * PostgreSQL installs with --omit=optional). Without it, knex would fail with a message about its own
+ * internals: say instead what to install, or how to use PostgreSQL.
+ */
+function requireSqliteDriver(): void {
+  try {
+    createRequire(import.meta.url).resolve("sqlite3");
+  } catch {
+    throw new SetupError(
+      "the database is SQLite but the sqlite3 driver is not installed (it is optional); run npm install sqlite3, or set the database to postgres://user:password@host/db (KOOGATE_DATABASE_URL, or \"database\" in koogate.config.json)",
+    );
+  }
 }
 
 /** How long koogate waits for PostgreSQL to answer one statement before giving the connection up. */
