@@ -8,7 +8,7 @@ export interface RawBody {
 
 /**
  * Reads the exact request bytes, up to `limit`. Nothing is decoded or parsed here: the signature is
- * checked over these bytes (saas.md §2.1), so they must reach the verifier untouched.
+ * checked over these bytes (docs/marketplace/saas.md §2.1), so they must reach the verifier untouched.
  */
 export async function readRawBody(req: IncomingMessage, limit: number): Promise<RawBody> {
   const declared = Number(req.headers["content-length"]);

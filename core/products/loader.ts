@@ -59,7 +59,7 @@ export function loadProducts(opts: LoadOptions): ProductBase[] {
   try {
     files = readdirSync(opts.dir).filter((f) => /\.ya?ml$/.test(f)).sort();
   } catch {
-    throw new SetupError(`cannot read the products folder; set KOOGATE_PRODUCTS to a folder of *.yaml definitions`, opts.dir);
+    throw new SetupError(`cannot read the products folder; point "products" in koogate.config.json (or KOOGATE_PRODUCTS) at a folder of *.yaml definitions, or run npx koogate init here`, opts.dir);
   }
   if (files.length === 0) throw new SetupError("no product definitions (*.yaml) found", opts.dir);
   const problems: SetupError[] = [];

@@ -79,12 +79,18 @@ export function createDatabase(url: string, opts: DatabaseOptions = {}): Knex {
  * internals: say instead what to install, or how to use PostgreSQL.
  */
 function requireSqliteDriver(): void {
+  const fix = 'or set the database to postgres://user:password@host/db (KOOGATE_DATABASE_URL, or "database" in koogate.config.json)';
+  const req = createRequire(import.meta.url);
   try {
-    createRequire(import.meta.url).resolve("sqlite3");
+    req.resolve("sqlite3");
   } catch {
-    throw new SetupError(
-      "the database is SQLite but the sqlite3 driver is not installed (it is optional); run npm install sqlite3, or set the database to postgres://user:password@host/db (KOOGATE_DATABASE_URL, or \"database\" in koogate.config.json)",
-    );
+    throw new SetupError(`the database is SQLite but the sqlite3 driver is not installed (it is optional); run npm install sqlite3, ${fix}`);
+  }
+  try {
+    req("sqlite3");
+  } catch (e) {
+    // installed, but its native part did not build (no prebuilt binary and no compiler, or scripts not allowed)
+    throw new SetupError(`the sqlite3 driver is installed but cannot load (${String((e as Error).message).split("\n")[0]}); run npm rebuild sqlite3 (it needs python3, make and a C++ compiler when no prebuilt binary fits), ${fix}`);
   }
 }
 
