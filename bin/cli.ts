@@ -6,10 +6,14 @@ import { readFileSync } from "node:fs";
 import { EXIT, processIo, UsageError, type Io } from "./args.js";
 import { check } from "./commands/check.js";
 import { events } from "./commands/events.js";
+import { init } from "./commands/init.js";
 import { marketplace } from "./commands/marketplace.js";
+import { serve } from "./commands/serve.js";
 import { sim } from "./commands/sim.js";
 
 const COMMANDS: Record<string, { run: (argv: string[], io: Io) => Promise<number>; summary: string }> = {
+  init: { run: init, summary: "scaffold a project here: config, a product, a TypeScript adapter, a test, npm scripts" },
+  serve: { run: serve, summary: "serve the project here (its koogate config, adapters and products); alias: start" },
   check: { run: check, summary: "validate every product definition; show URLs, adapters and which key variables are set" },
   sim: { run: sim, summary: "play KooGallery against a running server: sign, send, check every answer" },
   events: { run: events, summary: "read the server's event log" },
@@ -22,8 +26,10 @@ export const mainHelp = [
   "Commands:",
   ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(7)} ${c.summary}`),
   "",
-  "Run koogate <command> --help for a command's options. Configuration comes from the same environment",
-  "variables as the server: KOOGATE_PRODUCTS, KOOGATE_DATABASE_URL, NODE_ENV and the products' key variables.",
+  "Run koogate <command> --help for a command's options.",
+  "Every command reads the project in this folder: its koogate config (koogate.config.js/.mjs/.json, or",
+  "\"koogate\" in package.json) and the environment (KOOGATE_PRODUCTS, KOOGATE_DATABASE_URL, NODE_ENV and",
+  "the products' key variables). The guide: node_modules/koogate/docs/guide.md",
 ].join("\n");
 
 /** Runs one command line; resolves to the exit code. Never throws. */
@@ -37,7 +43,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     io.out(version());
     return EXIT.ok;
   }
-  const command = COMMANDS[name];
+  const command = COMMANDS[name === "start" ? "serve" : name];
   if (!command) {
     io.err(`koogate: unknown command "${name}"; one of ${Object.keys(COMMANDS).join(", ")} (koogate --help)`);
     return EXIT.usage;

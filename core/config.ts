@@ -33,7 +33,7 @@ export interface Config {
   /**
    * `KOOGATE_REQUEST_TIMEOUT_MS`: how long a caller has to send one request, headers and body, from
    * its first byte; past it the connection is answered 408 and closed. Default 5000: KooGallery gives
-   * up on a call after 5 s (saas.md §1), so a request still arriving then is one nobody waits for.
+   * up on a call after 5 s (docs/marketplace/saas.md §1), so a request still arriving then is one nobody waits for.
    */
   requestTimeoutMs: number;
   /**

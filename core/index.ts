@@ -10,8 +10,16 @@ import "reflect-metadata";
 export { createKoogate, type Koogate, type KoogateOptions } from "../server/composition.js";
 export { loadConfig, type Config } from "./config.js";
 export { createLogger, type Logger, type LogFields } from "./logger.js";
-export type { Clock } from "./tokens.js";
+export type { Clock, Knex } from "./tokens.js";
 export { CONFIG, DATABASE, LOGGER, CLOCK } from "./tokens.js";
+
+// a merchant project: its config, adapter modules and products, as `koogate serve` loads them
+export { loadProject, type LoadProjectOptions, type MerchantProject } from "./project/index.js";
+export type { ProjectSettings } from "./project/config-file.js";
+
+// constructor injection for TypeScript adapters that prefer decorators to `static inject = [...]`:
+// koogate's own tsyringe, so that the metadata lands in the container koogate resolves from
+export { inject, injectable } from "tsyringe";
 
 // errors: a setup mistake stops the start; a CallError answers a call with a marketplace result code
 export { CallError, SetupError } from "./errors.js";

@@ -39,9 +39,10 @@ export class Kernel {
 
   /**
    * Loads the definitions, migrates the database, sets the adapters up. Throws SetupError on any
-   * problem in the merchant's setup, before the server listens.
+   * problem in the merchant's setup, before the server listens. `adapterHint` says how to make an
+   * unknown adapter known (core/project/index.ts).
    */
-  async start(container: DependencyContainer, adapters: ReadonlyMap<string, AdapterClass>, env: NodeJS.ProcessEnv): Promise<void> {
+  async start(container: DependencyContainer, adapters: ReadonlyMap<string, AdapterClass>, env: NodeJS.ProcessEnv, adapterHint?: string): Promise<void> {
     const products = loadProducts({
       dir: this.config.productsDir,
       env,
@@ -49,6 +50,7 @@ export class Kernel {
       adapters,
       kinds: this.kinds,
       logger: this.logger,
+      adapterHint,
     });
     await migrateLatest(this.db, allMigrations(this.kinds));
     const byName = new Map(this.kinds.map((k) => [k.name, k]));

@@ -23,7 +23,7 @@ export interface Logger {
 /**
  * Field names whose values are never printed, wherever koogate puts them: product keys and signatures,
  * the credentials of AppInfo and of the joint-operation sync (clientSecret), the 1.0 authToken, Huawei
- * AK/SK pairs, and the buyer's phone number and e-mail address (saas.md §5's tenant and user sync).
+ * AK/SK pairs, and the buyer's phone number and e-mail address (docs/marketplace/saas.md §5's tenant and user sync).
  */
 export const REDACTED_FIELDS = [
   "key",

@@ -1,5 +1,5 @@
 /**
- * Parses a marketplace `yyyyMMddHHmmss` time as UTC (saas.md §4.3, §9: 1.0 times are UTC; the 2.0 zone
+ * Parses a marketplace `yyyyMMddHHmmss` time as UTC (docs/marketplace/saas.md §4.3, §9: 1.0 times are UTC; the 2.0 zone
  * is UNCONFIRMED, §11.13, and UTC is the reading consistent with 1.0), on a 24-hour clock. The 17-digit
  * form with milliseconds (`yyyyMMddHHmmssSSS`) is tolerated. Returns null for anything that is not a
  * real calendar time (month 13, February 30, hour 24 …).

@@ -5,15 +5,15 @@
  * router, the adapter interfaces and the simulator all take their values from here.
  */
 
-/** Kinds of KooGallery listing a product definition can declare (saas.md §0). */
+/** Kinds of KooGallery listing a product definition can declare (docs/marketplace/saas.md §0). */
 export const PRODUCT_KINDS = ["saas", "license", "image", "api"] as const;
 export type ProductKind = (typeof PRODUCT_KINDS)[number];
 
-/** Wire protocol of a SaaS listing: 2.0 POST JSON (current) or 1.0 GET (legacy, saas.md §9). */
+/** Wire protocol of a SaaS listing: 2.0 POST JSON (current) or 1.0 GET (legacy, docs/marketplace/saas.md §9). */
 export const SAAS_PROTOCOLS = ["v2", "v1"] as const;
 export type SaasProtocol = (typeof SAAS_PROTOCOLS)[number];
 
-/** The seven SaaS 2.0 basic activities (saas.md §4). */
+/** The seven SaaS 2.0 basic activities (docs/marketplace/saas.md §4). */
 export const SAAS_ACTIVITIES = [
   "newInstance",
   "queryInstance",
@@ -29,7 +29,7 @@ export function isSaasActivity(value: unknown): value is SaasActivity {
   return typeof value === "string" && (SAAS_ACTIVITIES as readonly string[]).includes(value);
 }
 
-/** The joint-operation (联营) sync calls, each at `/produceAPI/v2/<name>` (saas.md §5). */
+/** The joint-operation (联营) sync calls, each at `/produceAPI/v2/<name>` (docs/marketplace/saas.md §5). */
 export const JOINT_SYNCS = ["tenantSync", "applicationSync", "authSync", "singleOrgSync", "allOrgSync"] as const;
 export type JointSync = (typeof JOINT_SYNCS)[number];
 
@@ -37,7 +37,7 @@ export function isJointSync(value: unknown): value is JointSync {
   return typeof value === "string" && (JOINT_SYNCS as readonly string[]).includes(value);
 }
 
-/** The SaaS 1.0 (legacy GET) activities (saas.md §9); `getLicense` belongs to licence products and is not served. */
+/** The SaaS 1.0 (legacy GET) activities (docs/marketplace/saas.md §9); `getLicense` belongs to licence products and is not served. */
 export const SAAS_V1_ACTIVITIES = [
   "newInstance",
   "refreshInstance",
@@ -53,19 +53,19 @@ export function isSaasV1Activity(value: unknown): value is SaasV1Activity {
   return typeof value === "string" && (SAAS_V1_ACTIVITIES as readonly string[]).includes(value);
 }
 
-/** `instanceStatus` values of the 1.0 pay-per-use status call (saas.md §9). */
+/** `instanceStatus` values of the 1.0 pay-per-use status call (docs/marketplace/saas.md §9). */
 export const V1_INSTANCE_STATUSES = ["FREEZE", "NORMAL"] as const;
 export type V1InstanceStatus = (typeof V1_INSTANCE_STATUSES)[number];
 
-/** Scenes of refreshInstance (saas.md §4.3). `RENEWAL_CHANGE` is seen only in third-party code (§11.8). */
+/** Scenes of refreshInstance (docs/marketplace/saas.md §4.3). `RENEWAL_CHANGE` is seen only in third-party code (§11.8). */
 export const REFRESH_SCENES = ["TRIAL_TO_FORMAL", "RENEWAL", "UNSUBSCRIBE_RENEWAL_PERIOD", "RENEWAL_CHANGE"] as const;
 export type RefreshScene = (typeof REFRESH_SCENES)[number];
 
-/** Statuses of updateInstanceStatus (saas.md §4.4). */
+/** Statuses of updateInstanceStatus (docs/marketplace/saas.md §4.4). */
 export const INSTANCE_STATUS_CHANGES = ["FREEZE", "UNFREEZE"] as const;
 export type InstanceStatusChange = (typeof INSTANCE_STATUS_CHANGES)[number];
 
-/** Result codes the merchant answers with (saas.md §6). */
+/** Result codes the merchant answers with (docs/marketplace/saas.md §6). */
 export const RESULT_CODES = {
   success: "000000",
   authFailed: "000001",
@@ -78,7 +78,7 @@ export const RESULT_CODES = {
 } as const;
 export type ResultCode = (typeof RESULT_CODES)[keyof typeof RESULT_CODES];
 
-/** The sample's `resultMsg` for each code (saas.md §6), used when no more specific message applies. */
+/** The sample's `resultMsg` for each code (docs/marketplace/saas.md §6), used when no more specific message applies. */
 export const RESULT_MESSAGES: Readonly<Record<ResultCode, string>> = {
   "000000": "success.",
   "000001": "token is invalid",
@@ -112,7 +112,7 @@ export type Verdict = (typeof VERDICTS)[number];
 export const KEY_TYPES = ["basic", "kit", "license", "general"] as const;
 export type KeyType = (typeof KEY_TYPES)[number];
 
-/** `encryptType` of credential encryption (saas.md §7): 1 = AES-256 (default), 2 = AES-128. */
+/** `encryptType` of credential encryption (docs/marketplace/saas.md §7): 1 = AES-256 (default), 2 = AES-128. */
 export const ENCRYPT_TYPES = [1, 2] as const;
 export type EncryptType = (typeof ENCRYPT_TYPES)[number];
 

@@ -8,10 +8,9 @@ import "reflect-metadata";
 import type { Server } from "node:http";
 import type Koa from "koa";
 import { container as rootContainer, Lifecycle, type DependencyContainer } from "tsyringe";
-import { adapters as merchantAdapters } from "../adapters/index.js";
 import type { AdapterClass } from "../core/adapters.js";
 import type { Config } from "../core/config.js";
-import { adapterToken, Kernel } from "../core/kernel.js";
+import { Kernel } from "../core/kernel.js";
 import { KINDS as REGISTERED_KINDS } from "../core/kinds/index.js";
 import type { Endpoint, Kind } from "../core/kinds/kind.js";
 import { createLogger, type Logger } from "../core/logger.js";
@@ -22,7 +21,7 @@ import { InstanceStore } from "../core/store/instances.js";
 import { NonceStore } from "../core/store/nonces.js";
 import { OperationStore } from "../core/store/operations.js";
 import { CLOCK, CONFIG, DATABASE, KINDS, LOGGER, systemClock, type Clock, type Knex } from "../core/tokens.js";
-import { SetupError } from "../core/errors.js";
+import { registerAdapters } from "../core/project/register.js";
 import { createApp } from "./app.js";
 import { createHttpServer } from "./http-server.js";
 
@@ -40,8 +39,10 @@ export interface KoogateOptions {
   logger?: Logger;
   /** default: the system clock */
   clock?: Clock;
-  /** adapter classes products may name; default: adapters/index.ts */
+  /** adapter classes products may name; default none (`koogate serve` passes the merchant project's, core/project/) */
   adapters?: readonly AdapterClass[];
+  /** what to do to make an adapter known, for the "unknown adapter" message (core/project/index.ts `adapterHint`) */
+  adapterHint?: string;
   /** the product kinds served; default the registry (core/kinds/index.ts) */
   kinds?: readonly Kind[];
 }
@@ -69,12 +70,7 @@ export async function createKoogate(opts: KoogateOptions): Promise<Koogate> {
   container.register(DATABASE, { useValue: db });
   container.register(KINDS, { useValue: opts.kinds ?? REGISTERED_KINDS });
 
-  const byName = new Map<string, AdapterClass>();
-  for (const cls of opts.adapters ?? merchantAdapters) {
-    if (byName.has(cls.name)) throw new SetupError(`two adapter classes are named ${cls.name}; rename one`, "adapters/index.ts");
-    byName.set(cls.name, cls);
-    container.register(adapterToken(cls.name), { useClass: cls as unknown as new () => unknown }, { lifecycle: Lifecycle.ContainerScoped });
-  }
+  const byName = registerAdapters(container, opts.adapters ?? []);
   container.register(Kernel, { useClass: Kernel }, { lifecycle: Lifecycle.ContainerScoped });
   // one outbox per server: the calls that start background work and the kernel that stops it share it
   container.register(Outbox, { useClass: Outbox }, { lifecycle: Lifecycle.ContainerScoped });
@@ -84,7 +80,7 @@ export async function createKoogate(opts: KoogateOptions): Promise<Koogate> {
   }
   const kernel = container.resolve(Kernel);
   try {
-    await kernel.start(container, byName, opts.env ?? process.env);
+    await kernel.start(container, byName, opts.env ?? process.env, opts.adapterHint);
   } catch (e) {
     await db.destroy();
     throw e;

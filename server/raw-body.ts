@@ -8,7 +8,7 @@ export interface RawBody {
 
 /**
  * How long a body may take to arrive once its headers are in. KooGallery gives a call 5 s in all
- * (saas.md §1): a body still arriving after that can no longer be answered in time, and a body sent a
+ * (docs/marketplace/saas.md §1): a body still arriving after that can no longer be answered in time, and a body sent a
  * byte at a time (slowloris) must not hold a connection for longer. koogate's own server also stops
  * whole requests at `KOOGATE_REQUEST_TIMEOUT_MS` (server/http-server.ts); this bound holds the line in
  * any other server the app is mounted in.
@@ -25,7 +25,7 @@ export class BodyTimeoutError extends Error {
 
 /**
  * Reads the exact request bytes, up to `limit`. Nothing is decoded or parsed here: the signature is
- * checked over these bytes (saas.md §2.1), so they must reach the verifier untouched.
+ * checked over these bytes (docs/marketplace/saas.md §2.1), so they must reach the verifier untouched.
  *
  * A body over the limit (declared, or grown past it) is not read any further: the answer goes out at
  * once, and koogate's HTTP server closes a connection whose request was answered before it fully

@@ -1,6 +1,6 @@
 /**
  * The bodies KooGallery sends for each SaaS 2.0 basic activity, fields in the order of the spec's
- * tables (saas.md §4.1–§4.7). Optional fields are left out when not given, as the marketplace does.
+ * tables (docs/marketplace/saas.md §4.1–§4.7). Optional fields are left out when not given, as the marketplace does.
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { formatMarketplaceTime } from "../core/time.js";
@@ -9,19 +9,19 @@ import type { InstanceStatusChange, RefreshScene, SaasActivity } from "../core/v
 type Body = { activity: SaasActivity } & Record<string, unknown>;
 type TestFlag = "0" | "1";
 
-/** An order line as KooGallery numbers them: `CS` + 15 characters, line `-000001` (saas.md §4.5 example). */
+/** An order line as KooGallery numbers them: `CS` + 15 characters, line `-000001` (docs/marketplace/saas.md §4.5 example). */
 export function newOrderLine(): { orderId: string; orderLineId: string } {
   const stamp = new Date().toISOString().replace(/\D/g, "").slice(2, 12); // yyMMddHHmm
   const orderId = `CS${stamp}${randomBytes(4).toString("hex").toUpperCase().slice(0, 5)}`;
   return { orderId, orderLineId: `${orderId}-000001` };
 }
 
-/** A fresh businessId: different on every delivery, resends included (saas.md §4.1). */
+/** A fresh businessId: different on every delivery, resends included (docs/marketplace/saas.md §4.1). */
 export function newBusinessId(): string {
   return randomUUID();
 }
 
-/** An `expireTime` `days` from now, UTC `yyyyMMddHHmmss` (saas.md §4.3; zone UNCONFIRMED, §11.13). */
+/** An `expireTime` `days` from now, UTC `yyyyMMddHHmmss` (docs/marketplace/saas.md §4.3; zone UNCONFIRMED, §11.13). */
 export function expireIn(days: number, from = Date.now()): string {
   return formatMarketplaceTime(new Date(from + days * 86_400_000));
 }
@@ -73,7 +73,7 @@ export function upgradeInstanceBody(f: { instanceId: string; orderId: string; or
   return { activity: "upgradeInstance", instanceId: f.instanceId, orderId: f.orderId, orderLineId: f.orderLineId, testFlag: f.testFlag };
 }
 
-/** `testFlag` only on debugging calls: real changeInstanceCheck calls omit it (saas.md §4.7). */
+/** `testFlag` only on debugging calls: real changeInstanceCheck calls omit it (docs/marketplace/saas.md §4.7). */
 export function changeInstanceCheckBody(f: { instanceId: string; productInfo: Record<string, unknown>; testFlag: TestFlag }): Body {
   return {
     activity: "changeInstanceCheck",

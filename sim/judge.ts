@@ -1,10 +1,10 @@
 /**
- * Checks one answer the way the marketplace would: HTTP 200 (saas.md §1), a `Body-Sign` that verifies
- * over the exact bytes received (saas.md §3, with core/signing/body-sign.ts), JSON with a result code of
- * saas.md §6 that the step expects, the fields its activity must carry (an instanceId for newInstance,
+ * Checks one answer the way the marketplace would: HTTP 200 (docs/marketplace/saas.md §1), a `Body-Sign` that verifies
+ * over the exact bytes received (docs/marketplace/saas.md §3, with core/signing/body-sign.ts), JSON with a result code of
+ * docs/marketplace/saas.md §6 that the step expects, the fields its activity must carry (an instanceId for newInstance,
  * `info` for queryInstance), the same instanceId as the first delivery on a resend, and credentials
- * that decrypt when `encryptType` is present (saas.md §7, with core/crypto/credential.ts), and on a 1.0
- * newInstance the encryptType and appInfo that 1.0 answers carry, with the instanceId in clear (saas.md §9).
+ * that decrypt when `encryptType` is present (docs/marketplace/saas.md §7, with core/crypto/credential.ts), and on a 1.0
+ * newInstance the encryptType and appInfo that 1.0 answers carry, with the instanceId in clear (docs/marketplace/saas.md §9).
  */
 import { decryptCredential } from "../core/crypto/credential.js";
 import { verifyBodySign } from "../core/signing/body-sign.js";
@@ -22,7 +22,7 @@ export interface Expectation {
   /** a queryInstance answer must carry an `info` entry for this instance */
   instanceInInfo?: string;
   /**
-   * 1.0 newInstance (saas.md §9, §7): the answer must carry this `encryptType` (the product's) and an
+   * 1.0 newInstance (docs/marketplace/saas.md §9, §7): the answer must carry this `encryptType` (the product's) and an
    * appInfo whose userName and password decrypt with the product's key and it; instanceId stays in clear
    */
   encryptedAppInfo?: EncryptType;
@@ -49,11 +49,11 @@ export function judge(activity: string, req: WireRequest, reply: WireReply, expe
     j.failures.push(`no answer: ${reply.error}`);
     return j;
   }
-  if (reply.status !== 200) j.failures.push(`HTTP ${reply.status}, expected 200 (saas.md §1)`);
+  if (reply.status !== 200) j.failures.push(`HTTP ${reply.status}, expected 200 (docs/marketplace/saas.md §1)`);
   const sign = verifyBodySign(reply.bodySign, reply.bytes, req.replyKeys);
-  if (sign === "missing") j.failures.push("no Body-Sign header (saas.md §3)");
-  if (sign === "malformed") j.failures.push('Body-Sign is not sign_type="HMAC-SHA256", signature="…" (saas.md §3)');
-  if (sign === "mismatch") j.failures.push("Body-Sign does not verify over the exact bytes received (saas.md §3)");
+  if (sign === "missing") j.failures.push("no Body-Sign header (docs/marketplace/saas.md §3)");
+  if (sign === "malformed") j.failures.push('Body-Sign is not sign_type="HMAC-SHA256", signature="…" (docs/marketplace/saas.md §3)');
+  if (sign === "mismatch") j.failures.push("Body-Sign does not verify over the exact bytes received (docs/marketplace/saas.md §3)");
   let parsed: unknown;
   try {
     parsed = JSON.parse(reply.bytes.toString("utf8"));
@@ -68,16 +68,16 @@ export function judge(activity: string, req: WireRequest, reply: WireReply, expe
   const o = (j.json = parsed as Record<string, unknown>);
   if (typeof o.resultMsg === "string") j.resultMsg = o.resultMsg;
   if (typeof o.resultCode !== "string") {
-    j.failures.push("resultCode is missing or not a string (saas.md §4)");
+    j.failures.push("resultCode is missing or not a string (docs/marketplace/saas.md §4)");
     return j;
   }
   j.resultCode = o.resultCode;
-  if (!ALL_CODES.includes(o.resultCode)) j.failures.push(`resultCode ${o.resultCode} is not a marketplace result code (saas.md §6)`);
+  if (!ALL_CODES.includes(o.resultCode)) j.failures.push(`resultCode ${o.resultCode} is not a marketplace result code (docs/marketplace/saas.md §6)`);
   else if (!(expect.codes as readonly string[]).includes(o.resultCode)) {
     j.failures.push(`resultCode ${o.resultCode}, expected ${expect.codes.join(" or ")}${j.resultMsg ? ` (resultMsg "${j.resultMsg.slice(0, 80)}")` : ""}`);
   }
   if (o.resultMsg !== undefined && (typeof o.resultMsg !== "string" || o.resultMsg.length > 255)) {
-    j.failures.push("resultMsg must be a string of at most 255 characters (saas.md §4)");
+    j.failures.push("resultMsg must be a string of at most 255 characters (docs/marketplace/saas.md §4)");
   }
   if (o.resultCode === "000000") {
     if (activity === "newInstance") checkNewInstance(o, expect, req.replyKeys[0]!, j);
@@ -88,12 +88,12 @@ export function judge(activity: string, req: WireRequest, reply: WireReply, expe
 
 function checkNewInstance(o: Record<string, unknown>, expect: Expectation, key: string, j: Judgement) {
   if (typeof o.instanceId !== "string" || o.instanceId === "" || o.instanceId.length > 64) {
-    j.failures.push("a successful newInstance must answer an instanceId of 1 to 64 characters (saas.md §4.1)");
+    j.failures.push("a successful newInstance must answer an instanceId of 1 to 64 characters (docs/marketplace/saas.md §4.1)");
     return;
   }
   j.instanceId = o.instanceId;
   if (expect.instanceId !== undefined && o.instanceId !== expect.instanceId) {
-    j.failures.push(`instanceId ${o.instanceId} differs from the first delivery's ${expect.instanceId}: a resend must get the same one (saas.md §4.1)`);
+    j.failures.push(`instanceId ${o.instanceId} differs from the first delivery's ${expect.instanceId}: a resend must get the same one (docs/marketplace/saas.md §4.1)`);
   }
   if (expect.encryptedAppInfo !== undefined) {
     const problem = encryptedAppInfoProblem(o, o.instanceId, expect.encryptedAppInfo, key);
@@ -104,17 +104,17 @@ function checkNewInstance(o: Record<string, unknown>, expect: Expectation, key: 
 
 /** null when a 1.0 newInstance answer carries the product's encryptType and decryptable credentials. */
 function encryptedAppInfoProblem(o: Record<string, unknown>, instanceId: string, type: EncryptType, key: string): string | null {
-  if (o.encryptType !== String(type)) return `encryptType ${JSON.stringify(o.encryptType)}, expected "${type}", the product's (saas.md §7, §9)`;
-  if (!o.appInfo || typeof o.appInfo !== "object" || Array.isArray(o.appInfo)) return "a 1.0 newInstance answer must carry appInfo (saas.md §9)";
+  if (o.encryptType !== String(type)) return `encryptType ${JSON.stringify(o.encryptType)}, expected "${type}", the product's (docs/marketplace/saas.md §7, §9)`;
+  if (!o.appInfo || typeof o.appInfo !== "object" || Array.isArray(o.appInfo)) return "a 1.0 newInstance answer must carry appInfo (docs/marketplace/saas.md §9)";
   const appInfo = o.appInfo as Record<string, unknown>;
   for (const f of ["userName", "password"]) {
-    if (typeof appInfo[f] !== "string" || appInfo[f] === "") return `appInfo.${f} is missing (saas.md §9)`;
+    if (typeof appInfo[f] !== "string" || appInfo[f] === "") return `appInfo.${f} is missing (docs/marketplace/saas.md §9)`;
   }
-  if (decryptsToText(instanceId, type, key)) return "instanceId is encrypted: it must be sent in clear (saas.md §7)";
+  if (decryptsToText(instanceId, type, key)) return "instanceId is encrypted: it must be sent in clear (docs/marketplace/saas.md §7)";
   return credentialProblem(appInfo, o.encryptType, key);
 }
 
-/** True when `value` decrypts to printable text: it was sent encrypted (some third-party code does, saas.md §7). */
+/** True when `value` decrypts to printable text: it was sent encrypted (some third-party code does, docs/marketplace/saas.md §7). */
 function decryptsToText(value: string, type: EncryptType, key: string): boolean {
   try {
     return /^[\x20-\x7e]+$/.test(decryptCredential(value, { accessKey: key, encryptType: type }));
@@ -126,20 +126,20 @@ function decryptsToText(value: string, type: EncryptType, key: string): boolean 
 function checkQueryInstance(o: Record<string, unknown>, expect: Expectation, key: string, j: Judgement) {
   const info = o.info ?? [];
   if (!Array.isArray(info)) {
-    j.failures.push("info must be an array of InstanceInfo (saas.md §4.2)");
+    j.failures.push("info must be an array of InstanceInfo (docs/marketplace/saas.md §4.2)");
     return;
   }
   const seen = new Set<string>();
   for (const entry of info as unknown[]) {
     const e = (entry && typeof entry === "object" ? entry : {}) as Record<string, unknown>;
     if (typeof e.instanceId !== "string" || e.instanceId === "") {
-      j.failures.push("an info entry has no instanceId (saas.md §4.2)");
+      j.failures.push("an info entry has no instanceId (docs/marketplace/saas.md §4.2)");
       continue;
     }
     seen.add(e.instanceId);
     if (e.appInfo === undefined) continue;
     if (!e.appInfo || typeof e.appInfo !== "object") {
-      j.failures.push(`appInfo of ${e.instanceId} is not an object (saas.md §4.2)`);
+      j.failures.push(`appInfo of ${e.instanceId} is not an object (docs/marketplace/saas.md §4.2)`);
       continue;
     }
     const problem = credentialProblem(e.appInfo as Record<string, unknown>, e.encryptType, key);
@@ -154,10 +154,10 @@ function checkQueryInstance(o: Record<string, unknown>, expect: Expectation, key
 /** null when the appInfo fields are strings and, with an `encryptType`, userName/password decrypt. */
 function credentialProblem(appInfo: Record<string, unknown>, encryptType: unknown, key: string): string | null {
   for (const f of ["frontEndUrl", "adminUrl", "userName", "password", "memo"]) {
-    if (appInfo[f] !== undefined && typeof appInfo[f] !== "string") return `appInfo.${f} is not a string (saas.md §4.2)`;
+    if (appInfo[f] !== undefined && typeof appInfo[f] !== "string") return `appInfo.${f} is not a string (docs/marketplace/saas.md §4.2)`;
   }
   if (encryptType === undefined) return null;
-  if (encryptType !== "1" && encryptType !== "2") return `encryptType ${JSON.stringify(encryptType)} is neither "1" nor "2" (saas.md §7)`;
+  if (encryptType !== "1" && encryptType !== "2") return `encryptType ${JSON.stringify(encryptType)} is neither "1" nor "2" (docs/marketplace/saas.md §7)`;
   const type = Number(encryptType) as EncryptType;
   for (const f of ["userName", "password"] as const) {
     const v = appInfo[f];
@@ -165,7 +165,7 @@ function credentialProblem(appInfo: Record<string, unknown>, encryptType: unknow
     try {
       decryptCredential(v, { accessKey: key, encryptType: type });
     } catch {
-      return `appInfo.${f} does not decrypt with the product's key and encryptType ${type} (saas.md §7)`;
+      return `appInfo.${f} does not decrypt with the product's key and encryptType ${type} (docs/marketplace/saas.md §7)`;
     }
   }
   return null;

@@ -5,7 +5,7 @@
  * each using the core module the server verifies with), hands them to `ctx.exchange`, and states what
  * it expects; the runner sends, judges (sim/judge.ts) and records one step per exchange.
  *
- * One request builder per signing scheme: requests/basic.ts (2.0 query signature, saas.md §2.1),
+ * One request builder per signing scheme: requests/basic.ts (2.0 query signature, docs/marketplace/saas.md §2.1),
  * requests/kit.ts (joint-operation `x-sign`, §2.2), requests/v1.ts (1.0 `authToken` GET, §2.3). Each
  * scenario declares the kind of product it plays and what else it needs (`misfit` below), so the CLI
  * refuses to play it against a product that lacks them.

@@ -12,7 +12,7 @@ import type { LogFields, Logger } from "../core/logger.js";
 import type { ProductBase } from "../core/products/definition.js";
 import { loadProducts } from "../core/products/loader.js";
 
-/** KooGallery gives up on an answer after 5 s (saas.md §1). */
+/** KooGallery gives up on an answer after 5 s (docs/marketplace/saas.md §1). */
 export const MARKETPLACE_TIMEOUT_MS = 5_000;
 
 export interface SimTarget {
@@ -22,9 +22,9 @@ export interface SimTarget {
   baseUrl: string;
   /** the production URL registered in the Seller Console: `<baseUrl>/produce/<id>` */
   productionUrl: string;
-  /** `testFlag` sent in every body: "1" = a Seller Console debugging call, "0" = a real one (saas.md §4) */
+  /** `testFlag` sent in every body: "1" = a Seller Console debugging call, "0" = a real one (docs/marketplace/saas.md §4) */
   testFlag: "0" | "1";
-  /** how long one answer may take; default 5000 ms, as the marketplace (saas.md §1) */
+  /** how long one answer may take; default 5000 ms, as the marketplace (docs/marketplace/saas.md §1) */
   timeoutMs: number;
 }
 
@@ -33,10 +33,12 @@ export interface LoadTargetOptions {
   productId: string;
   /** default http://localhost:8080 */
   baseUrl?: string;
-  /** where KOOGATE_PRODUCTS, NODE_ENV and the key variables are read; default process.env */
+  /** where NODE_ENV and the key variables are read; default process.env */
   env?: NodeJS.ProcessEnv;
-  /** the adapter registry (adapters/index.ts) */
+  /** the adapter classes of the merchant project (core/project/) */
   adapters: readonly AdapterClass[];
+  /** the products folder and the "unknown adapter" hint of the merchant project; default KOOGATE_PRODUCTS */
+  project?: ProjectPaths;
   /** the product kinds (core/kinds/index.ts) */
   kinds: readonly Kind[];
   /** default "0" */
@@ -48,11 +50,11 @@ export interface LoadTargetOptions {
 /** Loads every definition as the server does and picks one. @throws SetupError */
 export function loadTarget(opts: LoadTargetOptions): { target: SimTarget; notes: string[] } {
   const env = opts.env ?? process.env;
-  const { products, notes } = loadAllProducts(env, opts.adapters, opts.kinds);
+  const { products, notes } = loadAllProducts(env, opts.adapters, opts.kinds, opts.project);
   const product = products.find((p) => p.id === opts.productId);
   if (!product) {
     const known = products.map((p) => p.id).join(", ");
-    throw new SetupError(`no product "${opts.productId}" (defined: ${known})`, loadConfig(env).productsDir);
+    throw new SetupError(`no product "${opts.productId}" (defined: ${known})`, opts.project?.productsDir ?? loadConfig(env).productsDir);
   }
   const baseUrl = (opts.baseUrl ?? "http://localhost:8080").replace(/\/+$/, "");
   return {
@@ -81,8 +83,14 @@ function summariseNotes(notes: LoadNote[]): string[] {
   return [`${notes.map((n) => n.variable).join(", ")} are not set: like the server outside production, the simulator uses their public development keys`];
 }
 
+/** Where a merchant project keeps its definitions, and what to do about an unknown adapter. */
+export interface ProjectPaths {
+  productsDir: string;
+  adapterHint?: string;
+}
+
 /**
- * Every product of KOOGATE_PRODUCTS, loaded exactly as the server loads them. The loader's warnings
+ * Every product of the project's products folder (default KOOGATE_PRODUCTS), loaded exactly as the server loads them. The loader's warnings
  * (unset key variables) are returned as notes instead of being logged.
  * @throws SetupError with every problem found
  */
@@ -90,11 +98,13 @@ export function loadAllProducts(
   env: NodeJS.ProcessEnv,
   adapters: readonly AdapterClass[],
   kinds: readonly Kind[],
+  project?: ProjectPaths,
 ): { products: ProductBase[]; notes: LoadNote[] } {
   const config = loadConfig(env);
   const notes: LoadNote[] = [];
   const products = loadProducts({
-    dir: config.productsDir,
+    dir: project?.productsDir ?? config.productsDir,
+    adapterHint: project?.adapterHint,
     env,
     production: config.production,
     adapters: new Map(adapters.map((a) => [a.name, a])),

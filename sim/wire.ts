@@ -44,7 +44,7 @@ export async function deliver(req: WireRequest, timeoutMs: number): Promise<Wire
     const err = e as Error & { cause?: { code?: string; message?: string } };
     const why =
       err.name === "TimeoutError"
-        ? `no answer within ${timeoutMs} ms (KooGallery gives up after 5 s, saas.md §1)`
+        ? `no answer within ${timeoutMs} ms (KooGallery gives up after 5 s, docs/marketplace/saas.md §1)`
         : err.cause?.code === "ECONNREFUSED"
           ? `connection refused at ${new URL(req.url).host}: is the server running (npm start)?`
           : (err.cause?.message ?? err.message);

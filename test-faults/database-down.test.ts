@@ -4,7 +4,7 @@ import { startServer, type TestServer } from "../test/support/server.js";
 import { figures } from "./support/figures.js";
 import { startTcpProxy, type TcpProxy } from "./support/tcp-proxy.js";
 
-/** The marketplace gives every call 5 s (saas.md §1): an answer later than that is a failed call. */
+/** The marketplace gives every call 5 s (docs/marketplace/saas.md §1): an answer later than that is a failed call. */
 const DEADLINE_MS = 5000;
 
 let n = 0;

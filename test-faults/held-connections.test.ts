@@ -11,7 +11,7 @@ const LEGITIMATE = 100;
 const CONCURRENCY = 20;
 /** the default: this test measures koogate as it ships */
 const REQUEST_TIMEOUT_MS = loadConfig({}).requestTimeoutMs;
-/** KooGallery gives a call 5 s (saas.md §1) */
+/** KooGallery gives a call 5 s (docs/marketplace/saas.md §1) */
 const DEADLINE_MS = 5000;
 
 type Held = RawConnection & { openedAt: number };

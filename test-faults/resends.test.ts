@@ -3,7 +3,7 @@ import { testDatabaseKind } from "../test/support/database.js";
 import { startServer, type TestServer } from "../test/support/server.js";
 import { figures } from "./support/figures.js";
 
-// KooGallery resends a newInstance until it gets an answer; every resend has a new businessId (saas.md §4.1).
+// KooGallery resends a newInstance until it gets an answer; every resend has a new businessId (docs/marketplace/saas.md §4.1).
 describe(`200 concurrent resends of one order (${testDatabaseKind})`, function () {
   let s: TestServer;
   before(async () => {

@@ -8,7 +8,7 @@ import { figures } from "./support/figures.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-// A server killed in the middle of a slow provisioning; the marketplace resends (saas.md §4.1).
+// A server killed in the middle of a slow provisioning; the marketplace resends (docs/marketplace/saas.md §4.1).
 describe(`SIGKILL during a slow newInstance (${testDatabaseKind})`, function () {
   let databaseUrl: string;
   let productsDir: string;

@@ -3,13 +3,12 @@
  * its production URL, kind, protocol, adapter and which key variables are set (never their values).
  * Exit 1 with the loader's message (file, path, fix) on any problem.
  */
-import { adapters } from "../../adapters/index.js";
 import { SetupError } from "../../core/errors.js";
 import { KINDS } from "../../core/kinds/index.js";
 import type { ProductBase } from "../../core/products/definition.js";
 import { KEY_TYPES } from "../../core/vocabulary.js";
 import { loadAllProducts } from "../../sim/target.js";
-import { loadConfig } from "../../core/config.js";
+import { loadProject } from "../../core/project/index.js";
 import { EXIT, optionLines, parse, str, type Io } from "../args.js";
 
 const OPTIONS = {
@@ -20,7 +19,8 @@ const OPTIONS = {
 export const checkHelp = [
   "Usage: koogate check [--url <base>] [--json]",
   "",
-  "Validates every product definition in KOOGATE_PRODUCTS (default ./products) as `npm start` would,",
+  "Validates every product definition of the project (its koogate config's products folder, or",
+  "KOOGATE_PRODUCTS) with the adapters of its config's modules, exactly as `koogate serve` would,",
   "and prints per product its production URL, kind, protocol, adapter and which key variables are set.",
   "Exits 1 on any problem in the definitions.",
   "",
@@ -34,10 +34,12 @@ export async function check(argv: string[], io: Io): Promise<number> {
     return EXIT.ok;
   }
   const base = (str(values, "url") ?? OPTIONS.url.default).replace(/\/+$/, "");
-  const dir = loadConfig(io.env).productsDir;
   let loaded: ReturnType<typeof loadAllProducts>;
+  let dir: string;
   try {
-    loaded = loadAllProducts(io.env, adapters, KINDS);
+    const project = await loadProject({ env: io.env });
+    dir = project.config.productsDir;
+    loaded = loadAllProducts(io.env, project.adapters, KINDS, { productsDir: dir, adapterHint: project.adapterHint });
   } catch (e) {
     if (!(e instanceof SetupError)) throw e;
     if (values.json) io.out(JSON.stringify({ ok: false, problem: e.message }));

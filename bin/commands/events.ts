@@ -4,7 +4,7 @@
  * instance, the verdict, the result code and how long it took.
  */
 import { existsSync } from "node:fs";
-import { loadConfig } from "../../core/config.js";
+import { loadProject } from "../../core/project/index.js";
 import { createDatabase } from "../../core/store/database.js";
 import { EventLog, type EventRecord } from "../../core/store/events.js";
 import { EXIT, optionLines, parse, str, UsageError, type Io } from "../args.js";
@@ -20,7 +20,8 @@ const OPTIONS = {
 export const eventsHelp = [
   "Usage: koogate events [--product P] [--instance I] [--since T] [--limit N] [--json]",
   "",
-  "Prints the event log of the server's database (KOOGATE_DATABASE_URL, default sqlite:data/koogate.sqlite),",
+  "Prints the event log of the server's database (KOOGATE_DATABASE_URL, else the project's koogate config",
+  "\"database\", default sqlite:data/koogate.sqlite),",
   "oldest first: time, product, activity, instance, verdict, result code, latency.",
   "",
   ...optionLines({ ...OPTIONS, help: { type: "boolean", description: "show this help" } }),
@@ -46,18 +47,18 @@ export async function events(argv: string[], io: Io): Promise<number> {
   if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) throw new UsageError("--limit must be a whole number from 1 to 100000");
   const sinceText = str(values, "since");
   const since = sinceText === undefined ? undefined : parseSince(sinceText, Date.now());
-  const url = loadConfig(io.env).databaseUrl;
+  const url = (await loadProject({ env: io.env, importAdapters: false })).config.databaseUrl;
   const shown = url.replace(/\/\/[^@]*@/, "//…@");
   // Opening a missing SQLite file would create it: say what is wrong instead.
   const file = url.startsWith("sqlite:") ? url.slice("sqlite:".length) : undefined;
   if (file !== undefined && file !== ":memory:" && file !== "" && !existsSync(file)) {
-    io.err(`koogate events: no database at ${shown}; start the server once (npm start), or set KOOGATE_DATABASE_URL to the one it uses`);
+    io.err(`koogate events: no database at ${shown}; start the server once (koogate serve), or set KOOGATE_DATABASE_URL to the one it uses`);
     return EXIT.failed;
   }
   const db = createDatabase(url);
   try {
     if (!(await db.schema.hasTable("koogate_events"))) {
-      io.err(`koogate events: ${shown} has no event log yet; start the server once (npm start)`);
+      io.err(`koogate events: ${shown} has no event log yet; start the server once (koogate serve)`);
       return EXIT.failed;
     }
     const rows = await new EventLog(db).list({ productId: str(values, "product"), instanceId: str(values, "instance"), since, limit });

@@ -2,8 +2,8 @@
  * `koogate sim <product> <scenario>`: plays the marketplace against a running server (sim/). This file
  * only reads the command line and prints; the scenarios, the signing and the checks live in sim/.
  */
-import { adapters } from "../../adapters/index.js";
 import { KINDS } from "../../core/kinds/index.js";
+import { loadProject } from "../../core/project/index.js";
 import { runScenario } from "../../sim/runner.js";
 import { misfit, ScenarioUsageError, type Scenario } from "../../sim/scenario.js";
 import { findScenario, SCENARIOS } from "../../sim/scenarios/index.js";
@@ -82,11 +82,13 @@ export async function sim(argv: string[], io: Io): Promise<number> {
   if (positionals.length !== 2) throw new UsageError("give a product and a scenario: koogate sim <product> <scenario>");
   const timeoutMs = Number(str(values, "timeout") ?? COMMON.timeout.default);
   if (!Number.isInteger(timeoutMs) || timeoutMs < 1) throw new UsageError("--timeout must be a whole number of milliseconds");
+  const project = await loadProject({ env: io.env });
   const { target, notes } = loadTarget({
     productId: positionals[0]!,
     baseUrl: str(values, "url"),
     env: io.env,
-    adapters,
+    adapters: project.adapters,
+    project: { productsDir: project.config.productsDir, adapterHint: project.adapterHint },
     kinds: KINDS,
     testFlag: values.test ? "1" : "0",
     timeoutMs,

@@ -1,5 +1,5 @@
 /**
- * Credential encryption as the marketplace's Java code does it (saas.md §7, vectors.md §1): AES-CBC
+ * Credential encryption as the marketplace's Java code does it (docs/marketplace/saas.md §7, docs/marketplace/vectors.md §1): AES-CBC
  * with PKCS#5 padding, key from `sha1prngAesKey(accessKey)`, a 16-character alphanumeric IV used as its
  * ASCII bytes, output `iv + base64(ciphertext)`. Used for `appInfo.userName`/`password` in answers and
  * for the encrypted `mobilePhone`/`email` in 1.0 requests.

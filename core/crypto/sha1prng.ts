@@ -1,7 +1,7 @@
 /**
  * The AES key Java derives with `KeyGenerator.getInstance("AES")` initialised by a
- * `SecureRandom.getInstance("SHA1PRNG")` seeded with the UTF-8 bytes of the access key (saas.md §7,
- * vectors.md §1). With the Sun provider this is deterministic:
+ * `SecureRandom.getInstance("SHA1PRNG")` seeded with the UTF-8 bytes of the access key (docs/marketplace/saas.md §7,
+ * docs/marketplace/vectors.md §1). With the Sun provider this is deterministic:
  *
  *   state = SHA1(seed); block = SHA1(state); state = add160(state, block, +1); block = SHA1(state) …
  *

@@ -1,7 +1,7 @@
 /**
  * Every answer of the open APIs becomes one typed result, so that a caller branches on "code not
  * activated" or "rate limited" and never on an HTTP status (docs/marketplace/api-image-openapi.md §8,
- * §9; license.md §2.3, §3.7). The code families, the fields they come in and what each code means are
+ * §9; docs/marketplace/license.md §2.3, §3.7). The code families, the fields they come in and what each code means are
  * in the one table below.
  */
 
@@ -81,7 +81,7 @@ const KINDS: Readonly<Record<string, FailureKind>> = {
   "MKT.9003": "invalid",
   "MKT.9004": "invalid",
   "94060001": "unavailable",
-  // UNCONFIRMED (api-image-openapi.md §4): the meaning of 94060002 (HTTP 401); read as a bad signature.
+  // UNCONFIRMED (docs/marketplace/api-image-openapi.md §4): the meaning of 94060002 (HTTP 401); read as a bad signature.
   "94060002": "auth",
   "92020001": "unavailable",
   "92020002": "invalid",
@@ -95,13 +95,13 @@ const KINDS: Readonly<Record<string, FailureKind>> = {
   "CBC.0999": "unavailable",
   "91381033": "denied",
   "91381034": "invalid",
-  // "licence period has no remaining quota" (license.md §3.7): the bought period is used up.
+  // "licence period has no remaining quota" (docs/marketplace/license.md §3.7): the bought period is used up.
   "91381035": "expired",
   "91381036": "unavailable",
   "91381037": "invalid",
   "91381038": "denied",
   "91380150": "forbidden",
-  // UNCONFIRMED numbers (api-image-openapi.md §9, §11.6): app-authentication failures and throttling.
+  // UNCONFIRMED numbers (docs/marketplace/api-image-openapi.md §9, §11.6): app-authentication failures and throttling.
   "APIGW.0301": "auth",
   "APIGW.0303": "auth",
   "APIGW.0101": "not-found",
@@ -149,7 +149,7 @@ export function classifyAnswer(status: number, bytes: Buffer): Classified {
   if (code === undefined || family === null) {
     return { ok: false, family: "http", code: String(status), message: message.slice(0, 200), kind: kindOfStatus(status), status };
   }
-  // "92020001 with HTTP 403 is an auth failure" (license.md §2.3): the status wins over the table there.
+  // "92020001 with HTTP 403 is an auth failure" (docs/marketplace/license.md §2.3): the status wins over the table there.
   const kind = status === 401 || status === 403 ? kindOfStatus(status) : KINDS[code] ?? kindOfStatus(status);
   return { ok: false, family, code, message: message.slice(0, 200), kind, status };
 }

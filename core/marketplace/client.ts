@@ -3,7 +3,7 @@
  * §1), one typed method each, every answer a `MarketplaceResult` (answers.ts).
  *
  * Retries: network errors, 5xx and throttling are retried with backoff; a 4xx never is. A retried
- * activation whose first answer was lost answers `92020003` (already activated, license.md §2.3): the
+ * activation whose first answer was lost answers `92020003` (already activated, docs/marketplace/license.md §2.3): the
  * caller then queries the code instead of treating it as an error.
  */
 import { createHash } from "node:crypto";
@@ -43,7 +43,7 @@ export interface MarketplaceClientOptions {
   random?: () => number;
 }
 
-/** One usage record (saas.md §8.1); times UTC `yyyyMMdd'T'HHmmss'Z'`. */
+/** One usage record (docs/marketplace/saas.md §8.1); times UTC `yyyyMMdd'T'HHmmss'Z'`. */
 export interface UsageRecord {
   instance_id: string;
   record_time: string;
@@ -57,7 +57,7 @@ export interface UsageRecord {
   relate_pkg_instance?: string;
 }
 
-/** One code's clients of a day: distinct client identities, or their number (license.md §2.3). */
+/** One code's clients of a day: distinct client identities, or their number (docs/marketplace/license.md §2.3). */
 export interface SoftwareUsage {
   license: string;
   clients: ({ id: string } | { activeNum: number })[];
@@ -91,27 +91,27 @@ export class MarketplaceClient {
     return new MarketplaceClient({ ...loadMarketplaceConfig(env), ...extra });
   }
 
-  /** Query order (api-image-openapi.md §3): what was bought on an order or one order line. */
+  /** Query order (docs/marketplace/api-image-openapi.md §3): what was bought on an order or one order line. */
   queryOrder(q: { orderId: string; orderLineId?: string }): Promise<MarketplaceResult<OrderInfo>> {
     return this.run({ api: "order.query", method: "GET", path: `${PREFIX}/v1/order/query`, query: q, auth: AKSK }, readOrder);
   }
 
-  /** Activate one authorization code (license.md §2.3, v1). `realEffectTime`: UTC `yyyyMMddHHmmss`. */
+  /** Activate one authorization code (docs/marketplace/license.md §2.3, v1). `realEffectTime`: UTC `yyyyMMddHHmmss`. */
   activateLicense(a: { license: string; realEffectTime?: string }): Promise<MarketplaceResult<LicenseCodeInfo>> {
     return this.post("license.activate", "/v1/license/activate", { license: a.license, real_effect_time: a.realEffectTime }, readLicenseCodeInfo);
   }
 
-  /** Activate up to 100 codes at once (license.md §2.3, v2); one invalid code fails all with `92020020`. */
+  /** Activate up to 100 codes at once (docs/marketplace/license.md §2.3, v2); one invalid code fails all with `92020020`. */
   activateLicenses(a: { licenses: readonly string[]; realEffectTime?: string }): Promise<MarketplaceResult<null>> {
     return this.post("license.activate-batch", "/v2/license/activate", { license_list: a.licenses, real_effect_time: a.realEffectTime }, () => null);
   }
 
-  /** Query a code's state, the former heartbeat (license.md §2.3, v1): call on the first use each day. */
+  /** Query a code's state, the former heartbeat (docs/marketplace/license.md §2.3, v1): call on the first use each day. */
   queryLicense(q: { license: string; heartbeatInfo?: { thirdPartyAccount: string; ip?: string } }): Promise<MarketplaceResult<LicenseInfo>> {
     return this.post("license.query", "/v1/license/heartbeat", { license: q.license, heartbeatInfo: q.heartbeatInfo }, readLicenseInfo);
   }
 
-  /** Software-usage statistics (license.md §2.3, v2), once a day. */
+  /** Software-usage statistics (docs/marketplace/license.md §2.3, v2), once a day. */
   reportSoftwareUsage(usage: readonly SoftwareUsage[]): Promise<MarketplaceResult<null>> {
     const usage_info = usage.map((u) => ({
       license: u.license,
@@ -121,19 +121,19 @@ export class MarketplaceClient {
     return this.post("license.software-usage", "/v2/license/software-usage-info", { usage_info }, () => null);
   }
 
-  /** Upload a string for an online-License event (license.md §3.7). */
+  /** Upload a string for an online-License event (docs/marketplace/license.md §3.7). */
   uploadCharacters(u: { eventId: string; characters: string }): Promise<MarketplaceResult<null>> {
     return this.upload(u.eventId, { type: "CHARACTERS", characters: u.characters });
   }
 
-  /** Upload a file for an online-License event (license.md §3.7), with the hex SHA-256 of its bytes. */
+  /** Upload a file for an online-License event (docs/marketplace/license.md §3.7), with the hex SHA-256 of its bytes. */
   uploadFile(u: { eventId: string; fileName: string; content: Buffer; contentType?: string }): Promise<MarketplaceResult<null>> {
     const sha256 = createHash("sha256").update(u.content).digest("hex");
     return this.upload(u.eventId, { type: "FILE", file_name: u.fileName, sha256 }, { ...u, contentType: u.contentType ?? "application/octet-stream" });
   }
 
   /**
-   * Push pay-per-use usage (api-image-openapi.md §4), signed with the listing's basic-interface key.
+   * Push pay-per-use usage (docs/marketplace/api-image-openapi.md §4), signed with the listing's basic-interface key.
    * Keys are sorted at every level and the body is sent exactly as signed. At most 1000 records.
    */
   pushUsage(p: { records: readonly UsageRecord[]; key: string }): Promise<MarketplaceResult<UsagePushData>> {

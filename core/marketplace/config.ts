@@ -14,7 +14,7 @@
  */
 
 export const DEFAULT_MARKETPLACE_URL = "https://mkt.myhuaweicloud.com";
-/** "retry on https://mkt.myhuaweicloud.cn if the first domain is unavailable" (api-image-openapi.md §1) */
+/** "retry on https://mkt.myhuaweicloud.cn if the first domain is unavailable" (docs/marketplace/api-image-openapi.md §1) */
 export const DEFAULT_FALLBACK_URL = "https://mkt.myhuaweicloud.cn";
 
 export interface MarketplaceConfig {

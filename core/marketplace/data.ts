@@ -50,7 +50,7 @@ export interface OrderInfo {
   buyerInfo?: BuyerInfo;
 }
 
-/** What activating one code answers (license.md §2.3, v1); `expireTime` is an estimate there. */
+/** What activating one code answers (docs/marketplace/license.md §2.3, v1); `expireTime` is an estimate there. */
 export interface LicenseCodeInfo {
   status?: string;
   expireTime?: string;
@@ -59,7 +59,7 @@ export interface LicenseCodeInfo {
   amount?: number;
 }
 
-/** A code's state as queried ("heartbeat", license.md §2.3). */
+/** A code's state as queried ("heartbeat", docs/marketplace/license.md §2.3). */
 export interface LicenseInfo {
   licenseCode?: string;
   /** `ALIVE`, `EXPIRED` or `RELEASED` */
@@ -69,7 +69,7 @@ export interface LicenseInfo {
   expireTime?: string;
 }
 
-/** A usage record the marketplace did not take (api-image-openapi.md §4: `abnormal_usage_data`). */
+/** A usage record the marketplace did not take (docs/marketplace/api-image-openapi.md §4: `abnormal_usage_data`). */
 export interface AbnormalUsage {
   meteringSn?: string;
   instanceId?: string;
@@ -126,7 +126,7 @@ export function readOrder(body: JsonObject): OrderInfo {
   };
 }
 
-/** `data.license_code_info` is a JSON *string* (license.md §2.3); an unreadable one gives no fields. */
+/** `data.license_code_info` is a JSON *string* (docs/marketplace/license.md §2.3); an unreadable one gives no fields. */
 export function readLicenseCodeInfo(body: JsonObject): LicenseCodeInfo {
   const raw = text(obj(body, "data") ?? {}, "license_code_info");
   let info: JsonObject = {};

@@ -16,7 +16,7 @@ export const MAX_LABEL_LENGTH = 64;
 
 /**
  * Buckets of `koogate_call_duration_seconds`: fine below 100 ms where calls normally finish, then up to
- * the 4.5-s safety net and the marketplace's 5-s deadline (saas.md §3), so a call close to a timeout
+ * the 4.5-s safety net and the marketplace's 5-s deadline (docs/marketplace/saas.md §3), so a call close to a timeout
  * shows up as one.
  */
 export const CALL_DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 4.5, 5];

@@ -1,5 +1,5 @@
 /**
- * Never miss the 5-second deadline (saas.md §1, §4.1: "do not block; finish asynchronously"), and run
+ * Never miss the 5-second deadline (docs/marketplace/saas.md §1, §4.1: "do not block; finish asynchronously"), and run
  * work that is queued for later (an order to fetch, usage to push) exactly once.
  *
  * `start` runs a first attempt for at most a budget. If it finishes, the caller answers with its

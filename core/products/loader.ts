@@ -35,8 +35,11 @@ export interface LoadOptions {
   /** the registered kinds (core/kinds/index.ts) */
   kinds: readonly Kind[];
   logger: Logger;
-  /** where the merchant registers adapter classes, for the "unknown adapter" message */
-  adapterRegistry?: string;
+  /**
+   * what the merchant does to make an adapter class known, for the "unknown adapter" message; default
+   * "name its module in koogate.config.json "adapters"" (core/project/index.ts gives a precise one)
+   */
+  adapterHint?: string;
 }
 
 /** Compiled validators, once per kind list. */
@@ -56,7 +59,7 @@ export function loadProducts(opts: LoadOptions): ProductBase[] {
   try {
     files = readdirSync(opts.dir).filter((f) => /\.ya?ml$/.test(f)).sort();
   } catch {
-    throw new SetupError(`cannot read the products folder; set KOOGATE_PRODUCTS to a folder of *.yaml definitions`, opts.dir);
+    throw new SetupError(`cannot read the products folder; point "products" in koogate.config.json (or KOOGATE_PRODUCTS) at a folder of *.yaml definitions, or run npx koogate init here`, opts.dir);
   }
   if (files.length === 0) throw new SetupError("no product definitions (*.yaml) found", opts.dir);
   const problems: SetupError[] = [];
@@ -118,7 +121,7 @@ function checkAdapter(d: BaseDefinition, kind: Kind, file: string, opts: LoadOpt
   if (!adapter) {
     const known = [...opts.adapters.keys()].join(", ") || "none";
     throw new SetupError(
-      `unknown adapter "${d.adapter}"; register the class in ${opts.adapterRegistry ?? "adapters/index.ts"} (registered: ${known})`,
+      `unknown adapter "${d.adapter}" (registered: ${known}); ${opts.adapterHint ?? 'export it from a module named in koogate.config.json "adapters"'}`,
       file,
       "/adapter",
     );

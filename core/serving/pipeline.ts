@@ -25,7 +25,7 @@ import type { CallError } from "../errors.js";
 
 /**
  * Every call is answered within this, whatever is stuck below (a database that cannot be heard, an
- * adapter that never returns): KooGallery gives a call 5 s and resends a failed one (saas.md §1, §4.1).
+ * adapter that never returns): KooGallery gives a call 5 s and resends a failed one (docs/marketplace/saas.md §1, §4.1).
  * The late work still finishes and stores its outcome, so a resend finds it.
  */
 export const ANSWER_DEADLINE_MS = 4500;

@@ -1,6 +1,6 @@
 /**
  * How a production interface (an interface KooGallery calls with a signed request) answers a refused
- * signature: the one table from `SignatureError` reasons to marketplace result codes (saas.md §6). A
+ * signature: the one table from `SignatureError` reasons to marketplace result codes (docs/marketplace/saas.md §6). A
  * parameter that is absent, malformed or outside the time window is a bad parameter (000002); a
  * signature that is absent or matches no key is an authentication failure (000001).
  */

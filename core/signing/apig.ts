@@ -10,7 +10,7 @@
  * `signApig` is the only place the string to sign is built: `signApigRequest` adds its result to an
  * outgoing request, `verifyApigRequest` recomputes through it.
  *
- * UNCONFIRMED (api-image-openapi.md §2, §11.8): Huawei's signers use the value of an
+ * UNCONFIRMED (docs/marketplace/api-image-openapi.md §2, §11.8): Huawei's signers use the value of an
  * `x-sdk-content-sha256` header instead of the body hash when one is sent (`UNSIGNED-PAYLOAD`). Here the
  * exact body bytes are always hashed, so a request whose body is not covered by its signature never
  * verifies; a caller that needs unsigned payloads must say so in code, not by a header.

@@ -1,5 +1,5 @@
 /**
- * SaaS 1.0 (legacy GET) request token (saas.md §2.3, vectors.md §2):
+ * SaaS 1.0 (legacy GET) request token (docs/marketplace/saas.md §2.3, docs/marketplace/vectors.md §2):
  *
  *   authToken = base64 HMAC-SHA256(key = accessKey + timeStamp, msg = "k1=v1&k2=v2…")
  *
@@ -69,7 +69,7 @@ export function verifyAuthToken(rawQuery: string, keys: readonly string[]): Auth
   for (const [k, v] of decoded) if (!params.has(k)) params.set(k, v);
   const timeStamp = params.get("timeStamp");
   if (!timeStamp) throw new SignatureError("missing-parameter", "timeStamp is missing");
-  // The token is base64: a '+' sent unencoded must not turn into a space (saas.md §2.3, FAQ item 3).
+  // The token is base64: a '+' sent unencoded must not turn into a space (docs/marketplace/saas.md §2.3, FAQ item 3).
   const rawToken = raw.find(([k]) => k === "authToken")?.[1];
   if (!rawToken) throw new SignatureError("missing-signature", "authToken is missing");
   const tokens = new Set([decode(rawToken.replace(/\+/g, "%2B")), rawToken]);

@@ -1,5 +1,5 @@
 /**
- * SaaS 2.0 basic-interface request signature (saas.md §2.1, vectors.md §4): the `signature`,
+ * SaaS 2.0 basic-interface request signature (docs/marketplace/saas.md §2.1, docs/marketplace/vectors.md §4): the `signature`,
  * `timestamp` and `nonce` query parameters KooGallery appends to the production URL.
  *
  *   inner     = lowercase hex HMAC-SHA256(accessKey, payload)
@@ -41,7 +41,7 @@ export interface BasicVerifyInput {
   keys: readonly string[];
   /** the server's clock, in ms */
   nowMs: number;
-  /** allowed skew either way; default 60 000 ms (saas.md §2.1). Must be positive. */
+  /** allowed skew either way; default 60 000 ms (docs/marketplace/saas.md §2.1). Must be positive. */
   toleranceMs?: number;
 }
 
@@ -50,7 +50,7 @@ export interface BasicVerified {
   timestampMs: number;
   /** which key matched (0 = current) */
   keyIndex: number;
-  /** which payload form matched: the raw bytes first, then the canonical forms (saas.md §2.1) */
+  /** which payload form matched: the raw bytes first, then the canonical forms (docs/marketplace/saas.md §2.1) */
   form: PayloadForm;
 }
 
@@ -65,7 +65,7 @@ export function verifyBasic(input: BasicVerifyInput): BasicVerified {
   const nonce = single(query, "nonce");
   const signature = single(query, "signature");
   if (!nonce) throw new SignatureError("missing-parameter", "nonce is missing");
-  // Documented nonces are 64 hex characters (saas.md §2.1); the nonce store keeps at most 128.
+  // Documented nonces are 64 hex characters (docs/marketplace/saas.md §2.1); the nonce store keeps at most 128.
   if (nonce.length > MAX_NONCE_LENGTH) throw new SignatureError("malformed", `nonce is longer than ${MAX_NONCE_LENGTH} characters`);
   if (!PRINTABLE_ASCII.test(nonce)) throw new SignatureError("malformed", "nonce holds a character other than printable ASCII");
   const timestampMs = checkTimestamp(timestamp, input.nowMs, input.toleranceMs ?? DEFAULT_TOLERANCE_MS);
@@ -75,7 +75,7 @@ export function verifyBasic(input: BasicVerifyInput): BasicVerified {
   return { nonce, timestampMs, ...match };
 }
 
-/** What a nonce may hold: printable ASCII (documented nonces are hex, saas.md §2.1). Anything else cannot be stored safely on both databases. */
+/** What a nonce may hold: printable ASCII (documented nonces are hex, docs/marketplace/saas.md §2.1). Anything else cannot be stored safely on both databases. */
 export const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
 
 /** A parameter's only value; a repeated one is refused rather than silently taking the first. */

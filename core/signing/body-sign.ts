@@ -1,9 +1,9 @@
 /**
- * The `Body-Sign` response header (saas.md §3, vectors.md §3):
+ * The `Body-Sign` response header (docs/marketplace/saas.md §3, docs/marketplace/vectors.md §3):
  *
  *   Body-Sign: sign_type="HMAC-SHA256", signature= "<base64 HMAC-SHA256(accessKey, exact body bytes)>"
  *
- * Mandatory in 1.0; for 2.0 it is UNCONFIRMED whether KooGallery checks it (saas.md §3, §11.3), so
+ * Mandatory in 1.0; for 2.0 it is UNCONFIRMED whether KooGallery checks it (docs/marketplace/saas.md §3, §11.3), so
  * koogate sends it on every answer (harmless if ignored). The space after `signature=` follows the
  * documented example and Huawei's samples; `verifyBodySign` accepts the form without the space too.
  */

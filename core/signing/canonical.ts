@@ -1,9 +1,9 @@
 /**
- * The marketplace's payload canonicalisation (saas.md §2.1, vectors.md §4): compact JSON with the
+ * The marketplace's payload canonicalisation (docs/marketplace/saas.md §2.1, docs/marketplace/vectors.md §4): compact JSON with the
  * top-level keys sorted ascending (Java TreeMap = UTF-16 code-unit order, which is also JavaScript's
  * default sort) and top-level `null` values removed.
  *
- * How the marketplace orders keys of *nested* objects is UNCONFIRMED (vectors.md §4), so two forms are
+ * How the marketplace orders keys of *nested* objects is UNCONFIRMED (docs/marketplace/vectors.md §4), so two forms are
  * offered: nested values in received order, and nested keys sorted recursively. Verifiers try both and
  * log which matched.
  *

@@ -1,5 +1,5 @@
 /**
- * Joint-operation SaaS sync signature (saas.md §2.2, vectors.md §4): headers `x-sign`, `x-timestamp`,
+ * Joint-operation SaaS sync signature (docs/marketplace/saas.md §2.2, docs/marketplace/vectors.md §4): headers `x-sign`, `x-timestamp`,
  * `x-nonce`, signed with the separate "kit" key and, unlike the basic scheme, with no inner body hash:
  *
  *   x-sign = hex HMAC-SHA256(kitKey, kitKey + nonce + timestamp + payload)

@@ -1,12 +1,12 @@
 import { SignatureError } from "./signature-error.js";
 
-/** How far a request's timestamp may be from the server's clock, either way (saas.md §2.1). */
+/** How far a request's timestamp may be from the server's clock, either way (docs/marketplace/saas.md §2.1). */
 export const DEFAULT_TOLERANCE_MS = 60_000;
 
 /**
  * Parses a marketplace timestamp and checks it lies within `toleranceMs` of `nowMs`, in the past
- * *or* the future (the Java sample only checks the past; we refuse both, saas.md §2.1).
- * Milliseconds are the real unit; a 10-digit value in seconds is tolerated (saas.md §11.1).
+ * *or* the future (the Java sample only checks the past; we refuse both, docs/marketplace/saas.md §2.1).
+ * Milliseconds are the real unit; a 10-digit value in seconds is tolerated (docs/marketplace/saas.md §11.1).
  * @returns the timestamp in milliseconds
  * @throws SignatureError missing-parameter, malformed, stale or future
  */

@@ -1,6 +1,6 @@
 /**
  * The pay-per-use usage push's own signature (docs/marketplace/api-image-openapi.md §4,
- * docs/marketplace/saas.md §8.1, vector in api-image-openapi.md §10.2): three headers,
+ * docs/marketplace/saas.md §8.1, vector in docs/marketplace/api-image-openapi.md §10.2): three headers,
  *
  *   ts        = Unix time in ms
  *   nonce     = a random string (≤ 64)

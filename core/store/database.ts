@@ -1,4 +1,5 @@
 import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import knexFactory, { type Knex } from "knex";
 import pg from "pg";
@@ -37,6 +38,7 @@ export function createDatabase(url: string, opts: DatabaseOptions = {}): Knex {
   const log = knexLog(opts.logger);
   if (url.startsWith("sqlite:")) {
     const filename = url.slice("sqlite:".length) || ":memory:";
+    requireSqliteDriver();
     if (filename !== ":memory:") mkdirSync(dirname(filename), { recursive: true });
     return knexFactory({
       client: "sqlite3",
@@ -69,6 +71,27 @@ export function createDatabase(url: string, opts: DatabaseOptions = {}): Knex {
     });
   }
   throw new SetupError(`KOOGATE_DATABASE_URL must start with sqlite: or postgres://, not "${url.replace(/\/\/[^@]*@/, "//…@")}"`);
+}
+
+/**
+ * sqlite3 is an optional dependency (it compiles natively where no prebuilt binary fits; a merchant on
+ * PostgreSQL installs with --omit=optional). Without it, knex would fail with a message about its own
+ * internals: say instead what to install, or how to use PostgreSQL.
+ */
+function requireSqliteDriver(): void {
+  const fix = 'or set the database to postgres://user:password@host/db (KOOGATE_DATABASE_URL, or "database" in koogate.config.json)';
+  const req = createRequire(import.meta.url);
+  try {
+    req.resolve("sqlite3");
+  } catch {
+    throw new SetupError(`the database is SQLite but the sqlite3 driver is not installed (it is optional); run npm install sqlite3, ${fix}`);
+  }
+  try {
+    req("sqlite3");
+  } catch (e) {
+    // installed, but its native part did not build (no prebuilt binary and no compiler, or scripts not allowed)
+    throw new SetupError(`the sqlite3 driver is installed but cannot load (${String((e as Error).message).split("\n")[0]}); run npm rebuild sqlite3 (it needs python3, make and a C++ compiler when no prebuilt binary fits), ${fix}`);
+  }
 }
 
 /** How long koogate waits for PostgreSQL to answer one statement before giving the connection up. */

@@ -1,5 +1,5 @@
 /**
- * The joint-operation sync state (saas.md §5): tenants, applications, users' authorisations and
+ * The joint-operation sync state (docs/marketplace/saas.md §5): tenants, applications, users' authorisations and
  * organisation trees, as koogate's own tables (migration 20261124100000_joint_operation).
  *
  * Out-of-order deliveries are settled by the database, not by arrival order: every write is an upsert
@@ -15,7 +15,7 @@ type Db = Knex | Knex.Transaction;
 /** Which buyer tenant of which instance a row belongs to. */
 export interface TenantScope {
   productId: string;
-  /** "" when the seller applies for app credentials without an order (saas.md §5 tenantSync) */
+  /** "" when the seller applies for app credentials without an order (docs/marketplace/saas.md §5 tenantSync) */
   instanceId: string;
   tenantId: string;
 }

@@ -15,7 +15,7 @@ export interface Completion {
 export interface OperationKey {
   productId: string;
   activity: string;
-  /** the activity's idempotency key (saas.md §4), e.g. the order line of a newInstance */
+  /** the activity's idempotency key (docs/marketplace/saas.md §4), e.g. the order line of a newInstance */
   idemKey: string;
 }
 

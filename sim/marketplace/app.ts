@@ -26,11 +26,11 @@ export interface LocalAppOptions {
 }
 
 const PREFIX = "/api/mkp-openapi-public/global";
-/** The gateway's limit for a signed body (api-image-openapi.md §2). */
+/** The gateway's limit for a signed body (docs/marketplace/api-image-openapi.md §2). */
 const MAX_BODY_BYTES = 12 * 1024 * 1024;
 
 /**
- * UNCONFIRMED numbers (api-image-openapi.md §9, §11.6): APIGW.0303 for app-authentication failures,
+ * UNCONFIRMED numbers (docs/marketplace/api-image-openapi.md §9, §11.6): APIGW.0303 for app-authentication failures,
  * APIGW.0308 for throttling, APIGW.0101 for an unknown API; the messages are the documented ones.
  */
 const gateway = (status: number, code: string, msg: string): Answer => ({ status, body: { error_code: code, error_msg: msg, request_id: "local" } });

@@ -19,7 +19,7 @@ export const licenseAnswer = (code: string, msg: string, data?: unknown): Answer
 const SUCCESS = () => licenseAnswer("92020000", "success");
 export const INVALID_PARAM: Answer = { status: 400, body: { error_code: "95000001", error_msg: "req param is invalid" } };
 
-/** Why a code cannot be activated, or null when it can (license.md §2.3 error table). */
+/** Why a code cannot be activated, or null when it can (docs/marketplace/license.md §2.3 error table). */
 function activationRefusal(l: LocalLicense | undefined): Answer | null {
   if (!l) return licenseAnswer("92020005", "license code notexist");
   if (l.state === "NOT_RECEIVED") return licenseAnswer("92020004", "can not active before user received.");
@@ -44,7 +44,7 @@ export function activateV1(state: LocalMarketplaceState, body: Record<string, un
 }
 
 /**
- * UNCONFIRMED (license.md §2.3): how a batch with one bad code answers. Read as all-or-nothing: an
+ * UNCONFIRMED (docs/marketplace/license.md §2.3): how a batch with one bad code answers. Read as all-or-nothing: an
  * unknown code fails the batch with 92020020, otherwise the first refusal is answered; nothing is
  * activated unless every code can be.
  */

@@ -1,6 +1,6 @@
 /**
  * Query order, string / file upload and the usage push as the local marketplace answers them
- * (docs/marketplace/api-image-openapi.md §3, §4; license.md §3.7).
+ * (docs/marketplace/api-image-openapi.md §3, §4; docs/marketplace/license.md §3.7).
  */
 import { createHash } from "node:crypto";
 import type { LowerCaseHeaders } from "../../core/signing/apig.js";
@@ -17,7 +17,7 @@ const mkt = (status: number, code: string, msg: string, extra: Record<string, un
 
 /**
  * UNCONFIRMED: what an unknown order answers. Read as `MKT.0150` (illegal operation): to a seller an
- * order that does not exist and another seller's order look the same (api-image-openapi.md §3).
+ * order that does not exist and another seller's order look the same (docs/marketplace/api-image-openapi.md §3).
  */
 export function queryOrder(state: LocalMarketplaceState, query: URLSearchParams): Answer {
   const orderId = query.get("orderId");
@@ -62,7 +62,7 @@ export function upload(state: LocalMarketplaceState, eventId: string, contentTyp
  * The usage push, verified with every registered basic key (the push does not say which product it
  * is for). Records are validated one by one; refused ones are listed in `abnormal_usage_data`.
  *
- * Duplicates: UNCONFIRMED (api-image-openapi.md §4 says only "metering_sn unique per record"). A record
+ * Duplicates: UNCONFIRMED (docs/marketplace/api-image-openapi.md §4 says only "metering_sn unique per record"). A record
  * whose metering_sn was already accepted *with the same content* is accepted again without being
  * counted twice — that is what makes a client's resend after a lost answer safe, which is the point of
  * a per-record serial number. The same metering_sn with *other* content is refused as abnormal

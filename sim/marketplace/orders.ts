@@ -1,8 +1,8 @@
 /**
  * The mock orders KooGallery's query-order API knows for debugging (docs/marketplace/saas.md §8.2,
- * api-image-openapi.md §3), each with one order line `<orderId>-000001`.
+ * docs/marketplace/api-image-openapi.md §3), each with one order line `<orderId>-000001`.
  *
- * UNCONFIRMED: only `MOCKPERIODYEARNEW`'s answer is documented (api-image-openapi.md §3). The others'
+ * UNCONFIRMED: only `MOCKPERIODYEARNEW`'s answer is documented (docs/marketplace/api-image-openapi.md §3). The others'
  * order type, charging mode and period are read from their names (TRIAL → a trial, RENEW → a renewal,
  * MONTY → monthly …); the buyer and product are MOCKPERIODYEARNEW's.
  */

@@ -82,7 +82,7 @@ export class LocalMarketplaceState {
   }
 
   /**
-   * Issues a test authorization code (license.md §2.4). `received: false` leaves it not yet received
+   * Issues a test authorization code (docs/marketplace/license.md §2.4). `received: false` leaves it not yet received
    * by the buyer, so activating it answers `92020004`.
    */
   issueLicense(opts: { code?: string; received?: boolean; productId?: string; orderId?: string; amount?: number; expireTime?: string } = {}): LocalLicense {

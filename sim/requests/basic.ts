@@ -1,5 +1,5 @@
 /**
- * Requests of the SaaS 2.0 basic interface, signed as KooGallery signs them (saas.md §2.1): POST JSON
+ * Requests of the SaaS 2.0 basic interface, signed as KooGallery signs them (docs/marketplace/saas.md §2.1): POST JSON
  * to the production URL with `signature`, `timestamp` (ms) and `nonce` appended to the query string.
  *
  * The signature comes from core/signing/basic.ts `signBasicRequest`, the module the server verifies

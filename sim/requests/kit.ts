@@ -1,5 +1,5 @@
 /**
- * Requests of the joint-operation sync interface, signed as KooGallery signs them (saas.md §2.2): POST
+ * Requests of the joint-operation sync interface, signed as KooGallery signs them (docs/marketplace/saas.md §2.2): POST
  * JSON to `<production URL>/produceAPI/v2/<sync>` with `x-sign`, `x-timestamp` (ms) and `x-nonce`
  * headers made with the product's kit key.
  *
@@ -19,7 +19,7 @@ export interface KitRequestOptions {
 
 /**
  * Serialises `body` once and signs it with the current kit key. The answer's Body-Sign is expected
- * with the kit key too: which key KooGallery checks a sync answer with is UNCONFIRMED (saas.md §3,
+ * with the kit key too: which key KooGallery checks a sync answer with is UNCONFIRMED (docs/marketplace/saas.md §3,
  * §11.9); koogate signs sync answers with the kit key (server/app.ts).
  */
 export function kitRequest(target: SimTarget, sync: JointSync, body: Record<string, unknown>, opts: KitRequestOptions = {}): WireRequest {

@@ -1,5 +1,5 @@
 /**
- * Requests of the SaaS 1.0 legacy interface, signed as KooGallery signs them (saas.md §2.3, §9): GET
+ * Requests of the SaaS 1.0 legacy interface, signed as KooGallery signs them (docs/marketplace/saas.md §2.3, §9): GET
  * the production URL with every parameter in the query string, `timeStamp` (UTC `yyyyMMddHHmmssSSS`)
  * and `authToken` = base64 HMAC-SHA256(accessKey + timeStamp, sorted decoded pairs).
  *
@@ -15,14 +15,14 @@ export interface V1RequestOptions {
   timeStamp?: string;
 }
 
-/** A 1.0 `timeStamp`: UTC `yyyyMMddHHmmssSSS` (saas.md §9). */
+/** A 1.0 `timeStamp`: UTC `yyyyMMddHHmmssSSS` (docs/marketplace/saas.md §9). */
 export function v1TimeStamp(ms: number): string {
   return new Date(ms).toISOString().replace(/[-:TZ.]/g, "");
 }
 
 /**
  * The GET request for `activity` with `params` (plain values; encoded here). Parameters are sent
- * sorted by name like Huawei's example (saas.md §10.1), values URL-encoded, `authToken` last; the
+ * sorted by name like Huawei's example (docs/marketplace/saas.md §10.1), values URL-encoded, `authToken` last; the
  * token signs the decoded values, the form the documentation describes.
  */
 export function v1Request(

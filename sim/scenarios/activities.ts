@@ -1,5 +1,5 @@
 /**
- * One scenario per SaaS 2.0 basic activity (saas.md §4.1–§4.7): a single call, its fields from
+ * One scenario per SaaS 2.0 basic activity (docs/marketplace/saas.md §4.1–§4.7): a single call, its fields from
  * options. By default any result code valid for the activity passes (an unknown instance is a valid
  * `000003` answer); `--expect` narrows it.
  */
@@ -21,7 +21,7 @@ import { basicRequest } from "../requests/basic.js";
 import { ScenarioUsageError, type Scenario, type ScenarioContext, type ScenarioOption } from "../scenario.js";
 import { forSaas } from "./saas.js";
 
-/** The result codes a correct server may answer to each activity (saas.md §4, §6). */
+/** The result codes a correct server may answer to each activity (docs/marketplace/saas.md §4, §6). */
 export const VALID_CODES: Readonly<Record<SaasActivity, readonly ResultCode[]>> = {
   newInstance: ["000000", "000100"],
   queryInstance: ["000000", "000003"],
@@ -29,7 +29,7 @@ export const VALID_CODES: Readonly<Record<SaasActivity, readonly ResultCode[]>> 
   updateInstanceStatus: ["000000", "000003"],
   releaseInstance: ["000000", "000003"],
   upgradeInstance: ["000000", "000003", "000100"],
-  // a refused change: the code is UNCONFIRMED (saas.md §4.7); koogate answers 000005
+  // a refused change: the code is UNCONFIRMED (docs/marketplace/saas.md §4.7); koogate answers 000005
   changeInstanceCheck: ["000000", "000003", "000005"],
 };
 
@@ -150,7 +150,7 @@ export const upgradeInstance = single(
 export const changeInstanceCheck = single(
   "changeInstanceCheck",
   "ask whether a change at renewal is acceptable",
-  { instance: instanceOption, "product-info": { type: "string", description: "the target productInfo as JSON (structure UNCONFIRMED, saas.md §4.7)", default: '{"plan":2}' } },
+  { instance: instanceOption, "product-info": { type: "string", description: "the target productInfo as JSON (structure UNCONFIRMED, docs/marketplace/saas.md §4.7)", default: '{"plan":2}' } },
   (ctx) => {
     let productInfo: unknown;
     try {

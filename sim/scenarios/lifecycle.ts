@@ -1,7 +1,7 @@
 /**
  * A whole subscription as KooGallery drives it: purchase → query until the credentials appear →
  * renewal → freeze (expiry) → unfreeze (renewed late) → upgrade → release, and the release resent
- * (a repeat must succeed, saas.md §4.5).
+ * (a repeat must succeed, docs/marketplace/saas.md §4.5).
  */
 import { expireIn, newOrderLine, refreshInstanceBody, releaseInstanceBody, updateInstanceStatusBody, upgradeInstanceBody } from "../bodies.js";
 import { basicRequest } from "../requests/basic.js";

@@ -1,6 +1,6 @@
 /**
  * Steps several scenarios share: a purchase (newInstance) and the marketplace's polling of
- * queryInstance until the buyer's sign-in information appears (saas.md §4.1: provisioning may finish
+ * queryInstance until the buyer's sign-in information appears (docs/marketplace/saas.md §4.1: provisioning may finish
  * after the answer; §4.2: KooGallery asks for the result).
  */
 import { basicRequest } from "../requests/basic.js";
@@ -33,7 +33,7 @@ export async function awaitCredentials(ctx: ScenarioContext, instanceId: string)
     );
     if (step.verdict === "FAIL" || judgement.withCredentials.includes(instanceId)) return;
     if (ctx.now() >= until) {
-      ctx.check("credentials", `no sign-in information for ${instanceId} after ${POLL_LIMIT_MS} ms (saas.md §4.2)`);
+      ctx.check("credentials", `no sign-in information for ${instanceId} after ${POLL_LIMIT_MS} ms (docs/marketplace/saas.md §4.2)`);
       return;
     }
     step.note = "no credentials yet; asking again";

@@ -1,6 +1,6 @@
 /**
  * A captured request sent again byte for byte, same nonce and signature: a correct server refuses it
- * with 000001 (saas.md §2.1: cache nonces to reject replays).
+ * with 000001 (docs/marketplace/saas.md §2.1: cache nonces to reject replays).
  */
 import { newBusinessId, newInstanceBody, newOrderLine } from "../bodies.js";
 import { basicRequest } from "../requests/basic.js";

@@ -1,5 +1,5 @@
 /**
- * The marketplace's resends (saas.md §4.1: at-least-once delivery): one order line delivered N times at
+ * The marketplace's resends (docs/marketplace/saas.md §4.1: at-least-once delivery): one order line delivered N times at
  * once and then N times one after another, each delivery with a new businessId and nonce. Every answer
  * must name the same instanceId, and all answers must be the same bytes.
  */

@@ -16,7 +16,7 @@ export function forSaas(protocol: SaasProtocol, feature?: "jointOperation"): Pic
       const p = product as SaasProduct;
       if (p.protocol !== protocol) return `is for protocol ${protocol} products; ${p.id} speaks ${p.protocol}`;
       if (feature === "jointOperation" && !p.jointOperation.enabled) {
-        return `needs joint-operation sync; ${p.id} does not enable it (jointOperation.enabled in ${p.file}, saas.md §5)`;
+        return `needs joint-operation sync; ${p.id} does not enable it (jointOperation.enabled in ${p.file}, docs/marketplace/saas.md §5)`;
       }
       return null;
     },

@@ -1,6 +1,6 @@
 /**
  * Timestamps outside the 60 s window, in the past and in the future: a correct server refuses both
- * with 000002 (saas.md §2.1, §6). Then the same call with a fresh timestamp, which must be accepted,
+ * with 000002 (docs/marketplace/saas.md §2.1, §6). Then the same call with a fresh timestamp, which must be accepted,
  * shows the refusals came from the timestamp and not from the key.
  */
 import { newBusinessId, newInstanceBody, newOrderLine } from "../bodies.js";

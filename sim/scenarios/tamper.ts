@@ -1,6 +1,6 @@
 /**
  * A request with one body byte changed after signing: a correct server refuses it with 000001
- * (saas.md §2.1). Then the untouched request, freshly signed, which must be accepted, shows the refusal
+ * (docs/marketplace/saas.md §2.1). Then the untouched request, freshly signed, which must be accepted, shows the refusal
  * came from the changed byte.
  */
 import { newBusinessId, newInstanceBody, newOrderLine } from "../bodies.js";

@@ -1,11 +1,11 @@
 /**
- * A joint-operation buyer arriving and leaving (saas.md §5), as KooGallery pushes it: tenantSync add →
+ * A joint-operation buyer arriving and leaving (docs/marketplace/saas.md §5), as KooGallery pushes it: tenantSync add →
  * applicationSync add → authSync add of two users → singleOrgSync → allOrgSync → the tenant add
  * resent (a repeated add must succeed and create nothing) → tenantSync delete → the delete resent
  * (a repeated delete must succeed). Every answer is judged like any other: HTTP 200, the expected
- * result code, a Body-Sign made with the kit key (UNCONFIRMED which key, saas.md §3, §11.9).
+ * result code, a Body-Sign made with the kit key (UNCONFIRMED which key, docs/marketplace/saas.md §3, §11.9).
  *
- * applicationSync's clientSecret is RSA-OAEP encrypted to the merchant's public key (saas.md §5). The
+ * applicationSync's clientSecret is RSA-OAEP encrypted to the merchant's public key (docs/marketplace/saas.md §5). The
  * simulator can only do that when it holds the product's private key, exactly as the server loads it
  * (jointOperation.privateKey); it derives the public key from it. Without one, the server cannot open
  * any secret either, and the step expects 000101 and says why.
@@ -31,7 +31,7 @@ export const tenantSync: Scenario = {
     const instanceId = randomUUID();
     const { orderId } = newOrderLine();
     const appId = `app-${tenantId.slice(0, 8)}`;
-    // strictly increasing marketplace times: the server keeps the newest change (saas.md §5)
+    // strictly increasing marketplace times: the server keeps the newest change (docs/marketplace/saas.md §5)
     let at = ctx.now();
     const next = () => syncTime(++at);
     const common = () => ({ instanceId, tenantId, testFlag, timeStamp: next() });

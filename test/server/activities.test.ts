@@ -5,7 +5,7 @@ import { adapterCalls, RecordingAdapter, recordingYaml } from "../support/record
 import { countRows, newInstanceBody } from "../support/orders.js";
 import { productYaml, startServer, TEST_KEY, type TestServer } from "../support/server.js";
 
-describe("the other SaaS 2.0 activities (saas.md §4.2–§4.7)", () => {
+describe("the other SaaS 2.0 activities (docs/marketplace/saas.md §4.2–§4.7)", () => {
   let s: TestServer;
   let instanceId: string;
   const db = () => s.koogate.db;
@@ -104,7 +104,7 @@ describe("the other SaaS 2.0 activities (saas.md §4.2–§4.7)", () => {
       expect((await s.send(refresh({ instanceId: "nope" }), { product: "rec" })).json.resultCode).to.equal("000003");
     });
 
-    it("accepts an unknown but well-formed scene (saas.md §4.3) and refuses a malformed one", async () => {
+    it("accepts an unknown but well-formed scene (docs/marketplace/saas.md §4.3) and refuses a malformed one", async () => {
       expect((await s.send(refresh({ scene: "RENEWAL_WITH_SOMETHING_NEW" }), { product: "rec" })).json.resultCode).to.equal("000000");
       expect((await s.send(refresh({ scene: "renewal; drop" }), { product: "rec" })).json.resultCode).to.equal("000002");
     });

@@ -6,7 +6,7 @@ import { eventually } from "../support/wait.js";
 
 const provisioning = (p: Record<string, number>) => `provisioning: ${JSON.stringify(p)}`;
 
-describe("adapter work past the 5-second deadline (saas.md §1, §4.1: the outbox)", () => {
+describe("adapter work past the 5-second deadline (docs/marketplace/saas.md §1, §4.1: the outbox)", () => {
   let s: TestServer;
   const db = () => s.koogate.db;
   const instance = (product: string, id: string) => db()("koogate_instances").where({ product_id: product, instance_id: id }).first();

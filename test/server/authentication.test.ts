@@ -3,7 +3,7 @@ import { signBasic, signBasicRequest } from "../../core/signing/basic.js";
 import { countRows, newInstanceBody } from "../support/orders.js";
 import { startServer, TEST_KEY, type TestServer } from "../support/server.js";
 
-describe("request authentication over HTTP (saas.md §2.1)", () => {
+describe("request authentication over HTTP (docs/marketplace/saas.md §2.1)", () => {
   let s: TestServer;
   const lines: string[] = [];
   before(async () => {

@@ -38,7 +38,7 @@ function auth(tenantId: string, flag: number, time: string, userList: unknown) {
   return { instanceId: "inst-1", tenantId, appId: "app-1", userList, currentSyncTime: time, flag, testFlag: 0, timeStamp: time };
 }
 
-describe("POST /produce/<id>/produceAPI/v2/<sync> (joint-operation sync, saas.md §5)", () => {
+describe("POST /produce/<id>/produceAPI/v2/<sync> (joint-operation sync, docs/marketplace/saas.md §5)", () => {
   let s: TestServer;
   const logLines: string[] = [];
   const db = () => s.koogate.db;

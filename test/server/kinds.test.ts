@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { adapters as merchantAdapters } from "../../adapters/index.js";
+import { DemoSaasAdapter } from "../../adapters/demo-saas.js";
 import { SetupError } from "../../core/errors.js";
 import { KINDS } from "../../core/kinds/index.js";
 import { signBasicRequest } from "../../core/signing/basic.js";
@@ -27,7 +27,7 @@ describe("product kinds as plug-ins: a kind registered only in a test", () => {
     FixtureGreeterAdapter.remembered = [];
     s = await startServer({
       kinds: [...KINDS, greeterKind],
-      adapters: [...merchantAdapters, FixtureGreeterAdapter],
+      adapters: [DemoSaasAdapter, FixtureGreeterAdapter],
       products: { "hello.yaml": greeterYaml("hello"), "test-saas.yaml": productYaml("test-saas") },
     });
   });

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { testDatabaseKind } from "../support/database.js";
 import { startServer, type TestServer } from "../support/server.js";
 
-// One instance through every SaaS 2.0 activity, on the database the suite runs on (saas.md §4.1–§4.7).
+// One instance through every SaaS 2.0 activity, on the database the suite runs on (docs/marketplace/saas.md §4.1–§4.7).
 describe(`an instance's whole life through the server, on ${testDatabaseKind}`, () => {
   let s: TestServer;
   const businessId = `biz-life-${Date.now()}`;

@@ -6,7 +6,7 @@ import { startServer, type TestServer } from "../support/server.js";
 
 const adapters = [RecordingAdapter, DemoSaasAdapter];
 
-describe("newInstance idempotency (saas.md §4.1)", () => {
+describe("newInstance idempotency (docs/marketplace/saas.md §4.1)", () => {
   let s: TestServer;
   before(async () => {
     s = await startServer({

@@ -6,7 +6,7 @@ import { TEST_KEY } from "../support/client.js";
 import { freshDatabaseUrl } from "../support/database.js";
 import { startServerProcess, type ServerProcess } from "../support/process.js";
 
-// Two koogate processes on one PostgreSQL: the database, not either process, decides (saas.md §4.1).
+// Two koogate processes on one PostgreSQL: the database, not either process, decides (docs/marketplace/saas.md §4.1).
 describe("two koogate processes sharing one PostgreSQL database", function () {
   let a: ServerProcess;
   let b: ServerProcess;

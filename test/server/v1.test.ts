@@ -5,7 +5,7 @@ import { signAuthToken } from "../../core/signing/auth-token.js";
 import { productYaml, startServer, TEST_KEY, type TestServer } from "../support/server.js";
 import { ObservedDemoAdapter } from "../support/observed-adapter.js";
 
-/** Huawei's 1.0 request (saas.md §10.1), signed with the placeholder key `xxxxxxx`. */
+/** Huawei's 1.0 request (docs/marketplace/saas.md §10.1), signed with the placeholder key `xxxxxxx`. */
 const HUAWEI_KEY = "xxxxxxx";
 const HUAWEI_QUERY =
   "activity=newInstance&businessId=61e834ba-7b97-4418-b8f7-e5345137278c&customerId=68cbc86abc2018ab880d92f36422fa0e&expireTime=20200727153156&orderId=CS1906666666ABCDE&productId=00301-666666-0--0&testFlag=1&timeStamp=20200727073711903";
@@ -31,7 +31,7 @@ let n = 0;
 const order = () => `CSV1${++n}${Date.now()}`;
 const newInstances = () => ObservedDemoAdapter.calls.filter((c) => c.method === "newInstance").map((c) => c.req as NewInstanceRequest);
 
-describe("GET /produce/<id> (the SaaS 1.0 legacy interface, saas.md §9)", () => {
+describe("GET /produce/<id> (the SaaS 1.0 legacy interface, docs/marketplace/saas.md §9)", () => {
   let s: TestServer;
   const logLines: string[] = [];
   before(async () => {
@@ -49,7 +49,7 @@ describe("GET /produce/<id> (the SaaS 1.0 legacy interface, saas.md §9)", () =>
     ObservedDemoAdapter.calls.length = 0;
   });
 
-  describe("Huawei's 1.0 vector (saas.md §10.1) through the real route", () => {
+  describe("Huawei's 1.0 vector (docs/marketplace/saas.md §10.1) through the real route", () => {
     // The vector was signed in 2020: the server's clock is set to the moment it was made, rather than
     // widening the window until 2020 passes (that would switch the check off).
     beforeEach(() => {

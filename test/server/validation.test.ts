@@ -3,7 +3,7 @@ import { signBasicRequest } from "../../core/signing/basic.js";
 import { countRows } from "../support/orders.js";
 import { startServer, TEST_KEY, type TestServer } from "../support/server.js";
 
-describe("malformed and invalid requests (saas.md §4, §6: 000002)", () => {
+describe("malformed and invalid requests (docs/marketplace/saas.md §4, §6: 000002)", () => {
   let s: TestServer;
   before(async () => {
     s = await startServer({ env: {} });

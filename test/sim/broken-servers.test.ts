@@ -61,14 +61,14 @@ describe("koogate sim against deliberately broken servers", () => {
     const r = await run("lifecycle", fake());
     expect(r.passed).to.equal(false);
     expect(r.summary.failed).to.equal(r.summary.steps);
-    expect(new Set(r.steps.flatMap((s) => s.failures))).to.deep.equal(new Set(["no Body-Sign header (saas.md §3)"]));
+    expect(new Set(r.steps.flatMap((s) => s.failures))).to.deep.equal(new Set(["no Body-Sign header (docs/marketplace/saas.md §3)"]));
   });
 
   it("fails a server whose Body-Sign is made over other bytes than it sends", async () => {
     fault = "Body-Sign over other bytes";
     const r = await run("lifecycle", fake());
     expect(r.passed).to.equal(false);
-    expect(new Set(r.steps.flatMap((s) => s.failures))).to.deep.equal(new Set(["Body-Sign does not verify over the exact bytes received (saas.md §3)"]));
+    expect(new Set(r.steps.flatMap((s) => s.failures))).to.deep.equal(new Set(["Body-Sign does not verify over the exact bytes received (docs/marketplace/saas.md §3)"]));
   });
 
   it("fails a server that answers a new instanceId on every resend", async () => {
@@ -105,7 +105,7 @@ describe("koogate sim against deliberately broken servers", () => {
   it("fails a server that answers HTTP 500", async () => {
     fault = "HTTP 500";
     const r = await run("newInstance", fake());
-    expect(failures(r)).to.deep.equal(["1 newInstance: HTTP 500, expected 200 (saas.md §1)"]);
+    expect(failures(r)).to.deep.equal(["1 newInstance: HTTP 500, expected 200 (docs/marketplace/saas.md §1)"]);
   });
 
   it("stops a scenario, failed, when the purchase answers no instanceId to act on", async () => {

@@ -6,10 +6,10 @@ import { v1Request } from "../../sim/requests/v1.js";
 import { syncTime, tenantSyncBody } from "../../sim/sync-bodies.js";
 import { fakeProduct, target } from "../support/sim.js";
 
-// saas.md §10.2 (self-computed), key made up by the spec's authors.
+// docs/marketplace/saas.md §10.2 (self-computed), key made up by the spec's authors.
 const KEY = "00000000-1111-2222-3333-444444444444";
 
-describe("the simulator's joint-operation request builder (saas.md §2.2, vector S4)", () => {
+describe("the simulator's joint-operation request builder (docs/marketplace/saas.md §2.2, vector S4)", () => {
   const t = target(fakeProduct("basic-key", { keys: { basic: ["basic-key"], kit: [KEY], license: [], general: [] } }), "http://127.0.0.1:9");
   const nonce = "50D83FDECAED6CCD8EF597F2A577950527928BA287D04E6036E92B2806FD17DA";
   const body = tenantSyncBody({
@@ -54,7 +54,7 @@ describe("the simulator's joint-operation request builder (saas.md §2.2, vector
   });
 });
 
-describe("the simulator's 1.0 request builder (saas.md §2.3, Huawei's vector of §10.1)", () => {
+describe("the simulator's 1.0 request builder (docs/marketplace/saas.md §2.3, Huawei's vector of §10.1)", () => {
   const HUAWEI_QUERY =
     "activity=newInstance&businessId=61e834ba-7b97-4418-b8f7-e5345137278c&customerId=68cbc86abc2018ab880d92f36422fa0e&expireTime=20200727153156&orderId=CS1906666666ABCDE&productId=00301-666666-0--0&testFlag=1&timeStamp=20200727073711903";
   const t = target(fakeProduct("xxxxxxx", { protocol: "v1" }), "http://127.0.0.1:9", { testFlag: "1" });

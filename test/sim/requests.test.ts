@@ -7,7 +7,7 @@ import type { WireReply, WireRequest } from "../../sim/wire.js";
 import { tamperOneByte } from "../../sim/wire.js";
 import { fakeProduct, target } from "../support/sim.js";
 
-// saas.md §10.2 (self-computed, cross-checked with Java and Node), key made up by the spec's authors.
+// docs/marketplace/saas.md §10.2 (self-computed, cross-checked with Java and Node), key made up by the spec's authors.
 const KEY = "00000000-1111-2222-3333-444444444444";
 const t = target(fakeProduct(KEY), "http://127.0.0.1:9");
 const INSTANCE = "10e758d0-31ad-4c4b-8f1b-81d03469a10e";
@@ -16,7 +16,7 @@ function queryOf(req: WireRequest): URLSearchParams {
   return new URL(req.url).searchParams;
 }
 
-describe("the simulator's request builder (saas.md §2.1, known answers of §10.2)", () => {
+describe("the simulator's request builder (docs/marketplace/saas.md §2.1, known answers of §10.2)", () => {
   it("builds the documented queryInstance body and signs it as vector S1", () => {
     const nonce = "9FB42E04DF4594B1FAA50B304E647AD7154AB9B4F144A65F1168886540A8B24C";
     const req = basicRequest(t, queryInstanceBody({ instanceId: INSTANCE, testFlag: "0" }), { nonce, timestamp: "1680508237508" });
@@ -59,7 +59,7 @@ describe("the simulator's request builder (saas.md §2.1, known answers of §10.
   });
 });
 
-describe("how the simulator judges an answer (saas.md §3, §6, §7)", () => {
+describe("how the simulator judges an answer (docs/marketplace/saas.md §3, §6, §7)", () => {
   const req = basicRequest(t, queryInstanceBody({ instanceId: INSTANCE, testFlag: "0" }));
   const reply = (body: string, bodySign: string | null, status = 200): WireReply => ({ status, bytes: Buffer.from(body), bodySign, latencyMs: 1 });
   const S6_BODY = '{"resultCode":"000000","resultMsg":"success."}';
@@ -72,14 +72,14 @@ describe("how the simulator judges an answer (saas.md §3, §6, §7)", () => {
 
   it("refuses a Body-Sign made over other bytes (vector S7's signature on S6's body)", () => {
     expect(judge("updateInstanceStatus", req, reply(S6_BODY, S7_SIGN), { codes: ["000000"] }).failures).to.deep.equal([
-      "Body-Sign does not verify over the exact bytes received (saas.md §3)",
+      "Body-Sign does not verify over the exact bytes received (docs/marketplace/saas.md §3)",
     ]);
   });
 
   it("refuses a result code that is not one of the marketplace's", () => {
     const body = '{"resultCode":"0","resultMsg":"ok"}';
     expect(judge("updateInstanceStatus", req, reply(body, signOf(body)), { codes: ["000000"] }).failures).to.deep.equal([
-      "resultCode 0 is not a marketplace result code (saas.md §6)",
+      "resultCode 0 is not a marketplace result code (docs/marketplace/saas.md §6)",
     ]);
   });
 
@@ -90,7 +90,7 @@ describe("how the simulator judges an answer (saas.md §3, §6, §7)", () => {
     expect(judge("queryInstance", req, reply(ok, signOf(ok)), { codes: ["000000"] }).withCredentials).to.deep.equal([INSTANCE]);
     const wrong = entry("1");
     expect(judge("queryInstance", req, reply(wrong, signOf(wrong)), { codes: ["000000"] }).failures).to.deep.equal([
-      `${INSTANCE}: appInfo.userName does not decrypt with the product's key and encryptType 1 (saas.md §7)`,
+      `${INSTANCE}: appInfo.userName does not decrypt with the product's key and encryptType 1 (docs/marketplace/saas.md §7)`,
     ]);
   });
 });

@@ -10,7 +10,7 @@ describe("koogate sim against the real koogate server", () => {
     s = await startServer({
       products: {
         "test-saas.yaml": productYaml("test-saas"),
-        // credentials AES-encrypted in queryInstance answers (saas.md §4.2, §7), with AES-128
+        // credentials AES-encrypted in queryInstance answers (docs/marketplace/saas.md §4.2, §7), with AES-128
         "enc-saas.yaml": productYaml("enc-saas", "credentials: encrypted\nencryptType: 2"),
       },
     });
@@ -78,7 +78,7 @@ describe("koogate sim against the real koogate server", () => {
     const r = await run("tamper", { ...t, product: { ...t.product, keys: { ...t.product.keys, basic: ["not-the-key"] } } });
     expect(r.passed).to.equal(false);
     // step 1 expects 000001 and gets it, but the answer is signed with the server's key, not ours
-    expect(failures(r)).to.include("1 newInstance: Body-Sign does not verify over the exact bytes received (saas.md §3)");
+    expect(failures(r)).to.include("1 newInstance: Body-Sign does not verify over the exact bytes received (docs/marketplace/saas.md §3)");
     expect(failures(r).some((f) => f.startsWith("2 newInstance: resultCode 000001, expected 000000"))).to.equal(true);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * `koogate sim <product> tenant-sync` (saas.md §5) against the real server, with and without the
+ * `koogate sim <product> tenant-sync` (docs/marketplace/saas.md §5) against the real server, with and without the
  * merchant's private key, and against a small fake sync server that refuses correctly signed calls:
  * the simulator must pass the first two and fail the third for its fault.
  */
@@ -134,7 +134,7 @@ describe("koogate sim tenant-sync against a deliberately broken sync server", ()
     fault = "Body-Sign with the basic key";
     const r = await run("tenant-sync", fake());
     expect(r.summary.failed).to.equal(r.summary.steps);
-    expect(new Set(r.steps.flatMap((x) => x.failures))).to.deep.equal(new Set(["Body-Sign does not verify over the exact bytes received (saas.md §3)"]));
+    expect(new Set(r.steps.flatMap((x) => x.failures))).to.deep.equal(new Set(["Body-Sign does not verify over the exact bytes received (docs/marketplace/saas.md §3)"]));
   });
 
   it("fails a server that refuses a repeated delete", async () => {

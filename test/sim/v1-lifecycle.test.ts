@@ -1,5 +1,5 @@
 /**
- * `koogate sim <product> v1-lifecycle` (saas.md §9) against the real server's 1.0 route, and against a
+ * `koogate sim <product> v1-lifecycle` (docs/marketplace/saas.md §9) against the real server's 1.0 route, and against a
  * small fake 1.0 merchant that each test breaks in one way: the simulator must pass the first and
  * fail each fault for that fault.
  */
@@ -103,13 +103,13 @@ describe("koogate sim v1-lifecycle against a deliberately broken 1.0 server", ()
     fault = "Body-Sign over other bytes";
     const r = await run("v1-lifecycle", fake());
     expect(r.summary.failed).to.equal(r.summary.steps);
-    expect(new Set(r.steps.flatMap((x) => x.failures))).to.deep.equal(new Set(["Body-Sign does not verify over the exact bytes received (saas.md §3)"]));
+    expect(new Set(r.steps.flatMap((x) => x.failures))).to.deep.equal(new Set(["Body-Sign does not verify over the exact bytes received (docs/marketplace/saas.md §3)"]));
   });
 
   it("fails a server whose appInfo password does not decrypt with the product's key", async () => {
     fault = "password not decryptable";
     const r = await run("v1-lifecycle", fake());
-    const why = "appInfo.password does not decrypt with the product's key and encryptType 1 (saas.md §7)";
+    const why = "appInfo.password does not decrypt with the product's key and encryptType 1 (docs/marketplace/saas.md §7)";
     expect(failures(r).map((f) => f.replace(/ [0-9a-f-]{36}: /, " "))).to.deep.equal([`1 newInstance: ${why}`, `2 newInstance: ${why}`, `3 queryInstance: ${why}`]);
   });
 
@@ -117,8 +117,8 @@ describe("koogate sim v1-lifecycle against a deliberately broken 1.0 server", ()
     fault = "instanceId encrypted";
     const r = await run("v1-lifecycle", fake());
     expect(failures(r)).to.deep.equal([
-      "1 newInstance: instanceId is encrypted: it must be sent in clear (saas.md §7)",
-      "2 newInstance: instanceId is encrypted: it must be sent in clear (saas.md §7)",
+      "1 newInstance: instanceId is encrypted: it must be sent in clear (docs/marketplace/saas.md §7)",
+      "2 newInstance: instanceId is encrypted: it must be sent in clear (docs/marketplace/saas.md §7)",
     ]);
   });
 
@@ -126,8 +126,8 @@ describe("koogate sim v1-lifecycle against a deliberately broken 1.0 server", ()
     fault = "no encryptType";
     const r = await run("v1-lifecycle", fake());
     expect(failures(r)).to.deep.equal([
-      '1 newInstance: encryptType undefined, expected "1", the product\'s (saas.md §7, §9)',
-      '2 newInstance: encryptType undefined, expected "1", the product\'s (saas.md §7, §9)',
+      '1 newInstance: encryptType undefined, expected "1", the product\'s (docs/marketplace/saas.md §7, §9)',
+      '2 newInstance: encryptType undefined, expected "1", the product\'s (docs/marketplace/saas.md §7, §9)',
     ]);
   });
 });

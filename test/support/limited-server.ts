@@ -6,6 +6,7 @@
 import net from "node:net";
 import { loadConfig, type Config } from "../../core/config.js";
 import { createLogger } from "../../core/logger.js";
+import { DemoSaasAdapter } from "../../adapters/demo-saas.js";
 import { createKoogate, type Koogate } from "../../server/composition.js";
 import { TEST_KEY, TEST_KIT_KEY } from "./client.js";
 import { freshDatabaseUrl } from "./database.js";
@@ -27,7 +28,7 @@ export async function startLimitedServer(limits: Limits): Promise<LimitedServer>
   const lines: string[] = [];
   const config = { ...loadConfig({}), ...limits, productsDir: writeProducts(), databaseUrl: await freshDatabaseUrl(), port: 0 };
   const logger = createLogger({ level: "debug", write: (l) => lines.push(l) });
-  const koogate = await createKoogate({ config, env: { TEST_BASIC_KEY: TEST_KEY, TEST_KIT_KEY }, logger });
+  const koogate = await createKoogate({ config, env: { TEST_BASIC_KEY: TEST_KEY, TEST_KIT_KEY }, logger, adapters: [DemoSaasAdapter] });
   const address = (await koogate.listen(0, "127.0.0.1")).address();
   const port = typeof address === "object" && address ? address.port : 0;
   return { url: `http://127.0.0.1:${port}`, port, koogate, lines, close: () => koogate.close() };

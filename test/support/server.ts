@@ -7,13 +7,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AdapterClass } from "../../core/adapters.js";
 import type { Kind } from "../../core/kinds/kind.js";
-import { loadConfig } from "../../core/config.js";
-import { createLogger, type Logger } from "../../core/logger.js";
+import { DemoSaasAdapter } from "../../adapters/demo-saas.js";
+import type { Logger } from "../../core/logger.js";
 import { signKitRequest } from "../../core/signing/kit.js";
+import { startKoogate } from "../../core/testing/server.js";
 import type { Clock } from "../../core/tokens.js";
-import { createKoogate, type Koogate } from "../../server/composition.js";
+import type { Koogate } from "../../server/composition.js";
 import { readReply, sendSigned, TEST_KEY, TEST_KIT_KEY, type Reply, type SendOptions } from "./client.js";
-import { freshDatabaseUrl } from "./database.js";
 
 export { TEST_KEY, TEST_KIT_KEY, type Reply };
 
@@ -69,21 +69,21 @@ export function writeProducts(products: Record<string, string> = { "test-saas.ya
 }
 
 export async function startServer(opts: StartOptions = {}): Promise<TestServer> {
-  const dir = writeProducts(opts.products);
-  const databaseUrl = opts.databaseUrl ?? (await freshDatabaseUrl());
-  const env = { TEST_BASIC_KEY: TEST_KEY, TEST_KIT_KEY, ...opts.env };
-  const config = { ...loadConfig({}), productsDir: dir, databaseUrl, port: 0 };
-  const lines = opts.logLines;
-  const logger = createLogger({ level: lines ? "debug" : "silent", write: lines ? (l) => lines.push(l) : undefined });
-  const koogate = await createKoogate({ config, env, logger, adapters: opts.adapters, clock: opts.clock, kinds: opts.kinds });
-  const server = await koogate.listen(0, "127.0.0.1");
-  const address = server.address();
-  const url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+  const t = await startKoogate({
+    productsDir: writeProducts(opts.products),
+    adapters: opts.adapters ?? [DemoSaasAdapter],
+    env: { TEST_BASIC_KEY: TEST_KEY, TEST_KIT_KEY, ...opts.env },
+    databaseUrl: opts.databaseUrl,
+    clock: opts.clock,
+    kinds: opts.kinds,
+    logLines: opts.logLines,
+  });
+  const { url } = t;
   return {
     url,
-    databaseUrl,
-    koogate,
-    logger,
+    databaseUrl: t.databaseUrl,
+    koogate: t.koogate,
+    logger: t.logger,
     send: (body, o) => sendSigned(url, body, o),
     async sync(sync, body, o = {}) {
       const text = typeof body === "string" ? body : JSON.stringify(body);
@@ -99,6 +99,6 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
       const res = await fetch(`${url}/produce/${o.product ?? "test-saas"}?${query}`);
       return readReply(res, [o.key ?? TEST_KEY]);
     },
-    close: () => koogate.close(),
+    close: t.close,
   };
 }

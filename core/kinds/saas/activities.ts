@@ -1,6 +1,6 @@
 /**
  * What koogate does for each SaaS activity once a call is authentic and well-formed: the idempotency
- * rule of saas.md §4 for that activity, the adapter call, and the state change committed with the event.
+ * rule of docs/marketplace/saas.md §4 for that activity, the adapter call, and the state change committed with the event.
  */
 import { inject, injectable } from "tsyringe";
 import type { Knex } from "knex";
@@ -55,7 +55,7 @@ export class SaasActivities {
     }
   }
 
-  /** Keyed on (orderId, orderLineId); the instanceId is the businessId of the first delivery (saas.md §4.1). */
+  /** Keyed on (orderId, orderLineId); the instanceId is the businessId of the first delivery (docs/marketplace/saas.md §4.1). */
   private newInstance(sp: ServedSaasProduct, req: Req<"newInstance">): Promise<Outcome> {
     const key = { productId: sp.product.id, activity: req.activity, idemKey: JSON.stringify([req.orderId, req.orderLineId]) };
     return this.once.run(key, req.businessId, async (instanceId) => {
@@ -80,7 +80,7 @@ export class SaasActivities {
     });
   }
 
-  /** Read-only; answers the instances that exist, with their sign-in information (saas.md §4.2). */
+  /** Read-only; answers the instances that exist, with their sign-in information (docs/marketplace/saas.md §4.2). */
   private async queryInstance(sp: ServedSaasProduct, req: Req<"queryInstance">): Promise<Outcome> {
     const rows = await this.instances.getMany(sp.product.id, req.instanceIds);
     if (rows.length === 0) throw callErrors.unknownInstance(req.instanceIds.join(","));
@@ -89,7 +89,7 @@ export class SaasActivities {
     const logged: Array<Record<string, unknown>> = [];
     for (const id of req.instanceIds) {
       const row = byId.get(id);
-      // still provisioning: not answered until its credentials exist (saas.md §4.2); failed: never will
+      // still provisioning: not answered until its credentials exist (docs/marketplace/saas.md §4.2); failed: never will
       if (!row || row.state === "provisioning" || row.state === "failed") continue;
       const appInfo = row.state === "released" || !row.appInfoSealed ? undefined : wireAppInfo(sp.product, row.appInfoSealed);
       const entry: Record<string, unknown> = { instanceId: id };
@@ -117,7 +117,7 @@ export class SaasActivities {
     };
     return this.once.run(key, req.instanceId, async (instanceId) => {
       if (!["TRIAL_TO_FORMAL", "RENEWAL", "UNSUBSCRIBE_RENEWAL_PERIOD", "RENEWAL_CHANGE"].includes(req.scene)) {
-        this.logger.warn("refreshInstance with a scene koogate does not know; passed to the adapter as is (saas.md §4.3)", {
+        this.logger.warn("refreshInstance with a scene koogate does not know; passed to the adapter as is (docs/marketplace/saas.md §4.3)", {
           product: sp.product.id,
           scene: req.scene,
         });
@@ -147,7 +147,7 @@ export class SaasActivities {
     });
   }
 
-  /** Releasing a released instance answers 000000 again, without the adapter (saas.md §4.5). */
+  /** Releasing a released instance answers 000000 again, without the adapter (docs/marketplace/saas.md §4.5). */
   private async releaseInstance(sp: ServedSaasProduct, req: Req<"releaseInstance">): Promise<Outcome> {
     const row = await this.instances.get(sp.product.id, req.instanceId);
     if (!row) throw callErrors.unknownInstance(req.instanceId);
@@ -160,7 +160,7 @@ export class SaasActivities {
     });
   }
 
-  /** Keyed on the upgrade's order line: a resend does not upgrade twice (saas.md §4.6). */
+  /** Keyed on the upgrade's order line: a resend does not upgrade twice (docs/marketplace/saas.md §4.6). */
   private async upgradeInstance(sp: ServedSaasProduct, req: Req<"upgradeInstance">): Promise<Outcome> {
     await this.live(sp, req.instanceId);
     const key = { productId: sp.product.id, activity: req.activity, idemKey: JSON.stringify([req.instanceId, req.orderId, req.orderLineId]) };
@@ -173,7 +173,7 @@ export class SaasActivities {
     });
   }
 
-  /** A read-only check; a refusal is answered 000005 with the adapter's reason (code UNCONFIRMED, saas.md §4.7). */
+  /** A read-only check; a refusal is answered 000005 with the adapter's reason (code UNCONFIRMED, docs/marketplace/saas.md §4.7). */
   private async changeInstanceCheck(sp: ServedSaasProduct, req: Req<"changeInstanceCheck">): Promise<Outcome> {
     const row = await this.live(sp, req.instanceId);
     const verdict = sp.adapter.changeInstanceCheck
@@ -213,7 +213,7 @@ export class SaasActivities {
     });
   }
 
-  /** The instance, which must exist and be neither released nor failed (saas.md §6: 000003). */
+  /** The instance, which must exist and be neither released nor failed (docs/marketplace/saas.md §6: 000003). */
   private async live(sp: ServedSaasProduct, instanceId: string): Promise<InstanceRow> {
     const row = await this.instances.get(sp.product.id, instanceId);
     if (!row || row.state === "released" || row.state === "failed") throw callErrors.unknownInstance(instanceId);

@@ -1,6 +1,6 @@
 /**
  * The contract between koogate and a merchant's SaaS backend. A merchant implements `SaasAdapter` in a
- * class, registers it in `adapters/index.ts`, and names it in a product definition. Adapters receive
+ * class, exports it from a module its koogate config lists, and names it in a product definition. Adapters receive
  * typed, validated input: never the raw request, a signature, a retry or the wire protocol.
  */
 import type { Logger } from "../../logger.js";
@@ -24,7 +24,7 @@ export interface AdapterContext<Options = Record<string, unknown>> {
   test: boolean;
 }
 
-/** How the buyer signs in (saas.md §4.2 AppInfo). koogate stores it sealed and answers queryInstance with it. */
+/** How the buyer signs in (docs/marketplace/saas.md §4.2 AppInfo). koogate stores it sealed and answers queryInstance with it. */
 export interface AppInfo {
   frontEndUrl?: string;
   adminUrl?: string;
@@ -33,21 +33,21 @@ export interface AppInfo {
   memo?: string;
 }
 
-/** The buyer, as a 1.0 newInstance names it (saas.md §9); 2.0 sends none of it (read the order, §8.2). */
+/** The buyer, as a 1.0 newInstance names it (docs/marketplace/saas.md §9); 2.0 sends none of it (read the order, §8.2). */
 export interface CustomerInfo {
   id?: string;
   name?: string;
   userId?: string;
   userName?: string;
-  /** decrypted by koogate (saas.md §7); absent when it could not be */
+  /** decrypted by koogate (docs/marketplace/saas.md §7); absent when it could not be */
   mobilePhone?: string;
-  /** decrypted by koogate (saas.md §7); absent when it could not be */
+  /** decrypted by koogate (docs/marketplace/saas.md §7); absent when it could not be */
   email?: string;
 }
 
 /**
- * What a purchase may say beyond its order: filled in from a 1.0 newInstance (saas.md §9), absent on
- * 2.0 listings, whose body carries only the order (saas.md §4.1).
+ * What a purchase may say beyond its order: filled in from a 1.0 newInstance (docs/marketplace/saas.md §9), absent on
+ * 2.0 listings, whose body carries only the order (docs/marketplace/saas.md §4.1).
  */
 export interface NewInstanceDetails {
   customer?: CustomerInfo;
@@ -68,7 +68,7 @@ export interface NewInstanceRequest extends NewInstanceDetails {
   orderId: string;
   /**
    * the order line. A 1.0 order has no lines: there it is the order's productId (one instance per
-   * product of an order, saas.md §4.1, §9), or the orderId when the call names no productId.
+   * product of an order, docs/marketplace/saas.md §4.1, §9), or the orderId when the call names no productId.
    */
   orderLineId: string;
 }
@@ -78,7 +78,7 @@ export interface NewInstanceResult {
 
 export interface RefreshInstanceRequest {
   instanceId: string;
-  /** a known scene, or a newer one passed through unchanged (saas.md §4.3: accept unknown scenes) */
+  /** a known scene, or a newer one passed through unchanged (docs/marketplace/saas.md §4.3: accept unknown scenes) */
   scene: RefreshScene | (string & {});
   orderId: string;
   orderLineId: string;
@@ -100,7 +100,7 @@ export interface ReleaseInstanceRequest {
   orderLineId?: string;
 }
 
-/** What an upgrade may say beyond its order: filled in from a 1.0 `upgrade` (saas.md §9), absent in 2.0. */
+/** What an upgrade may say beyond its order: filled in from a 1.0 `upgrade` (docs/marketplace/saas.md §9), absent in 2.0. */
 export interface UpgradeDetails {
   productId?: string;
   skuCode?: string;
@@ -115,7 +115,7 @@ export interface UpgradeInstanceRequest extends UpgradeDetails {
 
 export interface ChangeInstanceCheckRequest {
   instanceId: string;
-  /** the target product; its structure is UNCONFIRMED (saas.md §4.7) */
+  /** the target product; its structure is UNCONFIRMED (docs/marketplace/saas.md §4.7) */
   productInfo: Record<string, unknown>;
 }
 export type ChangeInstanceCheckResult = { accepted: true } | { accepted: false; reason: string };

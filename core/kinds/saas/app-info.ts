@@ -1,7 +1,7 @@
 /**
- * The buyer's sign-in information (AppInfo, saas.md §4.2) as koogate keeps it and sends it: stored
+ * The buyer's sign-in information (AppInfo, docs/marketplace/saas.md §4.2) as koogate keeps it and sends it: stored
  * sealed, answered with userName/password AES-encrypted when the listing asks for it (always on 1.0,
- * saas.md §7), and redacted in the event log.
+ * docs/marketplace/saas.md §7), and redacted in the event log.
  */
 import { openAtRest, sealAtRest } from "../../crypto/at-rest.js";
 import { encryptCredential } from "../../crypto/credential.js";

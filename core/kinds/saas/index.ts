@@ -1,5 +1,5 @@
 /**
- * The SaaS kind (saas.md): the 2.0 production interface (POST), the legacy 1.0 one (GET), and the
+ * The SaaS kind (docs/marketplace/saas.md): the 2.0 production interface (POST), the legacy 1.0 one (GET), and the
  * joint-operation sync calls, all served at `/produce/<id>`, with their adapter work run through the
  * outbox when it outlives the deadline.
  */
@@ -26,9 +26,9 @@ function endpoints(container: DependencyContainer): SaasEndpoint[] {
   const sync = container.resolve(JointSyncInterface);
   return [
     { method: "POST", path: "/produce/:id", accepts: (p) => p.protocol === "v2", serve: (s, call) => pipeline.serve(s, v2, call) },
-    // ctx.querystring is the raw query, still URL-encoded: the authToken is checked over it (saas.md §2.3).
+    // ctx.querystring is the raw query, still URL-encoded: the authToken is checked over it (docs/marketplace/saas.md §2.3).
     { method: "GET", path: "/produce/:id", accepts: (p) => p.protocol === "v1", serve: (s, call) => pipeline.serve(s, v1, call) },
-    // KooGallery appends the fixed sub-path to the registered production URL (saas.md §5).
+    // KooGallery appends the fixed sub-path to the registered production URL (docs/marketplace/saas.md §5).
     {
       method: "POST",
       path: "/produce/:id/produceAPI/v2/:sync",
@@ -50,7 +50,7 @@ export const saasKind = defineKind<SaasProduct, SaasAdapter>({
   jobs: (container) => container.resolve(SaasWork).handlers(),
   describe: (p) => ({
     endpoints: [
-      // the 1.0 protocol is served by GET on the same path (saas.md §9)
+      // the 1.0 protocol is served by GET on the same path (docs/marketplace/saas.md §9)
       { method: p.protocol === "v1" ? "GET" : "POST", path: `/produce/${p.id}`, what: "production URL" },
       ...(p.jointOperation.enabled ? [{ method: "POST", path: `/produce/${p.id}/produceAPI/v2/<sync>`, what: "sync URL" }] : []),
     ],

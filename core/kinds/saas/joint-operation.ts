@@ -1,5 +1,5 @@
 /**
- * Resolves a definition's `jointOperation` block (saas.md §5): checks that it can work (a kit key, a
+ * Resolves a definition's `jointOperation` block (docs/marketplace/saas.md §5): checks that it can work (a kit key, a
  * 2.0 listing) and reads the merchant's RSA private key that opens applicationSync's clientSecret.
  */
 import { createPrivateKey, type KeyObject } from "node:crypto";
@@ -22,7 +22,7 @@ export function loadJointOperation(def: SaasDefinition, file: string, opts: Join
   const jo = def.jointOperation;
   if (!jo || !jo.enabled) return DISABLED;
   if ((def.protocol ?? "v2") !== "v2") {
-    // The 1.0 kit calls carry an authToken header whose algorithm is UNCONFIRMED (saas.md §9).
+    // The 1.0 kit calls carry an authToken header whose algorithm is UNCONFIRMED (docs/marketplace/saas.md §9).
     throw new SetupError("joint-operation sync is served for protocol v2 listings only; remove jointOperation or use protocol: v2", file, "/jointOperation");
   }
   if (!def.keys.kit || def.keys.kit.length === 0) {
@@ -56,11 +56,11 @@ export function loadJointOperation(def: SaasDefinition, file: string, opts: Join
     throw new SetupError(`${source} does not hold a PEM private key (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----)`, file, "/jointOperation/privateKey");
   }
   if (key.asymmetricKeyType !== "rsa") {
-    throw new SetupError(`${source} holds a ${key.asymmetricKeyType ?? "non-RSA"} key; applicationSync secrets are RSA-encrypted (saas.md §5)`, file, "/jointOperation/privateKey");
+    throw new SetupError(`${source} holds a ${key.asymmetricKeyType ?? "non-RSA"} key; applicationSync secrets are RSA-encrypted (docs/marketplace/saas.md §5)`, file, "/jointOperation/privateKey");
   }
   const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
   if (bits < 3072) {
-    opts.logger.warn("the joint-operation RSA key is shorter than the 3072 bits KooGallery asks for (saas.md §5)", { product: def.id, bits });
+    opts.logger.warn("the joint-operation RSA key is shorter than the 3072 bits KooGallery asks for (docs/marketplace/saas.md §5)", { product: def.id, bits });
   }
   return { enabled: true, privateKey: key, privateKeySource: source };
 }

@@ -29,7 +29,7 @@ export interface ProvisioningSettings {
 
 export const DEFAULT_PROVISIONING: ProvisioningSettings = { budgetMs: 3000, maxAttempts: 8, retryBaseMs: 1000, attemptTimeoutMs: 300_000 };
 
-/** Joint-operation sync settings after loading (saas.md §5). */
+/** Joint-operation sync settings after loading (docs/marketplace/saas.md §5). */
 export interface JointOperation {
   enabled: boolean;
   /**
@@ -60,9 +60,9 @@ export function saasKeyTypes(def: SaasDefinition): KeyType[] {
 /** @throws SetupError naming the file, the path and the fix */
 export function loadSaasProduct(def: SaasDefinition, base: ProductBase, ctx: LoadContext): SaasProduct {
   const protocol = def.protocol ?? "v2";
-  // 1.0 answers always carry encrypted credentials (saas.md §7, §9).
+  // 1.0 answers always carry encrypted credentials (docs/marketplace/saas.md §7, §9).
   if (protocol === "v1" && def.credentials === "plain") {
-    throw new SetupError("a protocol v1 listing always encrypts credentials (saas.md §7); remove credentials: plain", base.file, "/credentials");
+    throw new SetupError("a protocol v1 listing always encrypts credentials (docs/marketplace/saas.md §7); remove credentials: plain", base.file, "/credentials");
   }
   return {
     ...base,

@@ -1,5 +1,5 @@
 /**
- * The field rules of the SaaS 2.0 activities (saas.md §4): required fields, types, maximum lengths and
+ * The field rules of the SaaS 2.0 activities (docs/marketplace/saas.md §4): required fields, types, maximum lengths and
  * allowed values, as one JSON Schema per activity. A body that breaks them is answered `000002`.
  * Unknown extra fields are allowed: the marketplace adds fields over time.
  */
@@ -12,7 +12,7 @@ import { INSTANCE_STATUS_CHANGES, isSaasActivity, type InstanceStatusChange, typ
 
 const str = (maxLength: number) => ({ type: "string", minLength: 1, maxLength });
 const optStr = (maxLength: number) => ({ type: "string", maxLength });
-/** `testFlag` is a string in 2.0 bodies; a JSON number is tolerated (the sync calls send numbers, saas.md §5). */
+/** `testFlag` is a string in 2.0 bodies; a JSON number is tolerated (the sync calls send numbers, docs/marketplace/saas.md §5). */
 const testFlag = { type: ["string", "integer"], maxLength: 2, enum: ["0", "1", "", 0, 1] };
 
 const object = (required: Record<string, unknown>, optional: Record<string, unknown> = {}) => ({
@@ -23,14 +23,14 @@ const object = (required: Record<string, unknown>, optional: Record<string, unkn
 
 const SCHEMAS: Record<SaasActivity, object> = {
   newInstance: object({ orderId: str(64), orderLineId: str(64), businessId: str(64) }),
-  // one ID or up to 100 comma-separated IDs of at most 64 characters each (saas.md §4.2)
+  // one ID or up to 100 comma-separated IDs of at most 64 characters each (docs/marketplace/saas.md §4.2)
   queryInstance: object({ instanceId: { type: "string", minLength: 1, maxLength: 100 * 65 } }),
   refreshInstance: object(
     {
       instanceId: str(64),
       orderId: str(64),
       orderLineId: str(64),
-      // known scenes and newer upper-case ones (saas.md §4.3: accept unknown scenes gracefully)
+      // known scenes and newer upper-case ones (docs/marketplace/saas.md §4.3: accept unknown scenes gracefully)
       scene: { type: "string", maxLength: 64, pattern: "^[A-Z][A-Z0-9_]*$" },
       expireTime: { type: "string", pattern: "^\\d{14}(\\d{3})?$" },
     },

@@ -11,11 +11,11 @@ export const SAAS_SCHEMA = {
       "enum": SAAS_PROTOCOLS
     },
     "encryptType": {
-      "description": "Credential encryption: 1 = AES-256 (default), 2 = AES-128 (saas.md §7).",
+      "description": "Credential encryption: 1 = AES-256 (default), 2 = AES-128 (docs/marketplace/saas.md §7).",
       "enum": ENCRYPT_TYPES
     },
     "credentials": {
-      "description": "How queryInstance sends appInfo.userName/password in 2.0: plain (as Huawei's 2.0 sample does, default) or encrypted with encryptType (saas.md §4.2, UNCONFIRMED). A v1 listing always encrypts (saas.md §7) and refuses plain.",
+      "description": "How queryInstance sends appInfo.userName/password in 2.0: plain (as Huawei's 2.0 sample does, default) or encrypted with encryptType (docs/marketplace/saas.md §4.2, UNCONFIRMED). A v1 listing always encrypts (docs/marketplace/saas.md §7) and refuses plain.",
       "enum": [
         "plain",
         "encrypted"
@@ -53,7 +53,7 @@ export const SAAS_SCHEMA = {
       }
     },
     "jointOperation": {
-      "description": "Joint-operation (联营) SaaS sync interfaces at /produce/<id>/produceAPI/v2/<sync> (saas.md §5). Needs keys.kit; 2.0 listings only.",
+      "description": "Joint-operation (联营) SaaS sync interfaces at /produce/<id>/produceAPI/v2/<sync> (docs/marketplace/saas.md §5). Needs keys.kit; 2.0 listings only.",
       "type": "object",
       "additionalProperties": false,
       "required": [

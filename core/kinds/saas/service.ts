@@ -1,6 +1,6 @@
 /**
  * The SaaS 2.0 production interface (POST /produce/<id>) as a signed interface of the call pipeline
- * (core/serving/pipeline.ts). Order of checks (saas.md §2.1): timestamp and nonce present, timestamp in
+ * (core/serving/pipeline.ts). Order of checks (docs/marketplace/saas.md §2.1): timestamp and nonce present, timestamp in
  * the window, signature over the raw bytes (then the canonical forms), nonce not seen before; only then
  * is the body parsed.
  */

@@ -1,5 +1,5 @@
 /**
- * SaaS adapter work that can outlive the marketplace's 5-second deadline (saas.md §1, §4.1): how each
+ * SaaS adapter work that can outlive the marketplace's 5-second deadline (docs/marketplace/saas.md §1, §4.1): how each
  * such activity calls the adapter, how it is stored in the outbox and run again from there, and what a
  * background success or giving up commits. The outbox itself is the same for every kind.
  */

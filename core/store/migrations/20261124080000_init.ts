@@ -19,7 +19,7 @@ export async function up(knex: Knex): Promise<void> {
     t.bigInteger("created_at").notNullable();
     t.bigInteger("updated_at").notNullable();
     t.primary(["product_id", "instance_id"]);
-    // One instance per order line, whatever happens above (saas.md §4.1).
+    // One instance per order line, whatever happens above (docs/marketplace/saas.md §4.1).
     t.unique(["product_id", "order_id", "order_line_id"]);
   });
 

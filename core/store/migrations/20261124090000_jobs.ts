@@ -2,7 +2,7 @@ import type { Knex } from "knex";
 
 /**
  * The durable outbox: adapter work that was answered to the marketplace before it finished (the
- * 5-second deadline, saas.md §1) and goes on from here, in whichever process holds the lease.
+ * 5-second deadline, docs/marketplace/saas.md §1) and goes on from here, in whichever process holds the lease.
  */
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable("koogate_jobs", (t) => {

@@ -5,8 +5,8 @@ import { openAtRest, sealAtRest } from "../../../core/crypto/at-rest.js";
 
 const KEY = "00000000-1111-2222-3333-444444444444";
 
-describe("credential encryption (saas.md §7, vectors.md §1)", () => {
-  it("derives Java's SHA1PRNG AES keys (vectors.md §1, S8, S9)", () => {
+describe("credential encryption (docs/marketplace/saas.md §7, docs/marketplace/vectors.md §1)", () => {
+  it("derives Java's SHA1PRNG AES keys (docs/marketplace/vectors.md §1, S8, S9)", () => {
     expect(sha1prngAesKey("test-access-key-0000", 128).toString("hex")).to.equal("0a2ce15ee2ebdb4961d293e95a9e8178");
     expect(sha1prngAesKey("test-access-key-0000", 256).toString("hex")).to.equal(
       "0a2ce15ee2ebdb4961d293e95a9e81787d5031aa096fe2d8e0e4eceda997a54f",

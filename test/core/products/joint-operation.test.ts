@@ -3,14 +3,14 @@ import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { adapters } from "../../../adapters/index.js";
+import { DemoSaasAdapter } from "../../../adapters/demo-saas.js";
 import { SetupError } from "../../../core/errors.js";
 import { createLogger } from "../../../core/logger.js";
 import { KINDS } from "../../../core/kinds/index.js";
 import type { SaasProduct } from "../../../core/kinds/saas/product.js";
 import { loadProducts } from "../../../core/products/loader.js";
 
-const byName = new Map(adapters.map((a) => [a.name, a]));
+const byName = new Map([[DemoSaasAdapter.name, DemoSaasAdapter]]);
 const logger = createLogger({ level: "silent" });
 
 function load(yaml: string, env: Record<string, string> = {}, production = false) {

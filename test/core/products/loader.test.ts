@@ -64,7 +64,7 @@ describe("product definitions (products/*.yaml)", () => {
   const refusals: Array<[string, string, RegExp]> = [
     ["an unknown kind", GOOD.replace("kind: saas", "kind: vm"), /\/kind: must be one of "saas", "license", "image", "api"/],
     ["a kind not yet supported", GOOD.replace("kind: saas", "kind: license"), /\/kind: kind "license" is not yet supported/],
-    ["an unknown adapter", GOOD.replace("DemoSaasAdapter", "NoSuchAdapter"), /\/adapter: unknown adapter "NoSuchAdapter"; register the class in adapters\/index.ts/],
+    ["an unknown adapter", GOOD.replace("DemoSaasAdapter", "NoSuchAdapter"), /\/adapter: unknown adapter "NoSuchAdapter" \(registered: DemoSaasAdapter\); export it from a module named in koogate.config.json "adapters"/],
     ["an encryptType other than 1 or 2", GOOD + "encryptType: 3\n", /\/encryptType: must be one of 1, 2/],
     ["a key written in place of its variable name", GOOD.replace("SHOP_KEY, SHOP_KEY_NEXT", "abc123secret"), /\/keys\/basic\/0: .*environment-variable name/],
     ["a misspelt field", GOOD + "encrytType: 1\n", /unknown field "encrytType"/],

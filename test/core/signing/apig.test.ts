@@ -10,7 +10,7 @@ import {
 } from "../../../core/signing/apig.js";
 import { SignatureError, type SignatureProblem } from "../../../core/signing/signature-error.js";
 
-// api-image-openapi.md §10 and vectors.md §5: AK `test`, SK `123`, host mkt.myhuaweicloud.com.
+// docs/marketplace/api-image-openapi.md §10 and docs/marketplace/vectors.md §5: AK `test`, SK `123`, host mkt.myhuaweicloud.com.
 const HOST = "https://mkt.myhuaweicloud.com/api/mkp-openapi-public";
 const KEYS = new Map([["test", "123"]]);
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
@@ -26,7 +26,7 @@ function signatureOf(auth: ApigAuthHeaders): string {
   return /Signature=([0-9a-f]{64})$/.exec(auth.Authorization)![1]!;
 }
 
-describe("SDK-HMAC-SHA256 signing (api-image-openapi.md §2)", () => {
+describe("SDK-HMAC-SHA256 signing (docs/marketplace/api-image-openapi.md §2)", () => {
   it("reproduces the published vector (77595ad6…)", () => {
     const auth = signApigRequest({
       method: "POST",

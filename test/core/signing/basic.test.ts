@@ -5,7 +5,7 @@ import { SignatureError, type SignatureProblem } from "../../../core/signing/sig
 import { canonicalJson } from "../../../core/signing/canonical.js";
 import { signBasic, signBasicRequest, verifyBasic } from "../../../core/signing/basic.js";
 
-// vectors.md §4 and saas.md §10.2 (S1–S3), key made up by the spec's authors.
+// docs/marketplace/vectors.md §4 and docs/marketplace/saas.md §10.2 (S1–S3), key made up by the spec's authors.
 const KEY = "00000000-1111-2222-3333-444444444444";
 const QUERY_BODY = '{"activity":"queryInstance","instanceId":"10e758d0-31ad-4c4b-8f1b-81d03469a10e","testFlag":"0"}';
 const STATUS_BODY =
@@ -38,7 +38,7 @@ function expectRefusal(fn: () => unknown, reason: SignatureProblem, code: string
   expect.fail(`expected a refusal (${reason})`);
 }
 
-describe("2.0 basic signature (saas.md §2.1)", () => {
+describe("2.0 basic signature (docs/marketplace/saas.md §2.1)", () => {
   it("matches vector S1 (queryInstance body)", () => {
     const nonce = "9FB42E04DF4594B1FAA50B304E647AD7154AB9B4F144A65F1168886540A8B24C";
     expect(createHmac("sha256", KEY).update(QUERY_BODY).digest("hex")).to.equal(
@@ -84,7 +84,7 @@ describe("2.0 basic signature (saas.md §2.1)", () => {
     expect(canonicalJson('{"b":{"z":1,"a":2},"a":null}', "canonical-deep")).to.equal('{"b":{"a":2,"z":1}}');
   });
 
-  it("accepts a body signed over recursively sorted nested keys (UNCONFIRMED nested order, vectors.md §4)", () => {
+  it("accepts a body signed over recursively sorted nested keys (UNCONFIRMED nested order, docs/marketplace/vectors.md §4)", () => {
     const raw = '{"activity":"changeInstanceCheck","instanceId":"i1","productInfo":{"skuCode":"s","productId":"p"}}';
     const deep = '{"activity":"changeInstanceCheck","instanceId":"i1","productInfo":{"productId":"p","skuCode":"s"}}';
     const ts = String(Date.now());

@@ -10,14 +10,14 @@ const HUAWEI_V1_QUERY =
   "activity=newInstance&businessId=61e834ba-7b97-4418-b8f7-e5345137278c&customerId=68cbc86abc2018ab880d92f36422fa0e&expireTime=20200727153156&orderId=CS1906666666ABCDE&productId=00301-666666-0--0&testFlag=1&timeStamp=20200727073711903";
 const pairs = (q: string) => [...new URLSearchParams(q)] as Array<[string, string]>;
 
-describe("1.0 authToken (saas.md §2.3, vectors.md §2)", () => {
+describe("1.0 authToken (docs/marketplace/saas.md §2.3, docs/marketplace/vectors.md §2)", () => {
   it("reproduces Huawei's published vector (key xxxxxxx)", () => {
     expect(signAuthToken({ accessKey: "xxxxxxx", timeStamp: "20200727073711903", params: pairs(HUAWEI_V1_QUERY) })).to.equal(
       "Gzbfjf9LHRBcI3bFVi++sLinCNOBF6qa7is1fvjEgYQ=",
     );
   });
 
-  it("matches vector S5 and vectors.md §2", () => {
+  it("matches vector S5 and docs/marketplace/vectors.md §2", () => {
     expect(signAuthToken({ accessKey: KEY, timeStamp: "20200727073711903", params: pairs(HUAWEI_V1_QUERY) })).to.equal(
       "8Ok3j84xCgnXuTd3j6GHwsMS97d21VY9GMPYM585fXQ=",
     );
@@ -55,7 +55,7 @@ describe("1.0 authToken (saas.md §2.3, vectors.md §2)", () => {
   });
 });
 
-describe("Body-Sign (saas.md §3, vectors.md §3)", () => {
+describe("Body-Sign (docs/marketplace/saas.md §3, docs/marketplace/vectors.md §3)", () => {
   it("matches vectors S6 and S7", () => {
     expect(bodySignature(KEY, '{"resultCode":"000000","resultMsg":"success."}')).to.equal("wd1JabGmHPwqq+/pu2hy00t74rTgYioCEzR6Mm27LbU=");
     expect(
@@ -79,7 +79,7 @@ describe("Body-Sign (saas.md §3, vectors.md §3)", () => {
   });
 });
 
-describe("joint-op x-sign (saas.md §2.2, vectors.md §4)", () => {
+describe("joint-op x-sign (docs/marketplace/saas.md §2.2, docs/marketplace/vectors.md §4)", () => {
   const S4 =
     '{"domainName":"https://example.tenantaccount.com","flag":1,"instanceId":"huaiweitest123456","name":"huaiweitest","orderId":"CS1906666666ABCDE","tenantCode":"huawei","tenantId":"68cbc86abc2018ab880d92f36422fa0e","testFlag":0,"timeStamp":"20220413093539534"}';
   const nonce = "50D83FDECAED6CCD8EF597F2A577950527928BA287D04E6036E92B2806FD17DA";

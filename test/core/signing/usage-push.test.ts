@@ -3,14 +3,14 @@ import { expect } from "chai";
 import { SignatureError } from "../../../core/signing/signature-error.js";
 import { signUsagePush, signUsagePushRequest, usagePushBody, verifyUsagePush } from "../../../core/signing/usage-push.js";
 
-// api-image-openapi.md §10.2: key, ts, nonce and the sorted body of the self-computed vector.
+// docs/marketplace/api-image-openapi.md §10.2: key, ts, nonce and the sorted body of the self-computed vector.
 const KEY = "test-access-key-0000";
 const TS = "1709690865879";
 const NONCE = "6c63c221-1f6b-4141-8ff4-22f5dfe82b65";
 const SORTED =
   '{"usage_records":[{"begin_time":"20220809T080000Z","end_time":"20220809T090000Z","instance_id":"7f141bf1-aec8-4859-8323-fb3a8ad50721","metering_sn":"a1b2c3d4e5f6","record_time":"20220809T091000Z","usage_value":99}]}';
 
-describe("usage-push signature (api-image-openapi.md §4)", () => {
+describe("usage-push signature (docs/marketplace/api-image-openapi.md §4)", () => {
   it("sorts the keys of every object and reproduces the §10.2 vector", () => {
     const body = usagePushBody({
       usage_records: [

@@ -1,13 +1,13 @@
 import type { Knex } from "knex";
 
 /**
- * Joint-operation sync state (saas.md §5). Every row keeps `sync_at`: the marketplace time
+ * Joint-operation sync state (docs/marketplace/saas.md §5). Every row keeps `sync_at`: the marketplace time
  * (`currentSyncTime`, else `timeStamp`, in ms) of the delivery it was last written from, so that a
  * delivery older than the row changes nothing (conditional upserts). Deletes are tombstones
  * (`deleted`/`state`), so an add that arrives after a newer delete stays deleted.
  * Everything is keyed by instance and tenant: the spec's idempotency keys (instance + tenant + app +
  * userName, instance + tenant + orgCode) start with them. `instance_id` is "" for the seller's own
- * credential application (saas.md §5 tenantSync).
+ * credential application (docs/marketplace/saas.md §5 tenantSync).
  */
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable("koogate_tenants", (t) => {
@@ -62,7 +62,7 @@ export async function up(knex: Knex): Promise<void> {
     t.primary(["product_id", "instance_id", "tenant_id", "app_id", "user_name"]);
   });
 
-  // Organisation units, stored flat with their parent (orgInfo is a flat list, saas.md §5).
+  // Organisation units, stored flat with their parent (orgInfo is a flat list, docs/marketplace/saas.md §5).
   await knex.schema.createTable("koogate_org_units", (t) => {
     t.string("product_id", 64).notNullable();
     t.string("instance_id", 64).notNullable();

@@ -1,5 +1,5 @@
 /**
- * What each joint-operation sync does once it is authentic and well-formed (saas.md §5): the state
+ * What each joint-operation sync does once it is authentic and well-formed (docs/marketplace/saas.md §5): the state
  * written to JointOperationStore in one transaction, and the hook call the adapter gets afterwards.
  */
 import { inject, injectable } from "tsyringe";
@@ -96,7 +96,7 @@ export class JointSyncApplier {
     }
   }
 
-  /** @throws CallError 000101 (saas.md §6: "something wrong with appSecret") */
+  /** @throws CallError 000101 (docs/marketplace/saas.md §6: "something wrong with appSecret") */
   private openSecret(sp: ServedSaasProduct, cipherText: string): string {
     const key = sp.product.jointOperation.privateKey;
     if (!key) {

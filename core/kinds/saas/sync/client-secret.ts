@@ -1,6 +1,6 @@
 /**
  * applicationSync's `clientSecret` is encrypted by KooGallery with the merchant's own RSA public key
- * (the one uploaded in the Seller Console, ≥ 3072 bits, OAEP padding — saas.md §5). Which hash the OAEP
+ * (the one uploaded in the Seller Console, ≥ 3072 bits, OAEP padding — docs/marketplace/saas.md §5). Which hash the OAEP
  * padding uses is UNCONFIRMED, as is the text encoding of the ciphertext (base64 is assumed): SHA-256
  * OAEP is tried first, then SHA-1 OAEP (Java's default for "RSA/ECB/OAEPPadding"), and the caller logs
  * which matched.

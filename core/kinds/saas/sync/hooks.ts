@@ -1,5 +1,5 @@
 /**
- * Optional hooks a SaaS adapter may implement to hear about joint-operation syncs (saas.md §5). Each
+ * Optional hooks a SaaS adapter may implement to hear about joint-operation syncs (docs/marketplace/saas.md §5). Each
  * is called after the change is stored in koogate's tables (JointOperationStore), and only when the
  * delivery was not superseded by a newer one; a repeat of the same delivery calls it again, so make it
  * safe to repeat. A hook that throws makes koogate answer `000005`; the stored state stays (the
@@ -9,7 +9,7 @@ import type { AdapterContext } from "../adapter.js";
 import type { SyncOrgUnit, SyncUser } from "./requests.js";
 
 interface ChangeBase {
-  /** "" for the seller's own credential application (saas.md §5 tenantSync) */
+  /** "" for the seller's own credential application (docs/marketplace/saas.md §5 tenantSync) */
   instanceId: string;
   tenantId: string;
   /** the marketplace time of the sync (`currentSyncTime`, else `timeStamp`) */

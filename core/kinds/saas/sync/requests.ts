@@ -1,5 +1,5 @@
 /**
- * The field rules of the joint-operation sync calls (saas.md §5), one JSON Schema per call, and the
+ * The field rules of the joint-operation sync calls (docs/marketplace/saas.md §5), one JSON Schema per call, and the
  * typed request each body becomes. A body that breaks them is answered `000002`.
  *
  * Both wire forms the spec shows are accepted: numbers (`flag`, `testFlag`) as JSON numbers or as
@@ -55,7 +55,7 @@ const SCHEMAS: Record<JointSync, object> = {
     domainName: maybeEmpty(255),
     flag: intOf(0, 1),
   }),
-  // Fields UNCONFIRMED beyond clientSecret (saas.md §5, §11.9): the names of the 1.0 kit pages are used.
+  // Fields UNCONFIRMED beyond clientSecret (docs/marketplace/saas.md §5, §11.9): the names of the 1.0 kit pages are used.
   applicationSync: {
     ...base({ appId: str(64), flag: intOf(0, 1, 2) }, { instanceId: maybeEmpty(64), clientId: optStr(255), clientSecret: optStr(4096) }),
     if: { properties: { flag: { enum: [1, 2, "1", "2"] } } },
@@ -69,11 +69,11 @@ const SCHEMAS: Record<JointSync, object> = {
       currentSyncTime: syncTime,
       userList: { type: "array", minItems: 1, items: user },
     }),
-    // adds and modifications carry the whole user (saas.md §5: name, orgCode, role, enable are M)
+    // adds and modifications carry the whole user (docs/marketplace/saas.md §5: name, orgCode, role, enable are M)
     if: { properties: { flag: { enum: [1, 2, "1", "2"] } } },
     then: { properties: { userList: { items: { required: ["userName", "name", "orgCode", "role", "enable"] } } } },
   },
-  // Fields UNCONFIRMED (saas.md §5): one unit at the top level, or in orgInfo (see singleUnit below).
+  // Fields UNCONFIRMED (docs/marketplace/saas.md §5): one unit at the top level, or in orgInfo (see singleUnit below).
   singleOrgSync: base({ flag: intOf(0, 1, 2) }, { instanceId: maybeEmpty(64), orgCode: str(64), name: { type: "string", maxLength: 255 }, parentCode: optStr(64) }),
   allOrgSync: base({ instanceId: maybeEmpty(64), orgInfo: { type: "array", items: orgUnit } }),
 };
@@ -101,11 +101,11 @@ interface Common {
   instanceId: string;
   tenantId: string;
   test: boolean;
-  /** the delivery's marketplace time in ms: `currentSyncTime`, else `timeStamp` (UTC+8, saas.md §5) */
+  /** the delivery's marketplace time in ms: `currentSyncTime`, else `timeStamp` (UTC+8, docs/marketplace/saas.md §5) */
   syncAt: number;
 }
 
-/** A sync body that passed its rules. `flag` values keep the marketplace's meaning (saas.md §5). */
+/** A sync body that passed its rules. `flag` values keep the marketplace's meaning (docs/marketplace/saas.md §5). */
 export type SyncRequest =
   | (Common & { sync: "tenantSync"; orderId: string; tenantCode: string; name: string; domainName: string; flag: 0 | 1 })
   | (Common & { sync: "applicationSync"; appId: string; clientId: string | null; clientSecret: string | null; flag: 0 | 1 | 2 })
@@ -122,7 +122,7 @@ export function peekSync(body: unknown): { instanceId?: string; test: boolean } 
   };
 }
 
-/** UTC+8 offset of the joint-op times (saas.md §5). Only their order matters, but ms are kept true. */
+/** UTC+8 offset of the joint-op times (docs/marketplace/saas.md §5). Only their order matters, but ms are kept true. */
 const UTC8_MS = 8 * 3600_000;
 
 /**
@@ -190,7 +190,7 @@ function listFromText(field: string, v: unknown): unknown {
 }
 
 /**
- * singleOrgSync's fields are UNCONFIRMED (saas.md §5): the unit is read from the top level, or from
+ * singleOrgSync's fields are UNCONFIRMED (docs/marketplace/saas.md §5): the unit is read from the top level, or from
  * `orgInfo` as an object or a one-element array (the allOrgSync form).
  */
 function singleUnit(o: Record<string, unknown>): Record<string, unknown> {

@@ -1,5 +1,5 @@
 /**
- * The joint-operation sync interface (saas.md §2.2, §5) as a signed interface of the call pipeline:
+ * The joint-operation sync interface (docs/marketplace/saas.md §2.2, §5) as a signed interface of the call pipeline:
  * POST /produce/<id>/produceAPI/v2/<sync>. Order of checks: x-nonce and x-timestamp present, timestamp
  * in the window, x-sign over the raw bytes (then the canonical forms) with the kit key(s), nonce not
  * seen before; only then is the body parsed. The change is stored, then the adapter's hook is called.
@@ -78,7 +78,7 @@ export class JointSyncInterface implements SignedInterface<SaasProduct, SaasAdap
 
   /**
    * Signed with the kit key, the secret of this interface: which key KooGallery checks a joint-op
-   * Body-Sign with (if it checks one in 2.0 at all) is UNCONFIRMED (saas.md §3, §11.9).
+   * Body-Sign with (if it checks one in 2.0 at all) is UNCONFIRMED (docs/marketplace/saas.md §3, §11.9).
    */
   answerKey(product: SaasProduct): string {
     return product.keys.kit[0]!;

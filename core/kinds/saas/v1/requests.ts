@@ -1,5 +1,5 @@
 /**
- * The SaaS 1.0 (legacy GET) calls (saas.md §9), mapped onto the one typed lifecycle of
+ * The SaaS 1.0 (legacy GET) calls (docs/marketplace/saas.md §9), mapped onto the one typed lifecycle of
  * core/kinds/saas/activities.ts: the adapter never learns which protocol a listing speaks.
  *
  *   newInstance      → newInstance        (idempotent per order: orderLineId := productId ?? orderId)
@@ -10,8 +10,8 @@
  *   instanceStatus   → updateInstanceStatus FREEZE / UNFREEZE (NORMAL)
  *   queryInstance    → queryInstance
  *
- * 1.0 orders have no order lines (saas.md §9 "idempotent per order"); a pay-per-use order makes one
- * instance per product (saas.md §4.1, 1.0 wording), hence productId as the line of a newInstance.
+ * 1.0 orders have no order lines (docs/marketplace/saas.md §9 "idempotent per order"); a pay-per-use order makes one
+ * instance per product (docs/marketplace/saas.md §4.1, 1.0 wording), hence productId as the line of a newInstance.
  */
 import { Ajv, type ValidateFunction } from "ajv";
 import { decryptCredential } from "../../../crypto/credential.js";
@@ -136,7 +136,7 @@ function newInstanceDetails(o: Record<string, string>, opts: V1MapOptions): NewI
     const plain = decryptContact(o[k]!, opts);
     if (plain !== undefined) customer[k] = plain;
     // A purchase is not refused over a contact detail: the adapter gets the rest (the key or
-    // encryptType the marketplace used for requests is UNCONFIRMED, saas.md §7).
+    // encryptType the marketplace used for requests is UNCONFIRMED, docs/marketplace/saas.md §7).
     else opts.logger.warn(`${k} could not be decrypted with the basic key; passed to the adapter without it`, { product: opts.product.id });
   }
   const details: NewInstanceDetails = {};
@@ -162,7 +162,7 @@ function decryptContact(value: string, opts: V1MapOptions): string | undefined {
   return undefined;
 }
 
-/** `saasExtendParams`: base64 of a JSON array of {name, value} (saas.md §9). */
+/** `saasExtendParams`: base64 of a JSON array of {name, value} (docs/marketplace/saas.md §9). */
 function extendParams(b64: string): Record<string, string> {
   let list: unknown;
   try {
@@ -180,7 +180,7 @@ function extendParams(b64: string): Record<string, string> {
   return out;
 }
 
-/** `yyyyMMddHHmmss`, UTC, 24-hour clock (saas.md §9). */
+/** `yyyyMMddHHmmss`, UTC, 24-hour clock (docs/marketplace/saas.md §9). */
 function time(value: string): Date {
   const d = parseMarketplaceTime(value);
   if (!d) throw callErrors.param("param is invalid: expireTime is not a real yyyyMMddHHmmss time");

@@ -1,7 +1,7 @@
 /**
- * The SaaS 1.0 (legacy GET) production interface (saas.md §2.3, §9) as a signed interface of the call
+ * The SaaS 1.0 (legacy GET) production interface (docs/marketplace/saas.md §2.3, §9) as a signed interface of the call
  * pipeline: the `authToken` is checked over the RAW query string, and every answer carries a Body-Sign
- * (mandatory on 1.0, saas.md §3) made with the key that verified the call.
+ * (mandatory on 1.0, docs/marketplace/saas.md §3) made with the key that verified the call.
  *
  * Order of checks: authToken over the raw query (decoded values first, then raw — the form that
  * matched is logged), timeStamp inside the window, activity and parameters. 1.0 has no nonce, so a
@@ -26,7 +26,7 @@ import { mapV1Request } from "./requests.js";
 
 /**
  * How far a 1.0 `timeStamp` may be from the server's clock, either way. The 1.0 skew is UNCONFIRMED
- * (saas.md §2.3): five minutes, wider than 2.0's documented 60 s (§2.1) because a 1.0 call carries no
+ * (docs/marketplace/saas.md §2.3): five minutes, wider than 2.0's documented 60 s (§2.1) because a 1.0 call carries no
  * nonce to make a narrow window worth its false refusals, and every 1.0 activity is idempotent, so a
  * replay inside the window changes nothing.
  */
@@ -87,8 +87,8 @@ export class SaasV1Interface implements SignedInterface<SaasProduct, SaasAdapter
   }
 
   /**
-   * The 1.0 newInstance answer (saas.md §9): instanceId (never encrypted), encryptType, and appInfo
-   * with userName/password AES-encrypted (saas.md §7), built from what the instance row holds, so a
+   * The 1.0 newInstance answer (docs/marketplace/saas.md §9): instanceId (never encrypted), encryptType, and appInfo
+   * with userName/password AES-encrypted (docs/marketplace/saas.md §7), built from what the instance row holds, so a
    * resend answers the same credentials (under a fresh IV). @returns [body, body for the event log]
    */
   private async newInstanceAnswer(sp: ServedSaasProduct, instanceId: string, outcome: Outcome): Promise<[string, string]> {

@@ -1,0 +1,28 @@
+/**
+ * The database a test runs on. SQLite by default (a fresh file per call); PostgreSQL when
+ * `KOOGATE_TEST_DATABASE_URL` names a server (`postgres://user@host:port/postgres`): then each call
+ * creates a fresh database on it, so tests never see each other's rows.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+
+export const testDatabaseKind: "sqlite" | "postgres" = process.env.KOOGATE_TEST_DATABASE_URL ? "postgres" : "sqlite";
+
+export async function freshDatabaseUrl(): Promise<string> {
+  const admin = process.env.KOOGATE_TEST_DATABASE_URL;
+  if (!admin) return `sqlite:${join(mkdtempSync(join(tmpdir(), "koogate-test-")), "koogate.sqlite")}`;
+  const name = `koogate_test_${randomBytes(6).toString("hex")}`;
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
