@@ -22,6 +22,18 @@ export interface Config {
   logFormat: LogFormat;
   /** `KOOGATE_MAX_BODY_BYTES`: largest request body accepted. Default 65536. */
   maxBodyBytes: number;
+  /**
+   * `KOOGATE_RETENTION_DAYS`: how long events, finished outbox jobs (done / failed) and done operations
+   * are kept before a background purge deletes them. Default 90. Done operations are never purged
+   * before `OPERATION_MIN_RETENTION_DAYS` (core/store/retention.ts): a resend still needs their answer.
+   */
+  retentionDays: number;
+  /**
+   * `KOOGATE_REFUSAL_SAMPLE`: how many calls refused before their signature verified are written to the
+   * event log and the log, per product per minute; the rest are counted and summed up in one row per
+   * reason when the minute closes (core/serving/refusal-sampler.ts). Default 20.
+   */
+  refusalSample: number;
 }
 
 export const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
@@ -43,6 +55,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, stderrIsTTY = p
     logLevel: oneOf(env, "KOOGATE_LOG_LEVEL", LOG_LEVELS, "info"),
     logFormat: oneOf(env, "KOOGATE_LOG_FORMAT", LOG_FORMATS, stderrIsTTY ? "pretty" : "json"),
     maxBodyBytes: integer(env, "KOOGATE_MAX_BODY_BYTES", 65536, 1024, 16 * 1024 * 1024),
+    retentionDays: integer(env, "KOOGATE_RETENTION_DAYS", 90, 1, 36500),
+    refusalSample: integer(env, "KOOGATE_REFUSAL_SAMPLE", 20, 0, 10000),
   };
 }
 
