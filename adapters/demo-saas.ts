@@ -96,7 +96,8 @@ export class DemoSaasAdapter implements SaasAdapter {
       })
       .onConflict("instance_id")
       .merge(["password_hash", "status"]);
-    ctx.logger.info("demo account provisioned", { userName, test: ctx.test });
+    // the user name is a credential (it signs in with the password): never in a log line
+    ctx.logger.info("demo account provisioned", { test: ctx.test });
     return {
       appInfo: {
         frontEndUrl: `${opts.loginUrl}?tenant=${encodeURIComponent(req.instanceId)}`,

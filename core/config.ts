@@ -42,6 +42,18 @@ export interface Config {
    * proxy's idle timeout below this one.
    */
   idleTimeoutMs: number;
+  /**
+   * `KOOGATE_RETENTION_DAYS`: how long events, finished outbox jobs (done / failed) and done operations
+   * are kept before a background purge deletes them. Default 90. Done operations are never purged
+   * before `OPERATION_MIN_RETENTION_DAYS` (core/store/retention.ts): a resend still needs their answer.
+   */
+  retentionDays: number;
+  /**
+   * `KOOGATE_REFUSAL_SAMPLE`: how many calls refused before their signature verified are written to the
+   * event log and the log, per product per minute; the rest are counted and summed up in one row per
+   * reason when the minute closes (core/serving/refusal-sampler.ts). Default 20.
+   */
+  refusalSample: number;
 }
 
 export const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
@@ -66,6 +78,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, stderrIsTTY = p
     maxConnections: integer(env, "KOOGATE_MAX_CONNECTIONS", 1000, 1, 1_000_000),
     requestTimeoutMs: integer(env, "KOOGATE_REQUEST_TIMEOUT_MS", 5000, 100, 120_000),
     idleTimeoutMs: integer(env, "KOOGATE_IDLE_TIMEOUT_MS", 5000, 100, 120_000),
+    retentionDays: integer(env, "KOOGATE_RETENTION_DAYS", 90, 1, 36500),
+    refusalSample: integer(env, "KOOGATE_REFUSAL_SAMPLE", 20, 0, 10000),
   };
 }
 

@@ -12,7 +12,12 @@ import type { ProductBase } from "./products/definition.js";
 import { loadProducts } from "./products/loader.js";
 import { CORE_MIGRATIONS, mergeMigrations, migrateLatest } from "./store/migrate.js";
 import { NonceStore } from "./store/nonces.js";
+import { Retention } from "./store/retention.js";
+import { RefusalSampler } from "./serving/refusal-sampler.js";
 import { CLOCK, CONFIG, DATABASE, KINDS, LOGGER, type Clock, type Config, type Knex, type Logger } from "./tokens.js";
+
+/** How often the retention purge runs (core/store/retention.ts): each run is bounded, so a backlog drains over a few runs. */
+export const RETENTION_INTERVAL_MS = 10 * 60_000;
 
 /** Injection token prefix of adapter classes: `adapter:<ClassName>`. */
 export const adapterToken = (name: string) => `adapter:${name}`;
@@ -26,6 +31,9 @@ export function allMigrations(kinds: readonly Kind[]) {
 export class Kernel {
   private readonly served = new Map<string, Served>();
   private purgeTimer?: NodeJS.Timeout;
+  private retentionTimer?: NodeJS.Timeout;
+  /** the retention run under way, if any */
+  private retaining?: Promise<void>;
 
   constructor(
     @inject(CONFIG) private readonly config: Config,
@@ -35,6 +43,8 @@ export class Kernel {
     @inject(KINDS) readonly kinds: readonly Kind[],
     private readonly nonces: NonceStore,
     private readonly outbox: Outbox,
+    private readonly retention: Retention,
+    private readonly refusals: RefusalSampler,
   ) {}
 
   /**
@@ -73,9 +83,22 @@ export class Kernel {
     for (const kind of this.kinds) if (kind.jobs) this.outbox.register(kind.name, kind.jobs(container));
     this.purgeTimer = setInterval(() => {
       this.nonces.purge(this.clock.now()).catch((e: Error) => this.logger.warn("nonce purge failed", { error: e.message }));
+      void this.refusals.flush(this.clock.now());
     }, 60_000);
     this.purgeTimer.unref();
+    this.retentionTimer = setInterval(() => (this.retaining ??= this.retain().finally(() => (this.retaining = undefined))), RETENTION_INTERVAL_MS);
+    this.retentionTimer.unref();
     this.outbox.startPolling((id) => this.served.get(id));
+  }
+
+  /** One retention run; the timer starts none while one is still going (a large backlog on a slow disk). */
+  private async retain(): Promise<void> {
+    try {
+      const purged = await this.retention.purge(this.clock.now());
+      if (purged.events + purged.jobs + purged.operations > 0) this.logger.info("retention purge", { ...purged });
+    } catch (e) {
+      this.logger.warn("retention purge failed", { error: (e as Error).message });
+    }
   }
 
   /** The product served under `id`, with its adapter and kind, if any. */
@@ -90,7 +113,11 @@ export class Kernel {
   /** Stops the timers, lets running adapter work finish (or hands it over), closes the database. */
   async stop(): Promise<void> {
     clearInterval(this.purgeTimer);
+    clearInterval(this.retentionTimer);
+    await this.retaining;
     await this.outbox.stop();
+    // the minute under way is summed up too: its refusals are counted in no other place
+    await this.refusals.flush(this.clock.now(), true);
     await this.db.destroy();
   }
 }

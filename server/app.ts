@@ -6,7 +6,8 @@
  *   GET /healthz   liveness, for load balancers
  *
  * An unknown product is a 404, a known product called with a method its endpoints do not serve a 405
- * with `Allow`, both as short JSON. No stack trace ever leaves.
+ * with `Allow`, both as short JSON. A method no route serves (TRACE, PROPFIND, OPTIONS, …) is a 405
+ * JSON on every path, never Koa's plain-text 501. No stack trace ever leaves.
  */
 import Router from "@koa/router";
 import Koa from "koa";
@@ -62,6 +63,8 @@ export function createApp(deps: AppDeps): Koa {
   router.get("/healthz", (ctx) => {
     ctx.body = { status: "ok" };
   });
+  // HEAD is answered like GET (Koa); every other method is one a route serves, or refused below
+  const served = [...new Set(["GET", "HEAD", ...[...routes.values()].flatMap((m) => [...m.keys()])])];
 
   // Errors: anything thrown below is logged once and answered without detail.
   app.use(async (ctx, next) => {
@@ -75,6 +78,10 @@ export function createApp(deps: AppDeps): Koa {
       deps.logger.error("unhandled error", { path: ctx.path, error: err instanceof Error ? err.message : String(err) });
       answer(ctx, { status: 500, body: JSON.stringify({ error: "internal error" }) });
     }
+  });
+  app.use(async (ctx, next) => {
+    if (served.includes(ctx.method)) return next();
+    answer(ctx, { status: 405, headers: { Allow: served.join(", ") }, body: JSON.stringify({ error: "method not allowed" }) });
   });
   app.use(router.routes());
   app.use(router.allowedMethods());

@@ -20,6 +20,7 @@ import { GroupCommit } from "../core/store/group-commit.js";
 import { InstanceStore } from "../core/store/instances.js";
 import { NonceStore } from "../core/store/nonces.js";
 import { OperationStore } from "../core/store/operations.js";
+import { RefusalSampler } from "../core/serving/refusal-sampler.js";
 import { CLOCK, CONFIG, DATABASE, KINDS, LOGGER, systemClock, type Clock, type Knex } from "../core/tokens.js";
 import { registerAdapters } from "../core/project/register.js";
 import { createApp } from "./app.js";
@@ -75,7 +76,7 @@ export async function createKoogate(opts: KoogateOptions): Promise<Koogate> {
   // one outbox per server: the calls that start background work and the kernel that stops it share it
   container.register(Outbox, { useClass: Outbox }, { lifecycle: Lifecycle.ContainerScoped });
   // one queue per server for each kind of statement that concurrent calls share (group commit)
-  for (const shared of [NonceStore, OperationStore, InstanceStore, GroupCommit] as const) {
+  for (const shared of [NonceStore, OperationStore, InstanceStore, GroupCommit, RefusalSampler] as const) {
     container.register(shared as never, { useClass: shared as never }, { lifecycle: Lifecycle.ContainerScoped });
   }
   const kernel = container.resolve(Kernel);

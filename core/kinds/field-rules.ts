@@ -1,7 +1,8 @@
 /**
  * What the three request parsers (2.0 body, 1.0 query, joint-operation sync body) share: reading a
- * body as one JSON object, and turning the first broken ajv rule into a `resultMsg` a merchant and the
- * marketplace's operators can act on ("userList.0.role is missing").
+ * body as one JSON object (strict UTF-8), the one rule for identifier fields, and turning the first
+ * broken ajv rule into a `resultMsg` a merchant and the marketplace's operators can act on
+ * ("userList.0.role is missing").
  */
 import type { ErrorObject } from "ajv";
 import { callErrors } from "../errors.js";
@@ -11,14 +12,42 @@ import { callErrors } from "../errors.js";
  * @throws CallError 000002 when it is not JSON, or not an object
  */
 export function parseJsonObject(rawBody: Buffer): Record<string, unknown> {
+  let text: string;
+  try {
+    text = UTF8.decode(rawBody);
+  } catch {
+    throw callErrors.param("param is invalid: the body is not UTF-8");
+  }
   let body: unknown;
   try {
-    body = JSON.parse(rawBody.toString("utf8"));
+    body = JSON.parse(text);
   } catch {
     throw callErrors.param("param is invalid: the body is not JSON");
   }
   if (!body || typeof body !== "object" || Array.isArray(body)) throw callErrors.param("param is invalid: the body is not a JSON object");
   return body as Record<string, unknown>;
+}
+
+/**
+ * Bodies are UTF-8 (docs/marketplace/saas.md §1). A lenient decoder turns every invalid sequence into U+FFFD, so two
+ * different byte strings would become one order: a fatal one refuses them.
+ */
+const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
+/**
+ * What an identifier field (orderId, orderLineId, businessId, instanceId, tenantId, …) may hold: no
+ * control character (C0, DEL, C1), no lone UTF-16 surrogate, no U+FFFD (what invalid UTF-8 or a broken
+ * percent-escape decodes to). Such a value cannot be a real marketplace id; stored, it breaks adapters
+ * (a URIError on every resend) and keys. ajv compiles patterns with the `u` flag, so \p{…} works.
+ */
+export const PRINTABLE = "^[^\\p{Cc}\\p{Cs}\\uFFFD]*$";
+
+/**
+ * The schema of an identifier field: a printable string of at most `maxLength` characters, at least
+ * one unless `mayBeEmpty`.
+ */
+export function identifier(maxLength: number, mayBeEmpty = false): Record<string, unknown> {
+  return { type: "string", minLength: mayBeEmpty ? 0 : 1, maxLength, pattern: PRINTABLE };
 }
 
 /**
@@ -41,6 +70,7 @@ export function explainRule(e: ErrorObject, formats: Readonly<Record<string, str
     case "enum":
       return `${field} must be one of ${[...new Set((p.allowedValues ?? []).filter((v) => v !== "").map(String))].join(", ")}`;
     case "pattern": {
+      if ((e.params as { pattern?: string }).pattern === PRINTABLE) return `${field} holds a character that is not printable`;
       const name = field.split(".").pop() ?? field;
       return `${field} must be ${formats[name] ?? "in the documented format"}`;
     }

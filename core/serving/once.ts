@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { inject, injectable } from "tsyringe";
 import { RESULT_CODES } from "../vocabulary.js";
 import { CallError } from "../errors.js";
@@ -13,6 +14,23 @@ import { failureOutcome, responseBody, type Outcome } from "./outcome.js";
 export const LEASE_MS = 10_000;
 /** How long a resend waits for a concurrent first delivery before answering `000005` (the marketplace allows 5 s). */
 export const WAIT_BUDGET_MS = 4_000;
+
+/** The idempotency key columns (koogate_operations.idem_key, koogate_events.idem_key) are varchar(400). */
+export const MAX_IDEM_KEY_LENGTH = 400;
+
+/**
+ * The idempotency key of an operation: the JSON array of its parts, or, when that would not fit the
+ * column, `sha256:` and the hex digest of it (71 characters). Hashed rather than bounded in validation:
+ * each part is a printable id of at most 64 characters, yet JSON writes `"` and `\` as two, so the
+ * four parts of a refreshInstance key can reach 521 — refusing such a call would refuse ids the
+ * marketplace may really send. Short keys stay readable and keep their value from before (stored
+ * operations still match); a long one still names one operation alone, and fits on both databases
+ * (PostgreSQL counts characters, never more than JavaScript's UTF-16 length).
+ */
+export function idempotencyKey(parts: readonly string[]): string {
+  const key = JSON.stringify(parts);
+  return key.length <= MAX_IDEM_KEY_LENGTH ? key : `sha256:${createHash("sha256").update(key, "utf8").digest("hex")}`;
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

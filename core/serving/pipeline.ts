@@ -7,7 +7,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { inject, injectable } from "tsyringe";
-import { callErrors, describeError } from "../errors.js";
+import { CallError, callErrors, describeError } from "../errors.js";
 import type { LogFields } from "../logger.js";
 import type { ProductBase } from "../products/definition.js";
 import type { Served } from "../kinds/kind.js";
@@ -21,7 +21,7 @@ import { RESULT_CODES } from "../vocabulary.js";
 import { logCall } from "./call-context.js";
 import type { HttpAnswer, HttpCall } from "./http.js";
 import { failureOutcome, responseBody, type Outcome } from "./outcome.js";
-import type { CallError } from "../errors.js";
+import { OVERSIZE, RefusalSampler, REPLAYED, UNVERIFIED, type RefusalReason } from "./refusal-sampler.js";
 
 /**
  * Every call is answered within this, whatever is stuck below (a database that cannot be heard, an
@@ -105,6 +105,7 @@ export class CallPipeline {
     private readonly commits: GroupCommit,
     private readonly nonces: NonceStore,
     private readonly events: EventLog,
+    private readonly refusals: RefusalSampler,
     @inject(CLOCK) private readonly clock: Clock,
     @inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -177,17 +178,24 @@ export class CallPipeline {
     const { startedAt, t0, requestId } = state;
     let verified: V | undefined;
     let outcome: Outcome;
+    /** why the call was refused before it was authenticated: such a refusal is sampled, not stored each time */
+    let refusal: RefusalReason | undefined;
     try {
       const raw = iface.readsBody ? await call.body().catch(() => Promise.reject(callErrors.param("param is invalid: the body did not arrive in time"))) : { bytes: Buffer.alloc(0), oversize: false };
-      if (raw.oversize) throw callErrors.param("param is invalid: the body is too large");
+      if (raw.oversize) {
+        refusal = OVERSIZE;
+        throw callErrors.param("param is invalid: the body is too large");
+      }
       const input: Incoming = { rawBody: raw.bytes, rawQuery: call.rawQuery, query: new URLSearchParams(call.rawQuery), header: call.header, params: call.params, nowMs: startedAt };
       try {
         verified = iface.verify(input, product);
       } catch (e) {
+        refusal = e instanceof SignatureError ? e.reason : e instanceof CallError ? UNVERIFIED : undefined;
         throw e instanceof SignatureError ? iface.refuse(e) : e;
       }
       state.seen = iface.peek(input, verified);
       if (verified.nonce && !(await this.nonces.claim(product.id, iface.scope, verified.nonce.value, verified.nonce.expiresAt))) {
+        refusal = REPLAYED;
         throw callErrors.auth("nonce already used (a replayed request)");
       }
       const req = iface.parse(input, verified, served);
@@ -196,6 +204,10 @@ export class CallPipeline {
       outcome = failureOutcome(err, "rejected");
     }
     let body = responseBody(outcome);
+    // counted in memory; outside the sample, no event row and no log line (the minute's summary has it)
+    if (refusal !== undefined && !this.refusals.admit({ product: product.id, reason: refusal, resultCode: outcome.resultCode, response: body, at: startedAt })) {
+      return { body, verified, resultCode: outcome.resultCode };
+    }
     const { seen } = state;
     const event = (o: Outcome, response: string) => (state.answeredAtDeadline ? undefined : this.eventOf(product.id, state, o, response));
     state.committing = true;

@@ -4,7 +4,7 @@
  * and a merchant's (`koogate/testing`) start it the same way.
  */
 import type { AdapterClass } from "../adapters.js";
-import { loadConfig } from "../config.js";
+import { loadConfig, type Config } from "../config.js";
 import type { Kind } from "../kinds/kind.js";
 import { createLogger, type Logger } from "../logger.js";
 import { loadProject } from "../project/index.js";
@@ -34,6 +34,8 @@ export interface StartKoogateOptions {
   kinds?: readonly Kind[];
   /** collect the JSON log lines here; default no log output */
   logLines?: string[];
+  /** settings that differ from the environment's (a retention, a sample size) */
+  config?: Partial<Config>;
 }
 
 /** A simulator run, with every failed expectation as one readable line. */
@@ -62,7 +64,7 @@ export interface TestKoogate {
 export async function startKoogate(opts: StartKoogateOptions): Promise<TestKoogate> {
   const databaseUrl = opts.databaseUrl ?? (await freshDatabaseUrl());
   const env = opts.env ?? process.env;
-  const config = { ...loadConfig(env, false), productsDir: opts.productsDir, databaseUrl, port: 0 };
+  const config = { ...loadConfig(env, false), ...opts.config, productsDir: opts.productsDir, databaseUrl, port: 0 };
   const lines = opts.logLines;
   const logger = createLogger({ level: lines ? "debug" : "silent", write: lines ? (l) => lines.push(l) : undefined });
   const koogate = await createKoogate({ config, env, logger, adapters: opts.adapters, adapterHint: opts.adapterHint, clock: opts.clock, kinds: opts.kinds });

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import type { AdapterClass } from "../../core/adapters.js";
 import type { Kind } from "../../core/kinds/kind.js";
 import { DemoSaasAdapter } from "../../adapters/demo-saas.js";
+import type { Config } from "../../core/config.js";
 import type { Logger } from "../../core/logger.js";
 import { signKitRequest } from "../../core/signing/kit.js";
 import { startKoogate } from "../../core/testing/server.js";
@@ -45,6 +46,8 @@ export interface StartOptions {
   logLines?: string[];
   /** the product kinds; default the registry */
   kinds?: readonly Kind[];
+  /** settings over the defaults (products, database and port are the test's) */
+  config?: Partial<Config>;
 }
 
 export interface TestServer {
@@ -77,6 +80,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
     clock: opts.clock,
     kinds: opts.kinds,
     logLines: opts.logLines,
+    config: opts.config,
   });
   const { url } = t;
   return {

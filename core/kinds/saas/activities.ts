@@ -10,7 +10,7 @@ import { CLOCK, LOGGER, type Clock, type Logger } from "../../tokens.js";
 import { assertNever, type InstanceState, RESULT_CODES } from "../../vocabulary.js";
 import type { Served } from "../kind.js";
 import type { Started } from "../../outbox/outbox.js";
-import { RunOnce } from "../../serving/once.js";
+import { idempotencyKey, RunOnce } from "../../serving/once.js";
 import { success, type Outcome } from "../../serving/outcome.js";
 import type { AdapterContext, SaasAdapter } from "./adapter.js";
 import { redactAppInfo as redact, sealAppInfo, wireAppInfo } from "./app-info.js";
@@ -57,7 +57,7 @@ export class SaasActivities {
 
   /** Keyed on (orderId, orderLineId); the instanceId is the businessId of the first delivery (docs/marketplace/saas.md §4.1). */
   private newInstance(sp: ServedSaasProduct, req: Req<"newInstance">): Promise<Outcome> {
-    const key = { productId: sp.product.id, activity: req.activity, idemKey: JSON.stringify([req.orderId, req.orderLineId]) };
+    const key = { productId: sp.product.id, activity: req.activity, idemKey: idempotencyKey([req.orderId, req.orderLineId]) };
     return this.once.run(key, req.businessId, async (instanceId) => {
       const request = { ...req.details, instanceId, orderId: req.orderId, orderLineId: req.orderLineId };
       const started = await this.work.start(sp, { activity: req.activity, request }, req.test, this.context(sp, req.activity, instanceId, req.test));
@@ -113,7 +113,7 @@ export class SaasActivities {
     const key = {
       productId: sp.product.id,
       activity: req.activity,
-      idemKey: JSON.stringify([req.instanceId, req.orderId, req.orderLineId, req.scene]),
+      idemKey: idempotencyKey([req.instanceId, req.orderId, req.orderLineId, req.scene]),
     };
     return this.once.run(key, req.instanceId, async (instanceId) => {
       if (!["TRIAL_TO_FORMAL", "RENEWAL", "UNSUBSCRIBE_RENEWAL_PERIOD", "RENEWAL_CHANGE"].includes(req.scene)) {
@@ -163,7 +163,7 @@ export class SaasActivities {
   /** Keyed on the upgrade's order line: a resend does not upgrade twice (docs/marketplace/saas.md §4.6). */
   private async upgradeInstance(sp: ServedSaasProduct, req: Req<"upgradeInstance">): Promise<Outcome> {
     await this.live(sp, req.instanceId);
-    const key = { productId: sp.product.id, activity: req.activity, idemKey: JSON.stringify([req.instanceId, req.orderId, req.orderLineId]) };
+    const key = { productId: sp.product.id, activity: req.activity, idemKey: idempotencyKey([req.instanceId, req.orderId, req.orderLineId]) };
     return this.once.run(key, req.instanceId, async (instanceId) => {
       const request = { ...req.details, instanceId, orderId: req.orderId, orderLineId: req.orderLineId };
       const started = await this.work.start(sp, { activity: req.activity, request }, req.test, this.context(sp, req.activity, instanceId, req.test));

@@ -5,13 +5,14 @@
  */
 import { Ajv, type ValidateFunction } from "ajv";
 import { callErrors } from "../../errors.js";
-import { explainRule, parseJsonObject } from "../field-rules.js";
+import { explainRule, identifier, parseJsonObject, PRINTABLE } from "../field-rules.js";
 import { parseMarketplaceTime } from "../../time.js";
 import type { NewInstanceDetails, UpgradeDetails } from "./adapter.js";
 import { INSTANCE_STATUS_CHANGES, isSaasActivity, type InstanceStatusChange, type SaasActivity } from "../../vocabulary.js";
 
-const str = (maxLength: number) => ({ type: "string", minLength: 1, maxLength });
-const optStr = (maxLength: number) => ({ type: "string", maxLength });
+// every string field but the activity, scene and times is an identifier (core/kinds/field-rules.ts)
+const str = (maxLength: number) => identifier(maxLength);
+const optStr = (maxLength: number) => identifier(maxLength, true);
 /** `testFlag` is a string in 2.0 bodies; a JSON number is tolerated (the sync calls send numbers, docs/marketplace/saas.md §5). */
 const testFlag = { type: ["string", "integer"], maxLength: 2, enum: ["0", "1", "", 0, 1] };
 
@@ -24,7 +25,7 @@ const object = (required: Record<string, unknown>, optional: Record<string, unkn
 const SCHEMAS: Record<SaasActivity, object> = {
   newInstance: object({ orderId: str(64), orderLineId: str(64), businessId: str(64) }),
   // one ID or up to 100 comma-separated IDs of at most 64 characters each (docs/marketplace/saas.md §4.2)
-  queryInstance: object({ instanceId: { type: "string", minLength: 1, maxLength: 100 * 65 } }),
+  queryInstance: object({ instanceId: { type: "string", minLength: 1, maxLength: 100 * 65, pattern: PRINTABLE } }),
   refreshInstance: object(
     {
       instanceId: str(64),

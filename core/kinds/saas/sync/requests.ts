@@ -8,14 +8,17 @@
  */
 import { Ajv, type ValidateFunction } from "ajv";
 import { callErrors } from "../../../errors.js";
-import { explainRule, parseJsonObject } from "../../field-rules.js";
+import { explainRule, identifier, parseJsonObject } from "../../field-rules.js";
 import { parseMarketplaceTime } from "../../../time.js";
 import { assertNever, type JointSync } from "../../../vocabulary.js";
 
 const str = (maxLength: number) => ({ type: "string", minLength: 1, maxLength });
+/** an identifier (tenantId, appId, orgCode, userName, …): printable, core/kinds/field-rules.ts */
+const id = (maxLength: number) => identifier(maxLength);
 /** mandatory but may be empty: tenantSync's instanceId/orderId are "" for the seller's own credential application */
-const maybeEmpty = (maxLength: number) => ({ type: "string", maxLength });
+const maybeEmpty = (maxLength: number) => identifier(maxLength, true);
 const optStr = (maxLength: number) => ({ type: ["string", "null"], maxLength });
+const optId = (maxLength: number) => ({ ...identifier(maxLength, true), type: ["string", "null"] });
 const intOf = (...values: number[]) => ({ enum: [...values, ...values.map(String)] });
 const syncTime = { type: "string", pattern: "^\\d{14}(\\d{3})?$" };
 /** `enable` is documented as true/false; the string forms are tolerated like the numbers are */
@@ -24,47 +27,47 @@ const bool = { enum: [true, false, "true", "false"] };
 const base = (required: Record<string, unknown>, optional: Record<string, unknown> = {}) => ({
   type: "object",
   required: ["tenantId", "testFlag", "timeStamp", ...Object.keys(required)],
-  properties: { tenantId: str(64), testFlag: intOf(0, 1), timeStamp: syncTime, currentSyncTime: syncTime, ...required, ...optional },
+  properties: { tenantId: id(64), testFlag: intOf(0, 1), timeStamp: syncTime, currentSyncTime: syncTime, ...required, ...optional },
 });
 
 const user = {
   type: "object",
   required: ["userName"],
   properties: {
-    userName: str(255),
+    userName: id(255),
     name: { type: "string", maxLength: 255 },
     position: optStr(255),
-    orgCode: { type: "string", maxLength: 64 },
+    orgCode: identifier(64, true),
     role: { enum: ["user", "admin"] },
     enable: bool,
-    employeeCode: optStr(64),
+    employeeCode: optId(64),
   },
 };
 const orgUnit = {
   type: "object",
   required: ["orgCode", "name"],
-  properties: { orgCode: str(64), name: { type: "string", maxLength: 255 }, parentCode: optStr(64) },
+  properties: { orgCode: id(64), name: { type: "string", maxLength: 255 }, parentCode: optId(64) },
 };
 
 const SCHEMAS: Record<JointSync, object> = {
   tenantSync: base({
     instanceId: maybeEmpty(64),
     orderId: maybeEmpty(64),
-    tenantCode: str(64),
+    tenantCode: id(64),
     name: str(255),
     domainName: maybeEmpty(255),
     flag: intOf(0, 1),
   }),
   // Fields UNCONFIRMED beyond clientSecret (docs/marketplace/saas.md §5, §11.9): the names of the 1.0 kit pages are used.
   applicationSync: {
-    ...base({ appId: str(64), flag: intOf(0, 1, 2) }, { instanceId: maybeEmpty(64), clientId: optStr(255), clientSecret: optStr(4096) }),
+    ...base({ appId: id(64), flag: intOf(0, 1, 2) }, { instanceId: maybeEmpty(64), clientId: optId(255), clientSecret: optStr(4096) }),
     if: { properties: { flag: { enum: [1, 2, "1", "2"] } } },
-    then: { required: ["clientId", "clientSecret"], properties: { clientId: str(255), clientSecret: str(4096) } },
+    then: { required: ["clientId", "clientSecret"], properties: { clientId: id(255), clientSecret: str(4096) } },
   },
   authSync: {
     ...base({
       instanceId: maybeEmpty(64),
-      appId: str(64),
+      appId: id(64),
       flag: intOf(0, 1, 2, 3),
       currentSyncTime: syncTime,
       userList: { type: "array", minItems: 1, items: user },
@@ -74,7 +77,7 @@ const SCHEMAS: Record<JointSync, object> = {
     then: { properties: { userList: { items: { required: ["userName", "name", "orgCode", "role", "enable"] } } } },
   },
   // Fields UNCONFIRMED (docs/marketplace/saas.md §5): one unit at the top level, or in orgInfo (see singleUnit below).
-  singleOrgSync: base({ flag: intOf(0, 1, 2) }, { instanceId: maybeEmpty(64), orgCode: str(64), name: { type: "string", maxLength: 255 }, parentCode: optStr(64) }),
+  singleOrgSync: base({ flag: intOf(0, 1, 2) }, { instanceId: maybeEmpty(64), orgCode: id(64), name: { type: "string", maxLength: 255 }, parentCode: optId(64) }),
   allOrgSync: base({ instanceId: maybeEmpty(64), orgInfo: { type: "array", items: orgUnit } }),
 };
 

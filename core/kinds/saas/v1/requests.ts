@@ -16,7 +16,7 @@
 import { Ajv, type ValidateFunction } from "ajv";
 import { decryptCredential } from "../../../crypto/credential.js";
 import { callErrors } from "../../../errors.js";
-import { explainRule } from "../../field-rules.js";
+import { explainRule, identifier, PRINTABLE } from "../../field-rules.js";
 import type { Logger } from "../../../logger.js";
 import type { SaasProduct as Product } from "../product.js";
 import { parseMarketplaceTime } from "../../../time.js";
@@ -24,7 +24,9 @@ import { assertNever, V1_INSTANCE_STATUSES, type EncryptType, type SaasV1Activit
 import type { CustomerInfo, NewInstanceDetails } from "../adapter.js";
 import type { SaasRequest } from "../requests.js";
 
-const id = { type: "string", minLength: 1, maxLength: 64 };
+const id = identifier(64);
+/** an optional identifier (productId, skuCode, customerId, userId) */
+const optId = identifier(64, true);
 const text = (maxLength = 256) => ({ type: "string", maxLength });
 const time14 = { type: "string", pattern: "^\\d{14}$" };
 
@@ -38,25 +40,25 @@ const SCHEMAS: Record<SaasV1Activity, object> = {
   newInstance: object(
     { businessId: id, orderId: id },
     {
-      customerId: text(64),
+      customerId: optId,
       customerName: text(),
-      userId: text(64),
+      userId: optId,
       userName: text(),
       mobilePhone: text(),
       email: text(),
-      productId: text(64),
-      skuCode: text(64),
+      productId: optId,
+      skuCode: optId,
       trialFlag: { enum: ["0", "1", ""] },
       expireTime: time14,
       saasExtendParams: text(8192),
     },
   ),
-  refreshInstance: object({ instanceId: id, orderId: id, expireTime: time14 }, { productId: text(64), scene: text(64) }),
-  expireInstance: object({ instanceId: id }, { orderId: text(64) }),
-  releaseInstance: object({ instanceId: id }, { orderId: text(64) }),
-  upgrade: object({ instanceId: id, orderId: id }, { productId: text(64), skuCode: text(64) }),
+  refreshInstance: object({ instanceId: id, orderId: id, expireTime: time14 }, { productId: optId, scene: optId }),
+  expireInstance: object({ instanceId: id }, { orderId: optId }),
+  releaseInstance: object({ instanceId: id }, { orderId: optId }),
+  upgrade: object({ instanceId: id, orderId: id }, { productId: optId, skuCode: optId }),
   instanceStatus: object({ instanceId: id, instanceStatus: { enum: V1_INSTANCE_STATUSES } }),
-  queryInstance: object({ instanceId: { type: "string", minLength: 1, maxLength: 100 * 65 } }),
+  queryInstance: object({ instanceId: { type: "string", minLength: 1, maxLength: 100 * 65, pattern: PRINTABLE } }),
 };
 
 const ajv = new Ajv({ allErrors: false, strict: false });
