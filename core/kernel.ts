@@ -26,6 +26,7 @@ export function allMigrations(kinds: readonly Kind[]) {
 export class Kernel {
   private readonly served = new Map<string, Served>();
   private purgeTimer?: NodeJS.Timeout;
+  private container?: DependencyContainer;
 
   constructor(
     @inject(CONFIG) private readonly config: Config,
@@ -51,13 +52,14 @@ export class Kernel {
       logger: this.logger,
     });
     await migrateLatest(this.db, allMigrations(this.kinds));
+    this.container = container;
     const byName = new Map(this.kinds.map((k) => [k.name, k]));
     const setUp = new Set<unknown>();
     for (const product of products) {
       const kind = byName.get(product.kind)!;
       let adapter: unknown;
       try {
-        adapter = container.resolve(adapterToken(product.adapter));
+        adapter = product.adapter === "" ? undefined : container.resolve(adapterToken(product.adapter));
       } catch (e) {
         throw new SetupError(`cannot create adapter ${product.adapter}: ${(e as Error).message}`, product.file, "/adapter");
       }
@@ -89,6 +91,8 @@ export class Kernel {
   async stop(): Promise<void> {
     clearInterval(this.purgeTimer);
     await this.outbox.stop();
+    const container = this.container;
+    if (container) for (const kind of this.kinds) await kind.stop?.(container).catch((e: Error) => this.logger.warn("a kind failed to stop cleanly", { kind: kind.name, error: e.message }));
     await this.db.destroy();
   }
 }

@@ -8,6 +8,7 @@
  * An unknown product is a 404, a known product called with a method its endpoints do not serve a 405
  * with `Allow`, both as short JSON. No stack trace ever leaves.
  */
+import { METHODS } from "node:http";
 import Router from "@koa/router";
 import Koa from "koa";
 import type { Endpoint } from "../core/kinds/kind.js";
@@ -43,7 +44,7 @@ export function createApp(deps: AppDeps): Koa {
   }
   for (const [path, methods] of routes) {
     for (const [method, byKind] of methods) {
-      router.register(path, [method], async (ctx) => {
+      router.register(path, method === "ALL" ? METHODS : [method], async (ctx) => {
         const served = deps.kernel.product(ctx.params.id!);
         if (!served) return answer(ctx, { status: 404, body: JSON.stringify({ error: "unknown product" }) });
         const endpoint = byKind.get(served.kind.name);
@@ -85,6 +86,7 @@ export function createApp(deps: AppDeps): Koa {
 function httpCall(ctx: Koa.Context, maxBodyBytes: number): HttpCall {
   return {
     method: ctx.method,
+    path: ctx.path,
     params: ctx.params as Record<string, string>,
     // the raw query, still URL-encoded: signatures are checked over it
     rawQuery: ctx.querystring,
@@ -92,14 +94,22 @@ function httpCall(ctx: Koa.Context, maxBodyBytes: number): HttpCall {
       const v = ctx.req.headers[name];
       return Array.isArray(v) ? v.join(", ") : v;
     },
-    body: () => readRawBody(ctx.req, maxBodyBytes),
+    headers: ctx.req.headers,
+    body: (limit = maxBodyBytes) => readRawBody(ctx.req, limit),
+    bodyStream: () => ctx.req,
+    remoteAddress: ctx.req.socket.remoteAddress ?? "",
   };
 }
 
 /** Writes an answer exactly as given: a Buffer, so no layer re-serialises it. */
 function answer(ctx: Koa.Context, a: HttpAnswer): void {
   ctx.status = a.status;
-  for (const [k, v] of Object.entries(a.headers ?? {})) ctx.set(k, v);
-  ctx.type = a.type ?? "application/json; charset=utf-8";
+  let typed = false;
+  for (const [k, v] of Object.entries(a.headers ?? {})) {
+    ctx.set(k, v);
+    typed ||= k.toLowerCase() === "content-type";
+  }
+  // a Content-Type among the headers is kept byte for byte (Koa's `type` setter would add a charset)
+  if (a.type !== undefined || !typed) ctx.type = a.type ?? "application/json; charset=utf-8";
   ctx.body = typeof a.body === "string" ? Buffer.from(a.body, "utf8") : a.body;
 }
