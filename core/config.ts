@@ -22,6 +22,26 @@ export interface Config {
   logFormat: LogFormat;
   /** `KOOGATE_MAX_BODY_BYTES`: largest request body accepted. Default 65536. */
   maxBodyBytes: number;
+  /**
+   * `KOOGATE_MAX_CONNECTIONS`: most TCP connections open at once; past it a new connection is closed
+   * as soon as it is accepted (logged at most every 10 s). Default 1000: far above what two cores
+   * answer at once (calls take milliseconds and each connection is bounded by the timeouts below),
+   * and under the usual `ulimit -n` of 1024, so the process runs out of connections before it runs
+   * out of file descriptors.
+   */
+  maxConnections: number;
+  /**
+   * `KOOGATE_REQUEST_TIMEOUT_MS`: how long a caller has to send one request, headers and body, from
+   * its first byte; past it the connection is answered 408 and closed. Default 5000: KooGallery gives
+   * up on a call after 5 s (saas.md §1), so a request still arriving then is one nobody waits for.
+   */
+  requestTimeoutMs: number;
+  /**
+   * `KOOGATE_IDLE_TIMEOUT_MS`: how long a keep-alive connection may sit idle between requests before
+   * it is closed. Default 5000. Behind a reverse proxy that keeps connections to koogate open, set the
+   * proxy's idle timeout below this one.
+   */
+  idleTimeoutMs: number;
 }
 
 export const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
@@ -43,6 +63,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, stderrIsTTY = p
     logLevel: oneOf(env, "KOOGATE_LOG_LEVEL", LOG_LEVELS, "info"),
     logFormat: oneOf(env, "KOOGATE_LOG_FORMAT", LOG_FORMATS, stderrIsTTY ? "pretty" : "json"),
     maxBodyBytes: integer(env, "KOOGATE_MAX_BODY_BYTES", 65536, 1024, 16 * 1024 * 1024),
+    maxConnections: integer(env, "KOOGATE_MAX_CONNECTIONS", 1000, 1, 1_000_000),
+    requestTimeoutMs: integer(env, "KOOGATE_REQUEST_TIMEOUT_MS", 5000, 100, 120_000),
+    idleTimeoutMs: integer(env, "KOOGATE_IDLE_TIMEOUT_MS", 5000, 100, 120_000),
   };
 }
 

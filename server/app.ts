@@ -24,6 +24,8 @@ export interface AppDeps {
   logger: Logger;
   /** largest request body read; larger ones are refused with 000002 */
   maxBodyBytes: number;
+  /** how long a body may take to arrive; a slower one is cut off and its connection closed */
+  bodyTimeoutMs: number;
 }
 
 export function createApp(deps: AppDeps): Koa {
@@ -53,7 +55,7 @@ export function createApp(deps: AppDeps): Koa {
           if (allowed.length === 0) return answer(ctx, { status: 404, body: JSON.stringify({ error: "not served for this product" }) });
           return answer(ctx, { status: 405, headers: { Allow: allowed.join(", ") }, body: JSON.stringify({ error: `method not allowed: this listing is served with ${allowed.join(", ")}` }) });
         }
-        answer(ctx, await endpoint.serve(served, httpCall(ctx, deps.maxBodyBytes)));
+        answer(ctx, await endpoint.serve(served, httpCall(ctx, deps)));
       });
     }
   }
@@ -83,7 +85,7 @@ export function createApp(deps: AppDeps): Koa {
 }
 
 /** The Koa request as a kind's endpoint sees it. */
-function httpCall(ctx: Koa.Context, maxBodyBytes: number): HttpCall {
+function httpCall(ctx: Koa.Context, deps: Pick<AppDeps, "maxBodyBytes" | "bodyTimeoutMs">): HttpCall {
   return {
     method: ctx.method,
     path: ctx.path,
@@ -95,7 +97,7 @@ function httpCall(ctx: Koa.Context, maxBodyBytes: number): HttpCall {
       return Array.isArray(v) ? v.join(", ") : v;
     },
     headers: ctx.req.headers,
-    body: (limit = maxBodyBytes) => readRawBody(ctx.req, limit),
+    body: (limit = deps.maxBodyBytes) => readRawBody(ctx.req, limit, deps.bodyTimeoutMs),
     bodyStream: () => ctx.req,
     remoteAddress: ctx.req.socket.remoteAddress ?? "",
   };

@@ -24,6 +24,13 @@ import { OperationStore } from "../core/store/operations.js";
 import { CLOCK, CONFIG, DATABASE, KINDS, LOGGER, systemClock, type Clock, type Knex } from "../core/tokens.js";
 import { SetupError } from "../core/errors.js";
 import { createApp } from "./app.js";
+import { createHttpServer } from "./http-server.js";
+
+/**
+ * Node answers a request still incomplete after `requestTimeoutMs` with 408 and closes it; the body
+ * reader's own timer is a backstop just behind it, so the 408 goes out first.
+ */
+const BODY_TIMEOUT_GRACE_MS = 1000;
 
 export interface KoogateOptions {
   config: Config;
@@ -83,7 +90,7 @@ export async function createKoogate(opts: KoogateOptions): Promise<Koogate> {
     throw e;
   }
   const endpoints = new Map<string, readonly Endpoint[]>(kernel.kinds.map((k) => [k.name, k.endpoints(container)]));
-  const app = createApp({ kernel, endpoints, logger, maxBodyBytes: config.maxBodyBytes });
+  const app = createApp({ kernel, endpoints, logger, maxBodyBytes: config.maxBodyBytes, bodyTimeoutMs: config.requestTimeoutMs + BODY_TIMEOUT_GRACE_MS });
 
   let server: Server | undefined;
   return {
@@ -94,7 +101,8 @@ export async function createKoogate(opts: KoogateOptions): Promise<Koogate> {
     logger,
     listen(port = config.port, host?: string) {
       return new Promise((resolve, reject) => {
-        const s = app.listen(port, host);
+        const s = createHttpServer(app.callback(), config, logger);
+        s.listen(port, host);
         s.once("listening", () => resolve(s));
         s.once("error", reject);
         server = s;

@@ -178,7 +178,7 @@ export class CallPipeline {
     let verified: V | undefined;
     let outcome: Outcome;
     try {
-      const raw = iface.readsBody ? await call.body() : { bytes: Buffer.alloc(0), oversize: false };
+      const raw = iface.readsBody ? await call.body().catch(() => Promise.reject(callErrors.param("param is invalid: the body did not arrive in time"))) : { bytes: Buffer.alloc(0), oversize: false };
       if (raw.oversize) throw callErrors.param("param is invalid: the body is too large");
       const input: Incoming = { rawBody: raw.bytes, rawQuery: call.rawQuery, query: new URLSearchParams(call.rawQuery), header: call.header, params: call.params, nowMs: startedAt };
       try {

@@ -3,14 +3,28 @@
  * and each flush handles everything waiting in one go (one multi-row statement, one transaction).
  * Under load that turns N round trips into one — on one SQLite connection the round trips are the cost
  * that matters — while a lone call still goes out at once, on the next turn of the event loop.
+ *
+ * One call's bad value stays its own: when a shared flush fails, each of its items is flushed alone, so
+ * a value the database refuses (a NUL byte, a string too long for a PostgreSQL varchar) fails only the
+ * call that sent it ("Hold under hostile traffic", item 3), not the hundred calls that shared its batch.
  */
+
+/** A submitted item and the promise its caller waits on. */
+interface Waiting<I, O> {
+  item: I;
+  resolve: (o: O) => void;
+  reject: (e: unknown) => void;
+}
+
+/** Batches concurrent `submit`s into shared flushes; see the top of this file. */
 export class Coalescer<I, O> {
-  private queue: Array<{ item: I; resolve: (o: O) => void; reject: (e: unknown) => void }> = [];
+  private queue: Array<Waiting<I, O>> = [];
   private draining = false;
 
   /**
-   * @param flush handles a batch; returns one result per item, in order. If it throws, every item of
-   *   the batch is rejected with that error.
+   * @param flush handles a batch; returns one result per item, in order. It must leave nothing behind
+   *   when it throws (one statement, or one transaction), because a failed batch is tried again item
+   *   by item: an item whose lone flush throws too is rejected with that error, its own.
    * @param maxBatch the most items in one flush (bounded by the database's limit on bound variables)
    */
   constructor(
@@ -35,9 +49,28 @@ export class Coalescer<I, O> {
         const out = await this.flush(batch.map((b) => b.item));
         batch.forEach((b, i) => b.resolve(out[i]!));
       } catch (err) {
-        batch.forEach((b) => b.reject(err));
+        if (batch.length === 1) batch[0]!.reject(err);
+        else await this.flushAlone(batch);
       }
     }
     this.draining = false;
+  }
+
+  /**
+   * Flushes each item of a failed batch on its own. They are all started at once, not one after the
+   * other: when the database itself is the fault (gone, or not answering), a batch of 200 then fails
+   * in one timeout instead of 200 timeouts in a row, which would hold up every call queued behind it.
+   * The database's pool still caps how many run at a time, and hands out connections in this order.
+   */
+  private async flushAlone(batch: ReadonlyArray<Waiting<I, O>>): Promise<void> {
+    await Promise.all(
+      batch.map(async (b) => {
+        try {
+          b.resolve((await this.flush([b.item]))[0]!);
+        } catch (err) {
+          b.reject(err);
+        }
+      }),
+    );
   }
 }

@@ -110,7 +110,9 @@ export class OperationStore {
       updated_at: nowMs,
     };
     const result = await this.claims.submit(row);
-    if (result.won) return { kind: "owner", owner, instanceId, takenOver: false };
+    // A row holding this claim's own owner is this claim's insert: a batch whose insert went in but
+    // whose read-back failed is retried item by item (core/store/coalescer.ts) and finds its own row.
+    if (result.won || result.existing?.owner === owner) return { kind: "owner", owner, instanceId, takenOver: false };
     const seen = result.existing ? await this.interpret(key, result.existing, nowMs, leaseMs) : ({ kind: "gone" } as const);
     // the row we collided with was dropped meanwhile (its delivery failed): this delivery tries again
     return seen.kind === "gone" ? this.claim(key, instanceId, nowMs, leaseMs) : seen;

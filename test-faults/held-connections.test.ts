@@ -1,0 +1,105 @@
+import { expect } from "chai";
+import { loadConfig } from "../core/config.js";
+import { sendSigned } from "../test/support/client.js";
+import { testDatabaseKind } from "../test/support/database.js";
+import { rawConnection, startLimitedServer, type LimitedServer, type RawConnection } from "../test/support/limited-server.js";
+import { newInstanceBody } from "../test/support/orders.js";
+import { figures } from "./support/figures.js";
+
+const HELD = Number(process.env.KOOGATE_HELD_CONNECTIONS || 3000);
+const LEGITIMATE = 100;
+const CONCURRENCY = 20;
+/** the default: this test measures koogate as it ships */
+const REQUEST_TIMEOUT_MS = loadConfig({}).requestTimeoutMs;
+/** KooGallery gives a call 5 s (saas.md §1) */
+const DEADLINE_MS = 5000;
+
+type Held = RawConnection & { openedAt: number };
+
+/**
+ * Opens `n` connections into `held`, `batch` at a time, each sending its headers and half its body,
+ * then nothing. `half` resolves once half of them are open.
+ */
+function holdConnections(port: number, n: number, held: Held[], batch = 500): { half: Promise<void>; all: Promise<void> } {
+  let halfOpen!: () => void;
+  const half = new Promise<void>((r) => (halfOpen = r));
+  const all = (async () => {
+    for (let i = 0; i < n; i += batch) {
+      const opened = await Promise.all(Array.from({ length: Math.min(batch, n - i) }, () => rawConnection(port)));
+      for (const c of opened) {
+        c.socket.write(`POST /produce/test-saas HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{"activity":"${"x".repeat(480)}`);
+        held.push({ ...c, openedAt: performance.now() });
+      }
+      if (held.length >= n / 2) halfOpen();
+    }
+  })();
+  return { half, all };
+}
+
+// "Hold under hostile traffic", item 4: connections that send half a request and hang (slowloris)
+// neither starve the calls that arrive meanwhile nor stay open past the request timeout.
+describe(`${HELD} connections that send half a request and hang (${testDatabaseKind})`, function () {
+  let s: LimitedServer;
+  const held: Held[] = [];
+
+  before(async () => {
+    // room for every held connection: the cap's own refusals are tested in test/server/connections.test.ts
+    s = await startLimitedServer({ maxConnections: HELD + 2 * CONCURRENCY + 50 });
+  });
+  after(async () => {
+    for (const c of held) c.socket.destroy();
+    await s.close();
+  });
+
+  it("answer every legitimate call meanwhile, and are closed by the server once the request timeout passes", async () => {
+    const t0 = performance.now();
+    const opening = holdConnections(s.port, HELD, held);
+    await opening.half;
+    figures.faults += HELD;
+
+    const latencies: number[] = [];
+    const problems: string[] = [];
+    /** how many held connections were open as each legitimate call began */
+    const heldAtCall: number[] = [];
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < LEGITIMATE) {
+          next++;
+          heldAtCall.push(held.filter((c) => !c.socket.destroyed).length);
+          const started = performance.now();
+          try {
+            const r = await sendSigned(s.url, newInstanceBody(), { signal: AbortSignal.timeout(DEADLINE_MS) });
+            if (r.json.resultCode !== "000000") problems.push(`answered ${r.status} ${r.text.slice(0, 80)}`);
+            else latencies.push(performance.now() - started);
+          } catch (e) {
+            problems.push(`not answered: ${(e as Error).message}`);
+          }
+        }
+      }),
+    );
+    figures.requests += LEGITIMATE;
+    await opening.all;
+    const openMs = performance.now() - t0;
+    heldAtCall.sort((a, b) => a - b);
+    const heldMeanwhile = heldAtCall[Math.floor(heldAtCall.length / 2)]!;
+
+    // every held connection is the server's to close: it sent half a body and waits
+    const lifetimes = await Promise.all(held.map((c) => c.closed));
+    // Node's request timeout answers 408 before it closes; readRawBody's own bound closes without a word
+    const cutBy408 = held.filter((c) => c.received().startsWith("HTTP/1.1 408")).length;
+    const longest = Math.max(...lifetimes);
+    latencies.sort((a, b) => a - b);
+    const p = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
+    console.log(
+      `      held connections: ${HELD} held (opened in ${(openMs / 1000).toFixed(1)} s, a median of ${heldMeanwhile} open as a call began), ` +
+        `${latencies.length}/${LEGITIMATE} legitimate answered, p50 ${p(0.5).toFixed(0)} ms, p99 ${p(0.99).toFixed(0)} ms; ` +
+        `all closed by the server (${cutBy408} with 408) within ${(longest / 1000).toFixed(1)} s of opening (timeout ${REQUEST_TIMEOUT_MS / 1000} s)`,
+    );
+
+    expect(problems, "legitimate calls not answered 000000").to.deep.equal([]);
+    expect(heldMeanwhile, "connections held as the median call began").to.be.at.least(HELD / 2);
+    // the timeout, one check of it, and the lag of an event loop opening thousands of sockets meanwhile
+    expect(longest, "the longest a held connection stayed open").to.be.below(REQUEST_TIMEOUT_MS + 3000);
+  });
+});
