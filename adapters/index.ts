@@ -3,6 +3,8 @@
  * Add your own class here; server/composition.ts registers each with the container.
  */
 import type { AdapterClass } from "../core/adapters.js";
+import { DemoAgentAdapter } from "./demo-agent.js";
 import { DemoSaasAdapter } from "./demo-saas.js";
+import { DemoTextStatsAdapter } from "./demo-text-stats.js";
 
-export const adapters: readonly AdapterClass[] = [DemoSaasAdapter];
+export const adapters: readonly AdapterClass[] = [DemoSaasAdapter, DemoTextStatsAdapter, DemoAgentAdapter];
