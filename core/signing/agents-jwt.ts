@@ -89,7 +89,7 @@ function decode(part: string, what: string): Record<string, unknown> {
  *   bad-signature (unknown APP Key, a signature that does not match), stale (expired, too old), future
  */
 export function verifyAgentJwt(input: AgentJwtVerifyInput): AgentJwtVerified {
-  const token = input.authorization?.trim().replace(/^Bearer\s+/i, "");
+  const token = input.authorization?.trim().replace(/^Bearer(?:\s+|$)/i, "");
   if (!token) throw new SignatureError("missing-signature", "the token is missing");
   const parts = token.split(".");
   if (parts.length !== 3 || !PART.test(parts[0]!) || !PART.test(parts[1]!) || !SIGNATURE.test(parts[2]!)) {
