@@ -46,6 +46,7 @@ export { KINDS, SUPPORTED_KINDS, type Product } from "./kinds/index.js";
 export { defineKind, type Endpoint, type Kind, type LoadContext, type ProductDescription, type Served } from "./kinds/kind.js";
 export type { SaasProduct } from "./kinds/saas/product.js";
 export type { ApiProduct } from "./kinds/api/product.js";
+export type { ImageProduct } from "./kinds/image/product.js";
 export type { BaseDefinition, ProductBase } from "./products/definition.js";
 export type { HttpAnswer, HttpCall } from "./serving/http.js";
 export { CallPipeline, ANSWER_DEADLINE_MS, type Incoming, type SignedInterface, type Verified, type Seen } from "./serving/pipeline.js";
