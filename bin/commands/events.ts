@@ -36,6 +36,14 @@ export function parseSince(value: string, now: number): number {
   return t;
 }
 
+/** Whether `url` names a SQLite file that does not exist (said on stderr): opening it would create it. */
+export function missingDatabase(command: string, url: string, io: Io): boolean {
+  const file = url.startsWith("sqlite:") ? url.slice("sqlite:".length) : undefined;
+  if (file === undefined || file === ":memory:" || file === "" || existsSync(file)) return false;
+  io.err(`koogate ${command}: no database at ${url}; start the server once (npm start), or set KOOGATE_DATABASE_URL to the one it uses`);
+  return true;
+}
+
 export async function events(argv: string[], io: Io): Promise<number> {
   const { values } = parse(argv, OPTIONS, false);
   if (values.help) {
@@ -48,12 +56,7 @@ export async function events(argv: string[], io: Io): Promise<number> {
   const since = sinceText === undefined ? undefined : parseSince(sinceText, Date.now());
   const url = loadConfig(io.env).databaseUrl;
   const shown = url.replace(/\/\/[^@]*@/, "//…@");
-  // Opening a missing SQLite file would create it: say what is wrong instead.
-  const file = url.startsWith("sqlite:") ? url.slice("sqlite:".length) : undefined;
-  if (file !== undefined && file !== ":memory:" && file !== "" && !existsSync(file)) {
-    io.err(`koogate events: no database at ${shown}; start the server once (npm start), or set KOOGATE_DATABASE_URL to the one it uses`);
-    return EXIT.failed;
-  }
+  if (missingDatabase("events", url, io)) return EXIT.failed;
   const db = createDatabase(url);
   try {
     if (!(await db.schema.hasTable("koogate_events"))) {
