@@ -6,6 +6,7 @@
  *   (a2) the floor: signature + one knex insert / select + Body-Sign      bench/servers/floor.ts
  *   (b)  koogate queryInstance          (c) koogate newInstance, fresh orders
  *   (d)  koogate newInstance resends (the replay path: same order, fresh nonce and businessId)
+ *   API: an APIG-signed call through koogate (verify + proxy) against the same upstream called directly   bench/api.ts
  *
  * Settings: KOOGATE_BENCH_SECONDS (default 8), KOOGATE_BENCH_CONNECTIONS (default 64).
  * Targets (issue 5): (c) ≥ 50 % of the insert floor; (b), (d) ≥ 50 % of the select floor; p99 < 50 ms; RSS < 150 MB.
@@ -20,6 +21,7 @@ import { fileURLToPath } from "node:url";
 import { signBasicRequest } from "../core/signing/basic.js";
 import { countStatements } from "./statements.js";
 import { BENCH_KEY, BENCH_PRODUCT_YAML } from "./product.js";
+import { BENCH_APIG, loadApi, printApi, writeApiProduct } from "./api.js";
 
 const SECONDS = Number(process.env.KOOGATE_BENCH_SECONDS || 8);
 const CONNECTIONS = Number(process.env.KOOGATE_BENCH_CONNECTIONS || 64);
@@ -54,7 +56,7 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 async function startChild(script: string, args: string[]): Promise<Running> {
   const child = spawn(process.execPath, [here(script), ...args], {
-    env: { ...process.env, BENCH_BASIC_KEY: BENCH_KEY, BENCH_KIT_KEY: "bench-kit-key", KOOGATE_LOG_LEVEL: "info" },
+    env: { ...process.env, BENCH_BASIC_KEY: BENCH_KEY, BENCH_KIT_KEY: "bench-kit-key", BENCH_APIG_KEY: BENCH_APIG.key, BENCH_APIG_SECRET: BENCH_APIG.secret, KOOGATE_LOG_LEVEL: "info" },
     stdio: ["ignore", "pipe", "ignore"],
   });
   const port = await new Promise<number>((resolve, reject) => {
@@ -172,7 +174,19 @@ async function main(): Promise<void> {
   );
   await stopChild(r);
 
+  // the API case: the upstream alone, then koogate in front of it (its own products folder)
+  const up = await startChild("./servers/upstream.js", []);
+  const apiProducts = join(dir, "api-products");
+  mkdirSync(apiProducts);
+  writeApiProduct(apiProducts, up.port);
+  const direct = await loadApi("upstream called directly", up.port, "/v1/stats", { seconds: SECONDS, connections: CONNECTIONS });
+  r = await startChild("./servers/koogate.js", [join(dir, "koogate-api.sqlite"), apiProducts]);
+  const through = await loadApi("through koogate (verify + log + proxy)", r.port, "/api/bench-api/v1/stats", { seconds: SECONDS, connections: CONNECTIONS });
+  await stopChild(r);
+  await stopChild(up);
+
   print(results);
+  printApi(direct, through);
   console.log("\nStatements per call (knex 'query' events, koogate in-process, same adapter and database kind):");
   for (const line of await countStatements(join(dir, "count.sqlite"), products)) console.log(`  ${line}`);
 }
