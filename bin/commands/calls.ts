@@ -7,8 +7,8 @@ import { loadConfig } from "../../core/config.js";
 import { API_CALLS_TABLE, CallLog, type CallRecord } from "../../core/kinds/api/call-log.js";
 import { createLogger } from "../../core/logger.js";
 import { createDatabase } from "../../core/store/database.js";
-import { EXIT, optionLines, parse, str, UsageError, type Io } from "../args.js";
-import { missingDatabase, parseSince } from "./events.js";
+import { EXIT, optionLines, parse, str, type Io } from "../args.js";
+import { missingDatabase, windowOf } from "./events.js";
 
 const OPTIONS = {
   product: { type: "string", description: "only this product id" },
@@ -33,10 +33,7 @@ export async function calls(argv: string[], io: Io): Promise<number> {
     io.out(callsHelp);
     return EXIT.ok;
   }
-  const limit = Number(str(values, "limit") ?? OPTIONS.limit.default);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) throw new UsageError("--limit must be a whole number from 1 to 100000");
-  const sinceText = str(values, "since");
-  const since = sinceText === undefined ? undefined : parseSince(sinceText, Date.now());
+  const { limit, since } = windowOf(values);
   const url = loadConfig(io.env).databaseUrl;
   if (missingDatabase("calls", url, io)) return EXIT.failed;
   const db = createDatabase(url);
