@@ -6,8 +6,10 @@
  *   (a2) the floor: signature + one knex insert / select + Body-Sign      bench/servers/floor.ts
  *   (b)  koogate queryInstance          (c) koogate newInstance, fresh orders
  *   (d)  koogate newInstance resends (the replay path: same order, fresh nonce and businessId)
+ *   API: an APIG-signed call through koogate (verify + proxy) against the same upstream called directly   bench/api.ts
  *
- * Settings: KOOGATE_BENCH_SECONDS (default 8), KOOGATE_BENCH_CONNECTIONS (default 64).
+ * Settings: KOOGATE_BENCH_SECONDS (default 8), KOOGATE_BENCH_CONNECTIONS (default 64), KOOGATE_BENCH_ONLY=api
+ * (only the API case).
  * Targets (issue 5): (c) ≥ 50 % of the insert floor; (b), (d) ≥ 50 % of the select floor; p99 < 50 ms; RSS < 150 MB.
  */
 import "reflect-metadata";
@@ -20,6 +22,7 @@ import { fileURLToPath } from "node:url";
 import { signBasicRequest } from "../core/signing/basic.js";
 import { countStatements } from "./statements.js";
 import { BENCH_KEY, BENCH_PRODUCT_YAML } from "./product.js";
+import { BENCH_APIG, loadApi, printApi, writeApiProduct, type ApiCaseResult } from "./api.js";
 
 const SECONDS = Number(process.env.KOOGATE_BENCH_SECONDS || 8);
 const CONNECTIONS = Number(process.env.KOOGATE_BENCH_CONNECTIONS || 64);
@@ -54,7 +57,7 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 async function startChild(script: string, args: string[]): Promise<Running> {
   const child = spawn(process.execPath, [here(script), ...args], {
-    env: { ...process.env, BENCH_BASIC_KEY: BENCH_KEY, BENCH_KIT_KEY: "bench-kit-key", KOOGATE_LOG_LEVEL: "info" },
+    env: { ...process.env, BENCH_BASIC_KEY: BENCH_KEY, BENCH_KIT_KEY: "bench-kit-key", BENCH_APIG_KEY: BENCH_APIG.key, BENCH_APIG_SECRET: BENCH_APIG.secret, KOOGATE_LOG_LEVEL: "info" },
     stdio: ["ignore", "pipe", "ignore"],
   });
   const port = await new Promise<number>((resolve, reject) => {
@@ -147,8 +150,11 @@ async function main(): Promise<void> {
   const results: CaseResult[] = [];
   const run = Date.now();
 
+  let r: Running;
+  if (process.env.KOOGATE_BENCH_ONLY === "api") return printApi(...(await apiCase(dir)));
+
   // (a) bare Koa
-  let r = await startChild("./servers/bare-koa.js", []);
+  r = await startChild("./servers/bare-koa.js", []);
   results.push(await load("a", "bare Koa (parse JSON, answer)", r, (i) => ({ activity: "newInstance", orderId: `A${i}`, orderLineId: `A${i}-1`, businessId: `a-${run}-${i}` }), { cycle: true }));
   await stopChild(r);
 
@@ -172,9 +178,25 @@ async function main(): Promise<void> {
   );
   await stopChild(r);
 
+  const api = await apiCase(dir);
   print(results);
+  printApi(...api);
   console.log("\nStatements per call (knex 'query' events, koogate in-process, same adapter and database kind):");
   for (const line of await countStatements(join(dir, "count.sqlite"), products)) console.log(`  ${line}`);
+}
+
+/** The API case: the upstream alone, then koogate in front of it (a products folder of its own). */
+async function apiCase(dir: string): Promise<[ApiCaseResult, ApiCaseResult]> {
+  const up = await startChild("./servers/upstream.js", []);
+  const apiProducts = join(dir, "api-products");
+  mkdirSync(apiProducts);
+  writeApiProduct(apiProducts, up.port);
+  const direct = await loadApi("upstream called directly", up.port, "/v1/stats", { seconds: SECONDS, connections: CONNECTIONS });
+  const r = await startChild("./servers/koogate.js", [join(dir, "koogate-api.sqlite"), apiProducts]);
+  const through = await loadApi("through koogate (verify + log + proxy)", r.port, "/api/bench-api/v1/stats", { seconds: SECONDS, connections: CONNECTIONS });
+  await stopChild(r);
+  await stopChild(up);
+  return [direct, through];
 }
 
 function print(results: CaseResult[]): void {

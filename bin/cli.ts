@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { EXIT, processIo, UsageError, type Io } from "./args.js";
+import { calls } from "./commands/calls.js";
 import { check } from "./commands/check.js";
 import { events } from "./commands/events.js";
 import { init } from "./commands/init.js";
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, { run: (argv: string[], io: Io) => Promise<number
   check: { run: check, summary: "validate every product definition; show URLs, adapters and which key variables are set" },
   sim: { run: sim, summary: "play KooGallery against a running server: sign, send, check every answer" },
   events: { run: events, summary: "read the server's event log" },
+  calls: { run: calls, summary: "read the call log of API listings (per buyer: status, latency, bytes)" },
   marketplace: { run: marketplace, summary: "serve KooGallery's open APIs locally (AK/SK checked, mock orders, test codes, faults)" },
 };
 

@@ -43,6 +43,7 @@ export type {
   UpgradeDetails,
   UpgradeInstanceRequest,
 } from "./kinds/saas/adapter.js";
+export type { ApiAdapter, ApiReply, ApiRequest, BuyerIdentity } from "./kinds/api/adapter.js";
 export type { ApplicationChange, AuthChange, JointOperationHooks, OrgChange, TenantChange } from "./kinds/saas/sync/hooks.js";
 
 // the closed vocabularies, in the marketplace's own words
@@ -52,6 +53,8 @@ export * from "./vocabulary.js";
 export { KINDS, SUPPORTED_KINDS, type Product } from "./kinds/index.js";
 export { defineKind, type Endpoint, type Kind, type LoadContext, type ProductDescription, type Served } from "./kinds/kind.js";
 export type { SaasProduct } from "./kinds/saas/product.js";
+export type { ApiProduct } from "./kinds/api/product.js";
+export type { ImageProduct } from "./kinds/image/product.js";
 export type { BaseDefinition, ProductBase } from "./products/definition.js";
 export type { HttpAnswer, HttpCall } from "./serving/http.js";
 export { CallPipeline, ANSWER_DEADLINE_MS, type Incoming, type SignedInterface, type Verified, type Seen } from "./serving/pipeline.js";
@@ -63,3 +66,9 @@ export { Outbox } from "./outbox/outbox.js";
 export { SignatureError, type SignatureProblem } from "./signing/signature-error.js";
 export { signBasicRequest, verifyBasic } from "./signing/basic.js";
 export { signBody, verifyBodySign } from "./signing/body-sign.js";
+export { signApigRequest, verifyApigRequest } from "./signing/apig.js";
+export { signAgentJwt, verifyAgentJwt, type AgentJwtClaims } from "./signing/agents-jwt.js";
+
+// an API gateway's calls checked in a merchant's own server: a plain function, and Koa middleware
+export { verifyGatewayCall, refusalMessage, type GatewayAuth, type GatewayRequest, type GatewayVerdict } from "./kinds/api/gateway-auth.js";
+export { gatewayAuth, type GatewayMiddlewareOptions, type GatewayState } from "./kinds/api/middleware.js";

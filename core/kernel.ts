@@ -34,6 +34,7 @@ export class Kernel {
   private retentionTimer?: NodeJS.Timeout;
   /** the retention run under way, if any */
   private retaining?: Promise<void>;
+  private container?: DependencyContainer;
 
   constructor(
     @inject(CONFIG) private readonly config: Config,
@@ -63,13 +64,14 @@ export class Kernel {
       adapterHint,
     });
     await migrateLatest(this.db, allMigrations(this.kinds));
+    this.container = container;
     const byName = new Map(this.kinds.map((k) => [k.name, k]));
     const setUp = new Set<unknown>();
     for (const product of products) {
       const kind = byName.get(product.kind)!;
       let adapter: unknown;
       try {
-        adapter = container.resolve(adapterToken(product.adapter));
+        adapter = product.adapter === "" ? undefined : container.resolve(adapterToken(product.adapter));
       } catch (e) {
         throw new SetupError(`cannot create adapter ${product.adapter}: ${(e as Error).message}`, product.file, "/adapter");
       }
@@ -118,6 +120,8 @@ export class Kernel {
     await this.outbox.stop();
     // the minute under way is summed up too: its refusals are counted in no other place
     await this.refusals.flush(this.clock.now(), true);
+    const container = this.container;
+    if (container) for (const kind of this.kinds) await kind.stop?.(container).catch((e: Error) => this.logger.warn("a kind failed to stop cleanly", { kind: kind.name, error: e.message }));
     await this.db.destroy();
   }
 }

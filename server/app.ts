@@ -9,6 +9,7 @@
  * with `Allow`, both as short JSON. A method no route serves (TRACE, PROPFIND, OPTIONS, …) is a 405
  * JSON on every path, never Koa's plain-text 501. No stack trace ever leaves.
  */
+import { METHODS } from "node:http";
 import Router from "@koa/router";
 import Koa from "koa";
 import type { Endpoint } from "../core/kinds/kind.js";
@@ -46,7 +47,7 @@ export function createApp(deps: AppDeps): Koa {
   }
   for (const [path, methods] of routes) {
     for (const [method, byKind] of methods) {
-      router.register(path, [method], async (ctx) => {
+      router.register(path, method === "ALL" ? METHODS : [method], async (ctx) => {
         const served = deps.kernel.product(ctx.params.id!);
         if (!served) return answer(ctx, { status: 404, body: JSON.stringify({ error: "unknown product" }) });
         const endpoint = byKind.get(served.kind.name);
@@ -64,7 +65,7 @@ export function createApp(deps: AppDeps): Koa {
     ctx.body = { status: "ok" };
   });
   // HEAD is answered like GET (Koa); every other method is one a route serves, or refused below
-  const served = [...new Set(["GET", "HEAD", ...[...routes.values()].flatMap((m) => [...m.keys()])])];
+  const served = [...new Set(["GET", "HEAD", ...[...routes.values()].flatMap((m) => [...m.keys()].filter((k) => k !== "ALL"))])];
 
   // Errors: anything thrown below is logged once and answered without detail.
   app.use(async (ctx, next) => {
@@ -80,7 +81,8 @@ export function createApp(deps: AppDeps): Koa {
     }
   });
   app.use(async (ctx, next) => {
-    if (served.includes(ctx.method)) return next();
+    // a route that takes any method (an API listing's backend path) decides for itself
+    if (served.includes(ctx.method) || router.match(ctx.path, ctx.method).route) return next();
     answer(ctx, { status: 405, headers: { Allow: served.join(", ") }, body: JSON.stringify({ error: "method not allowed" }) });
   });
   app.use(router.routes());
@@ -94,6 +96,7 @@ export function createApp(deps: AppDeps): Koa {
 function httpCall(ctx: Koa.Context, deps: Pick<AppDeps, "maxBodyBytes" | "bodyTimeoutMs">): HttpCall {
   return {
     method: ctx.method,
+    path: ctx.path,
     params: ctx.params as Record<string, string>,
     // the raw query, still URL-encoded: signatures are checked over it
     rawQuery: ctx.querystring,
@@ -101,14 +104,22 @@ function httpCall(ctx: Koa.Context, deps: Pick<AppDeps, "maxBodyBytes" | "bodyTi
       const v = ctx.req.headers[name];
       return Array.isArray(v) ? v.join(", ") : v;
     },
-    body: () => readRawBody(ctx.req, deps.maxBodyBytes, deps.bodyTimeoutMs),
+    headers: ctx.req.headers,
+    body: (limit = deps.maxBodyBytes) => readRawBody(ctx.req, limit, deps.bodyTimeoutMs),
+    bodyStream: () => ctx.req,
+    remoteAddress: ctx.req.socket.remoteAddress ?? "",
   };
 }
 
 /** Writes an answer exactly as given: a Buffer, so no layer re-serialises it. */
 function answer(ctx: Koa.Context, a: HttpAnswer): void {
   ctx.status = a.status;
-  for (const [k, v] of Object.entries(a.headers ?? {})) ctx.set(k, v);
-  ctx.type = a.type ?? "application/json; charset=utf-8";
+  let typed = false;
+  for (const [k, v] of Object.entries(a.headers ?? {})) {
+    ctx.set(k, v);
+    typed ||= k.toLowerCase() === "content-type";
+  }
+  // a Content-Type among the headers is kept byte for byte (Koa's `type` setter would add a charset)
+  if (a.type !== undefined || !typed) ctx.type = a.type ?? "application/json; charset=utf-8";
   ctx.body = typeof a.body === "string" ? Buffer.from(a.body, "utf8") : a.body;
 }

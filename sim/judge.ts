@@ -17,6 +17,11 @@ const ALL_CODES = Object.values(RESULT_CODES) as readonly string[];
 export interface Expectation {
   /** result codes that pass */
   codes: readonly ResultCode[];
+  /**
+   * An API gateway's call (docs/marketplace/api-image-openapi.md §6) has no result code nor Body-Sign: when given, the
+   * answer is judged by its HTTP status alone, with this test (null = pass, else the failure)
+   */
+  httpStatus?: (status: number) => string | null;
   /** the instanceId a newInstance answer must carry (a resend must get the first delivery's) */
   instanceId?: string;
   /** a queryInstance answer must carry an `info` entry for this instance */
@@ -47,6 +52,11 @@ export function judge(activity: string, req: WireRequest, reply: WireReply, expe
   const j: Judgement = { failures: [], withCredentials: [] };
   if (reply.error !== undefined) {
     j.failures.push(`no answer: ${reply.error}`);
+    return j;
+  }
+  if (expect.httpStatus) {
+    const failure = expect.httpStatus(reply.status);
+    if (failure) j.failures.push(failure);
     return j;
   }
   if (reply.status !== 200) j.failures.push(`HTTP ${reply.status}, expected 200 (docs/marketplace/saas.md §1)`);

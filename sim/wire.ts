@@ -6,7 +6,7 @@
 
 /** A request ready to send, byte for byte. Sending the same object twice is a replay. */
 export interface WireRequest {
-  method: "GET" | "POST";
+  method: string;
   /** the full URL, query (signature, timestamp, nonce …) included */
   url: string;
   headers: Readonly<Record<string, string>>;

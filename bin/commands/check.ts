@@ -55,7 +55,7 @@ export async function check(argv: string[], io: Io): Promise<number> {
     const d = describe(p, base);
     io.out(`${p.id}  (${p.name}, ${p.file})`);
     for (const e of d.endpoints) io.out(`  ${e.what.padEnd(14)}  ${e.method} ${e.url}`);
-    io.out(`  kind            ${[p.kind, ...d.facts].join(", ")}, adapter ${p.adapter}`);
+    io.out(`  kind            ${[p.kind, ...d.facts].join(", ")}, adapter ${p.adapter || "none"}`);
     let first = true;
     for (const type of KEY_TYPES) {
       const vars = p.keyVariables[type];

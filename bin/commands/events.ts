@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { loadProject } from "../../core/project/index.js";
 import { createDatabase } from "../../core/store/database.js";
 import { EventLog, type EventRecord } from "../../core/store/events.js";
-import { EXIT, optionLines, parse, str, UsageError, type Io } from "../args.js";
+import { EXIT, optionLines, parse, str, UsageError, type Io, type Values } from "../args.js";
 
 const OPTIONS = {
   product: { type: "string", description: "only this product id" },
@@ -37,24 +37,32 @@ export function parseSince(value: string, now: number): number {
   return t;
 }
 
+/** `--limit` (1–100000, default 100) and `--since` of a log-reading command, checked. */
+export function windowOf(values: Values): { limit: number; since?: number } {
+  const limit = Number(str(values, "limit") ?? "100");
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) throw new UsageError("--limit must be a whole number from 1 to 100000");
+  const sinceText = str(values, "since");
+  return { limit, since: sinceText === undefined ? undefined : parseSince(sinceText, Date.now()) };
+}
+
+/** Whether `url` names a SQLite file that does not exist (said on stderr): opening it would create it. */
+export function missingDatabase(command: string, url: string, io: Io): boolean {
+  const file = url.startsWith("sqlite:") ? url.slice("sqlite:".length) : undefined;
+  if (file === undefined || file === ":memory:" || file === "" || existsSync(file)) return false;
+  io.err(`koogate ${command}: no database at ${url}; start the server once (koogate serve), or set KOOGATE_DATABASE_URL to the one it uses`);
+  return true;
+}
+
 export async function events(argv: string[], io: Io): Promise<number> {
   const { values } = parse(argv, OPTIONS, false);
   if (values.help) {
     io.out(eventsHelp);
     return EXIT.ok;
   }
-  const limit = Number(str(values, "limit") ?? OPTIONS.limit.default);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) throw new UsageError("--limit must be a whole number from 1 to 100000");
-  const sinceText = str(values, "since");
-  const since = sinceText === undefined ? undefined : parseSince(sinceText, Date.now());
+  const { limit, since } = windowOf(values);
   const url = (await loadProject({ env: io.env, importAdapters: false })).config.databaseUrl;
   const shown = url.replace(/\/\/[^@]*@/, "//…@");
-  // Opening a missing SQLite file would create it: say what is wrong instead.
-  const file = url.startsWith("sqlite:") ? url.slice("sqlite:".length) : undefined;
-  if (file !== undefined && file !== ":memory:" && file !== "" && !existsSync(file)) {
-    io.err(`koogate events: no database at ${shown}; start the server once (koogate serve), or set KOOGATE_DATABASE_URL to the one it uses`);
-    return EXIT.failed;
-  }
+  if (missingDatabase("events", url, io)) return EXIT.failed;
   const db = createDatabase(url);
   try {
     if (!(await db.schema.hasTable("koogate_events"))) {

@@ -7,6 +7,7 @@
  * the CLI know kinds only through this contract.
  */
 import type { DependencyContainer } from "tsyringe";
+import type { SetupError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { BaseDefinition, ProductBase } from "../products/definition.js";
 import type { JobHandler } from "../outbox/handlers.js";
@@ -34,8 +35,12 @@ export interface Served<P extends ProductBase = ProductBase, A = unknown> {
  * is answered 405 with `Allow`, any other 404.
  */
 export interface Endpoint<P extends ProductBase = ProductBase, A = unknown> {
-  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-  /** a router path with the `:id` parameter naming the product, e.g. `/produce/:id` */
+  /** the HTTP method; "ALL" serves every method at the path (an API gateway forwards any) */
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "ALL";
+  /**
+   * a router path with the `:id` parameter naming the product, e.g. `/produce/:id`; a trailing
+   * wildcard in @koa/router 15's syntax (`/api/:id{/*rest}`) takes any sub-path
+   */
   path: string;
   /** whether this product is served here (a protocol, a feature it enables); default yes */
   accepts?(product: P): boolean;
@@ -70,6 +75,18 @@ export interface Kind<P extends ProductBase = ProductBase, A = unknown> {
   load(def: BaseDefinition, base: ProductBase, ctx: LoadContext): P;
   /** methods an adapter class of this kind must have; a class missing one is refused at start */
   readonly adapterMethods: readonly string[];
+  /**
+   * whether a definition of this kind may leave out `adapter` (an API listing forwarded to an upstream,
+   * an image listing that serves nothing); default false. Without one the product's adapter is undefined.
+   */
+  readonly adapterOptional?: boolean;
+  /**
+   * checks that need the other loaded products (a pairing that must name a listing of another kind),
+   * run once every definition has loaded; one SetupError per problem, none when all is well
+   */
+  checkAll?(own: readonly P[], all: readonly ProductBase[]): SetupError[];
+  /** lets go of what the kind holds (buffered rows, timers) before the database closes; default nothing */
+  stop?(container: DependencyContainer): Promise<void>;
   /** the tables it owns: `<UTC yyyymmddhhmmss>_<name>` → migration (every registered kind's always run) */
   readonly migrations?: Readonly<Record<string, Migration>>;
   /** its endpoints, built once the container holds the stores and settings */

@@ -9,8 +9,9 @@ export interface BaseDefinition {
   id: string;
   name: string;
   kind: string;
-  adapter: string;
-  /** environment-variable names per key type */
+  /** absent only where the kind allows it (`Kind.adapterOptional`) */
+  adapter?: string;
+  /** environment-variable names per key type; the loader makes an absent list `{}` */
   keys: Partial<Record<KeyType, string[]>>;
   options?: Record<string, unknown>;
   /** the kind's own fields */
@@ -23,6 +24,7 @@ export interface ProductBase {
   name: string;
   /** the kind's name, as registered (core/kinds/index.ts) */
   kind: string;
+  /** the adapter class's name; "" when the definition names none (`Kind.adapterOptional`) */
   adapter: string;
   options: Record<string, unknown>;
   /** active keys per type, the current (first-listed) one first; never logged */

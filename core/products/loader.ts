@@ -78,11 +78,17 @@ export function loadProducts(opts: LoadOptions): ProductBase[] {
       else throw e;
     }
   }
+  if (problems.length === 0) problems.push(...crossCheck(products, opts.kinds));
   if (problems.length === 1) throw problems[0];
   if (problems.length > 1) {
     throw new SetupError(`${problems.length} problems in product definitions:\n  - ${problems.map((p) => p.message).join("\n  - ")}`);
   }
   return products;
+}
+
+/** Each kind's checks over the whole catalogue (`Kind.checkAll`), once every definition has loaded. */
+function crossCheck(products: readonly ProductBase[], kinds: readonly Kind[]): SetupError[] {
+  return kinds.flatMap((k) => k.checkAll?.(products.filter((p) => p.kind === k.name), products) ?? []);
 }
 
 function loadOne(file: string, opts: LoadOptions): ProductBase {
@@ -102,22 +108,23 @@ function loadOne(file: string, opts: LoadOptions): ProductBase {
   const validate = v.byKind.get(kind.name)!;
   if (!validate(def)) throw schemaError(validate.errors, file);
   const d = def as BaseDefinition;
-  const adapter = checkAdapter(d, kind, file, opts);
+  d.keys ??= {};
+  const adapter = d.adapter === undefined && kind.adapterOptional ? undefined : checkAdapter(d, kind, file, opts);
   const options = d.options ?? {};
-  if (adapter.optionsSchema) {
+  if (adapter?.optionsSchema) {
     const check = ajv.compile(adapter.optionsSchema);
     if (!check(options)) {
       const e = check.errors![0]!;
       throw new SetupError(`${describe(e)} (schema of ${d.adapter})`, file, `/options${e.instancePath}`);
     }
   }
-  const base: ProductBase = { id: d.id, name: d.name, kind: kind.name, adapter: d.adapter, options, file, ...resolveKeys(d, kind, file, opts) };
+  const base: ProductBase = { id: d.id, name: d.name, kind: kind.name, adapter: d.adapter ?? "", options, file, ...resolveKeys(d, kind, file, opts) };
   return kind.load(d, base, { env: opts.env, production: opts.production, logger: opts.logger });
 }
 
 /** The adapter class named by the definition: registered, of the definition's kind, with every method of that kind. */
 function checkAdapter(d: BaseDefinition, kind: Kind, file: string, opts: LoadOptions): AdapterClass {
-  const adapter = opts.adapters.get(d.adapter);
+  const adapter = opts.adapters.get(d.adapter ?? "");
   if (!adapter) {
     const known = [...opts.adapters.keys()].join(", ") || "none";
     throw new SetupError(

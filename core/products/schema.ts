@@ -49,7 +49,15 @@ export function baseProperties(kindNames: readonly string[]): Record<string, obj
   };
 }
 
-const BASE_REQUIRED = ["id", "name", "kind", "adapter", "keys"];
+/**
+ * `keys` may be left out: a kind whose interfaces need a key type says so (`Kind.keyTypes`) and the
+ * loader names the missing list. `adapter` may be left out where the kind allows (`Kind.adapterOptional`).
+ */
+const BASE_REQUIRED = ["id", "name", "kind", "adapter"];
+
+function requiredOf(kind: Kind): string[] {
+  return [...BASE_REQUIRED.filter((f) => !(f === "adapter" && kind.adapterOptional)), ...(kind.schema.required ?? [])];
+}
 
 /** The first pass: only `kind`, among the marketplace's kinds and the registered ones. */
 export function kindSchema(kinds: readonly Kind[]): object {
@@ -62,7 +70,7 @@ export function definitionSchema(kind: Kind): Record<string, unknown> {
   return {
     type: "object",
     additionalProperties: false,
-    required: [...BASE_REQUIRED, ...(kind.schema.required ?? [])],
+    required: requiredOf(kind),
     properties: { ...baseProperties([kind.name]), ...kind.schema.properties },
   };
 }
@@ -79,7 +87,7 @@ export function editorSchema(kinds: readonly Kind[]): Record<string, unknown> {
     title: "koogate product definition",
     description: "One KooGallery listing served by koogate. Secrets are named by environment variable, never written here.",
     type: "object",
-    required: BASE_REQUIRED,
+    required: BASE_REQUIRED.filter((f) => f !== "adapter"),
     properties: { kind: { description: "KooGallery delivery kind.", enum: kinds.map((k) => k.name) } },
     oneOf: kinds.map((k) => ({ ...definitionSchema(k), properties: { ...definitionSchema(k).properties as object, kind: { const: k.name } } })),
   };

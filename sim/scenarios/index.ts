@@ -5,6 +5,7 @@
  */
 import type { Scenario } from "../scenario.js";
 import { singleActivities } from "./activities.js";
+import { agentCall, apiCall } from "./gateway-calls.js";
 import { lifecycle } from "./lifecycle.js";
 import { replay } from "./replay.js";
 import { retryStorm } from "./retry-storm.js";
@@ -25,6 +26,8 @@ export const SCENARIOS: readonly Scenario[] = [
   tamper,
   tenantSync,
   v1Lifecycle,
+  apiCall,
+  agentCall,
   ...singleActivities,
 ];
 

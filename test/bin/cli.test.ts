@@ -127,3 +127,47 @@ describe("the koogate command (spawned)", () => {
     expect(r.stderr).to.include(`no database at sqlite:${missing}`);
   });
 });
+
+describe("the koogate command with API and image listings (spawned)", () => {
+  const files = {
+    "stats.yaml": ["id: stats", "name: Stats", "kind: api", "auth: apig-signature", "gatewayKeys:", "  - { key: CLI_AK, secret: CLI_SK }", "adapter: DemoTextStatsAdapter"].join("\n"),
+    "img.yaml": [
+      "id: img",
+      "name: Image",
+      "kind: image",
+      "versions: [{ version: '2.0', regions: [ap-southeast-1] }]",
+      "pricing: { mode: fixed, price: 9 }",
+      "ports: [{ port: 8443, protocol: tcp }]",
+      "login: { method: password, user: admin }",
+    ].join("\n"),
+  };
+  const dir = productsDir(files);
+  let s: TestServer;
+  let env: Record<string, string>;
+  before(async () => {
+    env = { CLI_AK: "cli-ak", CLI_SK: "cli-sk-0123456789" };
+    s = await startServer({ products: files, env });
+    env = { ...env, KOOGATE_PRODUCTS: dir, KOOGATE_DATABASE_URL: s.databaseUrl };
+  });
+  after(() => s.close());
+
+  it("check prints an image listing's facts and an API listing's backend URL, adapter none for the image", async () => {
+    const r = await koogate(["check", "--url", "https://isv.example"], env);
+    expect(r.code).to.equal(0);
+    expect(r.stdout).to.include("backend URL     ANY https://isv.example/api/stats/…");
+    expect(r.stdout).to.include("kind            image, pricing fixed 9, versions 2.0 (ap-southeast-1), ports 8443/tcp, login password as admin");
+    expect(r.stdout).to.include("adapter none");
+    expect(r.stdout + r.stderr).to.not.include("cli-sk-0123456789");
+  });
+
+  it("sim api-call passes against the server, and calls prints the calls it made, per buyer", async () => {
+    const sim = await koogate(["sim", "stats", "api-call", "--url", s.url, "--path", "/stats"], env);
+    expect(sim.code, sim.stdout + sim.stderr).to.equal(0);
+    const r = await koogate(["calls", "--product", "stats"], env);
+    expect(r.code).to.equal(0);
+    const lines = r.stdout.trim().split("\n");
+    expect(lines).to.have.length(4);
+    expect(lines[0]).to.match(/  stats  sim-buyer-0001 +[0-9a-f-]{36}  POST    200  answered/);
+    expect(lines[1]).to.match(/  stats  - +- +POST    401  refused .*bad-signature$/);
+  });
+});

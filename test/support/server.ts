@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AdapterClass } from "../../core/adapters.js";
 import type { Kind } from "../../core/kinds/kind.js";
-import { DemoSaasAdapter } from "../../adapters/demo-saas.js";
+import { DEMO_ADAPTERS } from "./demo-adapters.js";
 import type { Config } from "../../core/config.js";
 import type { Logger } from "../../core/logger.js";
 import { signKitRequest } from "../../core/signing/kit.js";
@@ -74,7 +74,7 @@ export function writeProducts(products: Record<string, string> = { "test-saas.ya
 export async function startServer(opts: StartOptions = {}): Promise<TestServer> {
   const t = await startKoogate({
     productsDir: writeProducts(opts.products),
-    adapters: opts.adapters ?? [DemoSaasAdapter],
+    adapters: opts.adapters ?? DEMO_ADAPTERS,
     env: { TEST_BASIC_KEY: TEST_KEY, TEST_KIT_KEY, ...opts.env },
     databaseUrl: opts.databaseUrl,
     clock: opts.clock,

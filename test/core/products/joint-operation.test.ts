@@ -4,13 +4,14 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DemoSaasAdapter } from "../../../adapters/demo-saas.js";
+import { DEMO_ADAPTERS } from "../../support/demo-adapters.js";
 import { SetupError } from "../../../core/errors.js";
 import { createLogger } from "../../../core/logger.js";
 import { KINDS } from "../../../core/kinds/index.js";
 import type { SaasProduct } from "../../../core/kinds/saas/product.js";
 import { loadProducts } from "../../../core/products/loader.js";
 
-const byName = new Map([[DemoSaasAdapter.name, DemoSaasAdapter]]);
+const byName = new Map(DEMO_ADAPTERS.map((a) => [a.name, a]));
 const logger = createLogger({ level: "silent" });
 
 function load(yaml: string, env: Record<string, string> = {}, production = false) {

@@ -3,6 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import { DemoSaasAdapter } from "../../../adapters/demo-saas.js";
+import { DemoAgentAdapter } from "../../../adapters/demo-agent.js";
+import { DemoTextStatsAdapter } from "../../../adapters/demo-text-stats.js";
 import type { AdapterClass } from "../../../core/adapters.js";
 import { SetupError } from "../../../core/errors.js";
 import { createLogger } from "../../../core/logger.js";
@@ -56,9 +58,11 @@ describe("product definitions (products/*.yaml)", () => {
     expect(p!.keyVariables.basic).to.deep.equal([{ name: "SHOP_KEY", set: true }, { name: "SHOP_KEY_NEXT", set: true }]);
   });
 
-  it("ships a demo definition that loads", () => {
-    const products = loadProducts({ dir: "products", env: {}, production: false, adapters, kinds: KINDS, logger: createLogger({ level: "silent" }) });
-    expect(products.map((p) => p.id)).to.include("demo-saas");
+  it("ships demo definitions that load with the registered adapters", () => {
+    // the adapter modules the repository's koogate.config.json names
+    const registered = new Map([DemoSaasAdapter, DemoTextStatsAdapter, DemoAgentAdapter].map((a) => [a.name, a] as [string, AdapterClass]));
+    const products = loadProducts({ dir: "products", env: {}, production: false, adapters: registered, kinds: KINDS, logger: createLogger({ level: "silent" }) });
+    expect(products.map((p) => p.id)).to.include.members(["demo-saas", "demo-api", "demo-agent"]);
   });
 
   const refusals: Array<[string, string, RegExp]> = [

@@ -1,0 +1,48 @@
+/**
+ * The gateway check for a merchant's own server, without koogate's: Koa middleware, and the plain
+ * function (./gateway-auth.ts `verifyGatewayCall`) for Express or anything else. Both refuse exactly
+ * as koogate's `/api/<id>` does: HTTP 401 with `{"error": "…"}`, before the merchant's code runs.
+ */
+import type { Context, Middleware, Next } from "koa";
+import { readRawBody } from "../../../server/raw-body.js";
+import { needsBody, verifyGatewayCall, type GatewayAuth, type GatewayVerdict } from "./gateway-auth.js";
+
+export interface GatewayMiddlewareOptions {
+  /** largest body read for apig-signature (413 beyond); default 1048576 */
+  maxBodyBytes?: number;
+  /** the clock; default Date.now */
+  now?: () => number;
+}
+
+/** What the middleware leaves on `ctx.state.gateway` for the handlers after it. */
+export interface GatewayState {
+  verdict: Extract<GatewayVerdict, { ok: true }>;
+  /** apig-signature: the exact body bytes, already read (the request stream is consumed) */
+  rawBody?: Buffer;
+}
+
+/**
+ * Koa middleware that lets only the gateway's calls through. With apig-signature it reads the body
+ * (the signature covers it) and leaves the bytes in `ctx.state.gateway.rawBody`.
+ */
+export function gatewayAuth(auth: GatewayAuth, opts: GatewayMiddlewareOptions = {}): Middleware {
+  const limit = opts.maxBodyBytes ?? 1_048_576;
+  return async (ctx: Context, next: Next) => {
+    let rawBody: Buffer | undefined;
+    if (needsBody(auth.scheme)) {
+      const raw = await readRawBody(ctx.req, limit);
+      if (raw.oversize) return refuse(ctx, 413, "request body too large");
+      rawBody = raw.bytes;
+    }
+    const verdict = verifyGatewayCall(auth, { method: ctx.method, path: ctx.path, rawQuery: ctx.querystring, headers: ctx.req.headers, body: rawBody }, (opts.now ?? Date.now)());
+    if (!verdict.ok) return refuse(ctx, verdict.status, verdict.error);
+    (ctx.state as { gateway?: GatewayState }).gateway = { verdict, rawBody };
+    await next();
+  };
+}
+
+function refuse(ctx: Context, status: number, error: string): void {
+  ctx.status = status;
+  ctx.type = "application/json; charset=utf-8";
+  ctx.body = Buffer.from(JSON.stringify({ error }), "utf8");
+}

@@ -1,0 +1,166 @@
+/**
+ * Forwards an authenticated call to the merchant's existing HTTP service (`upstream:`), streamed both
+ * ways: the answer's bytes reach the caller as the upstream writes them (Server-Sent Events, chunked
+ * LLM answers), and an unread request body is piped, not collected. Hop-by-hop headers (RFC 9110 §7.6.1)
+ * are not forwarded either way; the gateway's credential header is not forwarded upstream.
+ *
+ * Failures before the answer starts are outcomes, not throws: the upstream refusing or dropping the
+ * connection is `upstream-down` (answered 502), no answer head within the timeout `upstream-timeout`
+ * (answered 504). After the head, a failure cuts the answer short: the status is already sent.
+ */
+import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from "node:http";
+import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import { Transform, type Readable, type TransformCallback } from "node:stream";
+
+/** Headers that describe one connection, never forwarded (RFC 9110 §7.6.1), plus `expect` handled by Node. */
+const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "expect"]);
+
+/** The headers of `h` that go to the other side: no hop-by-hop ones, none the `Connection` header names, none of `drop`. */
+export function endToEnd(h: IncomingHttpHeaders, drop: readonly string[] = []): Record<string, string | string[]> {
+  const named = new Set(String(h.connection ?? "").toLowerCase().split(",").map((s) => s.trim()).filter(Boolean));
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(h)) {
+    if (value === undefined || HOP_BY_HOP.has(name) || named.has(name) || drop.includes(name)) continue;
+    out[name] = value;
+  }
+  return out;
+}
+
+export interface ProxyCall {
+  method: string;
+  /** the sub-path after `/api/<id>`, starting with `/`, percent-encoding as sent */
+  subPath: string;
+  rawQuery: string;
+  headers: IncomingHttpHeaders;
+  /** bytes already read (they were verified), or the request stream itself */
+  body: Buffer | Readable;
+  /** largest streamed body forwarded; past it the call fails as `too-large` */
+  maxBodyBytes: number;
+  /** the caller's address, appended to X-Forwarded-For */
+  remoteAddress: string;
+  /** request headers not forwarded (the gateway's credential) */
+  drop: readonly string[];
+}
+
+export type ProxyResult =
+  | { ok: true; status: number; headers: Record<string, string | string[]>; body: CountingStream }
+  | { ok: false; failure: "upstream-down" | "upstream-timeout" | "too-large"; bytesIn: number };
+
+/** A pass-through that counts the bytes and keeps the first `keep` of them (for the usage check). */
+export class CountingStream extends Transform {
+  bytes = 0;
+  private readonly kept: Buffer[] = [];
+  private keptBytes = 0;
+
+  constructor(private readonly keep = 0) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    this.bytes += chunk.length;
+    if (this.keptBytes < this.keep) {
+      this.kept.push(chunk);
+      this.keptBytes += chunk.length;
+    }
+    done(null, chunk);
+  }
+
+  /** the first bytes passed, or null when the whole stream was longer than `keep` */
+  head(): Buffer | null {
+    return this.bytes <= this.keep ? Buffer.concat(this.kept) : null;
+  }
+}
+
+/** A byte limit on a piped request body. */
+class LimitStream extends Transform {
+  bytes = 0;
+  over = false;
+  constructor(private readonly limit: number) {
+    super();
+  }
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    this.bytes += chunk.length;
+    if (this.bytes > this.limit) {
+      this.over = true;
+      return done(new Error("request body too large"));
+    }
+    done(null, chunk);
+  }
+}
+
+/** Answers the usage check needs are kept up to this size (larger ones are not checked). */
+export const USAGE_CHECK_BYTES = 1_048_576;
+
+export class UpstreamProxy {
+  private readonly agent: HttpAgent;
+  private readonly basePath: string;
+
+  constructor(
+    private readonly base: URL,
+    private readonly timeoutMs: number,
+  ) {
+    const opts = { keepAlive: true, maxSockets: 256, maxFreeSockets: 64, scheduling: "lifo" as const };
+    this.agent = base.protocol === "https:" ? new HttpsAgent(opts) : new HttpAgent(opts);
+    this.basePath = base.pathname.replace(/\/+$/, "");
+  }
+
+  /**
+   * Sends the call upstream and resolves once the answer's head has come (or the call failed).
+   * @param keep bytes of the answer kept for inspection (`CountingStream.head`)
+   */
+  forward(call: ProxyCall, keep = 0): Promise<ProxyResult> {
+    const headers = endToEnd(call.headers, ["host", ...call.drop]);
+    const xff = headers["x-forwarded-for"];
+    headers["x-forwarded-for"] = xff ? `${String(xff)}, ${call.remoteAddress}` : call.remoteAddress;
+    if (Buffer.isBuffer(call.body)) {
+      headers["content-length"] = String(call.body.length);
+    }
+    const send = this.base.protocol === "https:" ? httpsRequest : httpRequest;
+    const path = `${this.basePath}${call.subPath}${call.rawQuery ? `?${call.rawQuery}` : ""}`;
+    return new Promise<ProxyResult>((resolve) => {
+      let settled = false;
+      let limit: LimitStream | undefined;
+      const finish = (r: ProxyResult) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(r);
+      };
+      const bytesIn = () => (Buffer.isBuffer(call.body) ? call.body.length : limit?.bytes ?? 0);
+      const req = send({ protocol: this.base.protocol, hostname: this.base.hostname, port: this.base.port, method: call.method, path, headers, agent: this.agent });
+      const timer = setTimeout(() => {
+        finish({ ok: false, failure: "upstream-timeout", bytesIn: bytesIn() });
+        req.destroy();
+      }, this.timeoutMs);
+      req.on("error", () => finish({ ok: false, failure: limit?.over ? "too-large" : "upstream-down", bytesIn: bytesIn() }));
+      req.once("response", (res: IncomingMessage) => {
+        if (settled) return void res.destroy();
+        const body = new CountingStream(keep);
+        // an answer that stalls for the timeout mid-stream is cut, as one that never starts is
+        res.setTimeout(this.timeoutMs, () => res.destroy(new Error("upstream stalled")));
+        res.on("error", (e) => body.destroy(e));
+        body.once("close", () => res.destroy());
+        res.pipe(body);
+        finish({ ok: true, status: res.statusCode ?? 502, headers: endToEnd(res.headers), body });
+      });
+      if (Buffer.isBuffer(call.body)) {
+        req.end(call.body);
+      } else {
+        limit = new LimitStream(call.maxBodyBytes);
+        const source = call.body;
+        limit.on("error", (e) => req.destroy(e));
+        // a caller that goes away mid-body must not leave the upstream waiting for the rest
+        source.on("error", () => req.destroy());
+        source.once("close", () => {
+          if (!source.readableEnded) req.destroy();
+        });
+        source.pipe(limit).pipe(req);
+      }
+    });
+  }
+
+  /** Closes the kept-alive connections. */
+  close(): void {
+    this.agent.destroy();
+  }
+}

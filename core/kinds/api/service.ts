@@ -1,0 +1,220 @@
+/**
+ * Serves an API listing's calls at `/api/<id>/…` (any method, any sub-path): the gateway's
+ * authentication checked (./gateway-auth.ts) before anything else runs, the per-buyer limit, then the
+ * adapter or the upstream (./proxy.ts) answers; every call is logged (./call-log.ts) and the usage of
+ * token-billed answers is checked (./usage.ts).
+ */
+import { Readable } from "node:stream";
+import { inject, injectable } from "tsyringe";
+import type { Served } from "../kind.js";
+import { jsonError, type HttpAnswer, type HttpCall } from "../../serving/http.js";
+import { CLOCK, DATABASE, LOGGER, type Clock, type Knex, type Logger } from "../../tokens.js";
+import type { ApiAdapter, ApiReply } from "./adapter.js";
+import { CallLog, type CallRecord } from "./call-log.js";
+import { credentialHeader, needsBody, verifyGatewayCall, type BuyerIdentity } from "./gateway-auth.js";
+import type { ApiProduct } from "./product.js";
+import { CountingStream, UpstreamProxy, USAGE_CHECK_BYTES } from "./proxy.js";
+import { BuyerRateLimit } from "./rate-limit.js";
+import { isJsonAnswer, usageProblem } from "./usage.js";
+import type { CallOutcome } from "./vocabulary.js";
+
+type ApiServed = Served<ApiProduct, ApiAdapter | undefined>;
+
+/** Everything a call's log row needs besides what happened. */
+interface CallStart {
+  product: ApiProduct;
+  at: number;
+  t0: number;
+  method: string;
+  buyer: BuyerIdentity;
+}
+
+const PURGE_EVERY_MS = 60_000;
+
+@injectable()
+export class ApiService {
+  readonly log: CallLog;
+  private readonly proxies = new Map<string, UpstreamProxy>();
+  private readonly limits = new Map<string, BuyerRateLimit>();
+  private purgeTimer?: NodeJS.Timeout;
+  /** answers that would be billed as zero, per product, since the start (also in the call log's `note`) */
+  readonly zeroUsage = new Map<string, number>();
+
+  constructor(
+    @inject(DATABASE) db: Knex,
+    @inject(LOGGER) private readonly logger: Logger,
+    @inject(CLOCK) private readonly clock: Clock,
+  ) {
+    this.log = new CallLog(db, logger);
+  }
+
+  /** Purges each listing's call log to its retention, now and every minute. */
+  startPurging(products: () => readonly ApiProduct[]): void {
+    const purge = async () => {
+      for (const p of products()) await this.log.purge(p.id, p.callLog, this.clock.now());
+    };
+    const run = () => void purge().catch((e: Error) => this.logger.warn("API call log purge failed", { error: e.message }));
+    run();
+    this.purgeTimer = setInterval(run, PURGE_EVERY_MS);
+    this.purgeTimer.unref();
+  }
+
+  /** Stops purging, writes the rows still queued, closes upstream connections. */
+  async stop(): Promise<void> {
+    clearInterval(this.purgeTimer);
+    for (const proxy of this.proxies.values()) proxy.close();
+    await this.log.flush();
+  }
+
+  async serve(s: ApiServed, call: HttpCall): Promise<HttpAnswer> {
+    const p = s.product;
+    const start: CallStart = { product: p, at: this.clock.now(), t0: performance.now(), method: call.method, buyer: {} };
+    const declared = Number(call.header("content-length"));
+    if (declared > p.maxBodyBytes) return this.end(start, 413, "too-large", declared, jsonError(413, "request body too large"));
+    let body: Buffer | undefined;
+    if (needsBody(p.auth) || p.upstream === undefined) {
+      const raw = await call.body(p.maxBodyBytes);
+      if (raw.oversize) return this.end(start, 413, "too-large", 0, jsonError(413, "request body too large"));
+      body = raw.bytes;
+    }
+    const verdict = verifyGatewayCall(
+      { scheme: p.auth, keys: p.gatewayKeys, header: p.header },
+      { method: call.method, path: call.path, rawQuery: call.rawQuery, headers: call.headers, body },
+      this.clock.now(),
+    );
+    const bytesIn = body?.length ?? 0;
+    if (!verdict.ok) {
+      this.logger.info("API call refused", { product: p.id, reason: verdict.reason, detail: verdict.detail });
+      return this.end(start, 401, "refused", bytesIn, jsonError(401, verdict.error), verdict.reason);
+    }
+    start.buyer = verdict.buyer;
+    const wait = this.limitOf(p)?.take(verdict.buyer.customerId ?? "", this.clock.now()) ?? 0;
+    if (wait > 0) return this.end(start, 429, "limited", bytesIn, jsonError(429, "too many requests", { "Retry-After": String(wait) }));
+    const subPath = call.path.replace(/^\/api\/[^/]*/, "") || "/";
+    if (s.adapter) return this.answerByAdapter(s.adapter, start, { subPath, rawQuery: call.rawQuery, headers: call.headers, body: body! });
+    return this.answerByUpstream(start, call, subPath, body);
+  }
+
+  private async answerByAdapter(
+    adapter: ApiAdapter,
+    start: CallStart,
+    req: { subPath: string; rawQuery: string; headers: HttpCall["headers"]; body: Buffer },
+  ): Promise<HttpAnswer> {
+    const p = start.product;
+    const aborted = new AbortController();
+    let reply: ApiReply;
+    try {
+      reply = await adapter.handle({
+        productId: p.id,
+        method: start.method,
+        path: req.subPath,
+        query: new URLSearchParams(req.rawQuery),
+        headers: joined(req.headers),
+        body: req.body,
+        buyer: start.buyer,
+        signal: aborted.signal,
+      });
+    } catch (e) {
+      this.logger.error("API adapter failed", { product: p.id, adapter: p.adapter, error: e instanceof Error ? e.message : String(e) });
+      return this.end(start, 500, "failed", req.body.length, jsonError(500, "internal error"));
+    }
+    const status = reply.status ?? 200;
+    const b = reply.body;
+    if (b !== undefined && b !== null && typeof b === "object" && Symbol.asyncIterator in b && !Buffer.isBuffer(b)) {
+      const counted = new CountingStream();
+      Readable.from(b as AsyncIterable<Buffer | string>).on("error", (e: Error) => counted.destroy(e)).pipe(counted);
+      counted.once("close", () => {
+        if (!counted.writableFinished) aborted.abort();
+        this.record(start, status, counted.writableFinished ? "answered" : "aborted", req.body.length, counted.bytes);
+      });
+      return { status, headers: { "content-type": "application/octet-stream", ...lower(reply.headers) }, body: counted };
+    }
+    const json = b !== undefined && typeof b === "object" && !Buffer.isBuffer(b);
+    const bytes = b === undefined ? Buffer.alloc(0) : Buffer.isBuffer(b) ? b : Buffer.from(json ? JSON.stringify(b) : String(b), "utf8");
+    const headers = { "content-type": json ? "application/json; charset=utf-8" : "application/octet-stream", ...lower(reply.headers) };
+    const note = this.checkUsage(p, headers["content-type"], bytes);
+    return this.end(start, status, "answered", req.body.length, { status, headers, body: bytes }, note);
+  }
+
+  private async answerByUpstream(start: CallStart, call: HttpCall, subPath: string, body: Buffer | undefined): Promise<HttpAnswer> {
+    const p = start.product;
+    const proxy = this.proxyOf(p);
+    const keep = p.billing === "tokens" ? USAGE_CHECK_BYTES : 0;
+    const r = await proxy.forward(
+      { method: call.method, subPath, rawQuery: call.rawQuery, headers: call.headers, body: body ?? call.bodyStream(), maxBodyBytes: p.maxBodyBytes, remoteAddress: call.remoteAddress, drop: [credentialHeader({ scheme: p.auth, header: p.header })] },
+      keep,
+    );
+    if (!r.ok) {
+      const [status, error] = r.failure === "upstream-timeout" ? [504, "upstream timed out"] : r.failure === "too-large" ? [413, "request body too large"] : [502, "upstream unavailable"];
+      if (r.failure !== "too-large") this.logger.warn("API upstream failed", { product: p.id, failure: r.failure });
+      return this.end(start, status, r.failure, r.bytesIn, jsonError(status, error));
+    }
+    const bytesIn = body?.length ?? (Number(call.header("content-length")) || 0);
+    r.body.once("close", () => {
+      const complete = r.body.writableFinished;
+      const head = complete && keep > 0 ? r.body.head() : null;
+      const contentType = r.headers["content-type"];
+      const note = head ? this.checkUsage(p, typeof contentType === "string" ? contentType : undefined, head) : null;
+      this.record(start, r.status, complete ? "answered" : "aborted", bytesIn, r.body.bytes, note);
+    });
+    return { status: r.status, headers: r.headers, body: r.body, type: undefined };
+  }
+
+  /** For a token-billed listing's JSON answer: why it would be billed as zero, logged and counted; else null. */
+  private checkUsage(p: ApiProduct, contentType: string | undefined, body: Buffer): string | null {
+    if (p.billing !== "tokens" || !isJsonAnswer(contentType)) return null;
+    const problem = usageProblem(body);
+    if (problem) {
+      this.zeroUsage.set(p.id, (this.zeroUsage.get(p.id) ?? 0) + 1);
+      this.logger.warn("API answer would be billed as zero tokens (docs/marketplace/api-image-openapi.md §6.4)", { product: p.id, problem, count: this.zeroUsage.get(p.id) });
+    }
+    return problem;
+  }
+
+  private end(start: CallStart, status: number, outcome: CallOutcome, bytesIn: number, answer: HttpAnswer, note?: string | null): HttpAnswer {
+    const body = answer.body;
+    this.record(start, status, outcome, bytesIn, Buffer.isBuffer(body) || typeof body === "string" ? Buffer.byteLength(body) : 0, note);
+    return answer;
+  }
+
+  private record(start: CallStart, status: number, outcome: CallOutcome, bytesIn: number, bytesOut: number, note?: string | null): void {
+    const r: CallRecord = {
+      at: start.at,
+      productId: start.product.id,
+      buyerId: start.buyer.customerId,
+      requestId: start.buyer.requestId,
+      method: start.method,
+      status,
+      outcome,
+      durationMs: performance.now() - start.t0,
+      bytesIn,
+      bytesOut,
+      note,
+    };
+    this.log.record(r);
+  }
+
+  private proxyOf(p: ApiProduct): UpstreamProxy {
+    let proxy = this.proxies.get(p.id);
+    if (!proxy) this.proxies.set(p.id, (proxy = new UpstreamProxy(p.upstream!, p.upstreamTimeoutMs)));
+    return proxy;
+  }
+
+  private limitOf(p: ApiProduct): BuyerRateLimit | undefined {
+    if (!p.rateLimit) return undefined;
+    let limit = this.limits.get(p.id);
+    if (!limit) this.limits.set(p.id, (limit = new BuyerRateLimit(p.rateLimit)));
+    return limit;
+  }
+}
+
+/** Node's headers with repeated values joined by ", ". */
+function joined(h: HttpCall["headers"]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(", ") : v;
+  return out;
+}
+
+function lower(h: Readonly<Record<string, string>> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(h ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+}

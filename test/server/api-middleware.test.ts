@@ -1,0 +1,42 @@
+import type { Server } from "node:http";
+import { expect } from "chai";
+import Koa from "koa";
+import { gatewayAuth, verifyGatewayCall, type GatewayState } from "../../core/index.js";
+import { APIG_KEY, APIG_SECRET, apigCall } from "../support/gateway.js";
+
+describe("the gateway check from the public entry, in a merchant's own Koa server", () => {
+  let server: Server;
+  let url: string;
+  let reached = 0;
+  before(async () => {
+    const app = new Koa();
+    app.use(gatewayAuth({ scheme: "apig-signature", keys: [{ key: APIG_KEY, secret: APIG_SECRET }] }));
+    app.use((ctx) => {
+      reached++;
+      const g = (ctx.state as { gateway: GatewayState }).gateway;
+      ctx.body = { buyer: g.verdict.buyer.customerId, body: g.rawBody?.toString("utf8") };
+    });
+    server = app.listen(0, "127.0.0.1");
+    await new Promise((r) => server.once("listening", r));
+    url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  });
+  after(() => new Promise<void>((r) => server.close(() => r())));
+
+  it("lets a signed call through, with the exact body bytes and the buyer", async () => {
+    const res = await apigCall(`${url}/orders`, { body: "hello", headers: { "x-customer-id": "b-9" } });
+    expect(await res.json()).to.deep.equal({ buyer: "b-9", body: "hello" });
+  });
+
+  it("answers a wrong signature 401 before the merchant's handler runs", async () => {
+    const before = reached;
+    const res = await apigCall(`${url}/orders`, { body: "hello", sk: "wrong" });
+    expect(res.status).to.equal(401);
+    expect(await res.json()).to.deep.equal({ error: "gateway authentication invalid" });
+    expect(reached).to.equal(before);
+  });
+
+  it("gives a verdict as a plain function, for Express or anything else", () => {
+    const verdict = verifyGatewayCall({ scheme: "constant-header", header: "x-secret", keys: [{ secret: "abc" }] }, { method: "GET", path: "/", rawQuery: "", headers: { "x-secret": "abd" } });
+    expect(verdict).to.include({ ok: false, status: 401, reason: "bad-signature", error: "gateway authentication invalid" });
+  });
+});
