@@ -22,6 +22,11 @@ export interface Config {
   logFormat: LogFormat;
   /** `KOOGATE_MAX_BODY_BYTES`: largest request body accepted. Default 65536. */
   maxBodyBytes: number;
+  /**
+   * `KOOGATE_USAGE_FLUSH_SECONDS`: how often recorded usage of metered listings is pushed to KooGallery
+   * (api-image-openapi.md §4: hourly). Default 3600, from 1 to 86400.
+   */
+  usageFlushSeconds: number;
 }
 
 export const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
@@ -43,6 +48,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, stderrIsTTY = p
     logLevel: oneOf(env, "KOOGATE_LOG_LEVEL", LOG_LEVELS, "info"),
     logFormat: oneOf(env, "KOOGATE_LOG_FORMAT", LOG_FORMATS, stderrIsTTY ? "pretty" : "json"),
     maxBodyBytes: integer(env, "KOOGATE_MAX_BODY_BYTES", 65536, 1024, 16 * 1024 * 1024),
+    usageFlushSeconds: integer(env, "KOOGATE_USAGE_FLUSH_SECONDS", 3600, 1, 86_400),
   };
 }
 
