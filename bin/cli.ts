@@ -8,11 +8,13 @@ import { check } from "./commands/check.js";
 import { events } from "./commands/events.js";
 import { marketplace } from "./commands/marketplace.js";
 import { sim } from "./commands/sim.js";
+import { usage } from "./commands/usage.js";
 
 const COMMANDS: Record<string, { run: (argv: string[], io: Io) => Promise<number>; summary: string }> = {
   check: { run: check, summary: "validate every product definition; show URLs, adapters and which key variables are set" },
   sim: { run: sim, summary: "play KooGallery against a running server: sign, send, check every answer" },
   events: { run: events, summary: "read the server's event log" },
+  usage: { run: usage, summary: "record pay-per-use usage (corrections, backfills) and list each record's state" },
   marketplace: { run: marketplace, summary: "serve KooGallery's open APIs locally (AK/SK checked, mock orders, test codes, faults)" },
 };
 

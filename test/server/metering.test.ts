@@ -102,3 +102,40 @@ describe(`pay-per-use metering (api-image-openapi.md §4, ${testDatabaseKind})`,
     expect(info.usageInfo).to.deep.equal([{ usageValue: 3.75, statisticalTime: hourAgo(0).toISOString().replace(/[-:]/g, "").replace(".000", "") }]);
   });
 });
+
+describe(`koogate usage (${testDatabaseKind})`, function () {
+  this.timeout(30_000);
+  let rig: MarketplaceRig;
+  beforeEach(async () => {
+    rig = await startRig();
+    await rig.server.send({ activity: "newInstance", orderId: "O-1", orderLineId: "O-1-1", businessId: "inst-1" });
+  });
+  afterEach(() => rig.close());
+
+  const run = async (argv: string[]) => {
+    const { main } = await import("../../bin/cli.js");
+    const { writeProducts } = await import("../support/server.js");
+    const { meteredYaml } = await import("../support/marketplace-setup.js");
+    const out: string[] = [];
+    const err: string[] = [];
+    const env = { KOOGATE_DATABASE_URL: rig.server.databaseUrl, KOOGATE_PRODUCTS: writeProducts({ "p.yaml": meteredYaml("test-saas").replace("HookedSaasAdapter", "DemoSaasAdapter") }) };
+    const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l), env });
+    return { code, out: out.join("\n"), err: err.join("\n") };
+  };
+
+  it("records a window that the server then pushes, and lists it as pushed", async () => {
+    const r = await run(["usage", "record", "--product", "test-saas", "--instance", "inst-1", "--value", "2.5", "--begin", hourAgo(2).toISOString(), "--end", hourAgo(1).toISOString()]);
+    expect(r.code, r.err).to.equal(0);
+    expect(r.out).to.match(/^recorded [0-9a-f]{64} \(pending/);
+    await rig.server.koogate.container.resolve(UsageSchedule).flushNow("test-saas");
+    await eventually(async () => rig.mkt.state.usage.length === 1, "the record at the marketplace");
+    const listed = await run(["usage", "list", "--product", "test-saas"]);
+    expect(listed.out).to.include("inst-1").and.include("2.5").and.include("pushed");
+  });
+
+  it("refuses a record for an unknown instance with exit code 1 and the rule it broke", async () => {
+    const r = await run(["usage", "record", "--product", "test-saas", "--instance", "ghost", "--value", "1", "--begin", hourAgo(2).toISOString(), "--end", hourAgo(1).toISOString()]);
+    expect(r.code).to.equal(1);
+    expect(r.err).to.equal("koogate usage: refused: instance ghost is not an instance of test-saas");
+  });
+});
