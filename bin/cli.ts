@@ -11,6 +11,7 @@ import { init } from "./commands/init.js";
 import { marketplace } from "./commands/marketplace.js";
 import { serve } from "./commands/serve.js";
 import { sim } from "./commands/sim.js";
+import { usage } from "./commands/usage.js";
 
 const COMMANDS: Record<string, { run: (argv: string[], io: Io) => Promise<number>; summary: string }> = {
   init: { run: init, summary: "scaffold a project here: config, a product, a TypeScript adapter, a test, npm scripts" },
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, { run: (argv: string[], io: Io) => Promise<number
   sim: { run: sim, summary: "play KooGallery against a running server: sign, send, check every answer" },
   events: { run: events, summary: "read the server's event log" },
   calls: { run: calls, summary: "read the call log of API listings (per buyer: status, latency, bytes)" },
+  usage: { run: usage, summary: "record pay-per-use usage (corrections, backfills) and list each record's state" },
   marketplace: { run: marketplace, summary: "serve KooGallery's open APIs locally (AK/SK checked, mock orders, test codes, faults)" },
 };
 

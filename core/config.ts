@@ -54,6 +54,11 @@ export interface Config {
    * reason when the minute closes (core/serving/refusal-sampler.ts). Default 20.
    */
   refusalSample: number;
+  /**
+   * `KOOGATE_USAGE_FLUSH_SECONDS`: how often recorded usage of metered listings is pushed to KooGallery
+   * (docs/marketplace/api-image-openapi.md §4: hourly). Default 3600, from 1 to 86400.
+   */
+  usageFlushSeconds: number;
 }
 
 export const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
@@ -80,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, stderrIsTTY = p
     idleTimeoutMs: integer(env, "KOOGATE_IDLE_TIMEOUT_MS", 5000, 100, 120_000),
     retentionDays: integer(env, "KOOGATE_RETENTION_DAYS", 90, 1, 36500),
     refusalSample: integer(env, "KOOGATE_REFUSAL_SAMPLE", 20, 0, 10000),
+    usageFlushSeconds: integer(env, "KOOGATE_USAGE_FLUSH_SECONDS", 3600, 1, 86_400),
   };
 }
 

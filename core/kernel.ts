@@ -7,6 +7,11 @@ import { inject, injectable, type DependencyContainer } from "tsyringe";
 import { hasSetup, type AdapterClass } from "./adapters.js";
 import { SetupError } from "./errors.js";
 import type { Kind, Served } from "./kinds/kind.js";
+import { isMetered } from "./metering/definition.js";
+import { bindUsageRecorder, UsageLedger } from "./metering/ledger.js";
+import { UsagePusher } from "./metering/push.js";
+import { UsageSchedule } from "./metering/schedule.js";
+import { OrderFetch } from "./orders/fetch.js";
 import { Outbox } from "./outbox/outbox.js";
 import type { ProductBase } from "./products/definition.js";
 import { loadProducts } from "./products/loader.js";
@@ -35,6 +40,7 @@ export class Kernel {
   /** the retention run under way, if any */
   private retaining?: Promise<void>;
   private container?: DependencyContainer;
+  private usageSchedule?: UsageSchedule;
 
   constructor(
     @inject(CONFIG) private readonly config: Config,
@@ -82,7 +88,20 @@ export class Kernel {
       this.served.set(product.id, { product, adapter, kind });
       this.logger.info("product ready", { product: product.id, kind: product.kind, adapter: product.adapter, ...describeFacts(kind, product) });
     }
-    for (const kind of this.kinds) if (kind.jobs) this.outbox.register(kind.name, kind.jobs(container));
+    for (const kind of this.kinds) {
+      // the shared features a kind opts into bring their own jobs (core/orders/, core/metering/)
+      const handlers = {
+        ...kind.jobs?.(container),
+        ...(kind.orderNotify ? container.resolve(OrderFetch).handlers() : {}),
+        ...(kind.metering ? container.resolve(UsagePusher).handlers() : {}),
+      };
+      if (Object.keys(handlers).length > 0) this.outbox.register(kind.name, handlers);
+    }
+    const ledger = container.resolve(UsageLedger);
+    ledger.serve((id) => this.served.get(id)?.product);
+    for (const { product } of this.served.values()) if (isMetered(product)) bindUsageRecorder(product, ledger.recorderFor(product));
+    this.usageSchedule = container.resolve(UsageSchedule);
+    this.usageSchedule.start([...this.served.values()], this.config.usageFlushSeconds);
     this.purgeTimer = setInterval(() => {
       this.nonces.purge(this.clock.now()).catch((e: Error) => this.logger.warn("nonce purge failed", { error: e.message }));
       void this.refusals.flush(this.clock.now());
@@ -117,6 +136,7 @@ export class Kernel {
     clearInterval(this.purgeTimer);
     clearInterval(this.retentionTimer);
     await this.retaining;
+    this.usageSchedule?.stop();
     await this.outbox.stop();
     // the minute under way is summed up too: its refusals are counted in no other place
     await this.refusals.flush(this.clock.now(), true);

@@ -14,6 +14,9 @@ import { Kernel } from "../core/kernel.js";
 import { KINDS as REGISTERED_KINDS } from "../core/kinds/index.js";
 import type { Endpoint, Kind } from "../core/kinds/kind.js";
 import { createLogger, type Logger } from "../core/logger.js";
+import { MarketplaceClient } from "../core/marketplace/client.js";
+import { UsageLedger } from "../core/metering/ledger.js";
+import { UsageSchedule } from "../core/metering/schedule.js";
 import { Outbox } from "../core/outbox/outbox.js";
 import { createDatabase } from "../core/store/database.js";
 import { GroupCommit } from "../core/store/group-commit.js";
@@ -23,6 +26,7 @@ import { OperationStore } from "../core/store/operations.js";
 import { RefusalSampler } from "../core/serving/refusal-sampler.js";
 import { CLOCK, CONFIG, DATABASE, KINDS, LOGGER, systemClock, type Clock, type Knex } from "../core/tokens.js";
 import { registerAdapters } from "../core/project/register.js";
+import { SetupError } from "../core/errors.js";
 import { createApp } from "./app.js";
 import { createHttpServer } from "./http-server.js";
 
@@ -46,6 +50,8 @@ export interface KoogateOptions {
   adapterHint?: string;
   /** the product kinds served; default the registry (core/kinds/index.ts) */
   kinds?: readonly Kind[];
+  /** the client of KooGallery's open APIs; default one configured from `env` (KOOGATE_MARKETPLACE_*) */
+  marketplace?: MarketplaceClient;
 }
 
 export interface Koogate {
@@ -54,6 +60,8 @@ export interface Koogate {
   container: DependencyContainer;
   db: Knex;
   logger: Logger;
+  /** records pay-per-use usage of a metered product: `koogate.metering.record("demo-saas", { instanceId, value, begin, end })` */
+  metering: UsageLedger;
   /** starts listening; resolves once the port is bound */
   listen(port?: number, host?: string): Promise<Server>;
   /** stops accepting, waits for calls in flight, closes the database */
@@ -70,13 +78,22 @@ export async function createKoogate(opts: KoogateOptions): Promise<Koogate> {
   container.register(CLOCK, { useValue: opts.clock ?? systemClock });
   container.register(DATABASE, { useValue: db });
   container.register(KINDS, { useValue: opts.kinds ?? REGISTERED_KINDS });
+  // order fetches and usage pushes call KooGallery with the seller's AK/SK; the client never logs them
+  let marketplace: MarketplaceClient;
+  try {
+    marketplace = opts.marketplace ?? MarketplaceClient.fromEnv(opts.env ?? process.env, { logger: logger.child({ component: "marketplace" }) });
+  } catch (e) {
+    await db.destroy();
+    throw new SetupError(`KOOGATE_MARKETPLACE_URL: ${(e as Error).message}`);
+  }
+  container.register(MarketplaceClient, { useValue: marketplace });
 
   const byName = registerAdapters(container, opts.adapters ?? []);
   container.register(Kernel, { useClass: Kernel }, { lifecycle: Lifecycle.ContainerScoped });
   // one outbox per server: the calls that start background work and the kernel that stops it share it
   container.register(Outbox, { useClass: Outbox }, { lifecycle: Lifecycle.ContainerScoped });
   // one queue per server for each kind of statement that concurrent calls share (group commit)
-  for (const shared of [NonceStore, OperationStore, InstanceStore, GroupCommit, RefusalSampler] as const) {
+  for (const shared of [NonceStore, OperationStore, InstanceStore, GroupCommit, RefusalSampler, UsageLedger, UsageSchedule] as const) {
     container.register(shared as never, { useClass: shared as never }, { lifecycle: Lifecycle.ContainerScoped });
   }
   const kernel = container.resolve(Kernel);
@@ -96,6 +113,7 @@ export async function createKoogate(opts: KoogateOptions): Promise<Koogate> {
     container,
     db,
     logger,
+    metering: container.resolve(UsageLedger),
     listen(port = config.port, host?: string) {
       return new Promise((resolve, reject) => {
         const s = createHttpServer(app.callback(), config, logger);

@@ -6,11 +6,17 @@
 import { startLocalMarketplace } from "../../sim/marketplace/server.js";
 import { DEV_MARKETPLACE_AK, DEV_MARKETPLACE_SK } from "../../sim/marketplace/dev-keys.js";
 import { FAULTS, type Fault } from "../../sim/marketplace/state.js";
+import { devKey } from "../../core/products/loader.js";
 import { EXIT, optionLines, parse, str, UsageError, type Io } from "../args.js";
 
 const OPTIONS = {
   port: { type: "string", description: "port on 127.0.0.1", default: "8090" },
   fault: { type: "string", description: `answer every open-API call with a fault: ${FAULTS.join(", ")}` },
+  "usage-key": {
+    type: "string",
+    description: "verify usage pushes of a listing: <product id>=<variable of its basic key>; an unset variable means koogate's development key for it",
+    default: "demo-saas=DEMO_SAAS_ACCESS_KEY",
+  },
 } as const;
 
 export const marketplaceHelp = [
@@ -39,6 +45,11 @@ export async function marketplace(argv: string[], io: Io, stop: Promise<unknown>
   const sk = io.env.KOOGATE_MARKETPLACE_SK?.trim() || undefined;
   const dev = ak === undefined || sk === undefined;
   const mkt = await startLocalMarketplace({ port, ak: dev ? DEV_MARKETPLACE_AK : ak, sk: dev ? DEV_MARKETPLACE_SK : sk, faults: fault ? { always: fault as Fault } : undefined });
+  // usage pushes are signed with the listing's basic key (docs/marketplace/api-image-openapi.md §4), which a server
+  // outside production replaces by its development key when the variable is unset
+  const [usageProduct, usageVariable] = (str(values, "usage-key") ?? OPTIONS["usage-key"].default).split("=");
+  if (!usageProduct || !usageVariable) throw new UsageError("--usage-key must be <product id>=<VARIABLE>");
+  mkt.state.setUsageKey(usageProduct, io.env[usageVariable]?.trim() || devKey(usageVariable));
   const code = mkt.state.issueLicense({ code: "PLTEST000001" }).code;
   io.out(`koogate marketplace listening on ${mkt.url} (loopback only)`);
   io.out(`  callers set   KOOGATE_MARKETPLACE_URL=${mkt.url}`);
@@ -49,6 +60,7 @@ export async function marketplace(argv: string[], io: Io, stop: Promise<unknown>
   );
   io.out(`  mock orders   ${[...mkt.state.orders.keys()].join(", ")}`);
   io.out(`  test code     ${code} (received, not activated)`);
+  io.out(`  usage pushes  of ${usageProduct}, verified with ${usageVariable}${io.env[usageVariable] ? "" : " (unset: the development key)"}`);
   if (fault) io.out(`  fault         every open-API call answers: ${fault}`);
   io.out("  local routes  POST /_local/orders, POST /_local/licenses, POST /_local/faults, GET /_local/usage, GET /_local/uploads");
   await stop;

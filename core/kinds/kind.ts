@@ -91,6 +91,13 @@ export interface Kind<P extends ProductBase = ProductBase, A = unknown> {
   readonly migrations?: Readonly<Record<string, Migration>>;
   /** its endpoints, built once the container holds the stores and settings */
   endpoints(container: DependencyContainer): ReadonlyArray<Endpoint<P, A>>;
+  /**
+   * its products may enable order notification (core/orders/: `ORDER_NOTIFY_SCHEMA` in its schema,
+   * `OrderNotifyInterface` on its production URL); the kernel then runs the order-fetch jobs for it
+   */
+  readonly orderNotify?: boolean;
+  /** its products may enable metering (core/metering/: `METERING_SCHEMA`); the kernel then pushes and pulls their usage */
+  readonly metering?: boolean;
   /** the outbox jobs it runs, by the job's `activity` */
   jobs?(container: DependencyContainer): Readonly<Record<string, JobHandler<P, A>>>;
   describe(product: P): ProductDescription;

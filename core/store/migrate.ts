@@ -2,6 +2,8 @@ import type { Knex } from "knex";
 import * as init from "./migrations/20261124080000_init.js";
 import * as jobs from "./migrations/20261124090000_jobs.js";
 import * as scopes from "./migrations/20261130010000_scopes_and_request_ids.js";
+import * as orders from "./migrations/20261201090000_orders.js";
+import * as usage from "./migrations/20261201100000_usage.js";
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -9,7 +11,7 @@ export interface Migration {
 }
 
 /**
- * koogate's own tables (nonces, operations, events, jobs). `init` also created `koogate_instances`,
+ * koogate's own tables (nonces, operations, events, jobs, orders, usage). `init` also created `koogate_instances`,
  * which the SaaS kind uses: it came before kinds were plug-ins, and a migration that has run keeps its
  * name and place. Every later table belongs to the kind that owns it (`Kind.migrations`).
  */
@@ -17,6 +19,9 @@ export const CORE_MIGRATIONS: Readonly<Record<string, Migration>> = {
   "20261124080000_init": init,
   "20261124090000_jobs": jobs,
   "20261130010000_scopes_and_request_ids": scopes,
+  // shared features any kind may opt into: order notification (core/orders/), metering (core/metering/)
+  "20261201090000_orders": orders,
+  "20261201100000_usage": usage,
 };
 
 /**

@@ -35,6 +35,8 @@ export function fakeProduct(key: string, extra: Partial<Product> = {}): Product 
     credentials: "plain",
     provisioning: DEFAULT_PROVISIONING,
     jointOperation: { enabled: false, privateKey: null, privateKeySource: null },
+    orderNotify: { enabled: false },
+    metering: { enabled: false, period: "hour" },
     options: {},
     keys: { basic: [key], kit: [], license: [], general: [] },
     keyVariables: { basic: [{ name: "FAKE_KEY", set: true }], kit: [], license: [], general: [] },

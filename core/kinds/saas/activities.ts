@@ -5,6 +5,8 @@
 import { inject, injectable } from "tsyringe";
 import type { Knex } from "knex";
 import { callErrors } from "../../errors.js";
+import { UsageStore } from "../../metering/store.js";
+import { usageTime } from "../../metering/record.js";
 import { INSTANCES_TABLE, InstanceStore, type InstanceRow } from "../../store/instances.js";
 import { CLOCK, LOGGER, type Clock, type Logger } from "../../tokens.js";
 import { assertNever, type InstanceState, RESULT_CODES } from "../../vocabulary.js";
@@ -30,6 +32,7 @@ export class SaasActivities {
     private readonly instances: InstanceStore,
     private readonly once: RunOnce,
     private readonly work: SaasWork,
+    private readonly usage: UsageStore,
     @inject(CLOCK) private readonly clock: Clock,
     @inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -85,6 +88,7 @@ export class SaasActivities {
     const rows = await this.instances.getMany(sp.product.id, req.instanceIds);
     if (rows.length === 0) throw callErrors.unknownInstance(req.instanceIds.join(","));
     const byId = new Map(rows.map((r) => [r.instanceId, r]));
+    const usage = sp.product.metering.enabled ? await this.usage.totals(sp.product.id, rows.map((r) => r.instanceId)) : undefined;
     const info: Array<Record<string, unknown>> = [];
     const logged: Array<Record<string, unknown>> = [];
     for (const id of req.instanceIds) {
@@ -97,6 +101,11 @@ export class SaasActivities {
         entry.appInfo = appInfo;
         if (sp.product.credentials === "encrypted") entry.encryptType = String(sp.product.encryptType);
       }
+      const used = usage?.get(id);
+      // UNCONFIRMED field names (docs/marketplace/saas.md §4.2): `usageInfo[]` with `usageValue` and `statisticalTime`, as
+      // one third-party implementation answers for pay-per-use and package listings; the total recorded
+      // (rejected records left out) up to the end of the latest window
+      if (used) entry.usageInfo = [{ usageValue: used.total, statisticalTime: usageTime(used.lastEnd) }];
       info.push(entry);
       logged.push(appInfo ? { ...entry, appInfo: redact(appInfo) } : entry);
     }

@@ -4,6 +4,7 @@
  * typed, validated input: never the raw request, a signature, a retry or the wire protocol.
  */
 import type { Logger } from "../../logger.js";
+import type { UsageRecorder } from "../../metering/ledger.js";
 import type { EncryptType, InstanceStatusChange, RefreshScene } from "../../vocabulary.js";
 
 /** What an adapter knows of the product it serves (no keys). */
@@ -22,6 +23,8 @@ export interface AdapterContext<Options = Record<string, unknown>> {
   logger: Logger;
   /** true for a Seller Console debugging call (`testFlag=1`): do not touch real resources */
   test: boolean;
+  /** records pay-per-use usage of this product (`metering: { enabled: true }`); absent otherwise */
+  metering?: UsageRecorder;
 }
 
 /** How the buyer signs in (docs/marketplace/saas.md §4.2 AppInfo). koogate stores it sealed and answers queryInstance with it. */

@@ -1,4 +1,5 @@
 import type { Logger } from "../../logger.js";
+import { usageRecorderOf } from "../../metering/ledger.js";
 import { adapterLogger } from "../../serving/call-context.js";
 import type { AdapterContext } from "./adapter.js";
 import type { SaasProduct } from "./product.js";
@@ -14,5 +15,6 @@ export function adapterContext(product: SaasProduct, logger: Logger, call: { act
     options: product.options,
     logger: adapterLogger(logger, product, { activity: call.activity, instanceId: call.instanceId, ...fields }),
     test: call.test,
+    metering: usageRecorderOf(product),
   };
 }

@@ -5,6 +5,8 @@
  */
 import type { DependencyContainer } from "tsyringe";
 import { jsonError } from "../../serving/http.js";
+import { OrderNotifyInterface } from "../../orders/notify.js";
+import { routeOrderNotify } from "../../orders/route.js";
 import { CallPipeline } from "../../serving/pipeline.js";
 import { isJointSync } from "../../vocabulary.js";
 import { defineKind, type Endpoint } from "../kind.js";
@@ -24,8 +26,19 @@ function endpoints(container: DependencyContainer): SaasEndpoint[] {
   const v2 = container.resolve(SaasV2Interface);
   const v1 = container.resolve(SaasV1Interface);
   const sync = container.resolve(JointSyncInterface);
+  const orderNotify = container.resolve(OrderNotifyInterface);
   return [
-    { method: "POST", path: "/produce/:id", accepts: (p) => p.protocol === "v2", serve: (s, call) => pipeline.serve(s, v2, call) },
+    {
+      method: "POST",
+      path: "/produce/:id",
+      accepts: (p) => p.protocol === "v2",
+      serve: async (s, call) => {
+        if (!s.product.orderNotify.enabled) return pipeline.serve(s, v2, call);
+        // order notifications share the production URL, signed with the general key (core/orders/route.ts)
+        const routed = await routeOrderNotify(call);
+        return routed.orderNotify ? pipeline.serve(s, orderNotify, routed.call) : pipeline.serve(s, v2, routed.call);
+      },
+    },
     // ctx.querystring is the raw query, still URL-encoded: the authToken is checked over it (docs/marketplace/saas.md §2.3).
     { method: "GET", path: "/produce/:id", accepts: (p) => p.protocol === "v1", serve: (s, call) => pipeline.serve(s, v1, call) },
     // KooGallery appends the fixed sub-path to the registered production URL (docs/marketplace/saas.md §5).
@@ -45,6 +58,8 @@ export const saasKind = defineKind<SaasProduct, SaasAdapter>({
   keyTypes: (def) => saasKeyTypes(def as SaasDefinition),
   load: (def, base, ctx) => loadSaasProduct(def as SaasDefinition, base, ctx),
   adapterMethods: ["newInstance", "refreshInstance", "updateInstanceStatus", "releaseInstance", "upgradeInstance"],
+  orderNotify: true,
+  metering: true,
   migrations: { "20261124100000_joint_operation": jointOperationTables },
   endpoints,
   jobs: (container) => container.resolve(SaasWork).handlers(),
@@ -54,6 +69,11 @@ export const saasKind = defineKind<SaasProduct, SaasAdapter>({
       { method: p.protocol === "v1" ? "GET" : "POST", path: `/produce/${p.id}`, what: "production URL" },
       ...(p.jointOperation.enabled ? [{ method: "POST", path: `/produce/${p.id}/produceAPI/v2/<sync>`, what: "sync URL" }] : []),
     ],
-    facts: [`protocol ${p.protocol}`, ...(p.jointOperation.enabled ? ["joint-operation sync on"] : [])],
+    facts: [
+      `protocol ${p.protocol}`,
+      ...(p.jointOperation.enabled ? ["joint-operation sync on"] : []),
+      ...(p.orderNotify.enabled ? ["order notification on"] : []),
+      ...(p.metering.enabled ? [`metering per ${p.metering.period}`] : []),
+    ],
   }),
 });

@@ -6,6 +6,8 @@ import type { KeyObject } from "node:crypto";
 import { SetupError } from "../../errors.js";
 import type { BaseDefinition, ProductBase } from "../../products/definition.js";
 import type { EncryptType, KeyType, SaasProtocol } from "../../vocabulary.js";
+import { loadMetering, type MeteringSettings } from "../../metering/definition.js";
+import { loadOrderNotify, type OrderNotifySettings } from "../../orders/definition.js";
 import type { LoadContext } from "../kind.js";
 import { loadJointOperation } from "./joint-operation.js";
 
@@ -50,11 +52,15 @@ export interface SaasProduct extends ProductBase {
   provisioning: ProvisioningSettings;
   /** joint-operation sync; `enabled: false` when the definition does not ask for it */
   jointOperation: JointOperation;
+  /** order notification on the production URL (core/orders/); 2.0 listings only */
+  orderNotify: OrderNotifySettings;
+  /** pay-per-use metering (core/metering/) */
+  metering: MeteringSettings;
 }
 
-/** The key types a SaaS definition's served interfaces use: basic always, kit for joint-operation sync. */
+/** The key types a SaaS definition's served interfaces use: basic always, kit for joint-operation sync, general for order notification. */
 export function saasKeyTypes(def: SaasDefinition): KeyType[] {
-  return def.jointOperation?.enabled ? ["basic", "kit"] : ["basic"];
+  return ["basic", ...(def.jointOperation?.enabled ? (["kit"] as const) : []), ...(loadOrderNotify(def).enabled ? (["general"] as const) : [])];
 }
 
 /** @throws SetupError naming the file, the path and the fix */
@@ -64,6 +70,9 @@ export function loadSaasProduct(def: SaasDefinition, base: ProductBase, ctx: Loa
   if (protocol === "v1" && def.credentials === "plain") {
     throw new SetupError("a protocol v1 listing always encrypts credentials (docs/marketplace/saas.md §7); remove credentials: plain", base.file, "/credentials");
   }
+  const orderNotify = loadOrderNotify(def);
+  // the notification is a 2.0 POST (docs/marketplace/api-image-openapi.md §5); a 1.0 listing is served by GET
+  if (protocol === "v1" && orderNotify.enabled) throw new SetupError("order notification is a 2.0 POST call; a protocol v1 listing cannot receive it", base.file, "/orderNotify");
   return {
     ...base,
     kind: "saas",
@@ -72,5 +81,7 @@ export function loadSaasProduct(def: SaasDefinition, base: ProductBase, ctx: Loa
     credentials: def.credentials ?? (protocol === "v1" ? "encrypted" : "plain"),
     provisioning: { ...DEFAULT_PROVISIONING, ...def.provisioning },
     jointOperation: loadJointOperation(def, base.file, ctx),
+    orderNotify,
+    metering: loadMetering(def),
   };
 }

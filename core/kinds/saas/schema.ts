@@ -2,10 +2,14 @@
  * The fields a SaaS definition adds to the common ones (core/products/schema.ts). Enums come from the
  * closed vocabularies, so the schema and the code cannot drift apart.
  */
+import { METERING_SCHEMA } from "../../metering/definition.js";
+import { ORDER_NOTIFY_SCHEMA } from "../../orders/definition.js";
 import { ENCRYPT_TYPES, SAAS_PROTOCOLS } from "../../vocabulary.js";
 
 export const SAAS_SCHEMA = {
   properties: {
+    ...ORDER_NOTIFY_SCHEMA,
+    ...METERING_SCHEMA,
     "protocol": {
       "description": "SaaS wire protocol: v2 (POST JSON, current) or v1 (legacy GET). Default v2.",
       "enum": SAAS_PROTOCOLS

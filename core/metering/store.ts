@@ -1,0 +1,128 @@
+/** The usage records table (core/store/migrations/20261201100000_usage.ts). */
+import { inject, injectable } from "tsyringe";
+import { DATABASE, type Knex } from "../tokens.js";
+import type { StoredUsage } from "./record.js";
+
+export const USAGE_TABLE = "koogate_usage";
+
+type Db = Knex | Knex.Transaction;
+
+/** A record to insert (state pending). */
+export type NewUsage = Omit<StoredUsage, "id" | "state" | "pushAttempts" | "errorCode" | "errorMsg" | "pushedAt">;
+
+function fromRow(r: Record<string, unknown>): StoredUsage {
+  return {
+    id: Number(r.id),
+    productId: String(r.product_id),
+    instanceId: String(r.instance_id),
+    meteringSn: String(r.metering_sn),
+    beginAt: Number(r.begin_at),
+    endAt: Number(r.end_at),
+    recordTime: String(r.record_time),
+    usageValue: String(r.usage_value),
+    relatePkgInstance: (r.relate_pkg_instance as string | null) ?? null,
+    source: String(r.source),
+    state: r.state as StoredUsage["state"],
+    pushAttempts: Number(r.push_attempts),
+    errorCode: (r.error_code as string | null) ?? null,
+    errorMsg: (r.error_msg as string | null) ?? null,
+    createdAt: Number(r.created_at),
+    pushedAt: r.pushed_at === null || r.pushed_at === undefined ? null : Number(r.pushed_at),
+  };
+}
+
+export interface UsageFilter {
+  productId?: string;
+  instanceId?: string;
+  state?: StoredUsage["state"];
+  /** at most this many, newest first; default 100 */
+  limit?: number;
+}
+
+@injectable()
+export class UsageStore {
+  constructor(@inject(DATABASE) private readonly db: Knex) {}
+
+  /** Inserts records whose metering_sn is new. @returns the metering_sn values actually added */
+  async insert(records: readonly NewUsage[], trx: Db = this.db): Promise<string[]> {
+    if (records.length === 0) return [];
+    const rows = records.map((u) => ({
+      product_id: u.productId,
+      instance_id: u.instanceId,
+      metering_sn: u.meteringSn,
+      begin_at: u.beginAt,
+      end_at: u.endAt,
+      record_time: u.recordTime,
+      usage_value: u.usageValue,
+      relate_pkg_instance: u.relatePkgInstance,
+      source: u.source,
+      state: "pending",
+      push_attempts: 0,
+      created_at: u.createdAt,
+    }));
+    const added: Array<{ metering_sn: string } | string> = await trx(USAGE_TABLE).insert(rows).onConflict("metering_sn").ignore().returning("metering_sn");
+    return added.map((a) => (typeof a === "string" ? a : a.metering_sn));
+  }
+
+  async bySn(sn: string, trx: Db = this.db): Promise<StoredUsage | undefined> {
+    const r = await trx(USAGE_TABLE).where({ metering_sn: sn }).first();
+    return r ? fromRow(r) : undefined;
+  }
+
+  /** The oldest pending records of a product, at most `limit`. */
+  async pending(productId: string, limit: number): Promise<StoredUsage[]> {
+    const rows: Array<Record<string, unknown>> = await this.db(USAGE_TABLE).where({ state: "pending", product_id: productId }).orderBy("id").limit(limit);
+    return rows.map(fromRow);
+  }
+
+  /** Counts a push attempt of these records (before the push is sent). */
+  async countAttempt(ids: readonly number[]): Promise<void> {
+    await this.db(USAGE_TABLE).whereIn("id", ids).increment("push_attempts", 1);
+  }
+
+  /** Settles a push the marketplace answered: refused records `rejected` with why, the others `pushed`. */
+  async settle(ids: readonly number[], rejected: ReadonlyMap<string, { code: string; message: string }>, nowMs: number): Promise<void> {
+    await this.db.transaction(async (trx) => {
+      for (const [sn, why] of rejected) {
+        await trx(USAGE_TABLE)
+          .whereIn("id", ids)
+          .andWhere({ metering_sn: sn, state: "pending" })
+          .update({ state: "rejected", error_code: why.code.slice(0, 32), error_msg: why.message.slice(0, 255), pushed_at: nowMs });
+      }
+      await trx(USAGE_TABLE).whereIn("id", ids).andWhere({ state: "pending" }).update({ state: "pushed", pushed_at: nowMs, error_code: null, error_msg: null });
+    });
+  }
+
+  async list(f: UsageFilter = {}): Promise<StoredUsage[]> {
+    const q = this.db(USAGE_TABLE).orderBy("id", "desc").limit(f.limit ?? 100);
+    if (f.productId) q.where("product_id", f.productId);
+    if (f.instanceId) q.where("instance_id", f.instanceId);
+    if (f.state) q.where("state", f.state);
+    return ((await q) as Array<Record<string, unknown>>).map(fromRow);
+  }
+
+  /** Per instance of `productId` among `instanceIds`: the total recorded (rejected records left out) and the latest end. */
+  async totals(productId: string, instanceIds: readonly string[]): Promise<Map<string, { total: number; lastEnd: number }>> {
+    const rows: Array<Record<string, unknown>> = await this.db(USAGE_TABLE)
+      .select("instance_id", "usage_value", "end_at")
+      .where("product_id", productId)
+      .whereIn("instance_id", instanceIds)
+      .whereNot("state", "rejected");
+    const out = new Map<string, { total: number; lastEnd: number }>();
+    for (const r of rows) {
+      const t = out.get(String(r.instance_id)) ?? { total: 0, lastEnd: 0 };
+      // summed in units of 1/10000, so 4-decimal values add up exactly
+      t.total += Math.round(Number(r.usage_value) * 10_000);
+      t.lastEnd = Math.max(t.lastEnd, Number(r.end_at));
+      out.set(String(r.instance_id), t);
+    }
+    for (const t of out.values()) t.total /= 10_000;
+    return out;
+  }
+
+  /** The live instances of a product (the ones the usage hook is asked about). */
+  async liveInstances(productId: string): Promise<string[]> {
+    const rows: Array<{ instance_id: string }> = await this.db("koogate_instances").select("instance_id").where("product_id", productId).whereIn("state", ["active", "frozen"]);
+    return rows.map((r) => r.instance_id);
+  }
+}
