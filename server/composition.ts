@@ -15,6 +15,7 @@ import { adapterToken, Kernel } from "../core/kernel.js";
 import { KINDS as REGISTERED_KINDS } from "../core/kinds/index.js";
 import type { Endpoint, Kind } from "../core/kinds/kind.js";
 import { createLogger, type Logger } from "../core/logger.js";
+import { MarketplaceClient } from "../core/marketplace/client.js";
 import { Outbox } from "../core/outbox/outbox.js";
 import { createDatabase } from "../core/store/database.js";
 import { GroupCommit } from "../core/store/group-commit.js";
@@ -37,6 +38,8 @@ export interface KoogateOptions {
   adapters?: readonly AdapterClass[];
   /** the product kinds served; default the registry (core/kinds/index.ts) */
   kinds?: readonly Kind[];
+  /** the client of KooGallery's open APIs; default one configured from `env` (KOOGATE_MARKETPLACE_*) */
+  marketplace?: MarketplaceClient;
 }
 
 export interface Koogate {
@@ -61,6 +64,7 @@ export async function createKoogate(opts: KoogateOptions): Promise<Koogate> {
   container.register(CLOCK, { useValue: opts.clock ?? systemClock });
   container.register(DATABASE, { useValue: db });
   container.register(KINDS, { useValue: opts.kinds ?? REGISTERED_KINDS });
+  container.register(MarketplaceClient, { useValue: opts.marketplace ?? MarketplaceClient.fromEnv(opts.env ?? process.env, { logger }) });
 
   const byName = new Map<string, AdapterClass>();
   for (const cls of opts.adapters ?? merchantAdapters) {

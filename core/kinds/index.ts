@@ -3,13 +3,15 @@
  * loop over it; adding a kind is a folder under core/kinds/ plus a line here.
  */
 import type { Kind } from "./kind.js";
+import { licenseKind } from "./license/index.js";
+import type { LicenseProduct } from "./license/product.js";
 import { saasKind } from "./saas/index.js";
 import type { SaasProduct } from "./saas/product.js";
 
-export const KINDS: readonly Kind[] = [saasKind];
+export const KINDS: readonly Kind[] = [saasKind, licenseKind];
 
 /** The kinds this build serves (the others of PRODUCT_KINDS are refused at start as not yet supported). */
 export const SUPPORTED_KINDS: readonly string[] = KINDS.map((k) => k.name);
 
 /** A loaded product of any registered kind. */
-export type Product = SaasProduct;
+export type Product = SaasProduct | LicenseProduct;

@@ -68,8 +68,11 @@ export interface Kind<P extends ProductBase = ProductBase, A = unknown> {
   keyTypes(def: BaseDefinition): readonly KeyType[];
   /** turns a validated definition into the typed product. @throws SetupError naming file, path and fix */
   load(def: BaseDefinition, base: ProductBase, ctx: LoadContext): P;
-  /** methods an adapter class of this kind must have; a class missing one is refused at start */
-  readonly adapterMethods: readonly string[];
+  /**
+   * methods an adapter class of this kind must have; a class missing one is refused at start. A
+   * function when they depend on the definition (a License listing's variant).
+   */
+  readonly adapterMethods: readonly string[] | ((def: BaseDefinition) => readonly string[]);
   /** the tables it owns: `<UTC yyyymmddhhmmss>_<name>` → migration (every registered kind's always run) */
   readonly migrations?: Readonly<Record<string, Migration>>;
   /** its endpoints, built once the container holds the stores and settings */

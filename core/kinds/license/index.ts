@@ -1,0 +1,51 @@
+/**
+ * The License kind (license.md): a listing chooses its variant — KooGallery's authorization codes
+ * (`code`, §2), online activation (`online`, §3) or the legacy 1.0 licence (`v1`, §4) — and is served
+ * at `/produce/<id>` like every listing; a `code` listing also serves the licence relay for the
+ * merchant's software at `/licenses/<id>/activate|check|usage`.
+ */
+import type { DependencyContainer } from "tsyringe";
+import { CallPipeline } from "../../serving/pipeline.js";
+import { defineKind, type Endpoint } from "../kind.js";
+import type { LicenseAdapter, LicenseCodeAdapter } from "./adapter.js";
+import { LicenseCodeInterface } from "./code/service.js";
+import { CodeWork } from "./code/work.js";
+import * as licenseTables from "./migrations/20261130020000_license.js";
+import { ADAPTER_METHODS, licenseKeyTypes, loadLicenseProduct, type LicenseDefinition, type LicenseProduct } from "./product.js";
+import { LICENSE_SCHEMA } from "./schema.js";
+
+type LicenseEndpoint = Endpoint<LicenseProduct, LicenseAdapter>;
+
+function endpoints(container: DependencyContainer): LicenseEndpoint[] {
+  const pipeline = container.resolve(CallPipeline);
+  const code = container.resolve(LicenseCodeInterface);
+  return [
+    {
+      method: "POST",
+      path: "/produce/:id",
+      accepts: (p) => p.variant === "code",
+      serve: (s, call) => pipeline.serve(s as never, code, call),
+    },
+  ];
+}
+
+export const licenseKind = defineKind<LicenseProduct, LicenseAdapter>({
+  name: "license",
+  summary: "a License listing: authorization codes (code), online activation with per-device licences (online) or the legacy 1.0 licence (v1)",
+  schema: LICENSE_SCHEMA,
+  keyTypes: (def) => licenseKeyTypes(def as LicenseDefinition),
+  load: (def, base, ctx) => loadLicenseProduct(def as LicenseDefinition, base, ctx),
+  adapterMethods: (def) => ADAPTER_METHODS[(def as LicenseDefinition).variant],
+  migrations: { "20261130020000_license": licenseTables },
+  endpoints,
+  jobs: (container) => ({ ...container.resolve(CodeWork).handlers() }) as never,
+  describe: (p) => ({
+    endpoints: [
+      { method: p.variant === "v1" ? "GET" : "POST", path: `/produce/${p.id}`, what: "production URL" },
+      ...(p.relay.enabled ? [{ method: "POST", path: `/licenses/${p.id}/<activate|check|usage>`, what: "licence relay for the merchant's software" }] : []),
+    ],
+    facts: [`variant ${p.variant}`, ...(p.relay.enabled ? ["licence relay on"] : [])],
+  }),
+});
+
+export type { LicenseCodeAdapter };
