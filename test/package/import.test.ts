@@ -16,7 +16,7 @@ describe("the koogate package (npm pack)", function () {
     dir = mkdtempSync(join(tmpdir(), "koogate-pack-"));
     // dist/ is built by `npm test`; --ignore-scripts keeps pack from rebuilding it under the running suite
     const out = execFileSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", dir], { encoding: "utf8" });
-    const [{ filename }] = JSON.parse(out) as Array<{ filename: string }>;
+    const { filename } = (JSON.parse(out) as Array<{ filename: string }>)[0]!;
     const target = join(dir, "node_modules", "koogate");
     mkdirSync(target, { recursive: true });
     execFileSync("tar", ["-xzf", join(dir, filename), "-C", target, "--strip-components=1"]);
@@ -31,7 +31,7 @@ describe("the koogate package (npm pack)", function () {
       createKoogate: typeof k.createKoogate, CallError: typeof k.CallError, kinds: k.KINDS.map((x) => x.name),
       activities: k.SAAS_ACTIVITIES.length, code: new k.CallError("000100").resultCode })))`;
     const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: dir, encoding: "utf8" });
-    expect(JSON.parse(out)).to.deep.equal({ createKoogate: "function", CallError: "function", kinds: ["saas"], activities: 7, code: "000100" });
+    expect(JSON.parse(out)).to.deep.equal({ createKoogate: "function", CallError: "function", kinds: ["saas", "license"], activities: 7, code: "000100" });
   });
 
   it("ships its types and the project's own marketplace reference", () => {

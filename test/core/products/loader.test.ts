@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import { DemoSaasAdapter } from "../../../adapters/demo-saas.js";
+import { adapters as registered } from "../../../adapters/index.js";
 import type { AdapterClass } from "../../../core/adapters.js";
 import { SetupError } from "../../../core/errors.js";
 import { createLogger } from "../../../core/logger.js";
@@ -57,13 +58,14 @@ describe("product definitions (products/*.yaml)", () => {
   });
 
   it("ships a demo definition that loads", () => {
-    const products = loadProducts({ dir: "products", env: {}, production: false, adapters, kinds: KINDS, logger: createLogger({ level: "silent" }) });
-    expect(products.map((p) => p.id)).to.include("demo-saas");
+    const shipped = new Map(registered.map((a) => [a.name, a]));
+    const products = loadProducts({ dir: "products", env: {}, production: false, adapters: shipped, kinds: KINDS, logger: createLogger({ level: "silent" }) });
+    expect(products.map((p) => p.id)).to.include.members(["demo-saas", "demo-license", "demo-license-online", "demo-license-v1"]);
   });
 
   const refusals: Array<[string, string, RegExp]> = [
     ["an unknown kind", GOOD.replace("kind: saas", "kind: vm"), /\/kind: must be one of "saas", "license", "image", "api"/],
-    ["a kind not yet supported", GOOD.replace("kind: saas", "kind: license"), /\/kind: kind "license" is not yet supported/],
+    ["a kind not yet supported", GOOD.replace("kind: saas", "kind: image"), /\/kind: kind "image" is not yet supported/],
     ["an unknown adapter", GOOD.replace("DemoSaasAdapter", "NoSuchAdapter"), /\/adapter: unknown adapter "NoSuchAdapter"; register the class in adapters\/index.ts/],
     ["an encryptType other than 1 or 2", GOOD + "encryptType: 3\n", /\/encryptType: must be one of 1, 2/],
     ["a key written in place of its variable name", GOOD.replace("SHOP_KEY, SHOP_KEY_NEXT", "abc123secret"), /\/keys\/basic\/0: .*environment-variable name/],
