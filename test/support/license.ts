@@ -9,6 +9,7 @@ import type { AdapterContext, CodeRequest, IssuedLicense, IssueLicenseRequest, R
 import { CONFIG, DATABASE, LOGGER, type Config, type Knex, type Logger } from "../../core/tokens.js";
 import type { ResultCode } from "../../core/vocabulary.js";
 import { DemoLicenseAdapter } from "../../adapters/demo-license.js";
+import { DEV_MARKETPLACE_AK, DEV_MARKETPLACE_SK } from "../../sim/marketplace/dev-keys.js";
 import { TEST_KEY } from "./client.js";
 
 export const LICENSE_TEST_KEY = "test-license-key-0123456789";
@@ -87,4 +88,9 @@ export class RecordingLicenseAdapter extends DemoLicenseAdapter {
 export async function licenseCalls(db: Knex, method: string): Promise<Array<Record<string, unknown>>> {
   const rows: Array<{ input: string }> = await db(LICENSE_CALLS_TABLE).where({ method }).orderBy("id");
   return rows.map((r) => JSON.parse(r.input) as Record<string, unknown>);
+}
+
+/** The environment that points a server at a local marketplace with its development key pair. */
+export function marketplaceEnv(url: string): Record<string, string> {
+  return { KOOGATE_MARKETPLACE_URL: url, KOOGATE_MARKETPLACE_AK: DEV_MARKETPLACE_AK, KOOGATE_MARKETPLACE_SK: DEV_MARKETPLACE_SK };
 }

@@ -10,6 +10,11 @@ import { defineKind, type Endpoint } from "../kind.js";
 import type { LicenseAdapter, LicenseCodeAdapter } from "./adapter.js";
 import { LicenseCodeInterface } from "./code/service.js";
 import { CodeWork } from "./code/work.js";
+import { ISSUE_JOB } from "./online/activities.js";
+import { OnlineLicenseInterface } from "./online/service.js";
+import { throughView } from "./online/view.js";
+import { LicenseIssueWork } from "./online/work.js";
+import { SaasWork } from "../saas/work.js";
 import * as licenseTables from "./migrations/20261130020000_license.js";
 import { ADAPTER_METHODS, licenseKeyTypes, loadLicenseProduct, type LicenseDefinition, type LicenseProduct } from "./product.js";
 import { LICENSE_SCHEMA } from "./schema.js";
@@ -19,14 +24,25 @@ type LicenseEndpoint = Endpoint<LicenseProduct, LicenseAdapter>;
 function endpoints(container: DependencyContainer): LicenseEndpoint[] {
   const pipeline = container.resolve(CallPipeline);
   const code = container.resolve(LicenseCodeInterface);
+  const online = container.resolve(OnlineLicenseInterface);
   return [
     {
       method: "POST",
       path: "/produce/:id",
-      accepts: (p) => p.variant === "code",
-      serve: (s, call) => pipeline.serve(s as never, code, call),
+      accepts: (p) => p.variant === "code" || p.variant === "online",
+      serve: (s, call) => (s.product.variant === "code" ? pipeline.serve(s as never, code, call) : pipeline.serve(s as never, online, call)),
     },
   ];
+}
+
+/** Every job type of the kind: the code calls, the SaaS instance jobs of online listings, licence issue and upload. */
+function jobs(container: DependencyContainer) {
+  const saas = Object.fromEntries(Object.entries(container.resolve(SaasWork).handlers()).map(([k, h]) => [k, throughView(h)]));
+  return {
+    ...container.resolve(CodeWork).handlers(),
+    ...saas,
+    ...container.resolve(LicenseIssueWork).handlers(ISSUE_JOB, { upload: true }),
+  } as never;
 }
 
 export const licenseKind = defineKind<LicenseProduct, LicenseAdapter>({
@@ -38,7 +54,7 @@ export const licenseKind = defineKind<LicenseProduct, LicenseAdapter>({
   adapterMethods: (def) => ADAPTER_METHODS[(def as LicenseDefinition).variant],
   migrations: { "20261130020000_license": licenseTables },
   endpoints,
-  jobs: (container) => ({ ...container.resolve(CodeWork).handlers() }) as never,
+  jobs,
   describe: (p) => ({
     endpoints: [
       { method: p.variant === "v1" ? "GET" : "POST", path: `/produce/${p.id}`, what: "production URL" },
