@@ -5,7 +5,7 @@
  */
 import { inject, injectable } from "tsyringe";
 import { CallError } from "../../core/errors.js";
-import type { AdapterContext, CodeRequest, IssuedLicense, IssueLicenseRequest, RenewCodeRequest, RevokeCodeRequest } from "../../core/kinds/license/adapter.js";
+import type { AdapterContext, CodeRequest, IssuedLicense, IssueLicenseRequest, LicenseInstanceRequest, RenewCodeRequest, RenewLicenseRequest, RevokeCodeRequest } from "../../core/kinds/license/adapter.js";
 import { CONFIG, DATABASE, LOGGER, type Config, type Knex, type Logger } from "../../core/tokens.js";
 import type { ResultCode } from "../../core/vocabulary.js";
 import { DemoLicenseAdapter } from "../../adapters/demo-license.js";
@@ -75,6 +75,15 @@ export class RecordingLicenseAdapter extends DemoLicenseAdapter {
   }
   override async revokeCode(req: RevokeCodeRequest, ctx: AdapterContext) {
     await this.record("revokeCode", req, ctx);
+  }
+  override async renewLicense(req: RenewLicenseRequest, ctx: AdapterContext) {
+    await this.record("renewLicense", req, ctx);
+  }
+  override async expireLicense(req: LicenseInstanceRequest, ctx: AdapterContext) {
+    await this.record("expireLicense", req, ctx);
+  }
+  override async revokeLicense(req: LicenseInstanceRequest, ctx: AdapterContext) {
+    await this.record("revokeLicense", req, ctx);
   }
   override async issueLicense(req: IssueLicenseRequest, ctx: AdapterContext): Promise<IssuedLicense> {
     if (RecordingLicenseAdapter.issueDelayMs > 0) await new Promise((r) => setTimeout(r, RecordingLicenseAdapter.issueDelayMs));

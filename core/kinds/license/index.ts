@@ -9,12 +9,16 @@ import { CallPipeline } from "../../serving/pipeline.js";
 import { defineKind, type Endpoint } from "../kind.js";
 import type { LicenseAdapter, LicenseCodeAdapter } from "./adapter.js";
 import { LicenseCodeInterface } from "./code/service.js";
-import { CodeWork } from "./code/work.js";
+import { CODE_CALLS } from "./code/work.js";
+import { LicenseCalls } from "./calls.js";
 import { ISSUE_JOB } from "./online/activities.js";
 import { OnlineLicenseInterface } from "./online/service.js";
 import { throughView } from "./online/view.js";
 import { LicenseIssueWork } from "./online/work.js";
 import { SaasWork } from "../saas/work.js";
+import { V1_ISSUE_JOB } from "./v1/activities.js";
+import { V1LicenseInterface } from "./v1/service.js";
+import { V1_CALLS } from "./v1/work.js";
 import * as licenseTables from "./migrations/20261130020000_license.js";
 import { ADAPTER_METHODS, licenseKeyTypes, loadLicenseProduct, type LicenseDefinition, type LicenseProduct } from "./product.js";
 import { LICENSE_SCHEMA } from "./schema.js";
@@ -25,7 +29,10 @@ function endpoints(container: DependencyContainer): LicenseEndpoint[] {
   const pipeline = container.resolve(CallPipeline);
   const code = container.resolve(LicenseCodeInterface);
   const online = container.resolve(OnlineLicenseInterface);
+  const v1 = container.resolve(V1LicenseInterface);
   return [
+    // ctx.querystring is the raw query, still URL-encoded: the authToken is checked over it (license.md §4)
+    { method: "GET", path: "/produce/:id", accepts: (p) => p.variant === "v1", serve: (s, call) => pipeline.serve(s as never, v1, call) },
     {
       method: "POST",
       path: "/produce/:id",
@@ -39,9 +46,11 @@ function endpoints(container: DependencyContainer): LicenseEndpoint[] {
 function jobs(container: DependencyContainer) {
   const saas = Object.fromEntries(Object.entries(container.resolve(SaasWork).handlers()).map(([k, h]) => [k, throughView(h)]));
   return {
-    ...container.resolve(CodeWork).handlers(),
+    ...container.resolve(LicenseCalls).handlers(CODE_CALLS),
     ...saas,
+    ...container.resolve(LicenseCalls).handlers(V1_CALLS),
     ...container.resolve(LicenseIssueWork).handlers(ISSUE_JOB, { upload: true }),
+    ...container.resolve(LicenseIssueWork).handlers(V1_ISSUE_JOB, { upload: false }),
   } as never;
 }
 

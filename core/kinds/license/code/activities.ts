@@ -9,17 +9,17 @@
  * the product for frequent failures (§2.2).
  */
 import { inject, injectable } from "tsyringe";
-import type { Knex } from "knex";
 import type { Started } from "../../../outbox/outbox.js";
 import { RunOnce } from "../../../serving/once.js";
 import { success, type Outcome } from "../../../serving/outcome.js";
 import { CLOCK, LOGGER, type Clock, type Logger } from "../../../tokens.js";
 import type { LicenseCodeAdapter } from "../adapter.js";
 import { codeDigest, codeRef, LicenseCodeStore, type CodeChanges, type CodeRow } from "../codes.js";
-import { licenseContext, type ServedLicense } from "../context.js";
+import { LicenseCalls, startedOutcome } from "../calls.js";
+import type { ServedLicense } from "../context.js";
 import { isNewer, orderRank } from "./order-rank.js";
 import type { CodeRequest } from "./requests.js";
-import { CodeWork, type CodeCall } from "./work.js";
+import { CODE_CALLS } from "./work.js";
 
 type ServedCode = ServedLicense<LicenseCodeAdapter>;
 type Req<A extends CodeRequest["activity"]> = Extract<CodeRequest, { activity: A }>;
@@ -29,7 +29,7 @@ export class CodeActivities {
   constructor(
     private readonly codes: LicenseCodeStore,
     private readonly once: RunOnce,
-    private readonly work: CodeWork,
+    private readonly calls: LicenseCalls,
     @inject(CLOCK) private readonly clock: Clock,
     @inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -65,7 +65,7 @@ export class CodeActivities {
         this.logger.warn("refreshLicenseCode with a scene koogate does not know; passed to the adapter as is (license.md §2.2)", { product: sc.product.id, scene: req.scene });
       }
       const request = { license: req.license, scene: req.scene, orderId: req.orderId, orderLineId: req.orderLineId, productId: req.productId, expireAt: req.expireAt };
-      const started = await this.start(sc, { activity: req.activity, request }, ref, req.test);
+      const started = await this.start(sc, req.activity, request, ref, req.test);
       return this.answer(sc, req, ref, started, {
         orderId: req.orderId,
         orderLineId: req.orderLineId,
@@ -84,7 +84,7 @@ export class CodeActivities {
     const target = req.status === "FREEZE" ? "frozen" : "active";
     const current = row?.status ?? "active";
     if (current === target || current === "released") return success(undefined, { verdict: "resent", instanceId: ref, detail: `already ${current}` });
-    const started = await this.start(sc, { activity: req.activity, request: { license: req.license, status: req.status } }, ref, req.test);
+    const started = await this.start(sc, req.activity, { license: req.license, status: req.status }, ref, req.test);
     return this.answer(sc, req, ref, started, { status: target, updatedAt: this.clock.now() });
   }
 
@@ -94,26 +94,19 @@ export class CodeActivities {
     const row: CodeRow | undefined = await this.codes.get(sc.product.id, req.license);
     if (row?.status === "released") return success(undefined, { verdict: "resent", instanceId: ref, detail: "already released" });
     const request = { license: req.license, orderId: req.orderId, orderLineId: req.orderLineId };
-    const started = await this.start(sc, { activity: req.activity, request }, ref, req.test);
+    const started = await this.start(sc, req.activity, request, ref, req.test);
     return this.answer(sc, req, ref, started, { status: "released", updatedAt: this.clock.now() });
   }
 
-  private start(sc: ServedCode, call: CodeCall, ref: string, test: boolean): Promise<Started<void>> {
-    return this.work.start(sc, call, ref, test, licenseContext(sc.product, this.logger, { activity: call.activity, instanceId: ref, test }));
+  private start(sc: ServedCode, activity: string, request: object, ref: string, test: boolean): Promise<Started<void>> {
+    return this.calls.start(sc, CODE_CALLS, { activity, request, ref, test }, this.logger);
   }
 
   /** Success, with the code recorded (first contact) and changed in the transaction that stores the event. */
   private answer(sc: ServedCode, req: CodeRequest, ref: string, started: Started<void>, changes: CodeChanges): Outcome {
-    const enqueue = started.finished ? undefined : started.enqueue;
-    return success(undefined, {
-      instanceId: ref,
-      commit: async (trx: Knex.Transaction) => {
-        await this.codes.ensure(sc.product.id, req.license, req.test, changes.updatedAt, trx);
-        await this.codes.update(sc.product.id, req.license, changes, trx);
-        await enqueue?.(trx);
-      },
-      afterCommit: started.finished ? undefined : started.afterCommit,
-      detail: started.finished ? undefined : "answered within the budget; the adapter work goes on from the outbox",
+    return startedOutcome(started, ref, async (trx) => {
+      await this.codes.ensure(sc.product.id, req.license, req.test, changes.updatedAt, trx);
+      await this.codes.update(sc.product.id, req.license, changes, trx);
     });
   }
 }
