@@ -89,7 +89,7 @@ const COLUMNS: Record<keyof Omit<CodeChanges, "updatedAt">, string> = {
 
 @injectable()
 export class LicenseCodeStore {
-  constructor(@inject(DATABASE) private readonly db: Knex) {}
+  constructor(@inject(DATABASE) readonly db: Knex) {}
 
   async get(productId: string, code: string, trx: Db = this.db): Promise<CodeRow | undefined> {
     const r = await trx(CODES_TABLE).where({ product_id: productId, code_digest: codeDigest(code) }).first();

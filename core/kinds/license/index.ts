@@ -19,6 +19,8 @@ import { SaasWork } from "../saas/work.js";
 import { V1_ISSUE_JOB } from "./v1/activities.js";
 import { V1LicenseInterface } from "./v1/service.js";
 import { V1_CALLS } from "./v1/work.js";
+import { LicenseRelay } from "./relay/service.js";
+import { RelayUsage, USAGE_JOB } from "./relay/usage.js";
 import * as licenseTables from "./migrations/20261130020000_license.js";
 import { ADAPTER_METHODS, licenseKeyTypes, loadLicenseProduct, type LicenseDefinition, type LicenseProduct } from "./product.js";
 import { LICENSE_SCHEMA } from "./schema.js";
@@ -30,7 +32,9 @@ function endpoints(container: DependencyContainer): LicenseEndpoint[] {
   const code = container.resolve(LicenseCodeInterface);
   const online = container.resolve(OnlineLicenseInterface);
   const v1 = container.resolve(V1LicenseInterface);
+  const relay = container.resolve(LicenseRelay);
   return [
+    { method: "POST", path: "/licenses/:id/:action", accepts: (p) => p.relay.enabled, serve: (s, call) => relay.serve(s, call) },
     // ctx.querystring is the raw query, still URL-encoded: the authToken is checked over it (license.md §4)
     { method: "GET", path: "/produce/:id", accepts: (p) => p.variant === "v1", serve: (s, call) => pipeline.serve(s as never, v1, call) },
     {
@@ -51,6 +55,7 @@ function jobs(container: DependencyContainer) {
     ...container.resolve(LicenseCalls).handlers(V1_CALLS),
     ...container.resolve(LicenseIssueWork).handlers(ISSUE_JOB, { upload: true }),
     ...container.resolve(LicenseIssueWork).handlers(V1_ISSUE_JOB, { upload: false }),
+    [USAGE_JOB]: container.resolve(RelayUsage).handler(),
   } as never;
 }
 

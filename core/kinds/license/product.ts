@@ -2,6 +2,7 @@
  * A License listing's own part of a product definition (its schema is in ./schema.ts): the variant,
  * how adapter work that outlives the deadline is run, and the licence relay's limits.
  */
+import { SetupError } from "../../errors.js";
 import type { BaseDefinition, ProductBase } from "../../products/definition.js";
 import type { KeyType, LicenseVariant } from "../../vocabulary.js";
 import type { LoadContext } from "../kind.js";
@@ -58,7 +59,10 @@ export const ADAPTER_METHODS: Readonly<Record<LicenseVariant, readonly string[]>
   v1: ["issueLicense", "renewLicense", "expireLicense", "revokeLicense"],
 };
 
+/** @throws SetupError naming the file, the path and the fix */
 export function loadLicenseProduct(def: LicenseDefinition, base: ProductBase, _ctx: LoadContext): LicenseProduct {
+  // the relay serves KooGallery's authorization codes (license.md §2.3); the other variants have none
+  if (def.variant !== "code" && def.relay?.enabled) throw new SetupError("the licence relay serves authorization codes: only a variant code listing enables it", base.file, "/relay/enabled");
   const provisioning = { ...DEFAULT_PROVISIONING, ...def.provisioning };
   const saasView: SaasProduct = {
     ...base,

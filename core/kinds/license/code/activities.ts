@@ -72,6 +72,8 @@ export class CodeActivities {
         orderRank: rank,
         expireAt: req.expireAt.getTime(),
         marketplaceProductId: req.productId,
+        // the relay's cached check no longer holds: the next one asks the marketplace
+        checkedOn: null,
         updatedAt: now,
       });
     });
@@ -85,7 +87,7 @@ export class CodeActivities {
     const current = row?.status ?? "active";
     if (current === target || current === "released") return success(undefined, { verdict: "resent", instanceId: ref, detail: `already ${current}` });
     const started = await this.start(sc, req.activity, { license: req.license, status: req.status }, ref, req.test);
-    return this.answer(sc, req, ref, started, { status: target, updatedAt: this.clock.now() });
+    return this.answer(sc, req, ref, started, { status: target, checkedOn: null, updatedAt: this.clock.now() });
   }
 
   /** Releasing a released code answers 000000 again, without the adapter (license.md §2.2). */
@@ -95,7 +97,7 @@ export class CodeActivities {
     if (row?.status === "released") return success(undefined, { verdict: "resent", instanceId: ref, detail: "already released" });
     const request = { license: req.license, orderId: req.orderId, orderLineId: req.orderLineId };
     const started = await this.start(sc, req.activity, request, ref, req.test);
-    return this.answer(sc, req, ref, started, { status: "released", updatedAt: this.clock.now() });
+    return this.answer(sc, req, ref, started, { status: "released", checkedOn: null, updatedAt: this.clock.now() });
   }
 
   private start(sc: ServedCode, activity: string, request: object, ref: string, test: boolean): Promise<Started<void>> {
