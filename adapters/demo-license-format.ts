@@ -51,7 +51,8 @@ export function publicKeyFrom(text: string): KeyObject {
 
 /** The raw 32-byte public key as base64: what the merchant ships in the software. */
 export function publicKeyText(key: KeyObject): string {
-  return (createPublicKey(key).export({ format: "der", type: "spki" }) as Buffer).subarray(-32).toString("base64");
+  const pub = key.type === "public" ? key : createPublicKey(key);
+  return (pub.export({ format: "der", type: "spki" }) as Buffer).subarray(-32).toString("base64");
 }
 
 export function signLicense(payload: LicensePayload, key: KeyObject): string {

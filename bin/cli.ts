@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { EXIT, processIo, UsageError, type Io } from "./args.js";
 import { check } from "./commands/check.js";
 import { events } from "./commands/events.js";
+import { license } from "./commands/license.js";
 import { marketplace } from "./commands/marketplace.js";
 import { sim } from "./commands/sim.js";
 
@@ -14,6 +15,7 @@ const COMMANDS: Record<string, { run: (argv: string[], io: Io) => Promise<number
   sim: { run: sim, summary: "play KooGallery against a running server: sign, send, check every answer" },
   events: { run: events, summary: "read the server's event log" },
   marketplace: { run: marketplace, summary: "serve KooGallery's open APIs locally (AK/SK checked, mock orders, test codes, faults)" },
+  license: { run: license, summary: "verify a demo licence offline: signature, device, validity" },
 };
 
 export const mainHelp = [
