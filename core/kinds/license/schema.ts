@@ -20,8 +20,8 @@ export const LICENSE_SCHEMA = {
       "additionalProperties": false,
       "properties": {
         "enabled": { "description": "Serve the relay. Default true for variant code.", "type": "boolean" },
-        "perAddressPerMinute": limit("Requests one client address may make per minute. Default 60.", 100000),
-        "perCodePerMinute": limit("Requests naming one code that are served per minute. Default 30.", 100000),
+        "perAddressPerMinute": limit("Requests one client address may make per minute. Default 60.", 1_000_000_000),
+        "perCodePerMinute": limit("Requests naming one code that are served per minute. Default 30.", 1_000_000_000),
         "clientsPerCodePerDay": limit("Distinct client ids counted per code and UTC day (the usage API takes at most 100 per code). Default 100.", 100)
       }
     }
