@@ -7,19 +7,12 @@
 import { Ajv, type ValidateFunction } from "ajv";
 import { callErrors } from "../../../errors.js";
 import { parseMarketplaceTime } from "../../../time.js";
-import { explainRule } from "../../field-rules.js";
+import { explainRule, queryRules } from "../../field-rules.js";
 
 export const V1_LICENSE_ACTIVITIES = ["getLicense", "refreshLicense", "expireLicense", "releaseLicense"] as const;
 export type V1LicenseActivity = (typeof V1_LICENSE_ACTIVITIES)[number];
 
-const id = { type: "string", minLength: 1, maxLength: 64 };
-const text = (maxLength = 256) => ({ type: "string", maxLength });
-const time14 = { type: "string", pattern: "^\\d{14}$" };
-const object = (required: Record<string, unknown>, optional: Record<string, unknown> = {}) => ({
-  type: "object",
-  required: Object.keys(required),
-  properties: { testFlag: { enum: ["0", "1", ""] }, ...required, ...optional },
-});
+const { id, text, time14, object } = queryRules;
 
 const SCHEMAS: Record<V1LicenseActivity, object> = {
   getLicense: object(
