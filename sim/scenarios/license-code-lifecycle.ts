@@ -27,9 +27,9 @@ export const licenseCodeLifecycle: Scenario = {
     await ctx.exchange("updateLicenseCodeStatus", send({ activity: "updateLicenseCodeStatus", status: "UNFREEZE" }), "000000", "unfreeze");
     await ctx.exchange("releaseLicenseCode", send({ activity: "releaseLicenseCode", orderId }), "000000", "release");
     await ctx.exchange("releaseLicenseCode", send({ activity: "releaseLicenseCode", orderId }), "000000", "release resent: must succeed again");
-    if (t.product.keys.basic[0]) {
-      const wrongKey = basicRequest(t, { activity: "updateLicenseCodeStatus", status: "FREEZE", license, testFlag: t.testFlag });
-      await ctx.exchange("updateLicenseCodeStatus", { ...wrongKey, replyKeys: t.product.keys.license }, "000001", "signed with the basic key: refused");
-    }
+    // the basic key when the listing names one; any key other than the license key makes the same point
+    const other = t.product.keys.basic[0] ?? "a-key-that-is-not-the-license-key";
+    const wrongKey = basicRequest({ ...t, product: { ...t.product, keys: { ...t.product.keys, basic: [other] } } }, { activity: "updateLicenseCodeStatus", status: "FREEZE", license, testFlag: t.testFlag });
+    await ctx.exchange("updateLicenseCodeStatus", { ...wrongKey, replyKeys: t.product.keys.license }, "000001", "signed with another key than the license key: refused");
   },
 };
