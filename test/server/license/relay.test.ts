@@ -101,6 +101,30 @@ describe(`the licence relay: /licenses/<id>/activate|check|usage (license.md §2
     expect((sent[0]!.software_usage_Info as unknown[]).length).to.equal(2);
   });
 
+  it("drops sent usage reports once they are more than a week old", async () => {
+    // days no other test reports on
+    clock.t += 100 * 86_400_000;
+    const code = issue();
+    await post("activate", { license: code });
+    await post("usage", { license: code, id: "old-device" });
+    const outbox = s.koogate.container.resolve(Outbox);
+    const sendDay = async () => {
+      clock.t += 86_400_000 + 600_000;
+      for (let i = 0; i < 40; i++) {
+        await outbox.tick();
+        if ((await s.koogate.db("koogate_license_usage").where({ product_id: "relay", sent: false }).first()) === undefined) return;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    const oldDay = new Date(clock.t).toISOString().slice(0, 10).replace(/-/g, "");
+    await sendDay();
+    expect((await s.koogate.db("koogate_license_usage").where({ product_id: "relay", day: oldDay }).pluck("sent")).map(Boolean)).to.deep.equal([true]);
+    clock.t += 9 * 86_400_000;
+    await post("usage", { license: code, id: "new-device" });
+    await sendDay();
+    expect(await s.koogate.db("koogate_license_usage").where({ product_id: "relay", day: oldDay })).to.have.length(0);
+  });
+
   it("refuses usage of a code it has not activated or checked (404)", async () => {
     expect((await post("usage", { license: issue(), activeNum: 3 })).status).to.equal(404);
   });

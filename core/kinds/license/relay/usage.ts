@@ -20,6 +20,8 @@ export const USAGE_JOB = "reportSoftwareUsage";
 const ACTIVE = "#active";
 /** codes per call (license.md §2.3: usage_info ≤ 100) */
 const CODES_PER_CALL = 100;
+/** how many days sent reports are kept */
+const KEEP_DAYS = 8;
 
 /** UTC yyyymmdd of a time. */
 export const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10).replace(/-/g, "");
@@ -94,5 +96,7 @@ export class RelayUsage {
       if (!r.ok) throw new Error(`the marketplace refused the usage report: ${r.code} (${r.kind}) ${r.message}`);
       await this.db(USAGE_TABLE).where({ product_id: p.id, day, sent: false }).whereIn("code_digest", chunk).update({ sent: true });
     }
+    // sent reports are kept a week (to answer "what did we report?"), then dropped: storage stays bounded
+    await this.db(USAGE_TABLE).where({ product_id: p.id, sent: true }).andWhere("day", "<", utcDay(sendAt(day) - KEEP_DAYS * 86_400_000)).del();
   }
 }
