@@ -12,3 +12,21 @@ export const BENCH_PRODUCT_YAML = [
   "  kit: [BENCH_KIT_KEY]",
   "",
 ].join("\n");
+
+export const BENCH_LICENSE_KEY = "bench-license-key-0123456789";
+
+/** The code-variant License listing whose relay the benchmark checks, at /licenses/bench-license/check. */
+export const BENCH_LICENSE_YAML = [
+  "id: bench-license",
+  "name: Benchmark licence relay",
+  "kind: license",
+  "variant: code",
+  "adapter: DemoLicenseAdapter",
+  "keys:",
+  "  license: [BENCH_LICENSE_KEY]",
+  // one load generator on one address: the per-address limit would be the benchmark
+  "relay:",
+  "  perAddressPerMinute: 1000000000",
+  "  perCodePerMinute: 1000000000",
+  "",
+].join("\n");

@@ -7,10 +7,12 @@
  *   (b)  koogate queryInstance          (c) koogate newInstance, fresh orders
  *   (d)  koogate newInstance resends (the replay path: same order, fresh nonce and businessId)
  *   API: an APIG-signed call through koogate (verify + proxy) against the same upstream called directly   bench/api.ts
+ *   (e)  koogate licence relay `check`, answered from the day's cache (docs/marketplace/license.md §2.3), against the local marketplace
  *
  * Settings: KOOGATE_BENCH_SECONDS (default 8), KOOGATE_BENCH_CONNECTIONS (default 64), KOOGATE_BENCH_ONLY=api
  * (only the API case).
  * Targets (issue 5): (c) ≥ 50 % of the insert floor; (b), (d) ≥ 50 % of the select floor; p99 < 50 ms; RSS < 150 MB.
+ * (e) is compared with the select floor too (issue 13): a cached check is one indexed select.
  */
 import "reflect-metadata";
 import autocannon from "autocannon";
@@ -21,7 +23,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { signBasicRequest } from "../core/signing/basic.js";
 import { countStatements } from "./statements.js";
-import { BENCH_KEY, BENCH_PRODUCT_YAML } from "./product.js";
+import { DEV_MARKETPLACE_AK, DEV_MARKETPLACE_SK } from "../sim/marketplace/dev-keys.js";
+import { startLocalMarketplace } from "../sim/marketplace/server.js";
+import { BENCH_KEY, BENCH_LICENSE_KEY, BENCH_LICENSE_YAML, BENCH_PRODUCT_YAML } from "./product.js";
 import { BENCH_APIG, loadApi, printApi, writeApiProduct, type ApiCaseResult } from "./api.js";
 
 const SECONDS = Number(process.env.KOOGATE_BENCH_SECONDS || 8);
@@ -55,9 +59,9 @@ interface Running {
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
-async function startChild(script: string, args: string[]): Promise<Running> {
+async function startChild(script: string, args: string[], env: Record<string, string> = {}): Promise<Running> {
   const child = spawn(process.execPath, [here(script), ...args], {
-    env: { ...process.env, BENCH_BASIC_KEY: BENCH_KEY, BENCH_KIT_KEY: "bench-kit-key", BENCH_APIG_KEY: BENCH_APIG.key, BENCH_APIG_SECRET: BENCH_APIG.secret, KOOGATE_LOG_LEVEL: "info" },
+    env: { ...process.env, BENCH_BASIC_KEY: BENCH_KEY, BENCH_KIT_KEY: "bench-kit-key", BENCH_APIG_KEY: BENCH_APIG.key, BENCH_APIG_SECRET: BENCH_APIG.secret, BENCH_LICENSE_KEY, KOOGATE_LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "ignore"],
   });
   const port = await new Promise<number>((resolve, reject) => {
@@ -89,10 +93,10 @@ function sign(product: string, body: object): Prepared {
 }
 
 /** Runs autocannon against `r` with requests from `make(i)`, i counting from 0; samples the server's RSS. */
-async function load(name: string, label: string, r: Running, make: (i: number) => object, opts: { cycle?: boolean } = {}): Promise<CaseResult> {
+async function load(name: string, label: string, r: Running, make: (i: number) => object, opts: { cycle?: boolean; unsigned?: (i: number) => Prepared } = {}): Promise<CaseResult> {
   const product = "bench";
   const pool: Prepared[] = [];
-  for (let i = 0; i < POOL; i++) pool.push(sign(product, make(i)));
+  for (let i = 0; i < POOL; i++) pool.push(opts.unsigned ? opts.unsigned(i) : sign(product, make(i)));
   let next = 0;
   let signedOnTheFly = 0;
   const codes = new Map<string, number>();
@@ -118,7 +122,7 @@ async function load(name: string, label: string, r: Running, make: (i: number) =
           return { ...req, method: "POST", path: p.path, body: p.body, headers: { "content-type": "application/json;charset=utf8" } };
         },
         onResponse: (_status, body) => {
-          const code = /"resultCode":"(\d{6})"/.exec(body)?.[1] ?? "none";
+          const code = /"resultCode":"(\d{6})"/.exec(body)?.[1] ?? /"status":"([A-Z]+)"/.exec(body)?.[1] ?? "none";
           codes.set(code, (codes.get(code) ?? 0) + 1);
         },
       },
@@ -178,6 +182,8 @@ async function main(): Promise<void> {
   );
   await stopChild(r);
 
+  results.push(await relayCheck(dir));
+
   const api = await apiCase(dir);
   print(results);
   printApi(...api);
@@ -197,6 +203,29 @@ async function apiCase(dir: string): Promise<[ApiCaseResult, ApiCaseResult]> {
   await stopChild(r);
   await stopChild(up);
   return [direct, through];
+}
+
+/** (e): a koogate with one code listing; 200 codes activated and checked once through the relay, then checked from the cache. */
+async function relayCheck(dir: string): Promise<CaseResult> {
+  const market = await startLocalMarketplace({ ak: DEV_MARKETPLACE_AK, sk: DEV_MARKETPLACE_SK });
+  const products = join(dir, "products-relay");
+  mkdirSync(products);
+  writeFileSync(join(products, "bench-license.yaml"), BENCH_LICENSE_YAML);
+  const env = { KOOGATE_MARKETPLACE_URL: market.url, KOOGATE_MARKETPLACE_AK: DEV_MARKETPLACE_AK, KOOGATE_MARKETPLACE_SK: DEV_MARKETPLACE_SK };
+  const r = await startChild("./servers/koogate.js", [join(dir, "relay.sqlite"), products], env);
+  const codes = Array.from({ length: 200 }, () => market.state.issueLicense().code);
+  const path = (action: string) => `/licenses/bench-license/${action}`;
+  for (const code of codes) {
+    for (const action of ["activate", "check"]) {
+      await fetch(`http://127.0.0.1:${r.port}${path(action)}`, { method: "POST", body: JSON.stringify({ license: code }) });
+    }
+  }
+  const queried = market.state.calls.length;
+  const result = await load("e", "koogate relay check (cached for the day)", r, () => ({}), { cycle: true, unsigned: (i) => ({ path: path("check"), body: JSON.stringify({ license: codes[i % codes.length] }) }) });
+  console.log(`  (e) marketplace calls during the load: ${market.state.calls.length - queried} (cached checks make none)`);
+  await stopChild(r);
+  await market.close();
+  return result;
 }
 
 function print(results: CaseResult[]): void {
@@ -220,7 +249,7 @@ function print(results: CaseResult[]): void {
       ].join(" "),
     );
   }
-  console.log("  (a) " + a.label + "; (a2) the floor for writes / reads; ×(a2) compares (c) with the insert floor, (b) and (d) with the select floor");
+  console.log("  (a) " + a.label + "; (a2) the floor for writes / reads; ×(a2) compares (c) with the insert floor, (b), (d) and (e) with the select floor");
   const c = by("c");
   const b = by("b");
   const d = by("d");
@@ -229,6 +258,8 @@ function print(results: CaseResult[]): void {
   check(c.rps >= 0.5 * by("a2 insert").rps, `(c) ≥ 50 % of the insert floor: ${((100 * c.rps) / by("a2 insert").rps).toFixed(0)} %`);
   check(b.rps >= 0.5 * by("a2 select").rps, `(b) ≥ 50 % of the select floor: ${((100 * b.rps) / by("a2 select").rps).toFixed(0)} %`);
   check(d.rps >= 0.5 * by("a2 select").rps, `(d) ≥ 50 % of the select floor: ${((100 * d.rps) / by("a2 select").rps).toFixed(0)} %`);
+  const e = by("e");
+  check(e.rps >= 0.5 * by("a2 select").rps, `(e) relay check (cached) ≥ 50 % of the select floor: ${((100 * e.rps) / by("a2 select").rps).toFixed(0)} %`);
   const worstP99 = Math.max(b.p99, c.p99, d.p99);
   check(worstP99 < 50, `p99 < 50 ms for (b), (c), (d): worst ${worstP99} ms`);
   const worstRss = Math.max(b.rssMb, c.rssMb, d.rssMb);

@@ -8,6 +8,7 @@ import { calls } from "./commands/calls.js";
 import { check } from "./commands/check.js";
 import { events } from "./commands/events.js";
 import { init } from "./commands/init.js";
+import { license } from "./commands/license.js";
 import { marketplace } from "./commands/marketplace.js";
 import { serve } from "./commands/serve.js";
 import { sim } from "./commands/sim.js";
@@ -22,6 +23,7 @@ const COMMANDS: Record<string, { run: (argv: string[], io: Io) => Promise<number
   calls: { run: calls, summary: "read the call log of API listings (per buyer: status, latency, bytes)" },
   usage: { run: usage, summary: "record pay-per-use usage (corrections, backfills) and list each record's state" },
   marketplace: { run: marketplace, summary: "serve KooGallery's open APIs locally (AK/SK checked, mock orders, test codes, faults)" },
+  license: { run: license, summary: "verify a demo licence offline: signature, device, validity" },
 };
 
 export const mainHelp = [

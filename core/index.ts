@@ -45,6 +45,20 @@ export type {
 } from "./kinds/saas/adapter.js";
 export type { ApiAdapter, ApiReply, ApiRequest, BuyerIdentity } from "./kinds/api/adapter.js";
 export type { ApplicationChange, AuthChange, JointOperationHooks, OrgChange, TenantChange } from "./kinds/saas/sync/hooks.js";
+// License adapters, one interface per variant (code, online, v1)
+export type {
+  CodeRequest,
+  IssuedLicense,
+  IssueLicenseRequest,
+  LicenseAdapter,
+  LicenseCodeAdapter,
+  LicenseInstanceRequest,
+  OnlineLicenseAdapter,
+  RenewCodeRequest,
+  RenewLicenseRequest,
+  RevokeCodeRequest,
+  V1LicenseAdapter,
+} from "./kinds/license/adapter.js";
 
 // the closed vocabularies, in the marketplace's own words
 export * from "./vocabulary.js";
@@ -55,6 +69,7 @@ export { defineKind, type Endpoint, type Kind, type LoadContext, type ProductDes
 export type { SaasProduct } from "./kinds/saas/product.js";
 export type { ApiProduct } from "./kinds/api/product.js";
 export type { ImageProduct } from "./kinds/image/product.js";
+export type { LicenseProduct } from "./kinds/license/product.js";
 export type { BaseDefinition, ProductBase } from "./products/definition.js";
 export type { HttpAnswer, HttpCall } from "./serving/http.js";
 export { CallPipeline, ANSWER_DEADLINE_MS, type Incoming, type SignedInterface, type Verified, type Seen } from "./serving/pipeline.js";

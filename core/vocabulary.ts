@@ -75,6 +75,14 @@ export const RESULT_CODES = {
   internalError: "000005",
   noResource: "000100",
   appSecretError: "000101",
+  /** online License getLicenseAsync (docs/marketplace/license.md §3.6): the current order's licence quota is used up */
+  licenseQuota: "000900",
+  /** … apply within the current order's validity window */
+  licenseWindow: "000901",
+  /** … a periodic licence needs an expiry time */
+  licenseExpiryRequired: "000902",
+  /** … a device fingerprint / hardware ID is required */
+  licenseFingerprintRequired: "000903",
 } as const;
 export type ResultCode = (typeof RESULT_CODES)[keyof typeof RESULT_CODES];
 
@@ -88,7 +96,15 @@ export const RESULT_MESSAGES: Readonly<Record<ResultCode, string>> = {
   "000005": "other inner error",
   "000100": "no available resource",
   "000101": "something wrong with appSecret",
+  "000900": "the licence quota of the current order is used up",
+  "000901": "apply within the validity of the current order",
+  "000902": "a periodic licence needs expireTime",
+  "000903": "deviceFingerprint is required",
 };
+
+/** The delivery variants of a License listing (docs/marketplace/license.md §0): authorization codes, online activation, the 1.0 licence. */
+export const LICENSE_VARIANTS = ["code", "online", "v1"] as const;
+export type LicenseVariant = (typeof LICENSE_VARIANTS)[number];
 
 /** Lifecycle state koogate keeps for an instance. */
 /** `provisioning`: answered, adapter work still going on (outbox); `failed`: that work gave up. */

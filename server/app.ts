@@ -100,6 +100,7 @@ function httpCall(ctx: Koa.Context, deps: Pick<AppDeps, "maxBodyBytes" | "bodyTi
     params: ctx.params as Record<string, string>,
     // the raw query, still URL-encoded: signatures are checked over it
     rawQuery: ctx.querystring,
+    clientAddress: ctx.ip,
     header: (name) => {
       const v = ctx.req.headers[name];
       return Array.isArray(v) ? v.join(", ") : v;

@@ -1,5 +1,5 @@
 /**
- * (b), (c), (d): koogate itself — the composition root, the Koa app, a SQLite database — serving one
+ * (b), (c), (d), (e): koogate itself — the composition root, the Koa app, a SQLite database — serving one
  * product with the benchmark adapter (answers at once), logging at info as `npm start` does.
  *
  *   node dist/bench/servers/koogate.js <sqlite file> <products folder>
@@ -7,10 +7,11 @@
 import "reflect-metadata";
 import { loadConfig } from "../../core/config.js";
 import { createKoogate } from "../../server/composition.js";
+import { DemoLicenseAdapter } from "../../adapters/demo-license.js";
 import { BenchSaasAdapter } from "../bench-adapter.js";
 import { announce } from "./listen.js";
 
 const config = { ...loadConfig(process.env), databaseUrl: `sqlite:${process.argv[2]}`, productsDir: process.argv[3]!, port: 0 };
-const koogate = await createKoogate({ config, adapters: [BenchSaasAdapter] });
+const koogate = await createKoogate({ config, adapters: [BenchSaasAdapter, DemoLicenseAdapter] });
 const server = await koogate.listen(0, "127.0.0.1");
 announce(server, () => koogate.close());

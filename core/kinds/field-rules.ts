@@ -78,3 +78,20 @@ export function explainRule(e: ErrorObject, formats: Readonly<Record<string, str
       return `${field || "the request"} ${e.message ?? "is invalid"}`;
   }
 }
+
+/**
+ * The rules of 1.0 (GET) query parameters, shared by the SaaS 1.0 calls (docs/marketplace/saas.md §9) and the 1.0 licence
+ * calls (docs/marketplace/license.md §4): every value is a string; `object` makes the schema of one activity's parameters.
+ */
+export const queryRules = {
+  id: identifier(64),
+  /** an optional identifier (productId, skuCode, customerId, userId) */
+  optId: identifier(64, true),
+  text: (maxLength = 256) => ({ type: "string", maxLength }),
+  time14: { type: "string", pattern: "^\\d{14}$" },
+  object: (required: Record<string, unknown>, optional: Record<string, unknown> = {}) => ({
+    type: "object",
+    required: Object.keys(required),
+    properties: { testFlag: { enum: ["0", "1", ""] }, ...required, ...optional },
+  }),
+} as const;

@@ -7,13 +7,15 @@ import { apiKind } from "./api/index.js";
 import type { ApiProduct } from "./api/product.js";
 import { imageKind } from "./image/index.js";
 import type { ImageProduct } from "./image/product.js";
+import { licenseKind } from "./license/index.js";
+import type { LicenseProduct } from "./license/product.js";
 import { saasKind } from "./saas/index.js";
 import type { SaasProduct } from "./saas/product.js";
 
-export const KINDS: readonly Kind[] = [saasKind, apiKind, imageKind];
+export const KINDS: readonly Kind[] = [saasKind, licenseKind, apiKind, imageKind];
 
 /** The kinds this build serves (the others of PRODUCT_KINDS are refused at start as not yet supported). */
 export const SUPPORTED_KINDS: readonly string[] = KINDS.map((k) => k.name);
 
 /** A loaded product of any registered kind. */
-export type Product = SaasProduct | ApiProduct | ImageProduct;
+export type Product = SaasProduct | LicenseProduct | ApiProduct | ImageProduct;

@@ -73,8 +73,11 @@ export interface Kind<P extends ProductBase = ProductBase, A = unknown> {
   keyTypes(def: BaseDefinition): readonly KeyType[];
   /** turns a validated definition into the typed product. @throws SetupError naming file, path and fix */
   load(def: BaseDefinition, base: ProductBase, ctx: LoadContext): P;
-  /** methods an adapter class of this kind must have; a class missing one is refused at start */
-  readonly adapterMethods: readonly string[];
+  /**
+   * methods an adapter class of this kind must have; a class missing one is refused at start. A
+   * function when they depend on the definition (a License listing's variant).
+   */
+  readonly adapterMethods: readonly string[] | ((def: BaseDefinition) => readonly string[]);
   /**
    * whether a definition of this kind may leave out `adapter` (an API listing forwarded to an upstream,
    * an image listing that serves nothing); default false. Without one the product's adapter is undefined.

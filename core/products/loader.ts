@@ -136,9 +136,10 @@ function checkAdapter(d: BaseDefinition, kind: Kind, file: string, opts: LoadOpt
   if (adapter.kind !== kind.name) {
     throw new SetupError(`adapter ${d.adapter} serves kind "${adapter.kind}", not "${kind.name}"`, file, "/adapter");
   }
-  const missing = kind.adapterMethods.filter((m) => typeof (adapter.prototype as Record<string, unknown> | undefined)?.[m] !== "function");
+  const methods = typeof kind.adapterMethods === "function" ? kind.adapterMethods(d) : kind.adapterMethods;
+  const missing = methods.filter((m) => typeof (adapter.prototype as Record<string, unknown> | undefined)?.[m] !== "function");
   if (missing.length > 0) {
-    throw new SetupError(`adapter ${d.adapter} has no method ${missing.join(", ")}; a ${kind.name} adapter implements ${kind.adapterMethods.join(", ")}`, file, "/adapter");
+    throw new SetupError(`adapter ${d.adapter} has no method ${missing.join(", ")}; a ${kind.name} adapter implements ${methods.join(", ")}`, file, "/adapter");
   }
   return adapter;
 }

@@ -20,6 +20,8 @@ export interface HttpCall {
   params: Readonly<Record<string, string>>;
   /** the query string exactly as sent, still URL-encoded, without `?` */
   rawQuery: string;
+  /** the caller's address (the proxy's X-Forwarded-For when the server sits behind one), for rate limits */
+  clientAddress: string;
   /** a request header by lower-case name; repeated headers joined by ", " as Node does */
   header(name: string): string | undefined;
   /** every request header by lower-case name, as Node holds them (for an endpoint that forwards them) */

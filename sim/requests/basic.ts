@@ -14,6 +14,8 @@ export interface BasicRequestOptions {
   nonce?: string;
   /** the `timestamp` parameter; default now, in ms. A stale value makes a `stale` request. */
   timestamp?: string;
+  /** which of the product's keys signs: `basic` (default), or `license` for the authorization-code calls (docs/marketplace/license.md §1) */
+  keyType?: "basic" | "license";
 }
 
 /**
@@ -23,7 +25,7 @@ export interface BasicRequestOptions {
  */
 export function basicRequest(target: SimTarget, body: Record<string, unknown>, opts: BasicRequestOptions = {}): WireRequest {
   const text = JSON.stringify(body);
-  const accessKey = target.product.keys.basic[0]!;
+  const accessKey = target.product.keys[opts.keyType ?? "basic"][0]!;
   const signed = signBasicRequest({ accessKey, body: text, nonce: opts.nonce, timestamp: opts.timestamp });
   return {
     method: "POST",

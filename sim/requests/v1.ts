@@ -27,7 +27,8 @@ export function v1TimeStamp(ms: number): string {
  */
 export function v1Request(
   target: SimTarget,
-  activity: SaasV1Activity,
+  /** a SaaS 1.0 activity, or a 1.0 licence one (`getLicense` …, docs/marketplace/license.md §4) */
+  activity: SaasV1Activity | "getLicense" | "refreshLicense" | "expireLicense" | "releaseLicense",
   params: Readonly<Record<string, string>>,
   opts: V1RequestOptions = {},
 ): WireRequest {

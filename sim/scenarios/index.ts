@@ -6,6 +6,10 @@
 import type { Scenario } from "../scenario.js";
 import { singleActivities } from "./activities.js";
 import { agentCall, apiCall } from "./gateway-calls.js";
+import { licenseCodeLifecycle } from "./license-code-lifecycle.js";
+import { licenseOnlineLifecycle } from "./license-online-lifecycle.js";
+import { licenseRelay } from "./license-relay.js";
+import { licenseV1Lifecycle } from "./license-v1-lifecycle.js";
 import { lifecycle } from "./lifecycle.js";
 import { replay } from "./replay.js";
 import { retryStorm } from "./retry-storm.js";
@@ -28,6 +32,10 @@ export const SCENARIOS: readonly Scenario[] = [
   v1Lifecycle,
   apiCall,
   agentCall,
+  licenseCodeLifecycle,
+  licenseOnlineLifecycle,
+  licenseV1Lifecycle,
+  licenseRelay,
   ...singleActivities,
 ];
 

@@ -31,7 +31,7 @@ describe("the koogate package (npm pack)", function () {
       createKoogate: typeof k.createKoogate, CallError: typeof k.CallError, kinds: k.KINDS.map((x) => x.name),
       activities: k.SAAS_ACTIVITIES.length, code: new k.CallError("000100").resultCode })))`;
     const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: dir, encoding: "utf8" });
-    expect(JSON.parse(out)).to.deep.equal({ createKoogate: "function", CallError: "function", kinds: ["saas", "api", "image"], activities: 7, code: "000100" });
+    expect(JSON.parse(out)).to.deep.equal({ createKoogate: "function", CallError: "function", kinds: ["saas", "license", "api", "image"], activities: 7, code: "000100" });
   });
 
   it("imports koogate/testing by name, with the tools a merchant's tests start a project with", () => {

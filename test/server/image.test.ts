@@ -1,11 +1,13 @@
 import { expect } from "chai";
 import { KINDS } from "../../core/kinds/index.js";
 import { SetupError } from "../../core/errors.js";
-import { fixtureLicenseKind, licenseYaml } from "../support/fixture-license-kind.js";
 import { productYaml, startServer, type TestServer } from "../support/server.js";
 
-/** The registry plus the stand-in License kind, unless the build has its own. */
-const WITH_LICENSE = KINDS.some((k) => k.name === "license") ? KINDS : [...KINDS, fixtureLicenseKind];
+const WITH_LICENSE = KINDS;
+
+/** A License listing (authorization codes) to pair an image with. */
+const licenseYaml = (id: string) =>
+  [`id: ${id}`, `name: Licence ${id}`, "kind: license", "variant: code", "adapter: DemoLicenseAdapter", "keys:", "  license: [TEST_BASIC_KEY]"].join("\n");
 
 const imageYaml = (id: string, extra: string[] = [], pricing = "pricing: { mode: per-vcpu, price: 0.05 }") =>
   [

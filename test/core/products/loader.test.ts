@@ -3,8 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import { DemoSaasAdapter } from "../../../adapters/demo-saas.js";
-import { DemoAgentAdapter } from "../../../adapters/demo-agent.js";
-import { DemoTextStatsAdapter } from "../../../adapters/demo-text-stats.js";
+import { DEMO_ADAPTERS } from "../../support/demo-adapters.js";
 import type { AdapterClass } from "../../../core/adapters.js";
 import { SetupError } from "../../../core/errors.js";
 import { createLogger } from "../../../core/logger.js";
@@ -60,14 +59,13 @@ describe("product definitions (products/*.yaml)", () => {
 
   it("ships demo definitions that load with the registered adapters", () => {
     // the adapter modules the repository's koogate.config.json names
-    const registered = new Map([DemoSaasAdapter, DemoTextStatsAdapter, DemoAgentAdapter].map((a) => [a.name, a] as [string, AdapterClass]));
+    const registered = new Map(DEMO_ADAPTERS.map((a) => [a.name, a] as [string, AdapterClass]));
     const products = loadProducts({ dir: "products", env: {}, production: false, adapters: registered, kinds: KINDS, logger: createLogger({ level: "silent" }) });
-    expect(products.map((p) => p.id)).to.include.members(["demo-saas", "demo-api", "demo-agent"]);
+    expect(products.map((p) => p.id)).to.include.members(["demo-saas", "demo-api", "demo-agent", "demo-image", "demo-license", "demo-license-online", "demo-license-v1"]);
   });
 
   const refusals: Array<[string, string, RegExp]> = [
     ["an unknown kind", GOOD.replace("kind: saas", "kind: vm"), /\/kind: must be one of "saas", "license", "image", "api"/],
-    ["a kind not yet supported", GOOD.replace("kind: saas", "kind: license"), /\/kind: kind "license" is not yet supported/],
     ["an unknown adapter", GOOD.replace("DemoSaasAdapter", "NoSuchAdapter"), /\/adapter: unknown adapter "NoSuchAdapter" \(registered: DemoSaasAdapter\); export it from a module named in koogate.config.json "adapters"/],
     ["an encryptType other than 1 or 2", GOOD + "encryptType: 3\n", /\/encryptType: must be one of 1, 2/],
     ["a key written in place of its variable name", GOOD.replace("SHOP_KEY, SHOP_KEY_NEXT", "abc123secret"), /\/keys\/basic\/0: .*environment-variable name/],

@@ -16,7 +16,7 @@
 import { Ajv, type ValidateFunction } from "ajv";
 import { decryptCredential } from "../../../crypto/credential.js";
 import { callErrors } from "../../../errors.js";
-import { explainRule, identifier, PRINTABLE } from "../../field-rules.js";
+import { explainRule, PRINTABLE, queryRules } from "../../field-rules.js";
 import type { Logger } from "../../../logger.js";
 import type { SaasProduct as Product } from "../product.js";
 import { parseMarketplaceTime } from "../../../time.js";
@@ -24,17 +24,7 @@ import { assertNever, V1_INSTANCE_STATUSES, type EncryptType, type SaasV1Activit
 import type { CustomerInfo, NewInstanceDetails } from "../adapter.js";
 import type { SaasRequest } from "../requests.js";
 
-const id = identifier(64);
-/** an optional identifier (productId, skuCode, customerId, userId) */
-const optId = identifier(64, true);
-const text = (maxLength = 256) => ({ type: "string", maxLength });
-const time14 = { type: "string", pattern: "^\\d{14}$" };
-
-const object = (required: Record<string, unknown>, optional: Record<string, unknown> = {}) => ({
-  type: "object",
-  required: Object.keys(required),
-  properties: { testFlag: { enum: ["0", "1", ""] }, ...required, ...optional },
-});
+const { id, optId, text, time14, object } = queryRules;
 
 const SCHEMAS: Record<SaasV1Activity, object> = {
   newInstance: object(

@@ -106,7 +106,7 @@ export class SaasV1Interface implements SignedInterface<SaasProduct, SaasAdapter
 }
 
 /** @throws CallError 000002 when timeStamp is not a real UTC yyyyMMddHHmmssSSS or is outside the window */
-function checkTimeStamp(value: string, nowMs: number): void {
+export function checkTimeStamp(value: string, nowMs: number): void {
   const t = parseMarketplaceTime(value);
   if (!t) throw callErrors.param("param is invalid: timeStamp is not yyyyMMddHHmmssSSS");
   const skew = nowMs - t.getTime();

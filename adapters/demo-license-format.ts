@@ -1,0 +1,85 @@
+/**
+ * The demo's licence format: a JSON payload signed with Ed25519, bound to one device by the SHA-256 of
+ * its fingerprint. Signing and verifying live side by side, so the merchant's software (or
+ * `koogate license verify`) checks a licence offline with nothing but the public key.
+ *
+ *   licence = base64url(JSON payload) "." base64url(Ed25519 signature over the first part's bytes)
+ *
+ * The fingerprint is upper-cased before hashing, as the ISCDesk SDK upper-cases it (docs/marketplace/license.md §3.5).
+ */
+import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from "node:crypto";
+
+export interface LicensePayload {
+  /** format version */
+  v: 1;
+  /** the koogate product id */
+  product: string;
+  instanceId: string;
+  /** hex SHA-256 of the upper-cased device fingerprint; absent: not bound to a device */
+  device?: string;
+  /** ISO times; `notAfter` absent: perpetual */
+  notBefore: string;
+  notAfter?: string;
+  issuedAt: string;
+  /** unique per licence */
+  id: string;
+}
+
+/** The device binding of a fingerprint. */
+export function deviceDigest(fingerprint: string): string {
+  return createHash("sha256").update(fingerprint.toUpperCase(), "utf8").digest("hex");
+}
+
+/** An Ed25519 private key from a 32-byte seed given as base64 (or a PKCS#8 PEM). */
+export function privateKeyFrom(text: string): KeyObject {
+  if (text.includes("BEGIN")) return createPrivateKey(text);
+  const seed = Buffer.from(text, "base64");
+  if (seed.length !== 32) throw new Error("an Ed25519 seed is 32 bytes (base64)");
+  // PKCS#8 wrapping of a raw Ed25519 seed (RFC 8410)
+  const der = Buffer.concat([Buffer.from("302e020100300506032b657004220420", "hex"), seed]);
+  return createPrivateKey({ key: der, format: "der", type: "pkcs8" });
+}
+
+/** A public key from base64 of its 32 raw bytes, an SPKI PEM, or the private key it belongs to. */
+export function publicKeyFrom(text: string): KeyObject {
+  if (text.includes("BEGIN PUBLIC KEY")) return createPublicKey(text);
+  if (text.includes("BEGIN")) return createPublicKey(createPrivateKey(text));
+  const raw = Buffer.from(text, "base64");
+  if (raw.length !== 32) throw new Error("an Ed25519 public key is 32 bytes (base64)");
+  return createPublicKey({ key: Buffer.concat([Buffer.from("302a300506032b6570032100", "hex"), raw]), format: "der", type: "spki" });
+}
+
+/** The raw 32-byte public key as base64: what the merchant ships in the software. */
+export function publicKeyText(key: KeyObject): string {
+  const pub = key.type === "public" ? key : createPublicKey(key);
+  return (pub.export({ format: "der", type: "spki" }) as Buffer).subarray(-32).toString("base64");
+}
+
+export function signLicense(payload: LicensePayload, key: KeyObject): string {
+  const body = Buffer.from(JSON.stringify(payload), "utf8").toString("base64url");
+  return `${body}.${sign(null, Buffer.from(body, "ascii"), key).toString("base64url")}`;
+}
+
+export type VerifiedLicense = { ok: true; payload: LicensePayload } | { ok: false; reason: string };
+
+/**
+ * Checks a licence offline: the signature, the device (when `fingerprint` is given) and the validity
+ * window at `now` (default the current time).
+ */
+export function verifyLicense(licence: string, publicKey: KeyObject, opts: { fingerprint?: string; now?: Date } = {}): VerifiedLicense {
+  const [body, sig, extra] = licence.trim().split(".");
+  if (!body || !sig || extra !== undefined) return { ok: false, reason: "not a licence (payload.signature)" };
+  if (!verify(null, Buffer.from(body, "ascii"), publicKey, Buffer.from(sig, "base64url"))) return { ok: false, reason: "the signature does not verify with this public key" };
+  let payload: LicensePayload;
+  try {
+    payload = JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as LicensePayload;
+  } catch {
+    return { ok: false, reason: "the payload is not JSON" };
+  }
+  if (payload.v !== 1) return { ok: false, reason: `unknown licence version ${String(payload.v)}` };
+  if (opts.fingerprint !== undefined && payload.device !== deviceDigest(opts.fingerprint)) return { ok: false, reason: "issued for another device" };
+  const now = (opts.now ?? new Date()).getTime();
+  if (Date.parse(payload.notBefore) > now) return { ok: false, reason: `not valid before ${payload.notBefore}` };
+  if (payload.notAfter && Date.parse(payload.notAfter) < now) return { ok: false, reason: `expired at ${payload.notAfter}` };
+  return { ok: true, payload };
+}

@@ -1,0 +1,52 @@
+/**
+ * `koogate license verify`: checks a demo licence (adapters/demo-license-format.ts) offline, the way the
+ * merchant's software would: the Ed25519 signature with the public key, the device, the validity window.
+ */
+import { readFileSync } from "node:fs";
+import { DEMO_LICENSE_DEV_SEED, DEMO_LICENSE_KEY_VARIABLE } from "../../adapters/demo-license.js";
+import { privateKeyFrom, publicKeyFrom, verifyLicense } from "../../adapters/demo-license-format.js";
+import { EXIT, optionLines, parse, str, UsageError, type Io } from "../args.js";
+
+const OPTIONS = {
+  "public-key": { type: "string", description: `the public key: base64 of its 32 bytes, or a PEM file; default the key of ${DEMO_LICENSE_KEY_VARIABLE}, else the development key` },
+  fingerprint: { type: "string", description: "the device fingerprint the licence must be bound to" },
+  at: { type: "string", description: "check the validity window at this ISO time (default now)" },
+} as const;
+
+export const licenseHelp = [
+  "Usage: koogate license verify <licence | @file> [--public-key K] [--fingerprint F] [--at TIME]",
+  "",
+  "Checks a licence issued by the demo adapter offline: signature, device and validity window.",
+  "",
+  ...optionLines(OPTIONS),
+].join("\n");
+
+export async function license(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(argv, OPTIONS);
+  if (values.help) {
+    io.out(licenseHelp);
+    return EXIT.ok;
+  }
+  const [sub, text] = positionals;
+  if (sub !== "verify" || !text) throw new UsageError("expected: koogate license verify <licence | @file> (koogate license --help)");
+  const licence = text.startsWith("@") ? readFileSync(text.slice(1), "utf8") : text;
+  const keyText = str(values, "public-key");
+  const key = keyText
+    ? publicKeyFrom(keyText.includes("BEGIN") || !keyText.endsWith(".pem") ? keyText : readFileSync(keyText, "utf8"))
+    : publicKeyFrom(readKey(io.env[DEMO_LICENSE_KEY_VARIABLE]));
+  const at = str(values, "at");
+  const now = at ? new Date(at) : undefined;
+  if (now && Number.isNaN(now.getTime())) throw new UsageError("--at must be an ISO time");
+  const v = verifyLicense(licence, key, { fingerprint: str(values, "fingerprint"), now });
+  if (!v.ok) {
+    io.err(`invalid: ${v.reason}`);
+    return EXIT.failed;
+  }
+  io.out(`valid: product ${v.payload.product}, instance ${v.payload.instanceId}${v.payload.device ? ", bound to a device" : ""}, until ${v.payload.notAfter ?? "no end"}`);
+  return EXIT.ok;
+}
+
+/** The PEM of the signing key's public half (from the private key the server signs with). */
+function readKey(privateText: string | undefined): string {
+  return privateKeyFrom(privateText ?? DEMO_LICENSE_DEV_SEED).export({ format: "pem", type: "pkcs8" }).toString();
+}

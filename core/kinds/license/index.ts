@@ -1,0 +1,81 @@
+/**
+ * The License kind (docs/marketplace/license.md): a listing chooses its variant — KooGallery's authorization codes
+ * (`code`, §2), online activation (`online`, §3) or the legacy 1.0 licence (`v1`, §4) — and is served
+ * at `/produce/<id>` like every listing; a `code` listing also serves the licence relay for the
+ * merchant's software at `/licenses/<id>/activate|check|usage`.
+ */
+import type { DependencyContainer } from "tsyringe";
+import { CallPipeline } from "../../serving/pipeline.js";
+import { defineKind, type Endpoint } from "../kind.js";
+import type { LicenseAdapter, LicenseCodeAdapter } from "./adapter.js";
+import { LicenseCodeInterface } from "./code/service.js";
+import { CODE_CALLS } from "./code/work.js";
+import { LicenseCalls } from "./calls.js";
+import { ISSUE_JOB } from "./online/activities.js";
+import { OnlineLicenseInterface } from "./online/service.js";
+import { throughView } from "./online/view.js";
+import { LicenseIssueWork } from "./online/work.js";
+import { SaasWork } from "../saas/work.js";
+import { V1_ISSUE_JOB } from "./v1/activities.js";
+import { V1LicenseInterface } from "./v1/service.js";
+import { V1_CALLS } from "./v1/work.js";
+import { LicenseRelay } from "./relay/service.js";
+import { RelayUsage, USAGE_JOB } from "./relay/usage.js";
+import * as licenseTables from "./migrations/20261130020000_license.js";
+import { ADAPTER_METHODS, licenseKeyTypes, loadLicenseProduct, type LicenseDefinition, type LicenseProduct } from "./product.js";
+import { LICENSE_SCHEMA } from "./schema.js";
+
+type LicenseEndpoint = Endpoint<LicenseProduct, LicenseAdapter>;
+
+function endpoints(container: DependencyContainer): LicenseEndpoint[] {
+  const pipeline = container.resolve(CallPipeline);
+  const code = container.resolve(LicenseCodeInterface);
+  const online = container.resolve(OnlineLicenseInterface);
+  const v1 = container.resolve(V1LicenseInterface);
+  const relay = container.resolve(LicenseRelay);
+  return [
+    { method: "POST", path: "/licenses/:id/:action", accepts: (p) => p.relay.enabled, serve: (s, call) => relay.serve(s, call) },
+    // ctx.querystring is the raw query, still URL-encoded: the authToken is checked over it (docs/marketplace/license.md §4)
+    { method: "GET", path: "/produce/:id", accepts: (p) => p.variant === "v1", serve: (s, call) => pipeline.serve(s as never, v1, call) },
+    {
+      method: "POST",
+      path: "/produce/:id",
+      accepts: (p) => p.variant === "code" || p.variant === "online",
+      serve: (s, call) => (s.product.variant === "code" ? pipeline.serve(s as never, code, call) : pipeline.serve(s as never, online, call)),
+    },
+  ];
+}
+
+/** Every job type of the kind: the code calls, the SaaS instance jobs of online listings, licence issue and upload. */
+function jobs(container: DependencyContainer) {
+  const saas = Object.fromEntries(Object.entries(container.resolve(SaasWork).handlers()).map(([k, h]) => [k, throughView(h)]));
+  return {
+    ...container.resolve(LicenseCalls).handlers(CODE_CALLS),
+    ...saas,
+    ...container.resolve(LicenseCalls).handlers(V1_CALLS),
+    ...container.resolve(LicenseIssueWork).handlers(ISSUE_JOB, { upload: true }),
+    ...container.resolve(LicenseIssueWork).handlers(V1_ISSUE_JOB, { upload: false }),
+    [USAGE_JOB]: container.resolve(RelayUsage).handler(),
+  } as never;
+}
+
+export const licenseKind = defineKind<LicenseProduct, LicenseAdapter>({
+  name: "license",
+  summary: "a License listing: authorization codes (code), online activation with per-device licences (online) or the legacy 1.0 licence (v1)",
+  schema: LICENSE_SCHEMA,
+  keyTypes: (def) => licenseKeyTypes(def as LicenseDefinition),
+  load: (def, base, ctx) => loadLicenseProduct(def as LicenseDefinition, base, ctx),
+  adapterMethods: (def) => ADAPTER_METHODS[(def as LicenseDefinition).variant],
+  migrations: { "20261130020000_license": licenseTables },
+  endpoints,
+  jobs,
+  describe: (p) => ({
+    endpoints: [
+      { method: p.variant === "v1" ? "GET" : "POST", path: `/produce/${p.id}`, what: "production URL" },
+      ...(p.relay.enabled ? [{ method: "POST", path: `/licenses/${p.id}/<activate|check|usage>`, what: "licence relay for the merchant's software" }] : []),
+    ],
+    facts: [`variant ${p.variant}`, ...(p.relay.enabled ? ["licence relay on"] : [])],
+  }),
+});
+
+export type { LicenseCodeAdapter };

@@ -1,0 +1,87 @@
+/**
+ * A License listing's own part of a product definition (its schema is in ./schema.ts): the variant,
+ * how adapter work that outlives the deadline is run, and the licence relay's limits.
+ */
+import { SetupError } from "../../errors.js";
+import type { BaseDefinition, ProductBase } from "../../products/definition.js";
+import type { KeyType, LicenseVariant } from "../../vocabulary.js";
+import type { LoadContext } from "../kind.js";
+import { DEFAULT_PROVISIONING, type ProvisioningSettings, type SaasProduct } from "../saas/product.js";
+
+/** A License definition as written in `products/<id>.yaml`. */
+export interface LicenseDefinition extends BaseDefinition {
+  kind: "license";
+  variant: LicenseVariant;
+  provisioning?: Partial<ProvisioningSettings>;
+  relay?: Partial<RelaySettings>;
+}
+
+/** The licence relay's settings (variant code). */
+export interface RelaySettings {
+  enabled: boolean;
+  /** default 60 */
+  perAddressPerMinute: number;
+  /** default 30 */
+  perCodePerMinute: number;
+  /** default 100 (the usage API's limit per code) */
+  clientsPerCodePerDay: number;
+}
+
+export const DEFAULT_RELAY: RelaySettings = { enabled: true, perAddressPerMinute: 60, perCodePerMinute: 30, clientsPerCodePerDay: 100 };
+
+/** A License listing after loading. */
+export interface LicenseProduct extends ProductBase {
+  kind: "license";
+  variant: LicenseVariant;
+  provisioning: ProvisioningSettings;
+  relay: RelaySettings;
+  /**
+   * The same listing seen as a SaaS 2.0 product, for the online variant's instance activities, which are
+   * the SaaS ones (docs/marketplace/license.md §3.1–3.4): no credentials are ever answered (an online licence instance has
+   * no sign-in information), so the credential settings are inert.
+   */
+  saasView: SaasProduct;
+}
+
+/**
+ * The key types a License definition's interfaces check: the authorization-code calls are signed with
+ * the `license` key (the Seller Console binds a separate key to that interface type, docs/marketplace/license.md §1);
+ * online activation and the 1.0 licence use the basic key.
+ */
+export function licenseKeyTypes(def: LicenseDefinition): KeyType[] {
+  return def.variant === "code" ? ["license"] : ["basic"];
+}
+
+/** The adapter methods each variant calls (./adapter.ts). */
+export const ADAPTER_METHODS: Readonly<Record<LicenseVariant, readonly string[]>> = {
+  code: ["renewCode", "freezeCode", "unfreezeCode", "revokeCode"],
+  online: ["newInstance", "refreshInstance", "updateInstanceStatus", "releaseInstance", "upgradeInstance", "issueLicense"],
+  v1: ["issueLicense", "renewLicense", "expireLicense", "revokeLicense"],
+};
+
+/** @throws SetupError naming the file, the path and the fix */
+export function loadLicenseProduct(def: LicenseDefinition, base: ProductBase, _ctx: LoadContext): LicenseProduct {
+  // the relay serves KooGallery's authorization codes (docs/marketplace/license.md §2.3); the other variants have none
+  if (def.variant !== "code" && def.relay?.enabled) throw new SetupError("the licence relay serves authorization codes: only a variant code listing enables it", base.file, "/relay/enabled");
+  const provisioning = { ...DEFAULT_PROVISIONING, ...def.provisioning };
+  const saasView: SaasProduct = {
+    ...base,
+    kind: "saas",
+    protocol: "v2",
+    encryptType: 1,
+    credentials: "plain",
+    provisioning,
+    jointOperation: { enabled: false, privateKey: null, privateKeySource: null },
+    // order notification and metering are the License kind's own business, not its SaaS view's
+    orderNotify: { enabled: false },
+    metering: { enabled: false, period: "hour" },
+  };
+  return {
+    ...base,
+    kind: "license",
+    variant: def.variant,
+    provisioning,
+    relay: { ...DEFAULT_RELAY, enabled: def.variant === "code", ...def.relay },
+    saasView,
+  };
+}

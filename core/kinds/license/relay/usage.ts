@@ -1,0 +1,102 @@
+/**
+ * Software-usage reports of the relay (docs/marketplace/license.md §2.3): kept per UTC day, one row per (code, client),
+ * sealed (a code is a credential, a client id names a customer's user or device), and sent once a day
+ * after the day ends with the software-usage statistics API — at most 100 codes per call, each with at
+ * most `clientsPerCodePerDay` (≤ 100) clients — through the outbox, so a failed send is retried and a
+ * sent chunk is never sent again.
+ */
+import { createHash } from "node:crypto";
+import { inject, injectable } from "tsyringe";
+import { openAtRest, sealAtRest } from "../../../crypto/at-rest.js";
+import { MarketplaceClient, type SoftwareUsage } from "../../../marketplace/client.js";
+import type { JobHandler } from "../../../outbox/handlers.js";
+import { Outbox } from "../../../outbox/outbox.js";
+import { DATABASE, type Knex } from "../../../tokens.js";
+import { codeDigest } from "../codes.js";
+import type { LicenseProduct } from "../product.js";
+
+export const USAGE_TABLE = "koogate_license_usage";
+export const USAGE_JOB = "reportSoftwareUsage";
+const ACTIVE = "#active";
+/** codes per call (docs/marketplace/license.md §2.3: usage_info ≤ 100) */
+const CODES_PER_CALL = 100;
+/** how many days sent reports are kept */
+const KEEP_DAYS = 8;
+
+/** UTC yyyymmdd of a time. */
+export const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10).replace(/-/g, "");
+
+/** When a day's report is sent: five minutes after it ends (UTC). */
+export function sendAt(day: string): number {
+  return Date.UTC(Number(day.slice(0, 4)), Number(day.slice(4, 6)) - 1, Number(day.slice(6, 8)) + 1, 0, 5);
+}
+
+export type UsageReport = { id: string } | { activeNum: number };
+
+export type Recorded = "recorded" | "full";
+
+@injectable()
+export class RelayUsage {
+  /** days whose send job this process has queued already, per product (saves a statement per report) */
+  private readonly queued = new Set<string>();
+
+  constructor(
+    @inject(DATABASE) private readonly db: Knex,
+    private readonly outbox: Outbox,
+    private readonly marketplace: MarketplaceClient,
+  ) {}
+
+  /** Records one report of `day`; "full" when the code already counts `limit` distinct clients that day. */
+  async record(p: LicenseProduct, code: string, report: UsageReport, day: string, nowMs: number, limit: number): Promise<Recorded> {
+    const key = p.keys.license[0]!;
+    const base = { product_id: p.id, day, code_digest: codeDigest(code), code_sealed: sealAtRest(code, key), sent: false, created_at: nowMs };
+    if ("activeNum" in report) {
+      // the day's total: the latest report wins
+      await this.db(USAGE_TABLE).insert({ ...base, client_digest: ACTIVE, client_sealed: null, active_num: report.activeNum }).onConflict(["product_id", "day", "code_digest", "client_digest"]).merge(["active_num", "sent"]);
+    } else {
+      const clientDigest = createHash("sha256").update(report.id, "utf8").digest("hex");
+      const where = { product_id: p.id, day, code_digest: base.code_digest };
+      const counted = (await this.db(USAGE_TABLE).where(where).whereNot("client_digest", ACTIVE).count({ n: "*" })) as Array<{ n: number | string }>;
+      if (Number(counted[0]?.n ?? 0) >= limit && !(await this.db(USAGE_TABLE).where({ ...where, client_digest: clientDigest }).first())) return "full";
+      await this.db(USAGE_TABLE).insert({ ...base, client_digest: clientDigest, client_sealed: sealAtRest(report.id, key), active_num: null }).onConflict(["product_id", "day", "code_digest", "client_digest"]).ignore();
+    }
+    await this.queueSend(p, day);
+    return "recorded";
+  }
+
+  private async queueSend(p: LicenseProduct, day: string): Promise<void> {
+    const memo = `${p.id}/${day}`;
+    if (this.queued.has(memo)) return;
+    await this.outbox.enqueue({ productId: p.id, activity: USAGE_JOB, instanceId: day, payload: day, test: false, dedupeKey: `usage:${day}`, runAt: sendAt(day) });
+    this.queued.add(memo);
+  }
+
+  /** The daily send job. */
+  handler(): JobHandler<LicenseProduct, unknown> {
+    return {
+      policy: () => ({ maxAttempts: 48, retryBaseMs: 60_000, attemptTimeoutMs: 120_000 }),
+      run: (s, job) => this.send(s.product, job.payload),
+    };
+  }
+
+  /** Sends the unsent reports of `day`, chunk by chunk; each chunk is marked sent once the marketplace took it. */
+  private async send(p: LicenseProduct, day: string): Promise<void> {
+    const rows: Array<Record<string, unknown>> = await this.db(USAGE_TABLE).where({ product_id: p.id, day, sent: false });
+    const byCode = new Map<string, { license: string; clients: SoftwareUsage["clients"] }>();
+    for (const r of rows) {
+      const digest = String(r.code_digest);
+      const entry = byCode.get(digest) ?? { license: openAtRest(String(r.code_sealed), p.keys.license), clients: [] };
+      entry.clients.push(r.client_digest === ACTIVE ? { activeNum: Number(r.active_num) } : { id: openAtRest(String(r.client_sealed), p.keys.license) });
+      byCode.set(digest, entry);
+    }
+    const digests = [...byCode.keys()];
+    for (let i = 0; i < digests.length; i += CODES_PER_CALL) {
+      const chunk = digests.slice(i, i + CODES_PER_CALL);
+      const r = await this.marketplace.reportSoftwareUsage(chunk.map((d) => byCode.get(d)!));
+      if (!r.ok) throw new Error(`the marketplace refused the usage report: ${r.code} (${r.kind}) ${r.message}`);
+      await this.db(USAGE_TABLE).where({ product_id: p.id, day, sent: false }).whereIn("code_digest", chunk).update({ sent: true });
+    }
+    // sent reports are kept a week (to answer "what did we report?"), then dropped: storage stays bounded
+    await this.db(USAGE_TABLE).where({ product_id: p.id, sent: true }).andWhere("day", "<", utcDay(sendAt(day) - KEEP_DAYS * 86_400_000)).del();
+  }
+}

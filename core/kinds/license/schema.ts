@@ -1,0 +1,30 @@
+/**
+ * The fields a License definition adds to the common ones (core/products/schema.ts). The adapter-work
+ * settings are the SaaS kind's (the same outbox, the same deadline), so their schema is imported.
+ */
+import { LICENSE_VARIANTS } from "../../vocabulary.js";
+import { SAAS_SCHEMA } from "../saas/schema.js";
+
+const limit = (description: string, maximum: number) => ({ description, type: "integer", minimum: 1, maximum });
+
+export const LICENSE_SCHEMA = {
+  properties: {
+    "variant": {
+      "description": "Which License delivery the listing uses (docs/marketplace/license.md §0): code = KooGallery's authorization codes (keys.license), online = online activation with getLicenseAsync (keys.basic), v1 = the legacy 1.0 getLicense GET (keys.basic).",
+      "enum": LICENSE_VARIANTS
+    },
+    "provisioning": SAAS_SCHEMA.properties.provisioning,
+    "relay": {
+      "description": "The licence relay for the merchant's software at POST /licenses/<id>/activate|check|usage (variant code only). On by default.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "enabled": { "description": "Serve the relay. Default true for variant code.", "type": "boolean" },
+        "perAddressPerMinute": limit("Requests one client address may make per minute. Default 60.", 1_000_000_000),
+        "perCodePerMinute": limit("Requests naming one code that are served per minute. Default 30.", 1_000_000_000),
+        "clientsPerCodePerDay": limit("Distinct client ids counted per code and UTC day (the usage API takes at most 100 per code). Default 100.", 100)
+      }
+    }
+  },
+  required: ["variant"],
+} as const;

@@ -1,0 +1,105 @@
+/**
+ * License listings for tests: definitions of each variant, and a demo adapter that writes one row per
+ * call into its own table, so tests count adapter calls in the database. `RecordingLicenseAdapter.issueDelayMs`
+ * makes issueLicense slow (to overlap deliveries or outlast the budget); `refuseWith` makes it throw a CallError.
+ */
+import { inject, injectable } from "tsyringe";
+import { CallError } from "../../core/errors.js";
+import type { AdapterContext, CodeRequest, IssuedLicense, IssueLicenseRequest, LicenseInstanceRequest, RenewCodeRequest, RenewLicenseRequest, RevokeCodeRequest } from "../../core/kinds/license/adapter.js";
+import { CONFIG, DATABASE, LOGGER, type Config, type Knex, type Logger } from "../../core/tokens.js";
+import type { ResultCode } from "../../core/vocabulary.js";
+import { DemoLicenseAdapter } from "../../adapters/demo-license.js";
+import { DEV_MARKETPLACE_AK, DEV_MARKETPLACE_SK } from "../../sim/marketplace/dev-keys.js";
+import { TEST_KEY } from "./client.js";
+
+export const LICENSE_TEST_KEY = "test-license-key-0123456789";
+export const LICENSE_CALLS_TABLE = "test_license_calls";
+
+/** A License definition of `variant` with the recording adapter; keys from TEST_BASIC_KEY / TEST_LICENSE_KEY. */
+export function licenseYaml(id: string, variant: "code" | "online" | "v1", extra = ""): string {
+  return [
+    `id: ${id}`,
+    `name: Test licence ${id}`,
+    "kind: license",
+    `variant: ${variant}`,
+    "adapter: RecordingLicenseAdapter",
+    "keys:",
+    "  basic: [TEST_BASIC_KEY]",
+    "  license: [TEST_LICENSE_KEY]",
+    extra,
+  ].join("\n");
+}
+
+export const LICENSE_ENV = { TEST_BASIC_KEY: TEST_KEY, TEST_LICENSE_KEY: LICENSE_TEST_KEY };
+
+@injectable()
+export class RecordingLicenseAdapter extends DemoLicenseAdapter {
+  static issueDelayMs = 0;
+  static refuseWith: ResultCode | undefined;
+
+  constructor(
+    @inject(CONFIG) config: Config,
+    @inject(LOGGER) logger: Logger,
+    @inject(DATABASE) private readonly db: Knex,
+  ) {
+    super(config, logger);
+  }
+
+  override async setup(): Promise<void> {
+    await super.setup();
+    if (await this.db.schema.hasTable(LICENSE_CALLS_TABLE)) return;
+    await this.db.schema
+      .createTable(LICENSE_CALLS_TABLE, (t) => {
+        t.increments("id");
+        t.string("product_id").notNullable();
+        t.string("method").notNullable();
+        t.text("input").notNullable();
+      })
+      .catch(async (e: Error) => {
+        if (!(await this.db.schema.hasTable(LICENSE_CALLS_TABLE))) throw e;
+      });
+  }
+
+  private async record(method: string, input: object, ctx: AdapterContext): Promise<void> {
+    await this.db(LICENSE_CALLS_TABLE).insert({ product_id: ctx.product.id, method, input: JSON.stringify(input) });
+  }
+
+  override async renewCode(req: RenewCodeRequest, ctx: AdapterContext) {
+    await this.record("renewCode", req, ctx);
+  }
+  override async freezeCode(req: CodeRequest, ctx: AdapterContext) {
+    await this.record("freezeCode", req, ctx);
+  }
+  override async unfreezeCode(req: CodeRequest, ctx: AdapterContext) {
+    await this.record("unfreezeCode", req, ctx);
+  }
+  override async revokeCode(req: RevokeCodeRequest, ctx: AdapterContext) {
+    await this.record("revokeCode", req, ctx);
+  }
+  override async renewLicense(req: RenewLicenseRequest, ctx: AdapterContext) {
+    await this.record("renewLicense", req, ctx);
+  }
+  override async expireLicense(req: LicenseInstanceRequest, ctx: AdapterContext) {
+    await this.record("expireLicense", req, ctx);
+  }
+  override async revokeLicense(req: LicenseInstanceRequest, ctx: AdapterContext) {
+    await this.record("revokeLicense", req, ctx);
+  }
+  override async issueLicense(req: IssueLicenseRequest, ctx: AdapterContext): Promise<IssuedLicense> {
+    if (RecordingLicenseAdapter.issueDelayMs > 0) await new Promise((r) => setTimeout(r, RecordingLicenseAdapter.issueDelayMs));
+    if (RecordingLicenseAdapter.refuseWith) throw new CallError(RecordingLicenseAdapter.refuseWith);
+    await this.record("issueLicense", req, ctx);
+    return super.issueLicense(req, ctx);
+  }
+}
+
+/** The adapter calls recorded for `method`, oldest first, their inputs parsed. */
+export async function licenseCalls(db: Knex, method: string): Promise<Array<Record<string, unknown>>> {
+  const rows: Array<{ input: string }> = await db(LICENSE_CALLS_TABLE).where({ method }).orderBy("id");
+  return rows.map((r) => JSON.parse(r.input) as Record<string, unknown>);
+}
+
+/** The environment that points a server at a local marketplace with its development key pair. */
+export function marketplaceEnv(url: string): Record<string, string> {
+  return { KOOGATE_MARKETPLACE_URL: url, KOOGATE_MARKETPLACE_AK: DEV_MARKETPLACE_AK, KOOGATE_MARKETPLACE_SK: DEV_MARKETPLACE_SK };
+}
