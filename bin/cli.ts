@@ -7,6 +7,7 @@ import { EXIT, processIo, UsageError, type Io } from "./args.js";
 import { check } from "./commands/check.js";
 import { events } from "./commands/events.js";
 import { marketplace } from "./commands/marketplace.js";
+import { reconcileCommand } from "./commands/reconcile.js";
 import { sim } from "./commands/sim.js";
 
 const COMMANDS: Record<string, { run: (argv: string[], io: Io) => Promise<number>; summary: string }> = {
@@ -14,13 +15,14 @@ const COMMANDS: Record<string, { run: (argv: string[], io: Io) => Promise<number
   sim: { run: sim, summary: "play KooGallery against a running server: sign, send, check every answer" },
   events: { run: events, summary: "read the server's event log" },
   marketplace: { run: marketplace, summary: "serve KooGallery's open APIs locally (AK/SK checked, mock orders, test codes, faults)" },
+  reconcile: { run: reconcileCommand, summary: "compare every order koogate knows with the marketplace's query order; exit 1 when any is off" },
 };
 
 export const mainHelp = [
   "Usage: koogate <command> [options]",
   "",
   "Commands:",
-  ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(7)} ${c.summary}`),
+  ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(11)} ${c.summary}`),
   "",
   "Run koogate <command> --help for a command's options. Configuration comes from the same environment",
   "variables as the server: KOOGATE_PRODUCTS, KOOGATE_DATABASE_URL, NODE_ENV and the products' key variables.",

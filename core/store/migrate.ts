@@ -2,6 +2,7 @@ import type { Knex } from "knex";
 import * as init from "./migrations/20261124080000_init.js";
 import * as jobs from "./migrations/20261124090000_jobs.js";
 import * as scopes from "./migrations/20261130010000_scopes_and_request_ids.js";
+import * as reconciliations from "./migrations/20261201000000_reconciliations.js";
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -17,6 +18,7 @@ export const CORE_MIGRATIONS: Readonly<Record<string, Migration>> = {
   "20261124080000_init": init,
   "20261124090000_jobs": jobs,
   "20261130010000_scopes_and_request_ids": scopes,
+  "20261201000000_reconciliations": reconciliations,
 };
 
 /**
