@@ -29,7 +29,7 @@ import { NO_OBSERVER, type CallObserver } from "../core/ops/observer.js";
 import { EventLog } from "../core/store/events.js";
 import { JobStore } from "../core/store/jobs.js";
 import { createOps, type Ops } from "./ops/wiring.js";
-import { createHttpServer } from "./http-server.js";
+import { closeUnusedConnections, createHttpServer } from "./http-server.js";
 
 /**
  * Node answers a request still incomplete after `requestTimeoutMs` with 408 and closes it; the body
@@ -133,7 +133,10 @@ export async function createKoogate(opts: KoogateOptions): Promise<Koogate> {
         await new Promise<void>((resolve) => {
           // A keep-alive connection that was busy when close() began becomes idle once its answer is
           // sent; Node closes idle connections only when asked, so ask until the last one is gone.
-          const sweep = setInterval(() => s.closeIdleConnections(), 50);
+          const sweep = setInterval(() => {
+            s.closeIdleConnections();
+            closeUnusedConnections(s);
+          }, 50);
           s.close(() => {
             clearInterval(sweep);
             resolve();
