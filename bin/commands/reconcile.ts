@@ -5,7 +5,8 @@
  */
 import { loadConfig } from "../../core/config.js";
 import { MarketplaceClient } from "../../core/marketplace/client.js";
-import { reconcile, PROVISIONING_DEADLINE_MS } from "../../core/ops/reconciler.js";
+import { loadOpsConfig } from "../../core/ops/config.js";
+import { reconcile } from "../../core/ops/reconciler.js";
 import { reportTable } from "../../core/ops/reconcile.js";
 import { createDatabase } from "../../core/store/database.js";
 import { INSTANCES_TABLE } from "../../core/store/instances.js";
@@ -48,7 +49,7 @@ export async function reconcileCommand(argv: string[], io: Io): Promise<number> 
       db,
       queryOrder: (q) => client.queryOrder(q),
       since,
-      provisioningDeadlineMs: PROVISIONING_DEADLINE_MS,
+      provisioningDeadlineMs: loadOpsConfig(io.env).provisioningDeadlineMs,
       // a database the server has not migrated yet has nowhere to keep the report: print it only
       save: await db.schema.hasTable(RECONCILIATIONS_TABLE),
     });
