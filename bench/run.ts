@@ -13,6 +13,7 @@
  * (only the API case).
  * Targets (issue 5): (c) ≥ 50 % of the insert floor; (b), (d) ≥ 50 % of the select floor; p99 < 50 ms; RSS < 150 MB.
  * (e) is compared with the select floor too (issue 13): a cached check is one indexed select.
+ * Issue 15: while (b), (c) and (d) run, `/readyz` is polled every 10 ms; its p99 must stay < 5 ms.
  */
 import "reflect-metadata";
 import autocannon from "autocannon";
@@ -145,6 +146,24 @@ async function load(name: string, label: string, r: Running, make: (i: number) =
   };
 }
 
+/** GETs `path` every `everyMs` until `stop` is set; resolves to each answer's latency in ms. */
+async function pollLatency(port: number, path: string, everyMs: number, stop: { done: boolean }): Promise<number[]> {
+  const ms: number[] = [];
+  while (!stop.done) {
+    const t0 = performance.now();
+    const res = await fetch(`http://127.0.0.1:${port}${path}`);
+    await res.arrayBuffer();
+    ms.push(performance.now() - t0);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  return ms;
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "koogate-bench-"));
   const products = join(dir, "products");
@@ -173,6 +192,8 @@ async function main(): Promise<void> {
   // (c), then (b) and (d) on the instances (c) made
   r = await startChild("./servers/koogate.js", [join(dir, "koogate.sqlite"), products]);
   const order = (i: number) => ({ activity: "newInstance", orderId: `C${i}`, orderLineId: `C${i}-1`, businessId: `c-${run}-${i}`, testFlag: "0" });
+  const stopPolling = { done: false };
+  const readyz = pollLatency(r.port, "/readyz", 10, stopPolling);
   const c = await load("c", "koogate newInstance (fresh orders)", r, order);
   results.push(c);
   const made = Math.max(1, Math.min(c.codes.get("000000") ?? 0, 10_000));
@@ -180,6 +201,8 @@ async function main(): Promise<void> {
   results.push(
     await load("d", "koogate newInstance resends", r, (i) => ({ ...order(i % made), businessId: `d-${run}-${i}` })),
   );
+  stopPolling.done = true;
+  const readyMs = await readyz;
   await stopChild(r);
 
   results.push(await relayCheck(dir));
@@ -187,6 +210,7 @@ async function main(): Promise<void> {
   const api = await apiCase(dir);
   print(results);
   printApi(...api);
+  console.log(`\n/readyz under the load of (c), (b), (d), polled every 10 ms: ${readyMs.length} answers, p50 ${percentile(readyMs, 50).toFixed(2)} ms, p99 ${percentile(readyMs, 99).toFixed(2)} ms (target < 5 ms: ${percentile(readyMs, 99) < 5 ? "met" : "NOT met"})`);
   console.log("\nStatements per call (knex 'query' events, koogate in-process, same adapter and database kind):");
   for (const line of await countStatements(join(dir, "count.sqlite"), products)) console.log(`  ${line}`);
 }

@@ -11,6 +11,7 @@ import { init } from "./commands/init.js";
 import { license } from "./commands/license.js";
 import { marketplace } from "./commands/marketplace.js";
 import { serve } from "./commands/serve.js";
+import { reconcileCommand } from "./commands/reconcile.js";
 import { sim } from "./commands/sim.js";
 import { usage } from "./commands/usage.js";
 
@@ -24,13 +25,14 @@ const COMMANDS: Record<string, { run: (argv: string[], io: Io) => Promise<number
   usage: { run: usage, summary: "record pay-per-use usage (corrections, backfills) and list each record's state" },
   marketplace: { run: marketplace, summary: "serve KooGallery's open APIs locally (AK/SK checked, mock orders, test codes, faults)" },
   license: { run: license, summary: "verify a demo licence offline: signature, device, validity" },
+  reconcile: { run: reconcileCommand, summary: "compare every order koogate knows with the marketplace's query order; exit 1 when any is off" },
 };
 
 export const mainHelp = [
   "Usage: koogate <command> [options]",
   "",
   "Commands:",
-  ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(7)} ${c.summary}`),
+  ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(11)} ${c.summary}`),
   "",
   "Run koogate <command> --help for a command's options.",
   "Every command reads the project in this folder: its koogate config (koogate.config.js/.mjs/.json, or",

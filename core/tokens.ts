@@ -24,3 +24,6 @@ export type { Config, Knex, Logger };
 
 /** The registered product kinds (core/kinds/index.ts, or a test's own list). */
 export const KINDS = Symbol.for("koogate.Kinds");
+
+/** Where the call pipeline reports each answered call (core/ops/observer.ts): metrics and alarm. */
+export const CALL_OBSERVER = Symbol.for("koogate.CallObserver");

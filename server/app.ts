@@ -3,7 +3,7 @@
  * (core/kinds/): each distinct method and path is registered once, and a call is handed to the
  * endpoint of the product's own kind. Besides them:
  *
- *   GET /healthz   liveness, for load balancers
+ *   GET /healthz, /readyz, /metrics, /ops…   operations (server/ops/routes.ts)
  *
  * An unknown product is a 404, a known product called with a method its endpoints do not serve a 405
  * with `Allow`, both as short JSON. A method no route serves (TRACE, PROPFIND, OPTIONS, …) is a 405
@@ -17,6 +17,7 @@ import type { Kernel } from "../core/kernel.js";
 import type { Logger } from "../core/logger.js";
 import type { HttpAnswer, HttpCall } from "../core/serving/http.js";
 import { readRawBody } from "./raw-body.js";
+import { registerOpsRoutes, type OpsRouteDeps } from "./ops/routes.js";
 
 export interface AppDeps {
   kernel: Kernel;
@@ -27,6 +28,8 @@ export interface AppDeps {
   maxBodyBytes: number;
   /** how long a body may take to arrive; a slower one is cut off and its connection closed */
   bodyTimeoutMs: number;
+  /** health, metrics and the operator page; without them only a bare /healthz is served */
+  ops?: OpsRouteDeps;
 }
 
 export function createApp(deps: AppDeps): Koa {
@@ -61,9 +64,8 @@ export function createApp(deps: AppDeps): Koa {
     }
   }
 
-  router.get("/healthz", (ctx) => {
-    ctx.body = { status: "ok" };
-  });
+  if (deps.ops) registerOpsRoutes(router, deps.ops);
+  else router.get("/healthz", (ctx) => void (ctx.body = { status: "ok" }));
   // HEAD is answered like GET (Koa); every other method is one a route serves, or refused below
   const served = [...new Set(["GET", "HEAD", ...[...routes.values()].flatMap((m) => [...m.keys()].filter((k) => k !== "ALL"))])];
 

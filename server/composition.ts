@@ -24,11 +24,16 @@ import { InstanceStore } from "../core/store/instances.js";
 import { NonceStore } from "../core/store/nonces.js";
 import { OperationStore } from "../core/store/operations.js";
 import { RefusalSampler } from "../core/serving/refusal-sampler.js";
-import { CLOCK, CONFIG, DATABASE, KINDS, LOGGER, systemClock, type Clock, type Knex } from "../core/tokens.js";
+import { CALL_OBSERVER, CLOCK, CONFIG, DATABASE, KINDS, LOGGER, systemClock, type Clock, type Knex } from "../core/tokens.js";
 import { registerAdapters } from "../core/project/register.js";
 import { SetupError } from "../core/errors.js";
 import { createApp } from "./app.js";
-import { createHttpServer } from "./http-server.js";
+import { loadOpsConfig } from "../core/ops/config.js";
+import { NO_OBSERVER, type CallObserver } from "../core/ops/observer.js";
+import { EventLog } from "../core/store/events.js";
+import { JobStore } from "../core/store/jobs.js";
+import { createOps, type Ops } from "./ops/wiring.js";
+import { closeUnusedConnections, createHttpServer } from "./http-server.js";
 
 /**
  * Node answers a request still incomplete after `requestTimeoutMs` with 408 and closes it; the body
@@ -62,6 +67,8 @@ export interface Koogate {
   logger: Logger;
   /** records pay-per-use usage of a metered product: `koogate.metering.record("demo-saas", { instanceId, value, begin, end })` */
   metering: UsageLedger;
+  /** metrics, readiness, alarm (server/ops/wiring.ts) */
+  ops: Ops;
   /** starts listening; resolves once the port is bound */
   listen(port?: number, host?: string): Promise<Server>;
   /** stops accepting, waits for calls in flight, closes the database */
@@ -70,12 +77,19 @@ export interface Koogate {
 
 export async function createKoogate(opts: KoogateOptions): Promise<Koogate> {
   const { config } = opts;
+  const env = opts.env ?? process.env;
+  // read first: a wrong operations setting stops the start before the database is touched
+  const opsConfig = loadOpsConfig(env);
   const logger = opts.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
   const container = rootContainer.createChildContainer();
   const db = createDatabase(config.databaseUrl, { logger });
   container.register(CONFIG, { useValue: config });
   container.register(LOGGER, { useValue: logger });
-  container.register(CLOCK, { useValue: opts.clock ?? systemClock });
+  const clock = opts.clock ?? systemClock;
+  container.register(CLOCK, { useValue: clock });
+  // the pipeline reports each call here; the observers exist once the products are loaded
+  let observer: CallObserver = NO_OBSERVER;
+  container.register(CALL_OBSERVER, { useValue: { observeCall: (c) => observer.observeCall(c), refused: (p, r) => observer.refused(p, r) } satisfies CallObserver });
   container.register(DATABASE, { useValue: db });
   container.register(KINDS, { useValue: opts.kinds ?? REGISTERED_KINDS });
   // order fetches and usage pushes call KooGallery with the seller's AK/SK; the client never logs them
@@ -98,13 +112,17 @@ export async function createKoogate(opts: KoogateOptions): Promise<Koogate> {
   }
   const kernel = container.resolve(Kernel);
   try {
-    await kernel.start(container, byName, opts.env ?? process.env, opts.adapterHint);
+    await kernel.start(container, byName, env, opts.adapterHint);
   } catch (e) {
     await db.destroy();
     throw e;
   }
+  const ops = createOps({ config: opsConfig, kernel, container, db, clock, logger, env });
+  observer = ops.observer;
   const endpoints = new Map<string, readonly Endpoint[]>(kernel.kinds.map((k) => [k.name, k.endpoints(container)]));
-  const app = createApp({ kernel, endpoints, logger, maxBodyBytes: config.maxBodyBytes, bodyTimeoutMs: config.requestTimeoutMs + BODY_TIMEOUT_GRACE_MS });
+  const app = createApp({ kernel, endpoints, logger, maxBodyBytes: config.maxBodyBytes, bodyTimeoutMs: config.requestTimeoutMs + BODY_TIMEOUT_GRACE_MS,
+    ops: { ops, kernel, events: container.resolve(EventLog), instances: container.resolve(InstanceStore), jobs: container.resolve(JobStore), clock, logger },
+  });
 
   let server: Server | undefined;
   return {
@@ -114,6 +132,7 @@ export async function createKoogate(opts: KoogateOptions): Promise<Koogate> {
     db,
     logger,
     metering: container.resolve(UsageLedger),
+    ops,
     listen(port = config.port, host?: string) {
       return new Promise((resolve, reject) => {
         const s = createHttpServer(app.callback(), config, logger);
@@ -129,7 +148,10 @@ export async function createKoogate(opts: KoogateOptions): Promise<Koogate> {
         await new Promise<void>((resolve) => {
           // A keep-alive connection that was busy when close() began becomes idle once its answer is
           // sent; Node closes idle connections only when asked, so ask until the last one is gone.
-          const sweep = setInterval(() => s.closeIdleConnections(), 50);
+          const sweep = setInterval(() => {
+            s.closeIdleConnections();
+            closeUnusedConnections(s);
+          }, 50);
           s.close(() => {
             clearInterval(sweep);
             resolve();
@@ -137,6 +159,7 @@ export async function createKoogate(opts: KoogateOptions): Promise<Koogate> {
           s.closeIdleConnections();
         });
       }
+      await ops.stop();
       await kernel.stop();
     },
   };

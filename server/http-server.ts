@@ -5,7 +5,20 @@
  * a request answered before its body fully arrived (a body refused as oversize) closes its connection.
  */
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 import type { Logger } from "../core/logger.js";
+
+/** Per server, the connections that have not sent a request yet. */
+const unusedSockets = new WeakMap<Server, Set<Socket>>();
+
+/**
+ * Closes the connections that never sent a request: a browser opens spare ones ahead of need
+ * (preconnect), and Node counts them neither idle nor busy, so `close()` would wait for the browser to
+ * drop them (a minute, for chromium).
+ */
+export function closeUnusedConnections(server: Server): void {
+  for (const s of unusedSockets.get(server) ?? []) s.destroy();
+}
 
 export interface HttpLimits {
   /** most connections open at once (`KOOGATE_MAX_CONNECTIONS`) */
@@ -35,10 +48,17 @@ export function createHttpServer(listener: RequestListener, limits: HttpLimits, 
       connectionsCheckingInterval: Math.min(TIMEOUT_CHECK_INTERVAL_MS, limits.requestTimeoutMs),
     },
     (req, res) => {
+      unused.delete(req.socket);
       closeIfAnsweredEarly(req, res);
       listener(req, res);
     },
   );
+  const unused = new Set<Socket>();
+  server.on("connection", (socket: Socket) => {
+    unused.add(socket);
+    socket.once("close", () => unused.delete(socket));
+  });
+  unusedSockets.set(server, unused);
   server.maxConnections = limits.maxConnections;
   logDrops(server, limits.maxConnections, logger);
   // Past `listen`, an accept that fails (EMFILE: out of file descriptors) is emitted as an 'error' on

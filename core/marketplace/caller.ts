@@ -22,6 +22,7 @@ export interface CallerSettings {
   now: () => Date;
   sleep: (ms: number) => Promise<void>;
   random: () => number;
+  onCall?: (api: string, family: string) => void;
 }
 
 export interface OpenApiCall {
@@ -62,6 +63,7 @@ export class OpenApiCaller {
         const ms = Math.round(performance.now() - started);
         if (answer.ok) this.s.logger.info("marketplace call", { ...fields, ms });
         else this.s.logger.warn("marketplace call failed", { ...fields, ms, kind: answer.kind, family: answer.family });
+        this.s.onCall?.(c.api, answer.ok ? "success" : answer.family);
         return { ...answer, attempts: attempt };
       }
       const wait = this.backoff(attempt);

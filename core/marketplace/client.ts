@@ -41,6 +41,11 @@ export interface MarketplaceClientOptions {
   sleep?: (ms: number) => Promise<void>;
   /** jitter source in [0, 1); default Math.random */
   random?: () => number;
+  /**
+   * Told of each call's final outcome: its API (`order.query`, …) and its family (`success`, or the
+   * failure's: `network`, `http`, …). The composition root passes `Metrics.marketplaceCall`; default none.
+   */
+  onCall?: (api: string, family: string) => void;
 }
 
 /** One usage record (docs/marketplace/saas.md §8.1); times UTC `yyyyMMdd'T'HHmmss'Z'`. */
@@ -83,6 +88,7 @@ export class MarketplaceClient {
       now: opts.now ?? (() => new Date()),
       sleep: opts.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
       random: opts.random ?? Math.random,
+      onCall: opts.onCall,
     });
   }
 

@@ -5,6 +5,7 @@
  * that live in tables come from functions the composition root hands over, read at each scrape.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import { OVERSIZE, REPLAYED, UNVERIFIED } from "../serving/refusal-sampler.js";
 import { SIGNATURE_PROBLEMS } from "../signing/signature-error.js";
 import { JOINT_SYNCS, RESULT_CODES, SAAS_ACTIVITIES, SAAS_V1_ACTIVITIES, VERDICTS } from "../vocabulary.js";
 
@@ -26,7 +27,7 @@ export interface MetricsOptions {
   products: readonly string[];
   /** activities counted by name; default every SaaS 2.0 and 1.0 activity and every joint-operation sync */
   activities?: readonly string[];
-  /** refusal reasons counted by name; default the signature problems (`stale`, `bad-signature`, …) */
+  /** refusal reasons counted by name; default the signature problems (`stale`, `bad-signature`, …), a replayed nonce, an oversize body and a refused unverified call */
   reasons?: readonly string[];
 }
 
@@ -70,7 +71,7 @@ export class Metrics {
     this.allowed = {
       product: new Set(opts.products),
       activity: new Set(opts.activities ?? [...SAAS_ACTIVITIES, ...SAAS_V1_ACTIVITIES, ...JOINT_SYNCS]),
-      reason: new Set(opts.reasons ?? SIGNATURE_PROBLEMS),
+      reason: new Set(opts.reasons ?? [...SIGNATURE_PROBLEMS, REPLAYED, OVERSIZE, UNVERIFIED]),
     };
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });

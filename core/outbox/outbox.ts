@@ -62,6 +62,8 @@ export class Outbox {
   private heartbeat?: NodeJS.Timeout;
   private ticking = false;
   private stopping = false;
+  /** when a poll last read the table (ms), for readiness; undefined before the first */
+  polledAt?: number;
 
   constructor(
     @inject(DATABASE) private readonly db: Knex,
@@ -126,6 +128,7 @@ export class Outbox {
     this.ticking = true;
     try {
       const due = await this.jobs.claimDue(this.owner, this.clock.now(), JOB_LEASE_MS, BATCH);
+      this.polledAt = this.clock.now();
       for (const job of due) {
         try {
           await this.begin(job);

@@ -16,7 +16,8 @@ import { SignatureError } from "../signing/signature-error.js";
 import { EventLog, type EventRecord } from "../store/events.js";
 import { GroupCommit } from "../store/group-commit.js";
 import { NonceStore } from "../store/nonces.js";
-import { CLOCK, LOGGER, type Clock, type Logger } from "../tokens.js";
+import { CALL_OBSERVER, CLOCK, LOGGER, type Clock, type Logger } from "../tokens.js";
+import type { CallObserver } from "../ops/observer.js";
 import { RESULT_CODES } from "../vocabulary.js";
 import { logCall } from "./call-context.js";
 import type { HttpAnswer, HttpCall } from "./http.js";
@@ -97,6 +98,8 @@ interface CallState {
   committing: boolean;
   /** the deadline answered before the work began committing: the work commits without an event row */
   answeredAtDeadline: boolean;
+  /** the signature verified */
+  signed: boolean;
 }
 
 @injectable()
@@ -108,6 +111,7 @@ export class CallPipeline {
     private readonly refusals: RefusalSampler,
     @inject(CLOCK) private readonly clock: Clock,
     @inject(LOGGER) private readonly logger: Logger,
+    @inject(CALL_OBSERVER) private readonly observer: CallObserver,
   ) {}
 
   /** Serves one call of `iface`; never throws. The answer is HTTP 200 with a Body-Sign. */
@@ -124,15 +128,23 @@ export class CallPipeline {
       seen: { activity: "", test: false },
       committing: false,
       answeredAtDeadline: false,
+      signed: false,
     };
     const work = this.handle(served, iface, call, state);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<"late">((r) => (timer = setTimeout(() => r("late"), deadlineMs)));
     const first = await Promise.race([work, late]);
     clearTimeout(timer);
-    if (first !== "late") return signed(first.body, iface.answerKey(served.product, first.verified));
-    const body = responseBody(DEADLINE_OUTCOME);
     const { product } = served;
+    // one observation per call, of what was sent: the deadline's 000005 when the work was late
+    const observe = (verdict: string, resultCode: string) =>
+      this.observer.observeCall({ product: product.id, activity: state.seen.activity, verdict, resultCode, seconds: (performance.now() - state.t0) / 1000, signed: state.signed });
+    if (first !== "late") {
+      observe(first.verdict, first.resultCode);
+      return signed(first.body, iface.answerKey(product, first.verified));
+    }
+    observe(DEADLINE_OUTCOME.verdict, DEADLINE_OUTCOME.resultCode);
+    const body = responseBody(DEADLINE_OUTCOME);
     this.logger.error("call not finished within the deadline: answered 000005, its work goes on", { product: product.id, requestId: state.requestId });
     // Exactly one event row says what was sent on the wire: written now when the work has not begun
     // to commit (it then commits without one), else amended once the work has stored its own.
@@ -173,7 +185,7 @@ export class CallPipeline {
     iface: SignedInterface<P, A, V, R>,
     call: HttpCall,
     state: CallState,
-  ): Promise<{ body: string; verified?: V; resultCode: string }> {
+  ): Promise<{ body: string; verified?: V; resultCode: string; verdict: string }> {
     const { product } = served;
     const { startedAt, t0, requestId } = state;
     let verified: V | undefined;
@@ -193,6 +205,7 @@ export class CallPipeline {
         refusal = e instanceof SignatureError ? e.reason : e instanceof CallError ? UNVERIFIED : undefined;
         throw e instanceof SignatureError ? iface.refuse(e) : e;
       }
+      state.signed = true;
       state.seen = iface.peek(input, verified);
       if (verified.nonce && !(await this.nonces.claim(product.id, iface.scope, verified.nonce.value, verified.nonce.expiresAt))) {
         refusal = REPLAYED;
@@ -204,9 +217,11 @@ export class CallPipeline {
       outcome = failureOutcome(err, "rejected");
     }
     let body = responseBody(outcome);
+    // every refusal before authentication is a metric (koogate_refusals_total), sampled or not
+    if (refusal !== undefined) this.observer.refused(product.id, refusal);
     // counted in memory; outside the sample, no event row and no log line (the minute's summary has it)
     if (refusal !== undefined && !this.refusals.admit({ product: product.id, reason: refusal, resultCode: outcome.resultCode, response: body, at: startedAt })) {
-      return { body, verified, resultCode: outcome.resultCode };
+      return { body, verified, resultCode: outcome.resultCode, verdict: outcome.verdict };
     }
     const { seen } = state;
     const event = (o: Outcome, response: string) => (state.answeredAtDeadline ? undefined : this.eventOf(product.id, state, o, response));
@@ -239,7 +254,7 @@ export class CallPipeline {
       },
       iface.noun,
     );
-    return { body, verified, resultCode: outcome.resultCode };
+    return { body, verified, resultCode: outcome.resultCode, verdict: outcome.verdict };
   }
 }
 

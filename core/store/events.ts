@@ -30,6 +30,17 @@ export interface EventQuery {
   limit?: number;
 }
 
+/** The operator page's filters; each one given narrows the list. */
+export interface EventSearch {
+  productId?: string;
+  activity?: string;
+  verdict?: string;
+  /** events of any of these instances */
+  instanceIds?: readonly string[];
+  /** default 100 */
+  limit?: number;
+}
+
 export const EVENTS_TABLE = "koogate_events";
 
 /** Text as PostgreSQL can store it: U+0000 (which it refuses) replaced, so that a hostile call is still logged. */
@@ -75,19 +86,34 @@ export class EventLog {
     if (q.instanceId) sql = sql.where("instance_id", q.instanceId);
     if (q.since !== undefined) sql = sql.where("at", ">=", q.since);
     const rows: Array<Record<string, unknown>> = await sql;
-    return rows.reverse().map((r) => ({
-      at: Number(r.at),
-      requestId: (r.request_id as string | null) ?? null,
-      productId: String(r.product_id),
-      activity: String(r.activity),
-      instanceId: (r.instance_id as string | null) ?? null,
-      idemKey: (r.idem_key as string | null) ?? null,
-      verdict: r.verdict as Verdict,
-      resultCode: String(r.result_code),
-      response: String(r.response),
-      durationMs: Number(r.duration_ms),
-      test: Boolean(r.test),
-      detail: (r.detail as string | null) ?? null,
-    }));
+    return rows.reverse().map(fromRow);
   }
+
+  /** The newest events matching every filter given, newest first. */
+  async search(q: EventSearch): Promise<EventRecord[]> {
+    let sql = this.db(EVENTS_TABLE).orderBy("id", "desc").limit(q.limit ?? 100);
+    if (q.productId) sql = sql.where("product_id", q.productId);
+    if (q.activity) sql = sql.where("activity", q.activity);
+    if (q.verdict) sql = sql.where("verdict", q.verdict);
+    if (q.instanceIds) sql = sql.whereIn("instance_id", [...q.instanceIds]);
+    const rows: Array<Record<string, unknown>> = await sql;
+    return rows.map(fromRow);
+  }
+}
+
+function fromRow(r: Record<string, unknown>): EventRecord {
+  return {
+    at: Number(r.at),
+    requestId: (r.request_id as string | null) ?? null,
+    productId: String(r.product_id),
+    activity: String(r.activity),
+    instanceId: (r.instance_id as string | null) ?? null,
+    idemKey: (r.idem_key as string | null) ?? null,
+    verdict: r.verdict as Verdict,
+    resultCode: String(r.result_code),
+    response: String(r.response),
+    durationMs: Number(r.duration_ms),
+    test: Boolean(r.test),
+    detail: (r.detail as string | null) ?? null,
+  };
 }

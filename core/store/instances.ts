@@ -103,4 +103,24 @@ export class InstanceStore {
     if (changes.appInfoSealed !== undefined) cols.app_info_sealed = changes.appInfoSealed;
     return trx("koogate_instances").where({ product_id: productId, instance_id: instanceId }).update(cols);
   }
+
+  /** Per product, the instances still provisioning that were created before `before` (ms). */
+  async provisioningSince(before: number): Promise<Map<string, number>> {
+    const rows: Array<Record<string, unknown>> = await this.db(INSTANCES_TABLE)
+      .select("product_id")
+      .count({ n: "*" })
+      .where("state", "provisioning")
+      .andWhere("created_at", "<", before)
+      .groupBy("product_id");
+    return new Map(rows.map((r) => [String(r.product_id), Number(r.n)]));
+  }
+
+  /** The instances changed since `since` (ms; default all), oldest first, at most `limit` (default 10 000). */
+  async list(q: { since?: number; orderId?: string; limit?: number } = {}): Promise<InstanceRow[]> {
+    let sql = this.db(INSTANCES_TABLE).orderBy("created_at").limit(q.limit ?? 10_000);
+    if (q.since !== undefined) sql = sql.where("updated_at", ">=", q.since);
+    if (q.orderId !== undefined) sql = sql.where("order_id", q.orderId);
+    const rows: Array<Record<string, unknown>> = await sql;
+    return rows.map(fromRow);
+  }
 }

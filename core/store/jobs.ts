@@ -38,6 +38,28 @@ export interface LaterJob extends NewJob {
 
 type Db = Knex | Knex.Transaction;
 
+/** A job as the operator page lists it. */
+export interface JobView {
+  id: number;
+  productId: string;
+  activity: string;
+  instanceId: string;
+  /** pending, running (pending and held by a process), failed (parked or given up), done */
+  state: string;
+  attempts: number;
+  lastError: string | null;
+  nextAttemptAt: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** The jobs of each type in each open state, and the age of the oldest pending one. */
+export interface JobFigures {
+  jobs: Array<{ type: string; state: "pending" | "running" | "failed"; count: number }>;
+  /** 0 when none is pending */
+  oldestPendingSeconds: number;
+}
+
 export const JOBS_TABLE = "koogate_jobs";
 
 /**
@@ -140,5 +162,64 @@ export class JobStore {
   /** Lets other processes take over every job `owner` still holds (a graceful shutdown). */
   async release(owner: string, nowMs: number): Promise<number> {
     return this.db(JOBS_TABLE).where({ owner, state: "pending" }).update({ lease_until: 0, next_attempt_at: nowMs, updated_at: nowMs });
+  }
+
+  /**
+   * The open jobs by type and state, in one grouped statement (read at each metrics scrape). A pending
+   * job whose lease has not run out is being run by a process: it counts as running.
+   */
+  async figures(nowMs: number): Promise<JobFigures> {
+    const rows: Array<Record<string, unknown>> = await this.db(JOBS_TABLE)
+      .select("activity", "state")
+      .select(this.db.raw("CASE WHEN state = 'pending' AND lease_until >= ? THEN 1 ELSE 0 END AS held", [nowMs]))
+      .count({ n: "*" })
+      .min({ oldest: "created_at" })
+      .whereIn("state", ["pending", "failed"])
+      .groupByRaw("activity, state, 3");
+    let oldest = Infinity;
+    const jobs = rows.map((r) => {
+      const running = Number(r.held) === 1;
+      if (r.state === "pending" && !running) oldest = Math.min(oldest, Number(r.oldest));
+      return { type: String(r.activity), state: r.state === "failed" ? ("failed" as const) : running ? ("running" as const) : ("pending" as const), count: Number(r.n) };
+    });
+    return { jobs, oldestPendingSeconds: oldest === Infinity ? 0 : Math.max(0, (nowMs - oldest) / 1000) };
+  }
+
+  /** How many jobs of each product are parked as failed (the alarm's "parked job" condition). */
+  async failedByProduct(): Promise<Map<string, number>> {
+    const rows: Array<Record<string, unknown>> = await this.db(JOBS_TABLE).select("product_id").count({ n: "*" }).where("state", "failed").groupBy("product_id");
+    return new Map(rows.map((r) => [String(r.product_id), Number(r.n)]));
+  }
+
+  /** The newest jobs (failed ones first), optionally of one instance, for the operator page. */
+  async list(q: { productId?: string; instanceId?: string; limit?: number }, nowMs: number): Promise<JobView[]> {
+    let sql = this.db(JOBS_TABLE)
+      .orderByRaw("CASE WHEN state = 'failed' THEN 0 ELSE 1 END")
+      .orderBy("id", "desc")
+      .limit(q.limit ?? 100);
+    if (q.productId) sql = sql.where("product_id", q.productId);
+    if (q.instanceId) sql = sql.where("instance_id", q.instanceId);
+    const rows: Array<Record<string, unknown>> = await sql;
+    return rows.map((r) => ({
+      id: Number(r.id),
+      productId: String(r.product_id),
+      activity: String(r.activity),
+      instanceId: String(r.instance_id),
+      state: r.state === "pending" && Number(r.lease_until) >= nowMs ? "running" : String(r.state),
+      attempts: Number(r.attempts),
+      lastError: (r.last_error as string | null) ?? null,
+      nextAttemptAt: Number(r.next_attempt_at),
+      createdAt: Number(r.created_at),
+      updatedAt: Number(r.updated_at),
+    }));
+  }
+
+  /**
+   * Puts a job parked as failed back in the queue, due now, for one more attempt (the operator's
+   * "retry now"; its attempts are kept, so another failure parks it again). False when it is not failed.
+   */
+  async retryNow(id: number, nowMs: number): Promise<boolean> {
+    const n = await this.db(JOBS_TABLE).where({ id, state: "failed" }).update({ state: "pending", owner: null, lease_until: 0, next_attempt_at: nowMs, updated_at: nowMs });
+    return n === 1;
   }
 }

@@ -4,6 +4,7 @@ import * as jobs from "./migrations/20261124090000_jobs.js";
 import * as scopes from "./migrations/20261130010000_scopes_and_request_ids.js";
 import * as orders from "./migrations/20261201090000_orders.js";
 import * as usage from "./migrations/20261201100000_usage.js";
+import * as reconciliations from "./migrations/20261201000000_reconciliations.js";
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -22,6 +23,7 @@ export const CORE_MIGRATIONS: Readonly<Record<string, Migration>> = {
   // shared features any kind may opt into: order notification (core/orders/), metering (core/metering/)
   "20261201090000_orders": orders,
   "20261201100000_usage": usage,
+  "20261201000000_reconciliations": reconciliations,
 };
 
 /**

@@ -5,6 +5,7 @@
  * - `failFirst`: newInstance throws for the first N calls of an order line (then succeeds)
  * - `refuseWith`: newInstance throws a CallError with this code
  * - `hangFirst`: the first N calls with the same input never return
+ * - `failWith`: newInstance always throws an Error with this message (text an adapter wrote)
  */
 import { inject, injectable } from "tsyringe";
 import { CallError } from "../../core/errors.js";
@@ -19,6 +20,7 @@ interface Options {
   failFirst?: number;
   refuseWith?: ResultCode;
   hangFirst?: number;
+  failWith?: string;
 }
 
 @injectable()
@@ -56,6 +58,7 @@ export class RecordingAdapter implements SaasAdapter {
     const n = await this.record("newInstance", req, ctx);
     const o = ctx.options as Options;
     if (o.refuseWith) throw new CallError(o.refuseWith);
+    if (o.failWith) throw new Error(o.failWith);
     if (n <= (o.failFirst ?? 0)) throw new Error(`backend unavailable (call ${n})`);
     return { appInfo: { frontEndUrl: "https://example.test/login", userName: `user-${req.instanceId}`, password: "Secret#123" } };
   }

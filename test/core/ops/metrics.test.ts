@@ -1,25 +1,6 @@
 import { expect } from "chai";
 import { MAX_LABEL_LENGTH, Metrics, type OutboxFigures } from "../../../core/ops/metrics.js";
-
-interface Sample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
-
-/** The samples of Prometheus' text format, read by a parser of the test's own, not by prom-client. */
-function parse(text: string): Sample[] {
-  const samples: Sample[] = [];
-  for (const line of text.split("\n")) {
-    if (line === "" || line.startsWith("#")) continue;
-    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!m) throw new Error(`not a sample line: ${line}`);
-    const labels: Record<string, string> = {};
-    for (const [, k, v] of (m[2] ?? "").matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[k!] = v!;
-    samples.push({ name: m[1]!, labels, value: Number(m[3]) });
-  }
-  return samples;
-}
+import { parsePrometheus as parse, type Sample } from "../../support/prometheus.js";
 
 async function samples(metrics: Metrics, name: string): Promise<Sample[]> {
   return parse(await metrics.text()).filter((s) => s.name === name);

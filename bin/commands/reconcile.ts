@@ -1,0 +1,61 @@
+/**
+ * `koogate reconcile`: asks the marketplace's query order (docs/marketplace/api-image-openapi.md §3)
+ * about every order koogate knows and reports where the two disagree (core/ops/reconcile.ts). Exit 0
+ * when everything agrees, 1 when something is off or could not be checked.
+ */
+import { loadConfig } from "../../core/config.js";
+import { MarketplaceClient } from "../../core/marketplace/client.js";
+import { loadOpsConfig } from "../../core/ops/config.js";
+import { reconcile } from "../../core/ops/reconciler.js";
+import { reportTable } from "../../core/ops/reconcile.js";
+import { createDatabase } from "../../core/store/database.js";
+import { INSTANCES_TABLE } from "../../core/store/instances.js";
+import { RECONCILIATIONS_TABLE } from "../../core/store/reconciliations.js";
+import { EXIT, optionLines, parse, str, type Io } from "../args.js";
+import { parseSince } from "./events.js";
+
+const OPTIONS = {
+  since: { type: "string", description: "only orders whose instance changed since then: an ISO time, ms since the epoch, or an age like 2h, 7d" },
+  json: { type: "boolean", description: "print the report as JSON" },
+} as const;
+
+export const reconcileHelp = [
+  "Usage: koogate reconcile [--since T] [--json]",
+  "",
+  "For each order koogate provisioned an instance for (KOOGATE_DATABASE_URL), asks the marketplace's query",
+  "order (KOOGATE_MARKETPLACE_URL, _AK, _SK) and reports: orders paid but not provisioned, instances whose",
+  "order was released or unsubscribed, expiry dates that differ, orders the marketplace does not know, and",
+  "orders that could not be checked. Exit 1 when anything is off. The report is kept for the /ops page.",
+  "",
+  ...optionLines({ ...OPTIONS, help: { type: "boolean", description: "show this help" } }),
+].join("\n");
+
+export async function reconcileCommand(argv: string[], io: Io): Promise<number> {
+  const { values } = parse(argv, OPTIONS, false);
+  if (values.help) {
+    io.out(reconcileHelp);
+    return EXIT.ok;
+  }
+  const sinceText = str(values, "since");
+  const since = sinceText === undefined ? undefined : parseSince(sinceText, Date.now());
+  const client = MarketplaceClient.fromEnv(io.env);
+  const db = createDatabase(loadConfig(io.env).databaseUrl);
+  try {
+    if (!(await db.schema.hasTable(INSTANCES_TABLE))) {
+      io.err("koogate reconcile: the database has no instances yet; start the server once (npm start), or set KOOGATE_DATABASE_URL to the one it uses");
+      return EXIT.failed;
+    }
+    const report = await reconcile({
+      db,
+      queryOrder: (q) => client.queryOrder(q),
+      since,
+      provisioningDeadlineMs: loadOpsConfig(io.env).provisioningDeadlineMs,
+      // a database the server has not migrated yet has nowhere to keep the report: print it only
+      save: await db.schema.hasTable(RECONCILIATIONS_TABLE),
+    });
+    io.out(values.json ? JSON.stringify(report, null, 2) : reportTable(report));
+    return report.mismatches.length === 0 ? EXIT.ok : EXIT.failed;
+  } finally {
+    await db.destroy();
+  }
+}

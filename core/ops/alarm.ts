@@ -1,0 +1,228 @@
+/**
+ * The delisting-risk alarm. KooGallery e-mails a merchant about failed calls, resends for hours and
+ * delists products whose interface fails often (docs/marketplace/saas.md §1, docs/marketplace/license.md §2.2); this
+ * tells the merchant first. Per product it raises:
+ *
+ *   failure-share         the share of signed calls answered with a failure code (the deadline's
+ *                         000005 included) over a sliding window crossed the threshold
+ *   parked-job            an outbox job is parked as failed
+ *   provisioning-overdue  an instance is still provisioning past the deadline
+ *
+ * Each raised condition posts one JSON alert to the webhook; it is not posted again until it clears.
+ * Calls refused for their signature are left out of the share: anyone on the internet can send those
+ * (they are counted by `koogate_refusals_total`).
+ */
+import { describeError } from "../errors.js";
+import type { Logger } from "../logger.js";
+import { RESULT_CODES } from "../vocabulary.js";
+import type { AlertFormat } from "./config.js";
+import type { CallObserver, ObservedCall } from "./observer.js";
+
+export const ALARM_CONDITIONS = ["failure-share", "parked-job", "provisioning-overdue"] as const;
+export type AlarmCondition = (typeof ALARM_CONDITIONS)[number];
+
+/** One raised condition, as posted and as the operator page shows it. */
+export interface Alert {
+  product: string;
+  condition: AlarmCondition;
+  /** the figure that raised it: a share (0–1) or a count */
+  figure: number;
+  /** the threshold it crossed */
+  threshold: number;
+  /** one sentence for a person */
+  text: string;
+  /** where to look on the operator page */
+  look: string;
+  /** ms */
+  at: number;
+}
+
+export interface AlarmOptions {
+  /** where alerts are POSTed; none → raised conditions are logged and shown only */
+  webhookUrl?: string;
+  /** default generic */
+  format?: AlertFormat;
+  /** default 1 h */
+  windowMs?: number;
+  /** failure share (0–1) that raises the alarm; default 0.05 */
+  threshold?: number;
+  /** calls in the window before the share counts; default 20 */
+  minCalls?: number;
+  /** how often the conditions are evaluated; default 30 s */
+  checkMs?: number;
+  /** an instance provisioning longer than this is overdue; default 1 h */
+  provisioningDeadlineMs?: number;
+  /** parked jobs per product */
+  parkedJobs: () => Promise<ReadonlyMap<string, number>>;
+  /** per product, instances still provisioning created before `before` (ms) */
+  provisioningBefore: (before: number) => Promise<ReadonlyMap<string, number>>;
+  logger: Logger;
+  /** default Date.now */
+  now?: () => number;
+}
+
+/** Buckets of the sliding window: the share moves in steps of 1/60 of the window. */
+const BUCKETS = 60;
+
+interface Window {
+  /** the bucket number (time / bucket length) each slot holds */
+  slot: Float64Array;
+  calls: Uint32Array;
+  failures: Uint32Array;
+}
+
+export class Alarm implements CallObserver {
+  private readonly windows = new Map<string, Window>();
+  private readonly raised = new Map<string, Alert>();
+  private timer?: NodeJS.Timeout;
+  private checking?: Promise<void>;
+  private readonly now: () => number;
+  private readonly bucketMs: number;
+
+  constructor(private readonly o: AlarmOptions) {
+    this.now = o.now ?? Date.now;
+    this.bucketMs = (o.windowMs ?? 3_600_000) / BUCKETS;
+  }
+
+  /** Counts one answered call in its product's window (a few array writes: this runs on every call). */
+  observeCall(c: ObservedCall): void {
+    if (!c.signed && c.verdict === "rejected") return;
+    let w = this.windows.get(c.product);
+    if (!w) this.windows.set(c.product, (w = { slot: new Float64Array(BUCKETS).fill(-1), calls: new Uint32Array(BUCKETS), failures: new Uint32Array(BUCKETS) }));
+    const n = Math.floor(this.now() / this.bucketMs);
+    const i = n % BUCKETS;
+    if (w.slot[i] !== n) {
+      w.slot[i] = n;
+      w.calls[i] = 0;
+      w.failures[i] = 0;
+    }
+    w.calls[i]!++;
+    if (c.resultCode !== RESULT_CODES.success) w.failures[i]!++;
+  }
+
+  refused(): void {}
+
+  /** A product's calls and failures in the window. */
+  figures(product: string): { calls: number; failures: number; share: number } {
+    const w = this.windows.get(product);
+    let calls = 0;
+    let failures = 0;
+    if (w) {
+      const oldest = Math.floor(this.now() / this.bucketMs) - BUCKETS + 1;
+      for (let i = 0; i < BUCKETS; i++) {
+        if (w.slot[i]! >= oldest) {
+          calls += w.calls[i]!;
+          failures += w.failures[i]!;
+        }
+      }
+    }
+    return { calls, failures, share: calls === 0 ? 0 : failures / calls };
+  }
+
+  /** The conditions raised now, oldest first. */
+  active(): Alert[] {
+    return [...this.raised.values()];
+  }
+
+  /** Evaluates the conditions every `checkMs`. */
+  start(): void {
+    this.timer = setInterval(() => void this.check(), this.o.checkMs ?? 30_000);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.checking;
+  }
+
+  /** Evaluates every condition once; posts an alert for each newly raised one. */
+  check(): Promise<void> {
+    return (this.checking ??= this.evaluate()
+      .catch((e: unknown) => this.o.logger.warn("alarm check failed; will try again", { error: describeError(e) }))
+      .finally(() => (this.checking = undefined)));
+  }
+
+  private async evaluate(): Promise<void> {
+    const now = this.now();
+    const deadline = this.o.provisioningDeadlineMs ?? 3_600_000;
+    const [parked, overdue] = await Promise.all([this.o.parkedJobs(), this.o.provisioningBefore(now - deadline)]);
+    const found: Alert[] = [];
+    const threshold = this.o.threshold ?? 0.05;
+    const minutes = Math.round((this.o.windowMs ?? 3_600_000) / 60_000);
+    for (const product of this.windows.keys()) {
+      const f = this.figures(product);
+      if (f.calls >= (this.o.minCalls ?? 20) && f.share > threshold) {
+        const pct = (x: number) => `${Math.round(x * 1000) / 10} %`;
+        found.push({
+          product,
+          condition: "failure-share",
+          figure: f.share,
+          threshold,
+          text: `${pct(f.share)} of the marketplace's calls to ${product} failed in the last ${minutes} min (${f.failures} of ${f.calls}; threshold ${pct(threshold)}): KooGallery delists products whose interface fails often`,
+          look: `/ops/calls?product=${encodeURIComponent(product)}&verdict=failed`,
+          at: now,
+        });
+      }
+    }
+    for (const [product, n] of parked) {
+      found.push({ product, condition: "parked-job", figure: n, threshold: 0, text: `${n} outbox job(s) of ${product} parked as failed: the work they carry was not done`, look: "/ops/jobs", at: now });
+    }
+    for (const [product, n] of overdue) {
+      const text = `${n} instance(s) of ${product} still provisioning after ${Math.round(deadline / 60_000)} min: paid orders without a working instance`;
+      found.push({ product, condition: "provisioning-overdue", figure: n, threshold: deadline, text, look: "/ops/jobs", at: now });
+    }
+    const still = new Set(found.map(keyOf));
+    for (const [k, a] of this.raised) {
+      if (!still.has(k)) {
+        this.raised.delete(k);
+        this.o.logger.info("alarm cleared", { product: a.product, condition: a.condition });
+      }
+    }
+    for (const a of found) {
+      if (this.raised.has(keyOf(a))) continue;
+      // raised only once posted (or when there is nowhere to post): a failed post is tried again next check
+      if (await this.post(a)) this.raised.set(keyOf(a), a);
+    }
+  }
+
+  private async post(a: Alert): Promise<boolean> {
+    this.o.logger.error("delisting-risk alarm", { product: a.product, condition: a.condition, figure: a.figure, text: a.text });
+    if (!this.o.webhookUrl) return true;
+    try {
+      const res = await fetch(this.o.webhookUrl, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(alertBody(a, this.o.format ?? "generic")),
+        signal: AbortSignal.timeout(5000),
+      });
+      await res.arrayBuffer();
+      if (res.ok) return true;
+      this.o.logger.warn("alert webhook refused the alert; will try again", { status: res.status });
+    } catch (e) {
+      this.o.logger.warn("alert webhook cannot be reached; will try again", { error: describeError(e) });
+    }
+    return false;
+  }
+}
+
+function keyOf(a: Pick<Alert, "product" | "condition">): string {
+  return `${a.product}\u0000${a.condition}`;
+}
+
+/**
+ * The JSON posted: koogate's own fields (generic), or the text message an incoming webhook of Slack
+ * (`text`), Feishu (`msg_type` + `content.text`) or DingTalk (`msgtype` + `text.content`) accepts.
+ */
+export function alertBody(a: Alert, format: AlertFormat): Record<string, unknown> {
+  const text = `[koogate] ${a.product} · ${a.condition}: ${a.text}. Look at ${a.look}`;
+  switch (format) {
+    case "slack":
+      return { text };
+    case "feishu":
+      return { msg_type: "text", content: { text } };
+    case "dingtalk":
+      return { msgtype: "text", text: { content: text } };
+    default:
+      return { source: "koogate", product: a.product, condition: a.condition, figure: a.figure, threshold: a.threshold, text: a.text, look: a.look, at: new Date(a.at).toISOString() };
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * The operations settings (metrics, alarm, operator page, daily reconciliation), read from the
+ * environment at start; each one is listed in the README ("Operating koogate") with type, default and
+ * effect. A value that cannot be used stops the start with a message naming the variable.
+ */
+import { SetupError } from "../errors.js";
+
+export const ALERT_FORMATS = ["generic", "slack", "feishu", "dingtalk"] as const;
+export type AlertFormat = (typeof ALERT_FORMATS)[number];
+
+export interface OpsConfig {
+  /** `KOOGATE_METRICS_TOKEN`: when set, `/metrics` wants `Authorization: Bearer <token>`. Default none (open). */
+  metricsToken?: string;
+  /** `KOOGATE_OPS_TOKEN`: the operator page's token; none → `/ops` is off (404). */
+  opsToken?: string;
+  /** `KOOGATE_ALERT_WEBHOOK`: where alerts are POSTed; none → alarms are only logged and shown on /ops. */
+  alertWebhook?: string;
+  /** `KOOGATE_ALERT_FORMAT`: generic | slack | feishu | dingtalk. Default generic. */
+  alertFormat: AlertFormat;
+  /** `KOOGATE_ALERT_WINDOW_MINUTES`: the failure share's sliding window. Default 60. */
+  alertWindowMs: number;
+  /** `KOOGATE_ALERT_THRESHOLD_PERCENT`: failure share that raises the alarm. Default 5. */
+  alertThreshold: number;
+  /** `KOOGATE_ALERT_MIN_CALLS`: calls in the window before a share counts. Default 20. */
+  alertMinCalls: number;
+  /** `KOOGATE_ALERT_CHECK_MS`: how often the conditions are evaluated. Default 30000. */
+  alertCheckMs: number;
+  /** `KOOGATE_PROVISIONING_DEADLINE_MINUTES`: an instance provisioning longer is overdue. Default 60. */
+  provisioningDeadlineMs: number;
+  /** `KOOGATE_RECONCILE_AT`: `HH:MM` UTC of a daily reconciliation; default none (off). */
+  reconcileAt?: { hour: number; minute: number };
+}
+
+export function loadOpsConfig(env: NodeJS.ProcessEnv): OpsConfig {
+  const set = (name: string) => env[name]?.trim() || undefined;
+  const webhook = set("KOOGATE_ALERT_WEBHOOK");
+  if (webhook !== undefined && !/^https?:\/\/[^\s]+$/.test(webhook)) throw new SetupError("KOOGATE_ALERT_WEBHOOK must be an http:// or https:// URL");
+  const format = set("KOOGATE_ALERT_FORMAT") ?? "generic";
+  if (!(ALERT_FORMATS as readonly string[]).includes(format)) throw new SetupError(`KOOGATE_ALERT_FORMAT must be one of ${ALERT_FORMATS.join(", ")}, not "${format}"`);
+  const at = set("KOOGATE_RECONCILE_AT");
+  const hm = at === undefined ? undefined : /^([01]\d|2[0-3]):([0-5]\d)$/.exec(at);
+  if (at !== undefined && !hm) throw new SetupError(`KOOGATE_RECONCILE_AT must be a UTC time HH:MM, not "${at}"`);
+  return {
+    metricsToken: token(set("KOOGATE_METRICS_TOKEN"), "KOOGATE_METRICS_TOKEN"),
+    opsToken: token(set("KOOGATE_OPS_TOKEN"), "KOOGATE_OPS_TOKEN"),
+    alertWebhook: webhook,
+    alertFormat: format as AlertFormat,
+    alertWindowMs: number(env, "KOOGATE_ALERT_WINDOW_MINUTES", 60, 1, 1440) * 60_000,
+    alertThreshold: number(env, "KOOGATE_ALERT_THRESHOLD_PERCENT", 5, 0.01, 100) / 100,
+    alertMinCalls: number(env, "KOOGATE_ALERT_MIN_CALLS", 20, 1, 1_000_000),
+    alertCheckMs: number(env, "KOOGATE_ALERT_CHECK_MS", 30_000, 100, 3_600_000),
+    provisioningDeadlineMs: number(env, "KOOGATE_PROVISIONING_DEADLINE_MINUTES", 60, 1, 10_080) * 60_000,
+    reconcileAt: hm ? { hour: Number(hm[1]), minute: Number(hm[2]) } : undefined,
+  };
+}
+
+/** A token short enough to guess is refused: it guards the buyers' orders. */
+function token(v: string | undefined, name: string): string | undefined {
+  if (v !== undefined && v.length < 16) throw new SetupError(`${name} must be at least 16 characters (a random one: openssl rand -hex 24)`);
+  return v;
+}
+
+function number(env: NodeJS.ProcessEnv, name: string, dflt: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return dflt;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min || n > max) throw new SetupError(`${name} must be a number from ${min} to ${max}, not "${raw}"`);
+  return n;
+}
+
+/** The next time (ms) at `at` UTC strictly after `nowMs`. */
+export function nextDailyRun(at: { hour: number; minute: number }, nowMs: number): number {
+  const d = new Date(nowMs);
+  const t = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), at.hour, at.minute);
+  return t > nowMs ? t : t + 86_400_000;
+}

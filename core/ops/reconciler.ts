@@ -1,0 +1,62 @@
+/**
+ * Reconciliation's gathering: the orders koogate knows, one query order per order id, the comparison
+ * (core/ops/reconcile.ts) and the report stored for the operator page. `koogate reconcile` and the
+ * optional daily run (`KOOGATE_RECONCILE_AT`) both call `reconcile`.
+ */
+import type { MarketplaceResult } from "../marketplace/answers.js";
+import type { OrderInfo } from "../marketplace/data.js";
+import { InstanceStore } from "../store/instances.js";
+import { ReconciliationStore } from "../store/reconciliations.js";
+import type { Knex } from "../tokens.js";
+import { compareOrder, type KnownOrder, type ReconcileReport } from "./reconcile.js";
+
+/** Where known orders come from; an orders table adds a second source beside the instances. */
+export type KnownOrderSource = (since: number | undefined) => Promise<KnownOrder[]>;
+
+/** Every order line koogate provisioned an instance for (changed since `since`, when given). */
+export function ordersFromInstances(db: Knex): KnownOrderSource {
+  const instances = new InstanceStore(db);
+  return async (since) =>
+    (await instances.list({ since })).map((i) => ({
+      productId: i.productId,
+      orderId: i.orderId,
+      orderLineId: i.orderLineId,
+      instance: { instanceId: i.instanceId, state: i.state, expireAt: i.expireAt, createdAt: i.createdAt },
+    }));
+}
+
+export interface ReconcileOptions {
+  db: Knex;
+  /** the query-order call: a `MarketplaceClient`'s */
+  queryOrder(q: { orderId: string }): Promise<MarketplaceResult<OrderInfo>>;
+  /** only orders whose instance changed since then (ms); default all */
+  since?: number;
+  /** default the instances */
+  sources?: readonly KnownOrderSource[];
+  /** default Date.now() */
+  nowMs?: number;
+  /** an instance provisioning longer than this is not provisioned; default 1 h */
+  provisioningDeadlineMs?: number;
+  /** store the report for the operator page; default true */
+  save?: boolean;
+}
+
+/** Default of `provisioningDeadlineMs` (and of the alarm's provisioning condition). */
+export const PROVISIONING_DEADLINE_MS = 3_600_000;
+
+/** Compares every known order with the marketplace's answer; resolves to the report (also stored). */
+export async function reconcile(o: ReconcileOptions): Promise<ReconcileReport> {
+  const nowMs = o.nowMs ?? Date.now();
+  const known = (await Promise.all((o.sources ?? [ordersFromInstances(o.db)]).map((s) => s(o.since)))).flat();
+  // one query per order: its lines come back together
+  const answers = new Map<string, Promise<MarketplaceResult<OrderInfo>>>();
+  const mismatches = [];
+  for (const k of known) {
+    let a = answers.get(k.orderId);
+    if (!a) answers.set(k.orderId, (a = o.queryOrder({ orderId: k.orderId })));
+    mismatches.push(...compareOrder(k, await a, { nowMs, provisioningDeadlineMs: o.provisioningDeadlineMs ?? PROVISIONING_DEADLINE_MS }));
+  }
+  const report: ReconcileReport = { at: nowMs, orders: known.length, mismatches };
+  if (o.save ?? true) await new ReconciliationStore(o.db).save(report);
+  return report;
+}

@@ -1,0 +1,82 @@
+/**
+ * HTML for the operator page, built with one tagged template: every value put into `html\`…\`` is
+ * escaped by `escapeHtml` unless it is already `Html` (made by this template). Order ids, instance ids,
+ * error details and anything else that came from the marketplace or an adapter can therefore only ever
+ * appear as text.
+ */
+
+/** Markup already escaped (made by `html`). */
+export class Html {
+  constructor(readonly text: string) {}
+  toString(): string {
+    return this.text;
+  }
+}
+
+const ENTITIES: Readonly<Record<string, string>> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
+/** The one escaping function: text safe in an element and in a quoted attribute. */
+export function escapeHtml(value: unknown): string {
+  return String(value ?? "").replace(/[&<>"']/g, (c) => ENTITIES[c]!);
+}
+
+/** The template: strings as written, values escaped; arrays are joined, `Html` values kept. */
+export function html(strings: TemplateStringsArray, ...values: unknown[]): Html {
+  let out = strings[0]!;
+  values.forEach((v, i) => {
+    out += piece(v) + strings[i + 1]!;
+  });
+  return new Html(out);
+}
+
+function piece(v: unknown): string {
+  if (v instanceof Html) return v.text;
+  if (Array.isArray(v)) return v.map(piece).join("");
+  if (v === undefined || v === null || v === false) return "";
+  return escapeHtml(v);
+}
+
+/** A table: headers, then rows of cells (text or `Html`); a note when there are no rows. */
+export function table(headers: readonly string[], rows: ReadonlyArray<readonly unknown[]>, empty = "nothing yet"): Html {
+  if (rows.length === 0) return html`<p class="empty">${empty}</p>`;
+  return html`<table><thead><tr>${headers.map((h) => html`<th>${h}</th>`)}</tr></thead><tbody>${rows.map(
+    (r) => html`<tr>${r.map((c) => html`<td>${c}</td>`)}</tr>`,
+  )}</tbody></table>`;
+}
+
+/** A time (ms) as ISO text, to the second. */
+export function time(ms: number | null | undefined): string {
+  return ms === null || ms === undefined ? "-" : new Date(ms).toISOString().replace("T", " ").slice(0, 19);
+}
+
+const NAV = [
+  ["/ops", "Overview"],
+  ["/ops/calls", "Calls"],
+  ["/ops/jobs", "Outbox jobs"],
+  ["/ops/reconciliation", "Reconciliation"],
+] as const;
+
+/** The whole page around `body`. */
+export function page(title: string, body: Html, opts: { nav?: boolean } = {}): string {
+  const nav = opts.nav === false ? "" : html`<nav>${NAV.map(([href, label]) => html`<a href="${href}">${label}</a>`)}<form method="post" action="/ops/logout"><button>Sign out</button></form></nav>`;
+  return html`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title} · koogate</title><link rel="stylesheet" href="/ops/style.css"></head><body><header><strong>koogate</strong> operator page</header>${nav}<main><h1>${title}</h1>${body}</main></body></html>`.text;
+}
+
+/** The stylesheet: small, no build step. */
+export const STYLESHEET = `
+body{font:14px/1.4 system-ui,sans-serif;margin:0;color:#1d232a;background:#f6f7f9}
+header{background:#1d232a;color:#fff;padding:.6em 1em}
+nav{display:flex;gap:1em;align-items:center;padding:.5em 1em;background:#e3e7ec}
+nav form{margin-left:auto}
+main{padding:0 1em 2em}
+h1{font-size:1.3em}h2{font-size:1.1em;margin-top:1.5em}
+table{border-collapse:collapse;background:#fff;width:100%;margin:.5em 0}
+th,td{border:1px solid #d5dae0;padding:.3em .5em;text-align:left;vertical-align:top;word-break:break-word}
+th{background:#eef1f4}
+.bad{color:#b3261e;font-weight:600}.ok{color:#1b6e2c}
+.empty{color:#666;font-style:italic}
+form.filters{display:flex;flex-wrap:wrap;gap:.5em;align-items:end}
+form.filters label{display:flex;flex-direction:column;font-size:.85em}
+input,select,button{font:inherit;padding:.2em .4em}
+code{font-size:.9em}
+`;

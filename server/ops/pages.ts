@@ -1,0 +1,148 @@
+/**
+ * The operator page's views, as HTML (server/ops/html.ts escapes every value). Each takes the data
+ * read by the routes and returns the whole page; none runs a statement.
+ */
+import type { Alert } from "../../core/ops/alarm.js";
+import type { Readiness } from "../../core/ops/health.js";
+import type { ReconcileReport } from "../../core/ops/reconcile.js";
+import type { EventRecord } from "../../core/store/events.js";
+import type { InstanceRow } from "../../core/store/instances.js";
+import type { JobView } from "../../core/store/jobs.js";
+import { VERDICTS } from "../../core/vocabulary.js";
+import { html, page, table, time, type Html } from "./html.js";
+
+export interface ProductHealth {
+  id: string;
+  kind: string;
+  calls: number;
+  failures: number;
+  share: number;
+}
+
+const pct = (x: number) => `${Math.round(x * 1000) / 10} %`;
+const instanceLink = (product: string, id: string | null | undefined) =>
+  id ? html`<a href="/ops/instances/${encodeURIComponent(product)}/${encodeURIComponent(id)}">${id}</a>` : "-";
+const verdictCell = (v: string) => html`<span class="${v === "failed" || v === "rejected" ? "bad" : "ok"}">${v}</span>`;
+
+export function overviewPage(d: { products: ProductHealth[]; alerts: Alert[]; readiness: Readiness; windowMinutes: number; last?: ReconcileReport }): string {
+  const products = table(
+    ["Product", "Kind", `Calls (${d.windowMinutes} min)`, "Failed", "Failure share", "Alarms"],
+    d.products.map((p) => [
+      html`<a href="/ops/calls?product=${encodeURIComponent(p.id)}">${p.id}</a>`,
+      p.kind,
+      p.calls,
+      p.failures,
+      html`<span class="${p.failures > 0 ? "bad" : "ok"}">${pct(p.share)}</span>`,
+      d.alerts.filter((a) => a.product === p.id).map((a) => a.condition).join(", ") || "none",
+    ]),
+  );
+  const checks = table(
+    ["Check", "State", "Detail"],
+    Object.entries(d.readiness.checks).map(([name, c]) => [name, html`<span class="${c.ok ? "ok" : "bad"}">${c.ok ? "ok" : "not ready"}</span>`, c.detail]),
+  );
+  const alerts = table(
+    ["Since", "Product", "Condition", "What", "Look at"],
+    d.alerts.map((a) => [time(a.at), a.product, a.condition, a.text, html`<a href="${a.look}">${a.look}</a>`]),
+    "no alarm raised",
+  );
+  return page("Overview", html`<h2>Products</h2>${products}<h2>Alarms</h2>${alerts}<h2>Readiness</h2>${checks}<h2>Last reconciliation</h2>${reconcileSummary(d.last)}`);
+}
+
+function reconcileSummary(r: ReconcileReport | undefined): Html {
+  if (!r) return html`<p class="empty">none has run (<code>koogate reconcile</code>, or set KOOGATE_RECONCILE_AT)</p>`;
+  return html`<p>${time(r.at)}: ${r.orders} order(s) compared, <span class="${r.mismatches.length ? "bad" : "ok"}">${r.mismatches.length} mismatch(es)</span> — <a href="/ops/reconciliation">details</a></p>`;
+}
+
+export interface CallFilters {
+  product?: string;
+  activity?: string;
+  verdict?: string;
+  instance?: string;
+  order?: string;
+}
+
+export function callsPage(d: { filters: CallFilters; products: string[]; events: EventRecord[] }): string {
+  const f = d.filters;
+  const select = (name: string, options: readonly string[], value?: string) =>
+    html`<select name="${name}"><option value="">any</option>${options.map((o) => html`<option${o === value ? html` selected` : ""}>${o}</option>`)}</select>`;
+  const form = html`<form class="filters" method="get" action="/ops/calls">
+<label>Product ${select("product", d.products, f.product)}</label>
+<label>Activity <input name="activity" value="${f.activity ?? ""}"></label>
+<label>Verdict ${select("verdict", VERDICTS, f.verdict)}</label>
+<label>Instance <input name="instance" value="${f.instance ?? ""}"></label>
+<label>Order <input name="order" value="${f.order ?? ""}"></label>
+<button>Filter</button></form>`;
+  return page("Recent calls", html`${form}${eventsTable(d.events)}`);
+}
+
+function eventsTable(events: EventRecord[]): Html {
+  return table(
+    ["Time", "Product", "Activity", "Instance", "Verdict", "Result", "ms", "Detail", "Request id"],
+    events.map((e) => [time(e.at), e.productId, e.activity || "-", instanceLink(e.productId, e.instanceId), verdictCell(e.verdict), e.resultCode, e.durationMs, e.detail ?? "", e.requestId ?? "background"]),
+    "no calls match",
+  );
+}
+
+export function instancePage(d: { productId: string; instanceId: string; row?: InstanceRow; events: EventRecord[]; jobs: JobView[] }): string {
+  const r = d.row;
+  const facts = r
+    ? table(
+        ["Field", "Value"],
+        [
+          ["Product", r.productId],
+          ["Instance", r.instanceId],
+          ["State", r.state],
+          ["Order", html`<a href="/ops/calls?order=${encodeURIComponent(r.orderId)}">${r.orderId}</a>`],
+          ["Order line", r.orderLineId],
+          ["Business id", r.businessId],
+          ["Expires", time(r.expireAt)],
+          ["Marketplace product", r.marketplaceProductId ?? "-"],
+          ["Test", r.test ? "yes" : "no"],
+          ["Created", time(r.createdAt)],
+          ["Updated", time(r.updatedAt)],
+        ],
+      )
+    : html`<p class="empty">koogate holds no instance under this id (calls naming it are listed below)</p>`;
+  return page(`Instance ${d.instanceId}`, html`${facts}<h2>History</h2>${eventsTable([...d.events].reverse())}<h2>Outbox jobs</h2>${jobsTable(d.jobs)}`);
+}
+
+export function jobsPage(d: { jobs: JobView[]; notice?: string }): string {
+  return page("Outbox jobs", html`${d.notice ? html`<p class="ok">${d.notice}</p>` : ""}${jobsTable(d.jobs)}`);
+}
+
+function jobsTable(jobs: JobView[]): Html {
+  return table(
+    ["Job", "Product", "Type", "Instance", "State", "Attempts", "Next attempt", "Last error", ""],
+    jobs.map((j) => [
+      j.id,
+      j.productId,
+      j.activity,
+      instanceLink(j.productId, j.instanceId),
+      html`<span class="${j.state === "failed" ? "bad" : "ok"}">${j.state}</span>`,
+      j.attempts,
+      j.state === "pending" ? time(j.nextAttemptAt) : "-",
+      j.lastError ?? "",
+      j.state === "failed" ? html`<form method="post" action="/ops/jobs/${j.id}/retry"><button>Retry now</button></form>` : "",
+    ]),
+    "no outbox jobs",
+  );
+}
+
+export function reconciliationPage(r: ReconcileReport | undefined): string {
+  const body = r
+    ? html`${reconcileSummary(r)}${table(
+        ["Kind", "Product", "Order", "Order line", "Instance", "koogate", "Marketplace"],
+        r.mismatches.map((m) => [m.kind, m.productId, m.orderId, m.orderLineId, instanceLink(m.productId, m.instanceId), m.koogate, m.marketplace]),
+        "every order agrees",
+      )}`
+    : reconcileSummary(undefined);
+  return page("Last reconciliation", body);
+}
+
+export function loginPage(wrong: boolean): string {
+  return page(
+    "Sign in",
+    html`${wrong ? html`<p class="bad">That is not the operator token.</p>` : ""}<form method="post" action="/ops/login"><label>Operator token (KOOGATE_OPS_TOKEN) <input type="password" name="token" autocomplete="current-password" autofocus></label> <button>Sign in</button></form>`,
+    { nav: false },
+  );
+}

@@ -1,0 +1,188 @@
+/**
+ * The operations routes:
+ *
+ *   GET  /healthz              the process is up (always 200)
+ *   GET  /readyz               database, migrations, outbox, products: 200 or 503, JSON, read from the
+ *                              background probe's verdict (no statement per request)
+ *   GET  /metrics              Prometheus text; with KOOGATE_METRICS_TOKEN, only with that bearer token
+ *   GET  /ops…                 the operator page, with KOOGATE_OPS_TOKEN only (else 404)
+ *   POST /ops/login, /ops/logout, /ops/jobs/:id/retry   same-origin form posts
+ */
+import type Router from "@koa/router";
+import type Koa from "koa";
+import type { Kernel } from "../../core/kernel.js";
+import type { Logger } from "../../core/logger.js";
+import { EventLog } from "../../core/store/events.js";
+import { InstanceStore } from "../../core/store/instances.js";
+import { JobStore } from "../../core/store/jobs.js";
+import { ReconciliationStore } from "../../core/store/reconciliations.js";
+import type { Clock } from "../../core/tokens.js";
+import { readRawBody } from "../raw-body.js";
+import { authorized, bearer, closeSession, openSession, sameOrigin, sameSecret } from "./auth.js";
+import { STYLESHEET } from "./html.js";
+import { callsPage, instancePage, jobsPage, loginPage, overviewPage, reconciliationPage, type CallFilters } from "./pages.js";
+import type { Ops } from "./wiring.js";
+
+export interface OpsRouteDeps {
+  ops: Ops;
+  kernel: Kernel;
+  events: EventLog;
+  instances: InstanceStore;
+  jobs: JobStore;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** Longest value of a filter kept; the columns filtered are no longer. */
+const MAX_FILTER = 64;
+
+export function registerOpsRoutes(router: Router, d: OpsRouteDeps): void {
+  router.get("/healthz", (ctx) => json(ctx, 200, { status: "ok" }));
+  router.get("/readyz", (ctx) => {
+    const r = d.ops.health.status();
+    json(ctx, r.ready ? 200 : 503, { status: r.ready ? "ready" : "not ready", checks: r.checks });
+  });
+  router.get("/metrics", async (ctx) => {
+    const token = d.ops.config.metricsToken;
+    if (token !== undefined) {
+      const b = bearer(ctx);
+      if (b === undefined || !sameSecret(b, token)) {
+        ctx.set("WWW-Authenticate", 'Bearer realm="koogate metrics"');
+        return json(ctx, 401, { error: "the metrics need the bearer token of KOOGATE_METRICS_TOKEN" });
+      }
+    }
+    ctx.type = d.ops.metrics.contentType;
+    ctx.body = await d.ops.metrics.text();
+  });
+  const token = d.ops.config.opsToken;
+  if (token !== undefined) registerPage(router, d, token);
+}
+
+function registerPage(router: Router, d: OpsRouteDeps, token: string): void {
+  const reconciliations = new ReconciliationStore(d.kernel.db);
+  const view = (handler: (ctx: Koa.Context) => Promise<string> | string) => async (ctx: Koa.Context) => {
+    secureHeaders(ctx);
+    if (!authorized(ctx, token)) return htmlAnswer(ctx, 401, loginPage(ctx.get("authorization") !== "" || ctx.cookies.get("koogate_ops") !== undefined));
+    htmlAnswer(ctx, 200, await handler(ctx));
+  };
+  const post = (handler: (ctx: Koa.Context) => Promise<void>) => async (ctx: Koa.Context) => {
+    secureHeaders(ctx);
+    if (!sameOrigin(ctx)) return htmlAnswer(ctx, 403, "forbidden: a form of another site");
+    await handler(ctx);
+  };
+
+  router.get("/ops/style.css", (ctx) => {
+    ctx.type = "text/css; charset=utf-8";
+    ctx.set("Cache-Control", "max-age=300");
+    ctx.body = STYLESHEET;
+  });
+  router.get("/ops/login", (ctx) => {
+    secureHeaders(ctx);
+    htmlAnswer(ctx, 200, loginPage(false));
+  });
+  router.post(
+    "/ops/login",
+    post(async (ctx) => {
+      const raw = await readRawBody(ctx.req, 4096, 5000);
+      const given = raw.oversize ? undefined : new URLSearchParams(raw.bytes.toString("utf8")).get("token");
+      if (given === null || given === undefined || !sameSecret(given, token)) {
+        d.logger.warn("operator page: wrong token", { ip: ctx.ip });
+        return htmlAnswer(ctx, 401, loginPage(true));
+      }
+      openSession(ctx, token);
+      ctx.redirect("/ops");
+      ctx.status = 303;
+    }),
+  );
+  router.post(
+    "/ops/logout",
+    post(async (ctx) => {
+      closeSession(ctx);
+      ctx.redirect("/ops/login");
+      ctx.status = 303;
+    }),
+  );
+  router.get(
+    "/ops",
+    view(async () => {
+      const minutes = Math.round(d.ops.config.alertWindowMs / 60_000);
+      const products = d.kernel.products().map((p) => ({ id: p.id, kind: p.kind, ...d.ops.alarm.figures(p.id) }));
+      return overviewPage({ products, alerts: d.ops.alarm.active(), readiness: d.ops.health.status(), windowMinutes: minutes, last: await reconciliations.latest() });
+    }),
+  );
+  router.get(
+    "/ops/calls",
+    view(async (ctx) => {
+      const q = new URLSearchParams(ctx.querystring);
+      const f: CallFilters = {};
+      for (const k of ["product", "activity", "verdict", "instance", "order"] as const) {
+        const v = q.get(k)?.trim().slice(0, MAX_FILTER);
+        if (v) f[k] = v;
+      }
+      let instanceIds: string[] | undefined = f.instance ? [f.instance] : undefined;
+      if (f.order) {
+        const ofOrder = (await d.instances.list({ orderId: f.order, limit: 500 })).map((i) => i.instanceId);
+        instanceIds = instanceIds ? instanceIds.filter((i) => ofOrder.includes(i)) : ofOrder;
+      }
+      const events = await d.events.search({ productId: f.product, activity: f.activity, verdict: f.verdict, instanceIds, limit: 200 });
+      return callsPage({ filters: f, products: d.kernel.products().map((p) => p.id), events });
+    }),
+  );
+  router.get(
+    "/ops/instances/:product/:instance",
+    view(async (ctx) => {
+      const productId = String(ctx.params.product).slice(0, MAX_FILTER);
+      const instanceId = String(ctx.params.instance).slice(0, MAX_FILTER);
+      const [row, events, jobs] = await Promise.all([
+        d.instances.get(productId, instanceId),
+        d.events.search({ productId, instanceIds: [instanceId], limit: 1000 }),
+        d.jobs.list({ productId, instanceId }, d.clock.now()),
+      ]);
+      return instancePage({ productId, instanceId, row, events, jobs });
+    }),
+  );
+  router.get(
+    "/ops/jobs",
+    view(async (ctx) => {
+      const retried = new URLSearchParams(ctx.querystring).get("retried");
+      return jobsPage({ jobs: await d.jobs.list({ limit: 200 }, d.clock.now()), notice: retried && /^\d+$/.test(retried) ? `job ${retried} is queued again` : undefined });
+    }),
+  );
+  router.get(
+    "/ops/reconciliation",
+    view(async () => reconciliationPage(await reconciliations.latest())),
+  );
+  router.post(
+    "/ops/jobs/:id/retry",
+    post(async (ctx) => {
+      if (!authorized(ctx, token)) return htmlAnswer(ctx, 401, loginPage(true));
+      const id = Number(ctx.params.id);
+      if (!Number.isSafeInteger(id) || id < 1) return htmlAnswer(ctx, 404, "no such job");
+      const ok = await d.jobs.retryNow(id, d.clock.now());
+      if (!ok) return htmlAnswer(ctx, 409, jobsPage({ jobs: await d.jobs.list({ limit: 200 }, d.clock.now()), notice: `job ${id} is not parked as failed: nothing to retry` }));
+      d.logger.info("operator page: parked job queued again", { job: id });
+      ctx.redirect(`/ops/jobs?retried=${id}`);
+      ctx.status = 303;
+    }),
+  );
+}
+
+/** Headers of every operator page answer: no caching, no framing, no script, no other origin. */
+function secureHeaders(ctx: Koa.Context): void {
+  ctx.set("Cache-Control", "no-store");
+  ctx.set("X-Content-Type-Options", "nosniff");
+  ctx.set("Referrer-Policy", "same-origin");
+  ctx.set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+}
+
+function htmlAnswer(ctx: Koa.Context, status: number, body: string): void {
+  ctx.status = status;
+  ctx.type = "text/html; charset=utf-8";
+  ctx.body = body;
+}
+
+function json(ctx: Koa.Context, status: number, body: unknown): void {
+  ctx.status = status;
+  ctx.type = "application/json; charset=utf-8";
+  ctx.body = JSON.stringify(body);
+}

@@ -1,0 +1,108 @@
+/**
+ * The operations side of one server, created by the composition root once the kernel has started:
+ * the metrics (fed by the pipeline through the call observer, the outbox table and the marketplace
+ * client), the readiness probe, the delisting-risk alarm and the optional daily reconciliation.
+ */
+import type { Kernel } from "../../core/kernel.js";
+import { allMigrations } from "../../core/kernel.js";
+import type { Logger } from "../../core/logger.js";
+import { MarketplaceClient } from "../../core/marketplace/client.js";
+import { Alarm } from "../../core/ops/alarm.js";
+import { nextDailyRun, type OpsConfig } from "../../core/ops/config.js";
+import { HealthProbe } from "../../core/ops/health.js";
+import { Metrics } from "../../core/ops/metrics.js";
+import { fanOut, type CallObserver } from "../../core/ops/observer.js";
+import { reconcile } from "../../core/ops/reconciler.js";
+import { reportTable } from "../../core/ops/reconcile.js";
+import { Outbox } from "../../core/outbox/outbox.js";
+import { InstanceStore } from "../../core/store/instances.js";
+import { JobStore } from "../../core/store/jobs.js";
+import type { Clock, Knex } from "../../core/tokens.js";
+import type { DependencyContainer } from "tsyringe";
+
+export interface Ops {
+  config: OpsConfig;
+  metrics: Metrics;
+  alarm: Alarm;
+  health: HealthProbe;
+  /** what the pipeline reports each call to */
+  observer: CallObserver;
+  stop(): Promise<void>;
+}
+
+export interface OpsDeps {
+  config: OpsConfig;
+  kernel: Kernel;
+  container: DependencyContainer;
+  db: Knex;
+  clock: Clock;
+  logger: Logger;
+  env: NodeJS.ProcessEnv;
+}
+
+export function createOps(d: OpsDeps): Ops {
+  const now = () => d.clock.now();
+  const jobs = d.container.resolve(JobStore);
+  const instances = d.container.resolve(InstanceStore);
+  const outbox = d.container.resolve(Outbox);
+  const metrics = new Metrics({ products: d.kernel.products().map((p) => p.id) });
+  metrics.setOutboxSource(async () => {
+    const f = await jobs.figures(now());
+    return { jobs: f.jobs, oldestPendingSeconds: f.oldestPendingSeconds };
+  });
+  const alarm = new Alarm({
+    webhookUrl: d.config.alertWebhook,
+    format: d.config.alertFormat,
+    windowMs: d.config.alertWindowMs,
+    threshold: d.config.alertThreshold,
+    minCalls: d.config.alertMinCalls,
+    checkMs: d.config.alertCheckMs,
+    provisioningDeadlineMs: d.config.provisioningDeadlineMs,
+    parkedJobs: () => jobs.failedByProduct(),
+    provisioningBefore: (before) => instances.provisioningSince(before),
+    logger: d.logger,
+    now,
+  });
+  alarm.start();
+  const health = new HealthProbe({
+    db: d.db,
+    migrations: Object.keys(allMigrations(d.kernel.kinds)),
+    outboxPolledAt: () => outbox.polledAt,
+    products: () => d.kernel.products().length,
+    now,
+  });
+  health.start();
+  const daily = d.config.reconcileAt ? scheduleReconcile(d, metrics) : undefined;
+  return {
+    config: d.config,
+    metrics,
+    alarm,
+    health,
+    observer: fanOut(metrics, alarm),
+    async stop() {
+      health.stop();
+      daily?.stop();
+      await alarm.stop();
+    },
+  };
+}
+
+/** The daily reconciliation at `KOOGATE_RECONCILE_AT` (UTC); its report goes to the log and the /ops page. */
+function scheduleReconcile(d: OpsDeps, metrics: Metrics): { stop(): void } {
+  const at = d.config.reconcileAt!;
+  const client = MarketplaceClient.fromEnv(d.env, { logger: d.logger, onCall: (api, family) => metrics.marketplaceCall(api, family) });
+  let timer: NodeJS.Timeout | undefined;
+  const arm = () => {
+    const wait = nextDailyRun(at, Date.now()) - Date.now();
+    timer = setTimeout(run, wait);
+    timer.unref();
+  };
+  const run = () => {
+    reconcile({ db: d.db, queryOrder: (q) => client.queryOrder(q), provisioningDeadlineMs: d.config.provisioningDeadlineMs })
+      .then((r) => (r.mismatches.length ? d.logger.error : d.logger.info)("reconciliation", { orders: r.orders, mismatches: r.mismatches.length, report: r.mismatches.length ? reportTable(r) : undefined }))
+      .catch((e: Error) => d.logger.error("reconciliation could not run", { error: e.message }))
+      .finally(arm);
+  };
+  arm();
+  return { stop: () => clearTimeout(timer) };
+}

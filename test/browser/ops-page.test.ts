@@ -1,0 +1,121 @@
+/**
+ * The operator page in a real browser: Debian's chromium driven by playwright-core against a running
+ * koogate. Skipped, saying why, where no chromium is installed (`.ci/run` installs it).
+ */
+import { expect } from "chai";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { newInstanceBody } from "../support/orders.js";
+import { recordingYaml, RecordingAdapter } from "../support/recording-adapter.js";
+import { startServer, type TestServer } from "../support/server.js";
+import { eventually } from "../support/wait.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const OPS_TOKEN = "ops-token-0123456789abcdef";
+/** Where the README's screenshot is written when KOOGATE_SCREENSHOT is set. */
+const SCREENSHOT = process.env.KOOGATE_SCREENSHOT;
+
+describe("the operator page in chromium", function () {
+  this.timeout(60_000);
+  let browser: BrowserContext;
+  let profile: string;
+  let s: TestServer;
+  let page: Page;
+
+  before(async function () {
+    if (!existsSync(CHROMIUM)) {
+      console.log(`      (skipped: no chromium at ${CHROMIUM}; install it with apt-get install -y chromium, as .ci/run does)`);
+      this.skip();
+    }
+    profile = mkdtempSync(join(tmpdir(), "koogate-chromium-"));
+    // a fresh profile (--user-data-dir), which playwright takes as the persistent context's folder
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+  });
+  before(async () => {
+    page = browser.pages()[0] ?? (await browser.newPage());
+  });
+  after(async () => {
+    await browser?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+  beforeEach(async () => {
+    s = await startServer({
+      products: {
+        "a.yaml": recordingYaml("crm-saas", { failFirst: 1, delayMs: 50 }, "provisioning: { budgetMs: 0, maxAttempts: 1 }"),
+        "b.yaml": recordingYaml("erp-saas", { failWith: "<script>document.title='owned'</script>" }),
+        "c.yaml": recordingYaml("hr-saas"),
+      },
+      adapters: [RecordingAdapter],
+      env: { KOOGATE_OPS_TOKEN: OPS_TOKEN },
+    });
+  });
+  afterEach(async () => {
+    // one page for every test (closing a page of the persistent context can hang): leave it blank, signed out
+    await page?.goto("about:blank");
+    await browser?.clearCookies();
+    await s?.close();
+  });
+
+  const signIn = async () => {
+    await page.goto(`${s.url}/ops`);
+    await page.fill('input[name="token"]', OPS_TOKEN);
+    await page.click("button:has-text(\"Sign in\")");
+    await page.waitForURL(`${s.url}/ops`);
+  };
+
+  it("asks for the token and refuses a wrong one with 401", async () => {
+    const first = await page.goto(`${s.url}/ops`);
+    expect(first!.status()).to.equal(401);
+    await page.fill('input[name="token"]', "not-the-token-0123456789");
+    const [answer] = await Promise.all([page.waitForResponse(`${s.url}/ops/login`), page.click("button:has-text(\"Sign in\")")]);
+    expect(answer.status()).to.equal(401);
+    expect(await page.textContent("main")).to.contain("That is not the operator token");
+  });
+
+  it("shows a newInstance sent by the simulator in the calls table and in the instance's history", async () => {
+    const body = newInstanceBody();
+    await s.send(body, { product: "hr-saas" });
+    await signIn();
+    await page.goto(`${s.url}/ops/calls?product=hr-saas`);
+    const row = page.locator("tbody tr", { hasText: body.businessId });
+    expect(await row.first().textContent()).to.contain("newInstance").and.contain("processed");
+    await row.first().locator("a").click();
+    await page.waitForURL(/\/ops\/instances\/hr-saas\//);
+    expect(await page.textContent("main")).to.contain(body.orderId).and.contain("newInstance");
+  });
+
+  it("shows an adapter's message holding <script> as text, and the script never runs", async () => {
+    await s.send(newInstanceBody(), { product: "erp-saas" });
+    await signIn();
+    await page.goto(`${s.url}/ops/calls?product=erp-saas`);
+    expect(await page.locator("tbody").textContent()).to.contain("<script>document.title='owned'</script>");
+    expect(await page.title()).to.equal("Recent calls · koogate");
+  });
+
+  it("retries a parked job from the jobs table, after which it is done", async () => {
+    await s.send(newInstanceBody(), { product: "crm-saas" });
+    await eventually(async () => s.koogate.db("koogate_jobs").where({ state: "failed" }).first(), "the parked job");
+    await s.send(newInstanceBody(), { product: "erp-saas" });
+    await signIn();
+    if (SCREENSHOT) {
+      await eventually(async () => (await fetch(`${s.url}/readyz`)).status === 200, "readiness");
+      await page.reload();
+      mkdirSync(join(SCREENSHOT, ".."), { recursive: true });
+      await page.setViewportSize({ width: 1200, height: 900 });
+      await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    }
+    await page.goto(`${s.url}/ops/jobs`);
+    await page.click("button:has-text(\"Retry now\")");
+    await page.waitForURL(/\/ops\/jobs\?retried=\d+/);
+    expect(await page.textContent("main")).to.contain("is queued again");
+    await eventually(async () => (await s.koogate.db("koogate_jobs").where({ state: "done" })).length === 1, "the retried job done");
+    await page.reload();
+    expect(await page.locator("tbody").textContent()).to.contain("done");
+  });
+});

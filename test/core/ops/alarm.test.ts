@@ -1,0 +1,113 @@
+import { expect } from "chai";
+import { createLogger } from "../../../core/logger.js";
+import { Alarm, alertBody, type Alert, type AlarmOptions } from "../../../core/ops/alarm.js";
+import type { ObservedCall } from "../../../core/ops/observer.js";
+import { startWebhookReceiver, type WebhookReceiver } from "../../support/webhook.js";
+
+const ok: ObservedCall = { product: "p1", activity: "newInstance", verdict: "processed", resultCode: "000000", seconds: 0.01, signed: true };
+const failed: ObservedCall = { ...ok, verdict: "failed", resultCode: "000005" };
+
+describe("the delisting-risk alarm", () => {
+  let hook: WebhookReceiver;
+  let clock: number;
+  let parked: Map<string, number>;
+  beforeEach(async () => {
+    hook = await startWebhookReceiver();
+    clock = 1_700_000_000_000;
+    parked = new Map();
+  });
+  afterEach(() => hook.close());
+
+  const alarm = (o: Partial<AlarmOptions> = {}) =>
+    new Alarm({ webhookUrl: hook.url, minCalls: 10, parkedJobs: async () => parked, provisioningBefore: async () => new Map(), logger: createLogger({ level: "silent" }), now: () => clock, ...o });
+  const feed = (a: Alarm, okCalls: number, failedCalls: number) => {
+    for (let i = 0; i < okCalls; i++) a.observeCall(ok);
+    for (let i = 0; i < failedCalls; i++) a.observeCall(failed);
+  };
+
+  it("posts one alert with the product and the figure when the failure share crosses 5 %", async () => {
+    const a = alarm();
+    feed(a, 18, 2);
+    await a.check();
+    expect(hook.bodies).to.have.length(1);
+    expect(hook.bodies[0]).to.include({ source: "koogate", product: "p1", condition: "failure-share", figure: 0.1, threshold: 0.05, look: "/ops/calls?product=p1&verdict=failed" });
+  });
+
+  it("posts nothing while the share stays at or under the threshold", async () => {
+    const a = alarm();
+    feed(a, 19, 1);
+    await a.check();
+    expect(hook.bodies).to.have.length(0);
+  });
+
+  it("posts nothing before the window holds the minimum number of calls", async () => {
+    const a = alarm();
+    feed(a, 0, 9);
+    await a.check();
+    expect(hook.bodies).to.have.length(0);
+  });
+
+  it("posts a raised condition once, however many checks find it still raised", async () => {
+    const a = alarm();
+    feed(a, 10, 10);
+    await a.check();
+    feed(a, 0, 10);
+    await a.check();
+    await a.check();
+    expect(hook.bodies).to.have.length(1);
+  });
+
+  it("posts again once the condition cleared and is raised anew", async () => {
+    const a = alarm();
+    feed(a, 10, 10);
+    await a.check();
+    clock += 61 * 60_000; // the window slid past every failure
+    feed(a, 20, 0);
+    await a.check();
+    expect(a.active()).to.have.length(0);
+    feed(a, 0, 20);
+    await a.check();
+    expect(hook.bodies).to.have.length(2);
+  });
+
+  it("leaves calls refused for their signature out of the share", async () => {
+    const a = alarm();
+    feed(a, 20, 0);
+    for (let i = 0; i < 20; i++) a.observeCall({ ...ok, verdict: "rejected", resultCode: "000001", signed: false });
+    await a.check();
+    expect(hook.bodies).to.have.length(0);
+  });
+
+  it("posts an alert for a product with a job parked as failed", async () => {
+    parked.set("p2", 1);
+    await alarm().check();
+    expect(hook.bodies[0]).to.include({ product: "p2", condition: "parked-job", figure: 1 });
+  });
+
+  it("posts an alert for an instance still provisioning past the deadline, asking for instances created before it", async () => {
+    let asked = 0;
+    const a = alarm({ provisioningDeadlineMs: 60_000, provisioningBefore: async (before) => ((asked = before), new Map([["p3", 2]])) });
+    await a.check();
+    expect(asked).to.equal(clock - 60_000);
+    expect(hook.bodies[0]).to.include({ product: "p3", condition: "provisioning-overdue", figure: 2 });
+  });
+
+  it("tries a refused post again at the next check", async () => {
+    const a = alarm();
+    feed(a, 0, 20);
+    hook.status = 500;
+    await a.check();
+    hook.status = 200;
+    await a.check();
+    expect(hook.bodies).to.have.length(1);
+  });
+});
+
+describe("alert bodies for incoming webhooks", () => {
+  const alert: Alert = { product: "p1", condition: "parked-job", figure: 1, threshold: 0, text: "1 job parked", look: "/ops/jobs", at: 0 };
+  const text = "[koogate] p1 · parked-job: 1 job parked. Look at /ops/jobs";
+
+  it("sends Slack a text message", () => expect(alertBody(alert, "slack")).to.deep.equal({ text }));
+  it("sends Feishu a text message", () => expect(alertBody(alert, "feishu")).to.deep.equal({ msg_type: "text", content: { text } }));
+  it("sends DingTalk a text message", () => expect(alertBody(alert, "dingtalk")).to.deep.equal({ msgtype: "text", text: { content: text } }));
+});

@@ -1,0 +1,83 @@
+import { expect } from "chai";
+import { MarketplaceClient } from "../../../core/marketplace/client.js";
+import { startLocalMarketplace } from "../../../sim/marketplace/server.js";
+import { DEV_MARKETPLACE_AK, DEV_MARKETPLACE_SK } from "../../../sim/marketplace/dev-keys.js";
+import { newInstanceBody } from "../../support/orders.js";
+import { parsePrometheus, sampleValue } from "../../support/prometheus.js";
+import { recordingYaml, RecordingAdapter } from "../../support/recording-adapter.js";
+import { startServer, type TestServer } from "../../support/server.js";
+import { eventually } from "../../support/wait.js";
+
+const METRICS_TOKEN = "metrics-token-0123456789abcdef";
+
+async function scrape(s: TestServer, headers: Record<string, string> = {}) {
+  const res = await fetch(`${s.url}/metrics`, { headers });
+  return { status: res.status, samples: res.status === 200 ? parsePrometheus(await res.text()) : [] };
+}
+
+describe("/metrics on a running server", () => {
+  let s: TestServer;
+  afterEach(async () => s?.close());
+
+  it("counts a served newInstance under its product, activity, verdict and result code, with its latency", async () => {
+    s = await startServer();
+    expect((await s.send(newInstanceBody())).json.resultCode).to.equal("000000");
+    const { samples } = await scrape(s);
+    expect(sampleValue(samples, "koogate_calls_total", { product: "test-saas", activity: "newInstance", verdict: "processed", result_code: "000000" })).to.equal(1);
+    expect(sampleValue(samples, "koogate_call_duration_seconds_count", { product: "test-saas", activity: "newInstance" })).to.equal(1);
+  });
+
+  it("counts a call with a wrong signature as a refusal with its reason", async () => {
+    s = await startServer();
+    await s.send(newInstanceBody(), { key: "not-the-key-0123456789" });
+    const { samples } = await scrape(s);
+    expect(sampleValue(samples, "koogate_refusals_total", { product: "test-saas", reason: "bad-signature" })).to.equal(1);
+  });
+
+  it("reports outbox jobs parked as failed by type, read from the jobs table", async () => {
+    s = await startServer({ products: { "r.yaml": recordingYaml("test-saas", { failFirst: 5, delayMs: 50 }, "provisioning: { budgetMs: 0, maxAttempts: 1 }") }, adapters: [RecordingAdapter] });
+    await s.send(newInstanceBody());
+    await eventually(async () => (await s.koogate.db("koogate_jobs").where({ state: "failed" })).length === 1, "the parked job");
+    const { samples } = await scrape(s);
+    expect(sampleValue(samples, "koogate_outbox_jobs", { type: "newInstance", state: "failed" })).to.equal(1);
+    expect(sampleValue(samples, "koogate_outbox_oldest_pending_seconds")).to.equal(0);
+  });
+
+  it("includes Node's process metrics", async () => {
+    s = await startServer();
+    const { samples } = await scrape(s);
+    expect(sampleValue(samples, "process_resident_memory_bytes")).to.be.greaterThan(0);
+  });
+
+  it("refuses a scrape without the bearer token when KOOGATE_METRICS_TOKEN is set", async () => {
+    s = await startServer({ env: { KOOGATE_METRICS_TOKEN: METRICS_TOKEN } });
+    expect((await scrape(s)).status).to.equal(401);
+    expect((await scrape(s, { authorization: "Bearer wrong-token-0123456789abcdef" })).status).to.equal(401);
+  });
+
+  it("answers a scrape with the bearer token of KOOGATE_METRICS_TOKEN", async () => {
+    s = await startServer({ env: { KOOGATE_METRICS_TOKEN: METRICS_TOKEN } });
+    const r = await scrape(s, { authorization: `Bearer ${METRICS_TOKEN}` });
+    expect(r.status).to.equal(200);
+    expect(sampleValue(r.samples, "process_resident_memory_bytes")).to.be.greaterThan(0);
+  });
+});
+
+describe("marketplace calls in the metrics", () => {
+  it("counts a query order through the client's onCall hook by API and result family", async () => {
+    const mkt = await startLocalMarketplace({ port: 0, ak: DEV_MARKETPLACE_AK, sk: DEV_MARKETPLACE_SK });
+    const s = await startServer();
+    try {
+      const metrics = s.koogate.ops.metrics;
+      const client = new MarketplaceClient({ baseUrl: mkt.url, ak: DEV_MARKETPLACE_AK, sk: DEV_MARKETPLACE_SK, retries: 0, onCall: (api, family) => metrics.marketplaceCall(api, family) });
+      await client.queryOrder({ orderId: "MOCKPERIODYEARNEW" });
+      await client.queryOrder({ orderId: "NO-SUCH-ORDER" });
+      const { samples } = await scrape(s);
+      expect(sampleValue(samples, "koogate_marketplace_calls_total", { api: "order.query", family: "success" })).to.equal(1);
+      expect(sampleValue(samples, "koogate_marketplace_calls_total", { api: "order.query", family: "MKT" })).to.equal(1);
+    } finally {
+      await s.close();
+      await mkt.close();
+    }
+  });
+});
