@@ -16,7 +16,7 @@ describe("the koogate package (npm pack)", function () {
     dir = mkdtempSync(join(tmpdir(), "koogate-pack-"));
     // dist/ is built by `npm test`; --ignore-scripts keeps pack from rebuilding it under the running suite
     const out = execFileSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", dir], { encoding: "utf8" });
-    const [{ filename }] = JSON.parse(out) as Array<{ filename: string }>;
+    const { filename } = (JSON.parse(out) as Array<{ filename: string }>)[0]!;
     const target = join(dir, "node_modules", "koogate");
     mkdirSync(target, { recursive: true });
     execFileSync("tar", ["-xzf", join(dir, filename), "-C", target, "--strip-components=1"]);
