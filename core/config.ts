@@ -22,6 +22,16 @@ export interface Config {
   logFormat: LogFormat;
   /** `KOOGATE_MAX_BODY_BYTES`: largest request body accepted. Default 65536. */
   maxBodyBytes: number;
+  /**
+   * `KOOGATE_ADAPTER_CONCURRENCY`: adapter calls (first attempts and outbox jobs) one process runs at
+   * once. Default 4 (libuv's thread pool, which SQLite statements share with an adapter's hashing).
+   */
+  adapterConcurrency: number;
+  /**
+   * `KOOGATE_ADAPTER_WAIT_MS`: how long a call waits for a free adapter slot before it is answered
+   * 000000 at once and its work is queued in the outbox. Default 100.
+   */
+  adapterWaitMs: number;
 }
 
 export const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
@@ -43,6 +53,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, stderrIsTTY = p
     logLevel: oneOf(env, "KOOGATE_LOG_LEVEL", LOG_LEVELS, "info"),
     logFormat: oneOf(env, "KOOGATE_LOG_FORMAT", LOG_FORMATS, stderrIsTTY ? "pretty" : "json"),
     maxBodyBytes: integer(env, "KOOGATE_MAX_BODY_BYTES", 65536, 1024, 16 * 1024 * 1024),
+    adapterConcurrency: integer(env, "KOOGATE_ADAPTER_CONCURRENCY", 4, 1, 1024),
+    adapterWaitMs: integer(env, "KOOGATE_ADAPTER_WAIT_MS", 100, 0, 4000),
   };
 }
 

@@ -20,4 +20,22 @@ describe("loadConfig", () => {
       expect(() => loadConfig({ KOOGATE_LOG_FORMAT: "xml" }, false)).to.throw(SetupError, /KOOGATE_LOG_FORMAT must be one of json, pretty, not "xml"/);
     });
   });
+
+  describe("KOOGATE_ADAPTER_CONCURRENCY and KOOGATE_ADAPTER_WAIT_MS", () => {
+    it("default to 4 adapter calls at once and a 100 ms wait for a slot", () => {
+      expect(loadConfig({}, false)).to.include({ adapterConcurrency: 4, adapterWaitMs: 100 });
+    });
+
+    it("take whole numbers from the environment", () => {
+      expect(loadConfig({ KOOGATE_ADAPTER_CONCURRENCY: "8", KOOGATE_ADAPTER_WAIT_MS: "0" }, false)).to.include({ adapterConcurrency: 8, adapterWaitMs: 0 });
+    });
+
+    it("refuse a bound of zero adapter calls", () => {
+      expect(() => loadConfig({ KOOGATE_ADAPTER_CONCURRENCY: "0" }, false)).to.throw(SetupError, /KOOGATE_ADAPTER_CONCURRENCY must be a whole number from 1 to 1024, not "0"/);
+    });
+
+    it("refuse a wait that leaves no time to answer within the deadline", () => {
+      expect(() => loadConfig({ KOOGATE_ADAPTER_WAIT_MS: "5000" }, false)).to.throw(SetupError, /KOOGATE_ADAPTER_WAIT_MS must be a whole number from 0 to 4000/);
+    });
+  });
 });

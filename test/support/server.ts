@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AdapterClass } from "../../core/adapters.js";
 import type { Kind } from "../../core/kinds/kind.js";
-import { loadConfig } from "../../core/config.js";
+import { loadConfig, type Config } from "../../core/config.js";
 import { createLogger, type Logger } from "../../core/logger.js";
 import { signKitRequest } from "../../core/signing/kit.js";
 import type { Clock } from "../../core/tokens.js";
@@ -45,6 +45,8 @@ export interface StartOptions {
   logLines?: string[];
   /** the product kinds; default the registry */
   kinds?: readonly Kind[];
+  /** settings over the defaults (products folder, database and port are the test's) */
+  config?: Partial<Config>;
 }
 
 export interface TestServer {
@@ -72,7 +74,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
   const dir = writeProducts(opts.products);
   const databaseUrl = opts.databaseUrl ?? (await freshDatabaseUrl());
   const env = { TEST_BASIC_KEY: TEST_KEY, TEST_KIT_KEY, ...opts.env };
-  const config = { ...loadConfig({}), productsDir: dir, databaseUrl, port: 0 };
+  const config = { ...loadConfig({}), ...opts.config, productsDir: dir, databaseUrl, port: 0 };
   const lines = opts.logLines;
   const logger = createLogger({ level: lines ? "debug" : "silent", write: lines ? (l) => lines.push(l) : undefined });
   const koogate = await createKoogate({ config, env, logger, adapters: opts.adapters, clock: opts.clock, kinds: opts.kinds });
