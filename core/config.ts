@@ -2,6 +2,7 @@
  * Every environment variable koogate reads, parsed once into a typed config. Each one is listed in the
  * README ("Configuration") with its type, default and effect.
  */
+import { availableParallelism } from "node:os";
 import { SetupError } from "./errors.js";
 
 export interface Config {
@@ -24,7 +25,7 @@ export interface Config {
   maxBodyBytes: number;
   /**
    * `KOOGATE_ADAPTER_CONCURRENCY`: adapter calls (first attempts and outbox jobs) one process runs at
-   * once. Default 4 (libuv's thread pool, which SQLite statements share with an adapter's hashing).
+   * once. Default `defaultAdapterConcurrency()`: the cores, at most libuv's pool less two (2 on 2 cores).
    */
   adapterConcurrency: number;
   /**
@@ -53,9 +54,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, stderrIsTTY = p
     logLevel: oneOf(env, "KOOGATE_LOG_LEVEL", LOG_LEVELS, "info"),
     logFormat: oneOf(env, "KOOGATE_LOG_FORMAT", LOG_FORMATS, stderrIsTTY ? "pretty" : "json"),
     maxBodyBytes: integer(env, "KOOGATE_MAX_BODY_BYTES", 65536, 1024, 16 * 1024 * 1024),
-    adapterConcurrency: integer(env, "KOOGATE_ADAPTER_CONCURRENCY", 4, 1, 1024),
+    adapterConcurrency: integer(env, "KOOGATE_ADAPTER_CONCURRENCY", defaultAdapterConcurrency(availableParallelism(), env.UV_THREADPOOL_SIZE), 1, 1024),
     adapterWaitMs: integer(env, "KOOGATE_ADAPTER_WAIT_MS", 100, 0, 4000),
   };
+}
+
+/**
+ * Adapter calls one process runs at once unless told: no more than the cores, because CPU-bound adapter
+ * work (hashing) does not finish sooner with more, and at most libuv's thread pool less two, so that two
+ * of its threads are always free for SQLite's statements (which run there one each). 2 on 2 cores.
+ * @param poolSize `UV_THREADPOOL_SIZE` as set (libuv's default 4 when not)
+ */
+export function defaultAdapterConcurrency(cores: number, poolSize: string | undefined): number {
+  const pool = Number(poolSize) >= 1 ? Math.min(Math.floor(Number(poolSize)), 1024) : 4;
+  return Math.max(1, Math.min(cores, pool - 2));
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, dflt: number, min: number, max: number): number {

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { loadConfig } from "../../core/config.js";
+import { defaultAdapterConcurrency, loadConfig } from "../../core/config.js";
 import { SetupError } from "../../core/errors.js";
 
 describe("loadConfig", () => {
@@ -22,8 +22,16 @@ describe("loadConfig", () => {
   });
 
   describe("KOOGATE_ADAPTER_CONCURRENCY and KOOGATE_ADAPTER_WAIT_MS", () => {
-    it("default to 4 adapter calls at once and a 100 ms wait for a slot", () => {
-      expect(loadConfig({}, false)).to.include({ adapterConcurrency: 4, adapterWaitMs: 100 });
+    it("default to a 100 ms wait for a slot", () => {
+      expect(loadConfig({}, false).adapterWaitMs).to.equal(100);
+    });
+
+    it("default to as many adapter calls as cores, leaving two of libuv's four threads to the database", () => {
+      expect([1, 2, 8].map((cores) => defaultAdapterConcurrency(cores, undefined))).to.deep.equal([1, 2, 2]);
+    });
+
+    it("default to more adapter calls when UV_THREADPOOL_SIZE makes the pool larger", () => {
+      expect([defaultAdapterConcurrency(8, "16"), defaultAdapterConcurrency(2, "16"), defaultAdapterConcurrency(8, "nonsense")]).to.deep.equal([8, 2, 2]);
     });
 
     it("take whole numbers from the environment", () => {
