@@ -6,8 +6,8 @@
  * result as usual. If not, the caller answers at once and commits a job row in the same transaction as
  * its answer; the running attempt then settles that job. Adapter work runs under a per-process bound
  * (./admission.ts): a call that finds no free slot within a short wait is not run at all; it is answered
- * at once with a queued job row, which the outbox runs as soon as a slot is free. `enqueue` adds a job for later, once per
- * dedupe key. Jobs whose holder died or whose attempt failed are retried with backoff by `tick` in
+ * at once with a queued job row, which the outbox runs as soon as a slot is free. `enqueue` adds a job
+ * for later, once per dedupe key. Jobs whose holder died or whose attempt failed are retried with backoff by `tick` in
  * whichever process gets them, through the handler their product's kind registered for their type,
  * and every background outcome is written to the event log. A job whose product or type is unknown
  * here is parked as failed, never left to block the others.
@@ -119,7 +119,8 @@ export class Outbox {
       release();
       throw err;
     }
-    // the slot is held while the adapter works, even past the answer; a call that never returns gives it back at its attempt timeout
+    // the slot is held while the adapter works, even past the answer; an adapter that never returns
+    // gives it back at its attempt timeout (its work is then counted as failed and retried)
     holdUntil(release, settled, this.handlerOf(served, spec.activity)?.policy(served).attemptTimeoutMs ?? JOB_LEASE_MS);
     let timer: NodeJS.Timeout | undefined;
     const budget = new Promise<"budget">((r) => (timer = setTimeout(() => r("budget"), Math.max(0, budgetMs - (performance.now() - t0)))));
