@@ -28,6 +28,8 @@ import type { JobHandler, RetryPolicy } from "./handlers.js";
 export const JOB_LEASE_MS = 15_000;
 /** How often due jobs are looked for. */
 export const OUTBOX_POLL_MS = 500;
+/** How long an outbox attempt holds an adapter slot at most, unless its policy says (`RetryPolicy.budgetMs`). */
+export const DEFAULT_SLOT_HOLD_MS = 3000;
 /** Jobs taken per poll. */
 const BATCH = 8;
 
@@ -119,9 +121,9 @@ export class Outbox {
       release();
       throw err;
     }
-    // the slot is held while the adapter works, even past the answer; an adapter that never returns
-    // gives it back at its attempt timeout (its work is then counted as failed and retried)
-    holdUntil(release, settled, this.handlerOf(served, spec.activity)?.policy(served).attemptTimeoutMs ?? JOB_LEASE_MS);
+    // the slot is held while the adapter works, at most the budget: an adapter still busy then waits on
+    // something else than this process (a slow or hung backend), and must not keep the others from running
+    holdUntil(release, settled, budgetMs);
     let timer: NodeJS.Timeout | undefined;
     const budget = new Promise<"budget">((r) => (timer = setTimeout(() => r("budget"), Math.max(0, budgetMs - (performance.now() - t0)))));
     const first = await Promise.race([settled, budget]);
@@ -234,7 +236,8 @@ export class Outbox {
         (value): Settled => ({ ok: true, value }),
         (error: unknown): Settled => ({ ok: false, error }),
       );
-    this.follow(job, served, handler, withTimeout(attempt, handler.policy(served).attemptTimeoutMs).finally(release));
+    holdUntil(release, attempt, handler.policy(served).budgetMs ?? DEFAULT_SLOT_HOLD_MS);
+    this.follow(job, served, handler, withTimeout(attempt, handler.policy(served).attemptTimeoutMs));
   }
 
   private handlerOf(served: Served, activity: string): JobHandler | undefined {
@@ -327,7 +330,7 @@ export class Outbox {
   }
 }
 
-/** Gives an adapter slot back when the attempt settles, or after `ms` if it never does. */
+/** Gives an adapter slot back when the attempt settles, or after `ms` if it has not by then. */
 function holdUntil(release: Release, settled: Promise<Settled>, ms: number): void {
   const t = setTimeout(release, ms);
   t.unref();

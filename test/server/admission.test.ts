@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { injectable } from "tsyringe";
 import type { NewInstanceRequest, NewInstanceResult, SaasAdapter } from "../../core/kinds/saas/adapter.js";
 import { newInstanceBody } from "../support/orders.js";
+import { RecordingAdapter, recordingYaml } from "../support/recording-adapter.js";
 import { startServer, type TestServer } from "../support/server.js";
 import { eventually } from "../support/wait.js";
 
@@ -113,5 +114,16 @@ describe("a bound on adapter calls per process (KOOGATE_ADAPTER_CONCURRENCY)", (
     expect(await state(second.businessId)).to.equal("active");
     expect(await s.koogate.db("koogate_jobs").where({ instance_id: second.businessId }).first()).to.equal(undefined);
     await firstAnswer;
+  });
+
+  it("takes the slot back from an adapter still busy after its budget, so that a hung backend keeps no other product waiting", async () => {
+    const products = { "gated.yaml": `${product}\nprovisioning: { budgetMs: 100 }`, "free.yaml": recordingYaml("free") };
+    s = await startServer({ adapters: [GatedAdapter, RecordingAdapter], products, config: { adapterConcurrency: 1, adapterWaitMs: 0 } });
+    const hung = newInstanceBody();
+    expect((await s.send(hung, { product: "gated" })).json.resultCode, "the hung call, answered at its budget").to.equal("000000");
+    expect(GatedAdapter.running).to.equal(1);
+    const other = newInstanceBody();
+    expect((await s.send(other, { product: "free" })).json.resultCode).to.equal("000000");
+    expect(await state(other.businessId), "the other product's instance at its answer").to.equal("active");
   });
 });
