@@ -85,3 +85,14 @@ export class Admission {
     for (const l of this.idleListeners) l();
   }
 }
+
+/** Gives a slot back when `work` settles, or after `ms` if it has not by then. */
+export function holdUntil(release: Release, work: Promise<unknown>, ms: number): void {
+  const t = setTimeout(release, ms);
+  t.unref();
+  const done = () => {
+    clearTimeout(t);
+    release();
+  };
+  work.then(done, done);
+}

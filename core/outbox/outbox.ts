@@ -21,7 +21,7 @@ import { adapterLogger } from "../serving/call-context.js";
 import { EventLog } from "../store/events.js";
 import { JobStore, type Job, type LaterJob } from "../store/jobs.js";
 import { CLOCK, CONFIG, DATABASE, LOGGER, type Clock, type Config, type Knex, type Logger } from "../tokens.js";
-import { Admission, type Release } from "./admission.js";
+import { Admission, holdUntil, type Release } from "./admission.js";
 import type { JobHandler, RetryPolicy } from "./handlers.js";
 
 /** How long a job is held without a heartbeat; a holder renews it every third of that. */
@@ -328,16 +328,6 @@ export class Outbox {
       .renew([...this.running.keys()], this.owner, this.clock.now() + JOB_LEASE_MS)
       .catch((e: Error) => this.logger.warn("could not renew job leases", { error: e.message }));
   }
-}
-
-/** Gives an adapter slot back when the attempt settles, or after `ms` if it has not by then. */
-function holdUntil(release: Release, settled: Promise<Settled>, ms: number): void {
-  const t = setTimeout(release, ms);
-  t.unref();
-  void settled.finally(() => {
-    clearTimeout(t);
-    release();
-  });
 }
 
 /** An attempt that has not settled after `ms` counts as failed; the adapter call itself cannot be cancelled. */
