@@ -2,6 +2,7 @@
  * Every environment variable koogate reads, parsed once into a typed config. Each one is listed in the
  * README ("Configuration") with its type, default and effect.
  */
+import { availableParallelism } from "node:os";
 import { SetupError } from "./errors.js";
 
 export interface Config {
@@ -59,6 +60,16 @@ export interface Config {
    * (docs/marketplace/api-image-openapi.md §4: hourly). Default 3600, from 1 to 86400.
    */
   usageFlushSeconds: number;
+  /**
+   * `KOOGATE_ADAPTER_CONCURRENCY`: adapter calls (first attempts and outbox jobs) one process runs at
+   * once. Default `defaultAdapterConcurrency()`: the cores, at most libuv's pool less two (2 on 2 cores).
+   */
+  adapterConcurrency: number;
+  /**
+   * `KOOGATE_ADAPTER_WAIT_MS`: how long a call waits for a free adapter slot before it is answered
+   * 000000 at once and its work is queued in the outbox. Default 100.
+   */
+  adapterWaitMs: number;
 }
 
 export const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
@@ -86,7 +97,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, stderrIsTTY = p
     retentionDays: integer(env, "KOOGATE_RETENTION_DAYS", 90, 1, 36500),
     refusalSample: integer(env, "KOOGATE_REFUSAL_SAMPLE", 20, 0, 10000),
     usageFlushSeconds: integer(env, "KOOGATE_USAGE_FLUSH_SECONDS", 3600, 1, 86_400),
+    adapterConcurrency: integer(env, "KOOGATE_ADAPTER_CONCURRENCY", defaultAdapterConcurrency(availableParallelism(), env.UV_THREADPOOL_SIZE), 1, 1024),
+    adapterWaitMs: integer(env, "KOOGATE_ADAPTER_WAIT_MS", 100, 0, 4000),
   };
+}
+
+/**
+ * Adapter calls one process runs at once unless told: no more than the cores, because CPU-bound adapter
+ * work (hashing) does not finish sooner with more, and at most libuv's thread pool less two, so that two
+ * of its threads are always free for SQLite's statements (which run there one each). 2 on 2 cores.
+ * @param poolSize `UV_THREADPOOL_SIZE` as set (libuv's default 4 when not)
+ */
+export function defaultAdapterConcurrency(cores: number, poolSize: string | undefined): number {
+  const pool = Number(poolSize) >= 1 ? Math.min(Math.floor(Number(poolSize)), 1024) : 4;
+  return Math.max(1, Math.min(cores, pool - 2));
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, dflt: number, min: number, max: number): number {

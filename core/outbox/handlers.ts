@@ -16,6 +16,12 @@ export interface RetryPolicy {
   retryBaseMs: number;
   /** an attempt still running after this counts as failed */
   attemptTimeoutMs: number;
+  /**
+   * how long an attempt holds one of the process's adapter slots at most (core/outbox/admission.ts);
+   * default `DEFAULT_SLOT_HOLD_MS` (3000). Work still running past it waits on something else than this
+   * process (a slow backend), so it no longer keeps other work from running.
+   */
+  budgetMs?: number;
 }
 
 export interface JobHandler<P extends ProductBase = ProductBase, A = unknown> {

@@ -4,8 +4,10 @@
  *
  * `start` runs a first attempt for at most a budget. If it finishes, the caller answers with its
  * result as usual. If not, the caller answers at once and commits a job row in the same transaction as
- * its answer; the running attempt then settles that job. `enqueue` adds a job for later, once per
- * dedupe key. Jobs whose holder died or whose attempt failed are retried with backoff by `tick` in
+ * its answer; the running attempt then settles that job. Adapter work runs under a per-process bound
+ * (./admission.ts): a call that finds no free slot within a short wait is not run at all; it is answered
+ * at once with a queued job row, which the outbox runs as soon as a slot is free. `enqueue` adds a job
+ * for later, once per dedupe key. Jobs whose holder died or whose attempt failed are retried with backoff by `tick` in
  * whichever process gets them, through the handler their product's kind registered for their type,
  * and every background outcome is written to the event log. A job whose product or type is unknown
  * here is parked as failed, never left to block the others.
@@ -18,13 +20,16 @@ import type { Served } from "../kinds/kind.js";
 import { adapterLogger } from "../serving/call-context.js";
 import { EventLog } from "../store/events.js";
 import { JobStore, type Job, type LaterJob } from "../store/jobs.js";
-import { CLOCK, DATABASE, LOGGER, type Clock, type Knex, type Logger } from "../tokens.js";
+import { CLOCK, CONFIG, DATABASE, LOGGER, type Clock, type Config, type Knex, type Logger } from "../tokens.js";
+import { Admission, holdUntil, type Release } from "./admission.js";
 import type { JobHandler, RetryPolicy } from "./handlers.js";
 
 /** How long a job is held without a heartbeat; a holder renews it every third of that. */
 export const JOB_LEASE_MS = 15_000;
 /** How often due jobs are looked for. */
 export const OUTBOX_POLL_MS = 500;
+/** How long an outbox attempt holds an adapter slot at most, unless its policy says (`RetryPolicy.budgetMs`). */
+export const DEFAULT_SLOT_HOLD_MS = 3000;
 /** Jobs taken per poll. */
 const BATCH = 8;
 
@@ -36,6 +41,8 @@ export type Started<T> =
       enqueue(trx: Knex.Transaction): Promise<void>;
       /** call once that transaction committed: the running attempt may now settle the job */
       afterCommit(): void;
+      /** why there is no result yet: the budget ran out, or no adapter slot was free (nothing ran) */
+      deferred: "budget" | "busy";
     };
 
 /** A job as `start` describes it before it has a row. */
@@ -64,6 +71,15 @@ export class Outbox {
   private stopping = false;
   /** when a poll last read the table (ms), for readiness; undefined before the first */
   polledAt?: number;
+  /** the bound on adapter work running in this process */
+  readonly admission: Admission;
+  private readonly waitMs: number;
+  /** calls handed over so far: a poll that found fewer due jobs than it could take clears `queued` only if none came since */
+  private handedOver = 0;
+  /** jobs may be due here now (handed over, or a poll took all it could): a free slot polls at once */
+  private queued = false;
+  private pollAgain = false;
+  private pollScheduled = false;
 
   constructor(
     @inject(DATABASE) private readonly db: Knex,
@@ -71,7 +87,12 @@ export class Outbox {
     private readonly events: EventLog,
     @inject(CLOCK) private readonly clock: Clock,
     @inject(LOGGER) private readonly logger: Logger,
-  ) {}
+    @inject(CONFIG) config: Pick<Config, "adapterConcurrency" | "adapterWaitMs">,
+  ) {
+    this.admission = new Admission(config.adapterConcurrency);
+    this.waitMs = config.adapterWaitMs;
+    this.admission.onIdle(() => this.pollSoon());
+  }
 
   /** Starts polling for due jobs of the products `lookup` knows. */
   startPolling(lookup: ServedLookup, pollMs = OUTBOX_POLL_MS): void {
@@ -83,16 +104,30 @@ export class Outbox {
   }
 
   /**
-   * Runs a first attempt for at most `budgetMs`.
+   * Runs a first attempt for at most `budgetMs` (counted from this call, the wait for a slot included).
+   * When no adapter slot comes free within the configured wait, `run` is not called: the work is handed
+   * to the outbox at once.
    * @throws whatever the attempt threw within the budget (the caller answers with it, nothing cached)
    */
-  async start<T>(served: Served, spec: JobSpec, attempt: Promise<T>, budgetMs: number): Promise<Started<T>> {
-    const settled: Promise<Settled> = attempt.then(
-      (value) => ({ ok: true, value }),
-      (error: unknown) => ({ ok: false, error }),
-    );
+  async start<T>(served: Served, spec: JobSpec, run: () => Promise<T>, budgetMs: number): Promise<Started<T>> {
+    const t0 = performance.now();
+    const release = await this.admission.take(Math.min(this.waitMs, budgetMs));
+    if (!release) return this.handOver(served, spec);
+    let settled: Promise<Settled>;
+    try {
+      settled = run().then(
+        (value) => ({ ok: true, value }),
+        (error: unknown) => ({ ok: false, error }),
+      );
+    } catch (err) {
+      release();
+      throw err;
+    }
+    // the slot is held while the adapter works, at most the budget: an adapter still busy then waits on
+    // something else than this process (a slow or hung backend), and must not keep the others from running
+    holdUntil(release, settled, budgetMs);
     let timer: NodeJS.Timeout | undefined;
-    const budget = new Promise<"budget">((r) => (timer = setTimeout(() => r("budget"), budgetMs)));
+    const budget = new Promise<"budget">((r) => (timer = setTimeout(() => r("budget"), Math.max(0, budgetMs - (performance.now() - t0)))));
     const first = await Promise.race([settled, budget]);
     clearTimeout(timer);
     if (first !== "budget") {
@@ -103,6 +138,7 @@ export class Outbox {
     let jobId: number | undefined;
     return {
       finished: false,
+      deferred: "budget",
       enqueue: async (trx) => {
         const now = this.clock.now();
         jobId = await this.jobs.insertRunning({ productId, ...spec, owner: this.owner, leaseUntil: now + JOB_LEASE_MS, nowMs: now }, trx);
@@ -117,6 +153,37 @@ export class Outbox {
     };
   }
 
+  /**
+   * No slot for this call's adapter work: the caller answers now and commits a queued job with its
+   * answer, which this process (or any other) runs once a slot is free.
+   */
+  private handOver<T>(served: Served, spec: JobSpec): Started<T> {
+    const productId = served.product.id;
+    return {
+      finished: false,
+      deferred: "busy",
+      enqueue: (trx) => this.jobs.insertQueued({ productId, ...spec, nowMs: this.clock.now() }, trx),
+      afterCommit: () => {
+        this.logger.info("adapter busy: answered now, the work is queued in the outbox", { product: productId, activity: spec.activity, instanceId: spec.instanceId });
+        this.handedOver++;
+        this.queued = true;
+        this.pollSoon();
+      },
+    };
+  }
+
+  /** Polls for due jobs at once (after the current poll, if one is running) when some may be waiting and a slot is free. */
+  private pollSoon(): void {
+    if (!this.queued || this.stopping || !this.poll || this.admission.idle === 0) return;
+    if (this.ticking) return void (this.pollAgain = true);
+    if (this.pollScheduled) return;
+    this.pollScheduled = true;
+    setImmediate(() => {
+      this.pollScheduled = false;
+      void this.tick();
+    });
+  }
+
   /** Adds a job to be run later, once per `dedupeKey`. @returns false when it was queued already */
   enqueue(job: Omit<LaterJob, "nowMs">, trx?: Knex.Transaction): Promise<boolean> {
     return this.jobs.enqueue({ ...job, nowMs: this.clock.now() }, trx);
@@ -126,29 +193,46 @@ export class Outbox {
   async tick(): Promise<void> {
     if (this.ticking || this.stopping) return;
     this.ticking = true;
+    this.pollAgain = false;
+    // slots first, then jobs: a job is only taken when it can run now (waiting calls come first)
+    const slots: Release[] = [];
+    for (let r = this.admission.tryTake(); r; r = slots.length < BATCH ? this.admission.tryTake() : undefined) slots.push(r);
+    const handedOver = this.handedOver;
     try {
-      const due = await this.jobs.claimDue(this.owner, this.clock.now(), JOB_LEASE_MS, BATCH);
+      // alive, for readiness, even when every slot is busy and nothing can be taken now
       this.polledAt = this.clock.now();
+      if (slots.length === 0) return;
+      const due = await this.jobs.claimDue(this.owner, this.clock.now(), JOB_LEASE_MS, slots.length);
+      if (due.length === slots.length) this.queued = true;
+      else if (handedOver === this.handedOver) this.queued = false;
       for (const job of due) {
+        const release = slots.pop()!;
         try {
-          await this.begin(job);
+          await this.begin(job, release);
         } catch (err) {
+          release();
           // one job that cannot even begin never holds up the rest of its batch
           await this.park(job, `could not start: ${describeError(err)}`);
         }
       }
     } catch (err) {
+      // back to the timer's pace: a database that cannot be heard is not asked again at once
+      this.queued = false;
       this.logger.warn("outbox poll failed; will try again", { error: describeError(err) });
     } finally {
+      for (const release of slots) release();
       this.ticking = false;
+      if (this.pollAgain) this.pollSoon();
     }
   }
 
-  private async begin(job: Job): Promise<void> {
+  private async begin(job: Job, release: Release): Promise<void> {
     const served = this.lookup(job.productId);
-    if (!served) return this.park(job, "product no longer served");
-    const handler = this.handlerOf(served, job.activity);
-    if (!handler) return this.park(job, `kind ${served.kind.name} has no job type "${job.activity}"`);
+    const handler = served && this.handlerOf(served, job.activity);
+    if (!served || !handler) {
+      release();
+      return this.park(job, served ? `kind ${served.kind.name} has no job type "${job.activity}"` : "product no longer served");
+    }
     const logger = adapterLogger(this.logger, served.product, { activity: job.activity, instanceId: job.instanceId, job: job.id });
     const attempt = Promise.resolve()
       .then(() => handler.run(served, job, logger))
@@ -156,6 +240,7 @@ export class Outbox {
         (value): Settled => ({ ok: true, value }),
         (error: unknown): Settled => ({ ok: false, error }),
       );
+    holdUntil(release, attempt, handler.policy(served).budgetMs ?? DEFAULT_SLOT_HOLD_MS);
     this.follow(job, served, handler, withTimeout(attempt, handler.policy(served).attemptTimeoutMs));
   }
 

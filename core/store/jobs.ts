@@ -80,6 +80,11 @@ export class JobStore {
     return Number(typeof first === "object" ? first.id : first);
   }
 
+  /** Adds a job due now that no process holds yet (the first attempt has not run). */
+  async insertQueued(j: NewJob, trx: Db): Promise<void> {
+    await trx(JOBS_TABLE).insert({ ...this.row(j), attempts: 0, owner: null, lease_until: 0 });
+  }
+
   /** Adds a job for later; false when one with the same dedupe key exists already (nothing added). */
   async enqueue(j: LaterJob, trx: Db = this.db): Promise<boolean> {
     const rows: unknown[] = await trx(JOBS_TABLE)

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { loadConfig } from "../../core/config.js";
+import { defaultAdapterConcurrency, loadConfig } from "../../core/config.js";
 import { SetupError } from "../../core/errors.js";
 
 describe("loadConfig", () => {
@@ -18,6 +18,32 @@ describe("loadConfig", () => {
 
     it("refuses a format it does not know, naming the ones it does", () => {
       expect(() => loadConfig({ KOOGATE_LOG_FORMAT: "xml" }, false)).to.throw(SetupError, /KOOGATE_LOG_FORMAT must be one of json, pretty, not "xml"/);
+    });
+  });
+
+  describe("KOOGATE_ADAPTER_CONCURRENCY and KOOGATE_ADAPTER_WAIT_MS", () => {
+    it("default to a 100 ms wait for a slot", () => {
+      expect(loadConfig({}, false).adapterWaitMs).to.equal(100);
+    });
+
+    it("default to as many adapter calls as cores, leaving two of libuv's four threads to the database", () => {
+      expect([1, 2, 8].map((cores) => defaultAdapterConcurrency(cores, undefined))).to.deep.equal([1, 2, 2]);
+    });
+
+    it("default to more adapter calls when UV_THREADPOOL_SIZE makes the pool larger", () => {
+      expect([defaultAdapterConcurrency(8, "16"), defaultAdapterConcurrency(2, "16"), defaultAdapterConcurrency(8, "nonsense")]).to.deep.equal([8, 2, 2]);
+    });
+
+    it("take whole numbers from the environment", () => {
+      expect(loadConfig({ KOOGATE_ADAPTER_CONCURRENCY: "8", KOOGATE_ADAPTER_WAIT_MS: "0" }, false)).to.include({ adapterConcurrency: 8, adapterWaitMs: 0 });
+    });
+
+    it("refuse a bound of zero adapter calls", () => {
+      expect(() => loadConfig({ KOOGATE_ADAPTER_CONCURRENCY: "0" }, false)).to.throw(SetupError, /KOOGATE_ADAPTER_CONCURRENCY must be a whole number from 1 to 1024, not "0"/);
+    });
+
+    it("refuse a wait that leaves no time to answer within the deadline", () => {
+      expect(() => loadConfig({ KOOGATE_ADAPTER_WAIT_MS: "5000" }, false)).to.throw(SetupError, /KOOGATE_ADAPTER_WAIT_MS must be a whole number from 0 to 4000/);
     });
   });
 });

@@ -218,7 +218,11 @@ export class SaasActivities {
             }
           : undefined,
       afterCommit: started.finished ? undefined : started.afterCommit,
-      detail: started.finished ? undefined : "answered within the budget; the adapter work goes on from the outbox",
+      detail: started.finished
+        ? undefined
+        : started.deferred === "busy"
+          ? "every adapter slot was busy: answered at once, the adapter work is queued in the outbox"
+          : "answered within the budget; the adapter work goes on from the outbox",
     });
   }
 

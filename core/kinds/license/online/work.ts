@@ -44,7 +44,7 @@ export class LicenseIssueWork {
   async start(served: ServedLicense<{ issueLicense: OnlineLicenseAdapter["issueLicense"] }>, activity: string, requestKey: string, request: IssueLicenseRequest, test: boolean, ctx: AdapterContext): Promise<Started<IssuedLicense>> {
     const spec = { activity, instanceId: request.instanceId, payload: sealPayload(served.product, { requestKey, request } satisfies IssuePayload), test };
     try {
-      return await this.outbox.start(served, spec, served.adapter.issueLicense(request, ctx), served.product.provisioning.budgetMs);
+      return await this.outbox.start(served, spec, () => served.adapter.issueLicense(request, ctx), served.product.provisioning.budgetMs);
     } catch (err) {
       throw new AdapterFailure(err);
     }
