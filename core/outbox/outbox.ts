@@ -49,8 +49,11 @@ export type Started<T> =
 export interface JobSpec {
   activity: string;
   instanceId: string;
-  /** what `JobHandler.run` needs to run it again (never a secret or personal value in clear) */
-  payload: string;
+  /**
+   * what `JobHandler.run` needs to run it again (never a secret or personal value in clear); built
+   * only when the work outlives its call, since sealing it on every call would tax the fast path
+   */
+  payload: () => string;
   test: boolean;
 }
 
@@ -136,15 +139,17 @@ export class Outbox {
     }
     const productId = served.product.id;
     let jobId: number | undefined;
+    let payload = "";
     return {
       finished: false,
       deferred: "budget",
       enqueue: async (trx) => {
         const now = this.clock.now();
-        jobId = await this.jobs.insertRunning({ productId, ...spec, owner: this.owner, leaseUntil: now + JOB_LEASE_MS, nowMs: now }, trx);
+        payload = spec.payload();
+        jobId = await this.jobs.insertRunning({ productId, ...spec, payload, owner: this.owner, leaseUntil: now + JOB_LEASE_MS, nowMs: now }, trx);
       },
       afterCommit: () => {
-        const job: Job = { id: jobId!, productId, activity: spec.activity, instanceId: spec.instanceId, payload: spec.payload, test: spec.test, attempts: 1 };
+        const job: Job = { id: jobId!, productId, activity: spec.activity, instanceId: spec.instanceId, payload, test: spec.test, attempts: 1 };
         this.logger.info("adapter work goes on after the answer", { product: productId, activity: spec.activity, instanceId: job.instanceId, job: job.id });
         const handler = this.handlerOf(served, job.activity);
         if (!handler) return void this.logger.error("no handler for a job just queued; it will be parked", { product: productId, activity: job.activity });
@@ -162,7 +167,7 @@ export class Outbox {
     return {
       finished: false,
       deferred: "busy",
-      enqueue: (trx) => this.jobs.insertQueued({ productId, ...spec, nowMs: this.clock.now() }, trx),
+      enqueue: (trx) => this.jobs.insertQueued({ productId, ...spec, payload: spec.payload(), nowMs: this.clock.now() }, trx),
       afterCommit: () => {
         this.logger.info("adapter busy: answered now, the work is queued in the outbox", { product: productId, activity: spec.activity, instanceId: spec.instanceId });
         this.handedOver++;

@@ -102,6 +102,16 @@ interface CallState {
   signed: boolean;
 }
 
+/**
+ * Request ids: unique per process by a counter, across processes by a random prefix drawn once. Cheaper
+ * than random bytes per call, and they sort in arrival order within a process.
+ */
+const REQUEST_ID_PREFIX = randomBytes(6).toString("base64url");
+let requestCounter = 0;
+function nextRequestId(): string {
+  return `${REQUEST_ID_PREFIX}.${(++requestCounter).toString(36)}`;
+}
+
 @injectable()
 export class CallPipeline {
   constructor(
@@ -122,7 +132,7 @@ export class CallPipeline {
     deadlineMs = ANSWER_DEADLINE_MS,
   ): Promise<HttpAnswer> {
     const state: CallState = {
-      requestId: randomBytes(8).toString("hex"),
+      requestId: nextRequestId(),
       startedAt: this.clock.now(),
       t0: performance.now(),
       seen: { activity: "", test: false },
@@ -156,7 +166,7 @@ export class CallPipeline {
     } else {
       void work.then((w) =>
         this.events
-          .amend(state.requestId, { verdict: "failed", resultCode: RESULT_CODES.internalError, response: body, detail: detail(`then ended ${w.resultCode}`) })
+          .amend({ productId: product.id, at: state.startedAt, requestId: state.requestId }, { verdict: "failed", resultCode: RESULT_CODES.internalError, response: body, detail: detail(`then ended ${w.resultCode}`) })
           .catch((e: unknown) => this.logger.error("could not amend the event of a late call", { requestId: state.requestId, error: describeError(e) })),
       );
     }

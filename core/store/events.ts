@@ -73,10 +73,13 @@ export class EventLog {
     };
   }
 
-  /** Rewrites what the event of call `requestId` says was answered (an answer sent at the deadline). */
-  async amend(requestId: string, patch: Pick<EventRecord, "verdict" | "resultCode" | "response" | "detail">): Promise<number> {
+  /**
+   * Rewrites what the event of a call says was answered (an answer sent at the deadline). The row is
+   * found through the (product, at) index, then by its request id: no index of its own to maintain.
+   */
+  async amend(call: { productId: string; at: number; requestId: string }, patch: Pick<EventRecord, "verdict" | "resultCode" | "response" | "detail">): Promise<number> {
     return this.db(EVENTS_TABLE)
-      .where({ request_id: requestId })
+      .where({ product_id: call.productId, at: call.at, request_id: call.requestId })
       .update({ verdict: patch.verdict, result_code: patch.resultCode, response: text(patch.response), detail: patch.detail ? text(patch.detail).slice(0, 500) : null });
   }
 

@@ -50,7 +50,13 @@ export class Retention {
     const cutoff = nowMs - this.days * DAY_MS;
     const opCutoff = nowMs - Math.max(this.days, OPERATION_MIN_RETENTION_DAYS) * DAY_MS;
     return {
-      events: await this.batches(() => this.db(EVENTS_TABLE).whereIn("id", this.db(EVENTS_TABLE).select("id").where("at", "<", cutoff).limit(RETENTION_BATCH)).delete()),
+      // Events are appended in time order, so the oldest are the lowest ids: each batch looks at the
+      // first ids of the primary key only, and no index on `at` taxes every call's insert.
+      events: await this.batches(() =>
+        this.db(EVENTS_TABLE)
+          .whereIn("id", this.db.select("id").from(this.db(EVENTS_TABLE).select("id", "at").orderBy("id").limit(RETENTION_BATCH).as("oldest")).where("at", "<", cutoff))
+          .delete(),
+      ),
       jobs: await this.batches(() =>
         this.db(JOBS_TABLE)
           .whereIn("id", this.db(JOBS_TABLE).select("id").whereIn("state", ["done", "failed"]).andWhere("updated_at", "<", cutoff).limit(RETENTION_BATCH))

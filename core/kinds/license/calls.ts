@@ -36,7 +36,7 @@ export class LicenseCalls {
   async start<A>(served: ServedLicense<A>, table: CallTable<A>, call: { activity: string; request: object; ref: string; test: boolean }, logger: AdapterContext["logger"]): Promise<Started<void>> {
     const spec = table[call.activity]!;
     const ctx = licenseContext(served.product, logger, { activity: call.activity, instanceId: call.ref, test: call.test });
-    const job = { activity: call.activity, instanceId: call.ref, payload: sealPayload(served.product, call.request), test: call.test };
+    const job = { activity: call.activity, instanceId: call.ref, payload: () => sealPayload(served.product, call.request), test: call.test };
     try {
       return await this.outbox.start(served, job, () => spec.invoke(served.adapter, call.request as never, ctx), served.product.provisioning.budgetMs);
     } catch (err) {

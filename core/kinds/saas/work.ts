@@ -98,7 +98,7 @@ export class SaasWork {
    * @throws AdapterFailure wrapping whatever the adapter threw within the budget
    */
   async start(served: ServedSaasProduct, call: DeferrableCall, test: boolean, ctx: AdapterContext): Promise<Started<NewInstanceResult | void>> {
-    const spec = { activity: call.activity, instanceId: call.request.instanceId, payload: serialiseCall(served, call), test };
+    const spec = { activity: call.activity, instanceId: call.request.instanceId, payload: () => serialiseCall(served, call), test };
     try {
       return await this.outbox.start(served, spec, () => invokeAdapter(served.adapter, call, ctx), served.product.provisioning.budgetMs);
     } catch (err) {

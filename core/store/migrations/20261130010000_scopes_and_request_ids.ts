@@ -27,10 +27,10 @@ export async function up(knex: Knex): Promise<void> {
   for (let i = 0; i < rows.length; i += 200) await knex("koogate_nonces").insert(rows.slice(i, i + 200));
   await knex.schema.dropTable("koogate_nonces_old");
 
+  // No index: a call's row is found by (product_id, at), which is indexed, and every index here is
+  // paid for by every call's insert.
   await knex.schema.alterTable("koogate_events", (t) => {
     t.string("request_id", 32).nullable();
-    t.index(["request_id"]);
-    t.index(["at"]);
   });
   await knex.schema.alterTable("koogate_jobs", (t) => {
     t.string("dedupe_key", 200).nullable();
@@ -44,8 +44,6 @@ export async function down(knex: Knex): Promise<void> {
     t.dropColumn("dedupe_key");
   });
   await knex.schema.alterTable("koogate_events", (t) => {
-    t.dropIndex(["request_id"]);
-    t.dropIndex(["at"]);
     t.dropColumn("request_id");
   });
   await knex.schema.dropTable("koogate_nonces");

@@ -42,7 +42,7 @@ export class LicenseIssueWork {
    * @throws AdapterFailure wrapping what it threw within the budget (a CallError keeps its code)
    */
   async start(served: ServedLicense<{ issueLicense: OnlineLicenseAdapter["issueLicense"] }>, activity: string, requestKey: string, request: IssueLicenseRequest, test: boolean, ctx: AdapterContext): Promise<Started<IssuedLicense>> {
-    const spec = { activity, instanceId: request.instanceId, payload: sealPayload(served.product, { requestKey, request } satisfies IssuePayload), test };
+    const spec = { activity, instanceId: request.instanceId, payload: () => sealPayload(served.product, { requestKey, request } satisfies IssuePayload), test };
     try {
       return await this.outbox.start(served, spec, () => served.adapter.issueLicense(request, ctx), served.product.provisioning.budgetMs);
     } catch (err) {
