@@ -6,6 +6,7 @@
  * job's dedupe key is the order: resends and concurrent deliveries add nothing, and the order is queried
  * once (core/orders/fetch.ts).
  */
+import { verifyBasicCall } from "../serving/basic-call.js";
 import { Ajv } from "ajv";
 import { injectable } from "tsyringe";
 import { callErrors } from "../errors.js";
@@ -14,8 +15,6 @@ import { Outbox } from "../outbox/outbox.js";
 import type { Incoming, SignedInterface, Verified } from "../serving/pipeline.js";
 import { success, type Outcome } from "../serving/outcome.js";
 import { marketplaceRefusal } from "../serving/refusal.js";
-import { verifyBasic } from "../signing/basic.js";
-import { DEFAULT_TOLERANCE_MS } from "../signing/timestamp.js";
 import type { Served } from "../kinds/kind.js";
 import type { OrderNotifying } from "./definition.js";
 
@@ -54,12 +53,7 @@ export class OrderNotifyInterface implements SignedInterface<OrderNotifying, unk
   constructor(private readonly outbox: Outbox) {}
 
   verify(input: Incoming, product: OrderNotifying): Verified {
-    const v = verifyBasic({ rawBody: input.rawBody, query: input.query, keys: product.keys.general, nowMs: input.nowMs });
-    return {
-      keyIndex: 0,
-      nonce: { value: v.nonce, expiresAt: v.timestampMs + DEFAULT_TOLERANCE_MS + 1000 },
-      signed: v.keyIndex > 0 ? `${v.form}, general key #${v.keyIndex}` : `${v.form}, general key`,
-    };
+    return verifyBasicCall(input, product.keys.general, "general key");
   }
 
   peek(input: Incoming) {

@@ -4,11 +4,10 @@
  * the window, signature over the raw bytes (then the canonical forms), nonce not seen before; only then
  * is the body parsed.
  */
+import { verifyBasicCall } from "../../serving/basic-call.js";
 import { injectable } from "tsyringe";
 import { marketplaceRefusal } from "../../serving/refusal.js";
 import type { Incoming, SignedInterface, Verified } from "../../serving/pipeline.js";
-import { verifyBasic } from "../../signing/basic.js";
-import { DEFAULT_TOLERANCE_MS } from "../../signing/timestamp.js";
 import { SaasActivities, type ServedSaasProduct } from "./activities.js";
 import type { SaasAdapter } from "./adapter.js";
 import type { SaasProduct } from "./product.js";
@@ -23,15 +22,7 @@ export class SaasV2Interface implements SignedInterface<SaasProduct, SaasAdapter
   constructor(private readonly activities: SaasActivities) {}
 
   verify(input: Incoming, product: SaasProduct): Verified {
-    const v = verifyBasic({ rawBody: input.rawBody, query: input.query, keys: product.keys.basic, nowMs: input.nowMs });
-    return {
-      // the answer is signed with the current key, whichever one the call was signed with
-      keyIndex: 0,
-      // remembered for as long as its timestamp stays inside the window
-      nonce: { value: v.nonce, expiresAt: v.timestampMs + DEFAULT_TOLERANCE_MS + 1000 },
-      // which payload form (raw bytes, canonical, canonical-deep) and which rotated key matched
-      signed: v.keyIndex > 0 ? `${v.form}, key #${v.keyIndex}` : v.form,
-    };
+    return verifyBasicCall(input, product.keys.basic);
   }
 
   peek(input: Incoming) {

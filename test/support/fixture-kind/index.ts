@@ -14,7 +14,7 @@ import type { ProductBase } from "../../../core/products/definition.js";
 import { success, type Outcome } from "../../../core/serving/outcome.js";
 import { CallPipeline, type Incoming, type SignedInterface, type Verified } from "../../../core/serving/pipeline.js";
 import { marketplaceRefusal } from "../../../core/serving/refusal.js";
-import { verifyBasic } from "../../../core/signing/basic.js";
+import { verifyBasicCall } from "../../../core/serving/basic-call.js";
 
 export interface GreeterProduct extends ProductBase {
   kind: "greeter";
@@ -57,8 +57,7 @@ class GreetInterface implements SignedInterface<GreeterProduct, GreeterAdapter, 
   constructor(private readonly outbox: Outbox) {}
 
   verify(input: Incoming, p: GreeterProduct): Verified {
-    const v = verifyBasic({ rawBody: input.rawBody, query: input.query, keys: p.keys.general, nowMs: input.nowMs });
-    return { keyIndex: 0, nonce: { value: v.nonce, expiresAt: v.timestampMs + 61_000 } };
+    return verifyBasicCall(input, p.keys.general, "general key");
   }
 
   peek() {

@@ -3,11 +3,10 @@
  * pipeline: the SaaS 2.0 signature (docs/marketplace/license.md §1) made with the listing's `license` key — the Seller
  * Console binds a separate key to this interface type, so a call signed with the basic key is refused.
  */
+import { verifyBasicCall } from "../../../serving/basic-call.js";
 import { injectable } from "tsyringe";
 import type { Incoming, SignedInterface, Verified } from "../../../serving/pipeline.js";
 import { marketplaceRefusal } from "../../../serving/refusal.js";
-import { verifyBasic } from "../../../signing/basic.js";
-import { DEFAULT_TOLERANCE_MS } from "../../../signing/timestamp.js";
 import type { LicenseCodeAdapter } from "../adapter.js";
 import { codeRef } from "../codes.js";
 import type { ServedLicense } from "../context.js";
@@ -24,12 +23,8 @@ export class LicenseCodeInterface implements SignedInterface<LicenseProduct, Lic
   constructor(private readonly activities: CodeActivities) {}
 
   verify(input: Incoming, product: LicenseProduct): Verified {
-    const v = verifyBasic({ rawBody: input.rawBody, query: input.query, keys: product.keys.license, nowMs: input.nowMs });
-    return {
-      keyIndex: 0,
-      nonce: { value: v.nonce, expiresAt: v.timestampMs + DEFAULT_TOLERANCE_MS + 1000 },
-      signed: v.keyIndex > 0 ? `${v.form}, key #${v.keyIndex}` : v.form,
-    };
+    // signed with the listing's license key: a call signed with the basic key is refused (docs/marketplace/license.md §1)
+    return verifyBasicCall(input, product.keys.license);
   }
 
   peek(input: Incoming) {
