@@ -48,9 +48,16 @@ export function mergeMigrations(owners: ReadonlyArray<{ owner: string; migration
 
 export const MIGRATION_TABLE = "koogate_migrations";
 
+/** The advisory lock koogate processes sharing one PostgreSQL database take around their migrations. */
+const PG_MIGRATION_LOCK = 0x6b6f6f67; // "koog"
+
 /**
- * Brings the database to the newest schema. When another koogate process holds knex's migration lock
- * (several processes starting on one PostgreSQL), waits for it and tries again, for up to `waitMs`.
+ * Brings the database to the newest schema. Several koogate processes may start on one PostgreSQL
+ * database at once: knex's own lock is not enough there, because two processes that both find its lock
+ * table empty both insert the lock row, and with two rows knex reports "already locked" to everyone,
+ * forever. So on PostgreSQL the processes take turns through an advisory lock held by a transaction
+ * (a try in a loop: no statement waits past the statement timeout), and the one holding it also mends
+ * a lock table left with more than one row. A process that finds the lock taken waits up to `waitMs`.
  */
 export async function migrateLatest(db: Knex, migrations: Readonly<Record<string, Migration>>, waitMs = 30_000): Promise<void> {
   const source: Knex.MigrationSource<string> = {
@@ -58,10 +65,25 @@ export async function migrateLatest(db: Knex, migrations: Readonly<Record<string
     getMigrationName: (name) => name,
     getMigration: async (name) => migrations[name]!,
   };
+  const latest = () => db.migrate.latest({ migrationSource: source, tableName: MIGRATION_TABLE });
   const until = Date.now() + waitMs;
+  if (db.client.config.client === "pg") {
+    for (;;) {
+      const done = await db.transaction(async (trx) => {
+        const got: { rows: Array<{ locked: boolean }> } = await trx.raw("select pg_try_advisory_xact_lock(?) as locked", [PG_MIGRATION_LOCK]);
+        if (!got.rows[0]?.locked) return false;
+        await mendLockTable(db);
+        await latest();
+        return true;
+      });
+      if (done) return;
+      if (Date.now() > until) throw new Error(`another koogate process has been migrating the database for over ${waitMs / 1000} s`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
   for (;;) {
     try {
-      await db.migrate.latest({ migrationSource: source, tableName: MIGRATION_TABLE });
+      await latest();
       return;
     } catch (err) {
       // Another process holds the lock, or created knex's own tables between our check and our
@@ -71,4 +93,14 @@ export async function migrateLatest(db: Knex, migrations: Readonly<Record<string
       await new Promise((r) => setTimeout(r, 200));
     }
   }
+}
+
+/** Leaves knex's lock table with exactly one, unlocked, row when a past race left it with several. */
+async function mendLockTable(db: Knex): Promise<void> {
+  const table = `${MIGRATION_TABLE}_lock`;
+  if (!(await db.schema.hasTable(table))) return;
+  const rows: Array<{ n: number | string }> = await db(table).count({ n: "*" });
+  if (Number(rows[0]?.n ?? 0) <= 1) return;
+  await db(table).delete();
+  await db(table).insert({ is_locked: 0 });
 }

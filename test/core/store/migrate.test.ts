@@ -24,4 +24,21 @@ describe("migrations (core/store/migrate.ts)", () => {
       await Promise.all(dbs.map((db) => db.destroy()));
     }
   });
+
+  it("mends a lock table that a past race left with two rows, instead of waiting on it forever (PostgreSQL)", async function () {
+    if (testDatabaseKind !== "postgres") this.skip();
+    const url = await freshDatabaseUrl();
+    const db = createDatabase(url);
+    try {
+      await db.schema.createTable("koogate_migrations_lock", (t) => {
+        t.increments("index").primary();
+        t.integer("is_locked");
+      });
+      await db("koogate_migrations_lock").insert([{ is_locked: 0 }, { is_locked: 0 }]);
+      await migrateLatest(db, allMigrations(KINDS), 5_000);
+      expect(await db("koogate_migrations_lock").select("is_locked")).to.deep.equal([{ is_locked: 0 }]);
+    } finally {
+      await db.destroy();
+    }
+  });
 });
