@@ -17,6 +17,8 @@ export interface RunOptions {
   onStep?: (step: StepResult) => void;
   /** default Date.now; the clock requests are signed with */
   now?: () => number;
+  /** default process.env; what a scenario reads beyond its options (the CLI passes its own) */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface RunReport {
@@ -71,6 +73,7 @@ export async function runScenario(opts: RunOptions): Promise<RunReport> {
     check(name, failure, note) {
       return record({ activity: name, verdict: failure === null ? "PASS" : "FAIL", failures: failure === null ? [] : [failure], note });
     },
+    env: opts.env ?? process.env,
     now,
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
   };

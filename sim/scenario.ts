@@ -100,6 +100,8 @@ export interface ScenarioContext {
   exchange(activity: string, request: WireRequest, expect: Expectation | ResultCode, label?: string): Promise<Exchanged>;
   /** records a check across answers: `failure` null = PASS */
   check(name: string, failure: string | null, note?: string): StepResult;
+  /** the environment of the run (`KOOGATE_MARKETPLACE_URL`, `KOOGATE_DATABASE_URL`), for scenarios that look beyond the answers */
+  readonly env: NodeJS.ProcessEnv;
   /** the clock the requests are signed with (ms) */
   now(): number;
   sleep(ms: number): Promise<void>;

@@ -62,7 +62,7 @@ export async function marketplace(argv: string[], io: Io, stop: Promise<unknown>
   io.out(`  test code     ${code} (received, not activated)`);
   io.out(`  usage pushes  of ${usageProduct}, verified with ${usageVariable}${io.env[usageVariable] ? "" : " (unset: the development key)"}`);
   if (fault) io.out(`  fault         every open-API call answers: ${fault}`);
-  io.out("  local routes  POST /_local/orders, POST /_local/licenses, POST /_local/faults, GET /_local/usage, GET /_local/uploads");
+  io.out("  local routes  POST /_local/orders, POST /_local/licenses, POST /_local/faults, GET /_local/usage, GET /_local/calls, GET /_local/uploads");
   await stop;
   await mkt.close();
   return EXIT.ok;

@@ -109,7 +109,7 @@ export async function sim(argv: string[], io: Io): Promise<number> {
   };
   let report;
   try {
-    report = await runScenario({ scenario, target, options: values, onStep: json ? undefined : (s) => (head(), io.out(formatStep(s))) });
+    report = await runScenario({ scenario, target, options: values, env: io.env, onStep: json ? undefined : (s) => (head(), io.out(formatStep(s))) });
   } catch (e) {
     if (e instanceof ScenarioUsageError) throw new UsageError(`${e.message} (koogate sim <product> ${scenario.name} --help)`);
     throw e;

@@ -9,6 +9,7 @@ import type { Kind } from "../kinds/kind.js";
 import { createLogger, type Logger } from "../logger.js";
 import { loadProject } from "../project/index.js";
 import { EventLog, type EventRecord } from "../store/events.js";
+import type { MarketplaceClient } from "../marketplace/client.js";
 import type { Clock } from "../tokens.js";
 import { createKoogate, type Koogate } from "../../server/composition.js";
 import { runScenario, type RunReport } from "../../sim/runner.js";
@@ -36,6 +37,8 @@ export interface StartKoogateOptions {
   logLines?: string[];
   /** settings that differ from the environment's (a retention, a sample size) */
   config?: Partial<Config>;
+  /** the client for KooGallery's open APIs; default one from KOOGATE_MARKETPLACE_* of `env` */
+  marketplace?: MarketplaceClient;
 }
 
 /** A simulator run, with every failed expectation as one readable line. */
@@ -67,7 +70,7 @@ export async function startKoogate(opts: StartKoogateOptions): Promise<TestKooga
   const config = { ...loadConfig(env, false), ...opts.config, productsDir: opts.productsDir, databaseUrl, port: 0 };
   const lines = opts.logLines;
   const logger = createLogger({ level: lines ? "debug" : "silent", write: lines ? (l) => lines.push(l) : undefined });
-  const koogate = await createKoogate({ config, env, logger, adapters: opts.adapters, adapterHint: opts.adapterHint, clock: opts.clock, kinds: opts.kinds });
+  const koogate = await createKoogate({ config, env, logger, adapters: opts.adapters, adapterHint: opts.adapterHint, clock: opts.clock, kinds: opts.kinds, marketplace: opts.marketplace });
   const server = await koogate.listen(0, "127.0.0.1");
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;

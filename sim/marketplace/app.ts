@@ -11,7 +11,7 @@ import { readRawBody } from "../../server/raw-body.js";
 import { activateV1, activateV2, queryV1, softwareUsageV2, type Answer } from "./license-api.js";
 import { queryOrder, upload, usagePush } from "./open-api.js";
 import type { LocalOrder } from "./orders.js";
-import { FAULTS, type Fault, type LocalMarketplaceState } from "./state.js";
+import { FAULTS, type Fault, type LocalMarketplaceState, type ReceivedCall } from "./state.js";
 
 export interface LocalAppOptions {
   state: LocalMarketplaceState;
@@ -48,7 +48,9 @@ export function createLocalMarketplaceApp(o: LocalAppOptions): Koa {
   app.use(async (ctx, next) => {
     if (!ctx.path.startsWith("/api/")) return next();
     const fault = state.takeFault();
-    state.calls.push({ method: ctx.method, path: ctx.path, ...(fault ? { fault } : {}) });
+    const call: ReceivedCall = { method: ctx.method, path: ctx.path, query: ctx.querystring, ...(fault ? { fault } : {}) };
+    state.calls.push(call);
+    ctx.state.call = call;
     if (fault) return injectFault(ctx, fault, o);
     const raw = await readRawBody(ctx.req, MAX_BODY_BYTES);
     if (raw.oversize) return reply(ctx, gateway(413, "APIGW.0201", "Request entity too large"));
@@ -66,9 +68,11 @@ export function createLocalMarketplaceApp(o: LocalAppOptions): Koa {
       });
     } catch (e) {
       if (!(e instanceof SignatureError)) throw e;
+      call.signature = "invalid";
       const skew = e.reason === "stale" || e.reason === "future";
       return reply(ctx, gateway(401, "APIGW.0303", `Incorrect app authentication information: ${skew ? "the signing time is out of range" : "verify signature fail"}`));
     }
+    call.signature = "valid";
     return next();
   });
 
@@ -90,7 +94,7 @@ export function createLocalMarketplaceApp(o: LocalAppOptions): Koa {
   router.post(`${PREFIX}/v1/license/heartbeat`, json((b) => queryV1(state, b)));
   router.post(`${PREFIX}/v2/license/software-usage-info`, json((b) => softwareUsageV2(state, b)));
   router.post(`${PREFIX}/v1/market-event/:eventId/file`, (ctx) => reply(ctx, upload(state, ctx.params.eventId!, ctx.get("content-type"), ctx.state.raw as Buffer)));
-  router.post(`${PREFIX}/v1/isv/usage-data`, (ctx) => reply(ctx, usagePush(state, ctx.headers, ctx.state.raw as Buffer, o.now())));
+  router.post(`${PREFIX}/v1/isv/usage-data`, (ctx) => reply(ctx, usagePush(state, ctx.headers, ctx.state.raw as Buffer, o.now(), ctx.state.call as ReceivedCall)));
 
   router.post("/_local/orders", async (ctx) => {
     const order = JSON.parse((await readRawBody(ctx.req, MAX_BODY_BYTES)).bytes.toString("utf8")) as LocalOrder;
@@ -107,7 +111,10 @@ export function createLocalMarketplaceApp(o: LocalAppOptions): Koa {
     state.failNext(f.count!, f.fault!);
     reply(ctx, { status: 204, body: {} });
   });
-  router.get("/_local/usage", (ctx) => reply(ctx, { status: 200, body: { records: state.usage } }));
+  // the ids whose basic keys verify usage pushes, never the keys: a scenario checks its product is among them
+  router.get("/_local/usage", (ctx) => reply(ctx, { status: 200, body: { records: state.usage, keyIds: [...state.usageKeys.keys()] } }));
+  // every open-API call received, oldest first: a scenario checks what koogate called, and whether it verified
+  router.get("/_local/calls", (ctx) => reply(ctx, { status: 200, body: { calls: state.calls } }));
   router.get("/_local/uploads", (ctx) => {
     const uploads = state.uploads.map((u) => ({ ...u, file: u.file?.toString("base64") }));
     reply(ctx, { status: 200, body: { uploads } });

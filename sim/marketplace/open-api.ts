@@ -8,7 +8,7 @@ import { SignatureError } from "../../core/signing/signature-error.js";
 import { verifyUsagePush } from "../../core/signing/usage-push.js";
 import type { Answer } from "./license-api.js";
 import { parseMultipart } from "./multipart.js";
-import type { LocalMarketplaceState } from "./state.js";
+import type { LocalMarketplaceState, ReceivedCall } from "./state.js";
 
 const mkt = (status: number, code: string, msg: string, extra: Record<string, unknown> = {}): Answer => ({
   status,
@@ -68,14 +68,16 @@ export function upload(state: LocalMarketplaceState, eventId: string, contentTyp
  * a per-record serial number. The same metering_sn with *other* content is refused as abnormal
  * (`MKT.9002`), so that one serial number never stands for two usages.
  */
-export function usagePush(state: LocalMarketplaceState, headers: LowerCaseHeaders, body: Buffer, nowMs: number): Answer {
+export function usagePush(state: LocalMarketplaceState, headers: LowerCaseHeaders, body: Buffer, nowMs: number, call?: ReceivedCall): Answer {
   const ids = [...state.usageKeys.keys()];
   let keyId: string;
   try {
     const v = verifyUsagePush({ headers, body, keys: [...state.usageKeys.values()], nowMs });
     keyId = ids[v.keyIndex]!;
+    if (call) call.signature = "valid";
   } catch (e) {
     if (!(e instanceof SignatureError)) throw e;
+    if (call) call.signature = "invalid";
     return { status: 401, body: { error_code: "94060002", error_msg: `signature verification failed: ${e.message}` } };
   }
   let records: unknown;

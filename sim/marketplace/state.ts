@@ -50,8 +50,12 @@ export interface LocalUpload {
 export interface ReceivedCall {
   method: string;
   path: string;
+  /** the raw query string, as received */
+  query: string;
   /** the fault injected instead of an answer, if any */
   fault?: Fault;
+  /** whether the call's signature verified (AK/SK, or the usage push's key); absent when a fault answered first */
+  signature?: "valid" | "invalid";
 }
 
 export class LocalMarketplaceState {

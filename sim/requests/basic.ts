@@ -14,8 +14,8 @@ export interface BasicRequestOptions {
   nonce?: string;
   /** the `timestamp` parameter; default now, in ms. A stale value makes a `stale` request. */
   timestamp?: string;
-  /** which of the product's keys signs: `basic` (default), or `license` for the authorization-code calls (docs/marketplace/license.md §1) */
-  keyType?: "basic" | "license";
+  /** which of the product's keys signs: `basic` (default), `license` for the authorization-code calls (docs/marketplace/license.md §1), `general` for the order notification (docs/marketplace/api-image-openapi.md §5) */
+  keyType?: "basic" | "license" | "general";
 }
 
 /**

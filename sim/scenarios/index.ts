@@ -11,6 +11,8 @@ import { licenseOnlineLifecycle } from "./license-online-lifecycle.js";
 import { licenseRelay } from "./license-relay.js";
 import { licenseV1Lifecycle } from "./license-v1-lifecycle.js";
 import { lifecycle } from "./lifecycle.js";
+import { metering } from "./metering.js";
+import { orderNotify } from "./order-notify.js";
 import { replay } from "./replay.js";
 import { retryStorm } from "./retry-storm.js";
 import { stale } from "./stale.js";
@@ -30,6 +32,8 @@ export const SCENARIOS: readonly Scenario[] = [
   tamper,
   tenantSync,
   v1Lifecycle,
+  orderNotify,
+  metering,
   apiCall,
   agentCall,
   licenseCodeLifecycle,

@@ -1,6 +1,6 @@
 /**
- * What a SaaS scenario needs of a product: a protocol, and joint-operation sync for the sync scenarios.
- * Spread into a scenario: `...forSaas("v2")`.
+ * What a SaaS scenario needs of a product: a protocol, and a feature for the scenarios that exercise
+ * one (joint-operation sync, order notification, metering). Spread into a scenario: `...forSaas("v2")`.
  */
 import type { SaasProduct } from "../../core/kinds/saas/product.js";
 import type { ProductBase } from "../../core/products/definition.js";
@@ -8,16 +8,22 @@ import type { SaasProtocol } from "../../core/vocabulary.js";
 import type { Scenario } from "../scenario.js";
 import type { SimTarget } from "../target.js";
 
-export function forSaas(protocol: SaasProtocol, feature?: "jointOperation"): Pick<Scenario, "kind" | "needs" | "fits"> {
+/** A feature a scenario needs: what it is called, and where a definition enables it. */
+const FEATURES = {
+  jointOperation: { what: "joint-operation sync", field: "jointOperation.enabled", ref: "docs/marketplace/saas.md §5", on: (p: SaasProduct) => p.jointOperation.enabled },
+  orderNotify: { what: "order notification", field: "orderNotify.enabled", ref: "docs/marketplace/api-image-openapi.md §5", on: (p: SaasProduct) => p.orderNotify.enabled },
+  metering: { what: "metering", field: "metering.enabled", ref: "docs/marketplace/api-image-openapi.md §4", on: (p: SaasProduct) => p.metering.enabled },
+} as const;
+
+export function forSaas(protocol: SaasProtocol, feature?: keyof typeof FEATURES): Pick<Scenario, "kind" | "needs" | "fits"> {
+  const f = feature ? FEATURES[feature] : undefined;
   return {
     kind: "saas",
-    needs: `protocol ${protocol}${feature ? ", joint-operation sync" : ""}`,
+    needs: `protocol ${protocol}${f ? `, ${f.what}` : ""}`,
     fits(product: ProductBase) {
       const p = product as SaasProduct;
       if (p.protocol !== protocol) return `is for protocol ${protocol} products; ${p.id} speaks ${p.protocol}`;
-      if (feature === "jointOperation" && !p.jointOperation.enabled) {
-        return `needs joint-operation sync; ${p.id} does not enable it (jointOperation.enabled in ${p.file}, docs/marketplace/saas.md §5)`;
-      }
+      if (f && !f.on(p)) return `needs ${f.what}; ${p.id} does not enable it (${f.field} in ${p.file}, ${f.ref})`;
       return null;
     },
   };

@@ -4,6 +4,7 @@
  */
 import { injectable } from "tsyringe";
 import { DemoSaasAdapter } from "../../adapters/demo-saas.js";
+import type { MarketplaceClient } from "../../core/marketplace/client.js";
 import type { UsageHookContext, UsageWindow } from "../../core/metering/hook.js";
 import type { NotifiedOrder, OrderNotifiedContext } from "../../core/orders/order.js";
 import { startLocalMarketplace, type LocalMarketplace } from "../../sim/marketplace/server.js";
@@ -56,18 +57,27 @@ export interface MarketplaceRig {
 }
 
 /** A local marketplace and a koogate server calling it; the usage pushes of "test-saas" verify with its basic key. */
-export async function startRig(opts: { databaseUrl?: string; env?: Record<string, string>; mkt?: LocalMarketplace } = {}): Promise<MarketplaceRig> {
+export async function startRig(
+  opts: {
+    databaseUrl?: string;
+    env?: Record<string, string>;
+    mkt?: LocalMarketplace;
+    /** the server's open-API client, made from the environment that points at the local marketplace; default the real one */
+    client?: (env: Record<string, string>) => MarketplaceClient;
+  } = {},
+): Promise<MarketplaceRig> {
   seen.orders = [];
   seen.usageAsked = [];
   seen.usage = new Map();
   seen.failHook = 0;
-  const mkt = opts.mkt ?? (await startLocalMarketplace({ ak: AK, sk: SK, hangMs: 200 }));
+  const mkt = opts.mkt ?? (await startTestMarketplace());
   mkt.state.setUsageKey("test-saas", TEST_KEY);
   const server = await startServer({
     products: { "test-saas.yaml": meteredYaml("test-saas") },
     adapters: [HookedSaasAdapter],
     databaseUrl: opts.databaseUrl,
     env: { TEST_GENERAL_KEY, ...marketplaceEnvOf(mkt), ...opts.env },
+    marketplace: opts.client?.(marketplaceEnvOf(mkt)),
   });
   return {
     mkt,
@@ -77,6 +87,11 @@ export async function startRig(opts: { databaseUrl?: string; env?: Record<string
       if (!opts.mkt) await mkt.close();
     },
   };
+}
+
+/** A local marketplace expecting the AK/SK that `marketplaceEnvOf` hands out. */
+export function startTestMarketplace(): Promise<LocalMarketplace> {
+  return startLocalMarketplace({ ak: AK, sk: SK, hangMs: 200 });
 }
 
 /** The environment that points a koogate server at `mkt`. */

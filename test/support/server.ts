@@ -10,6 +10,7 @@ import type { Kind } from "../../core/kinds/kind.js";
 import { DEMO_ADAPTERS } from "./demo-adapters.js";
 import type { Config } from "../../core/config.js";
 import type { Logger } from "../../core/logger.js";
+import type { MarketplaceClient } from "../../core/marketplace/client.js";
 import { signKitRequest } from "../../core/signing/kit.js";
 import { startKoogate } from "../../core/testing/server.js";
 import type { Clock } from "../../core/tokens.js";
@@ -48,6 +49,8 @@ export interface StartOptions {
   kinds?: readonly Kind[];
   /** settings over the defaults (products, database and port are the test's) */
   config?: Partial<Config>;
+  /** the open-API client; default one from the KOOGATE_MARKETPLACE_* variables of `env` */
+  marketplace?: MarketplaceClient;
 }
 
 export interface TestServer {
@@ -81,6 +84,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
     kinds: opts.kinds,
     logLines: opts.logLines,
     config: opts.config,
+    marketplace: opts.marketplace,
   });
   const { url } = t;
   return {
