@@ -71,8 +71,14 @@ export interface CompareOptions {
   provisioningDeadlineMs: number;
 }
 
+/** A notified line without an instance within the deadline: its newInstance may still come, nothing to compare yet. */
+export function awaitingInstance(known: KnownOrder, opts: CompareOptions): boolean {
+  return !known.instance && known.notifiedAt !== undefined && opts.nowMs - known.notifiedAt <= opts.provisioningDeadlineMs;
+}
+
 /** What is off between one known order and the marketplace's answer for it; empty when they agree. */
 export function compareOrder(known: KnownOrder, answer: MarketplaceResult<OrderInfo>, opts: CompareOptions): Mismatch[] {
+  if (awaitingInstance(known, opts)) return [];
   const base = { productId: known.productId, orderId: known.orderId, orderLineId: known.orderLineId, instanceId: known.instance?.instanceId };
   const koogate = describeKnown(known);
   if (!answer.ok) {
@@ -88,8 +94,6 @@ export function compareOrder(known: KnownOrder, answer: MarketplaceResult<OrderI
     if (inst && LIVE_STATES.has(inst.state)) out.push({ ...base, kind: "order-released", koogate, marketplace });
     return out;
   }
-  // a notified line may wait for its newInstance until the deadline
-  if (!inst && known.notifiedAt !== undefined && opts.nowMs - known.notifiedAt <= opts.provisioningDeadlineMs) return out;
   const late = inst?.state === "provisioning" && opts.nowMs - inst.createdAt > opts.provisioningDeadlineMs;
   if (!inst || inst.state === "failed" || late) {
     out.push({ ...base, kind: "not-provisioned", koogate, marketplace });

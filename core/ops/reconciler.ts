@@ -11,7 +11,7 @@ import { OrderStore } from "../orders/store.js";
 import { InstanceStore } from "../store/instances.js";
 import { ReconciliationStore } from "../store/reconciliations.js";
 import type { Knex } from "../tokens.js";
-import { compareOrder, usageMismatch, type KnownOrder, type Mismatch, type ReconcileReport } from "./reconcile.js";
+import { awaitingInstance, compareOrder, usageMismatch, type KnownOrder, type Mismatch, type ReconcileReport } from "./reconcile.js";
 
 /** Where known orders come from: the instances, and the notified orders. */
 export type KnownOrderSource = (since: number | undefined) => Promise<KnownOrder[]>;
@@ -70,14 +70,16 @@ export const USAGE_DUE_MS = 3_600_000;
 /** Compares every known order with the marketplace's answer; resolves to the report (also stored). */
 export async function reconcile(o: ReconcileOptions): Promise<ReconcileReport> {
   const nowMs = o.nowMs ?? Date.now();
-  const known = (await Promise.all((o.sources ?? defaultSources(o.db)).map((s) => s(o.since)))).flat();
+  const compare = { nowMs, provisioningDeadlineMs: o.provisioningDeadlineMs ?? PROVISIONING_DEADLINE_MS };
+  // a notified line still within its deadline is not asked about: nothing to compare yet
+  const known = (await Promise.all((o.sources ?? defaultSources(o.db)).map((s) => s(o.since)))).flat().filter((k) => !awaitingInstance(k, compare));
   // one query per order: its lines come back together
   const answers = new Map<string, Promise<MarketplaceResult<OrderInfo>>>();
   const mismatches: Mismatch[] = [];
   for (const k of known) {
     let a = answers.get(k.orderId);
     if (!a) answers.set(k.orderId, (a = o.queryOrder({ orderId: k.orderId })));
-    mismatches.push(...compareOrder(k, await a, { nowMs, provisioningDeadlineMs: o.provisioningDeadlineMs ?? PROVISIONING_DEADLINE_MS }));
+    mismatches.push(...compareOrder(k, await a, compare));
   }
   if (o.checkUsage ?? true) {
     const usage = await new UsageStore(o.db).unacknowledged({ dueBefore: nowMs - (o.usageDueMs ?? USAGE_DUE_MS), since: o.since });

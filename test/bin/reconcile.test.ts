@@ -119,11 +119,12 @@ describe("koogate reconcile against the local marketplace", () => {
     expect(report.mismatches[0]!.koogate).to.contain("no instance");
   });
 
-  it("leaves a notified order without an instance alone while it is within the provisioning deadline", async () => {
+  it("leaves a notified order without an instance alone, unasked, while it is within the provisioning deadline", async () => {
     mkt.state.addOrder({ orderId: "ORDFRESH", orderType: "NEW", orderLine: [{ chargingMode: "PERIOD", expireTime: YEAR_2030, productInfo: [] }] });
     await plantNotifiedOrder(s.koogate.db, { orderId: "ORDFRESH", fetchedAt: Date.now() - 60_000 });
     const r = await reconcile(s, mkt, []);
     expect([r.code, r.text]).to.deep.equal([0, r.text]);
+    expect(r.text, "not even asked about").to.contain("0 order(s) compared");
   });
 
   it("compares a notified order that has an instance once, through its instance", async () => {
