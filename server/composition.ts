@@ -117,7 +117,7 @@ export async function createKoogate(opts: KoogateOptions): Promise<Koogate> {
     await db.destroy();
     throw e;
   }
-  const ops = createOps({ config: opsConfig, kernel, container, db, clock, logger, env });
+  const ops = createOps({ config: opsConfig, kernel, container, db, clock, logger, env, usageDueMs: config.usageFlushSeconds * 1000 });
   observer = ops.observer;
   const endpoints = new Map<string, readonly Endpoint[]>(kernel.kinds.map((k) => [k.name, k.endpoints(container)]));
   const app = createApp({ kernel, endpoints, logger, maxBodyBytes: config.maxBodyBytes, bodyTimeoutMs: config.requestTimeoutMs + BODY_TIMEOUT_GRACE_MS,

@@ -15,17 +15,19 @@ import { EXIT, optionLines, parse, str, type Io } from "../args.js";
 import { parseSince } from "./events.js";
 
 const OPTIONS = {
-  since: { type: "string", description: "only orders whose instance changed since then: an ISO time, ms since the epoch, or an age like 2h, 7d" },
+  since: { type: "string", description: "only orders whose instance changed (or that were notified), and usage recorded, since then: an ISO time, ms since the epoch, or an age like 2h, 7d" },
   json: { type: "boolean", description: "print the report as JSON" },
 } as const;
 
 export const reconcileHelp = [
   "Usage: koogate reconcile [--since T] [--json]",
   "",
-  "For each order koogate provisioned an instance for (KOOGATE_DATABASE_URL), asks the marketplace's query",
-  "order (KOOGATE_MARKETPLACE_URL, _AK, _SK) and reports: orders paid but not provisioned, instances whose",
-  "order was released or unsubscribed, expiry dates that differ, orders the marketplace does not know, and",
-  "orders that could not be checked. Exit 1 when anything is off. The report is kept for the /ops page.",
+  "For each order koogate knows (KOOGATE_DATABASE_URL: its instances, and notified orders without one), asks",
+  "the marketplace's query order (KOOGATE_MARKETPLACE_URL, _AK, _SK) and reports: orders paid but not",
+  "provisioned, instances whose order was released or unsubscribed, expiry dates that differ, orders the",
+  "marketplace does not know, orders that could not be checked, and usage records still pending after their",
+  "push was due (KOOGATE_USAGE_FLUSH_SECONDS) or rejected, with why. Exit 1 when anything is off. The report",
+  "is kept for the /ops page.",
   "",
   ...optionLines({ ...OPTIONS, help: { type: "boolean", description: "show this help" } }),
 ].join("\n");
@@ -39,7 +41,8 @@ export async function reconcileCommand(argv: string[], io: Io): Promise<number> 
   const sinceText = str(values, "since");
   const since = sinceText === undefined ? undefined : parseSince(sinceText, Date.now());
   const client = MarketplaceClient.fromEnv(io.env);
-  const db = createDatabase(loadConfig(io.env).databaseUrl);
+  const config = loadConfig(io.env);
+  const db = createDatabase(config.databaseUrl);
   try {
     if (!(await db.schema.hasTable(INSTANCES_TABLE))) {
       io.err("koogate reconcile: the database has no instances yet; start the server once (npm start), or set KOOGATE_DATABASE_URL to the one it uses");
@@ -50,6 +53,8 @@ export async function reconcileCommand(argv: string[], io: Io): Promise<number> 
       queryOrder: (q) => client.queryOrder(q),
       since,
       provisioningDeadlineMs: loadOpsConfig(io.env).provisioningDeadlineMs,
+      // a record is due at the first push after it was recorded
+      usageDueMs: config.usageFlushSeconds * 1000,
       // a database the server has not migrated yet has nowhere to keep the report: print it only
       save: await db.schema.hasTable(RECONCILIATIONS_TABLE),
     });

@@ -120,6 +120,29 @@ export class UsageStore {
     return out;
   }
 
+  /** Records still pending, all products: one count statement (the metrics read it at each scrape). */
+  async pendingCount(): Promise<number> {
+    const [row] = (await this.db(USAGE_TABLE).count({ n: "*" }).where("state", "pending")) as Array<{ n: unknown }>;
+    return Number(row?.n ?? 0);
+  }
+
+  /**
+   * Records the marketplace has not acknowledged: pending although created before `dueBefore` (ms), or
+   * rejected; only those created since `since`, when given; oldest first, at most `limit` (default 1000).
+   * Each with the order of its instance, when koogate holds it.
+   */
+  async unacknowledged(q: { dueBefore: number; since?: number; limit?: number }): Promise<Array<StoredUsage & { orderId: string | null; orderLineId: string | null }>> {
+    const sql = this.db(`${USAGE_TABLE} as u`)
+      .leftJoin("koogate_instances as i", (j) => j.on("i.product_id", "u.product_id").andOn("i.instance_id", "u.instance_id"))
+      .select("u.*", "i.order_id", "i.order_line_id")
+      .where((w) => w.where("u.state", "rejected").orWhere((p) => p.where("u.state", "pending").andWhere("u.created_at", "<", q.dueBefore)))
+      .orderBy("u.id")
+      .limit(q.limit ?? 1000);
+    if (q.since !== undefined) sql.andWhere("u.created_at", ">=", q.since);
+    const rows: Array<Record<string, unknown>> = await sql;
+    return rows.map((r) => ({ ...fromRow(r), orderId: (r.order_id as string | null) ?? null, orderLineId: (r.order_line_id as string | null) ?? null }));
+  }
+
   /** The live instances of a product (the ones the usage hook is asked about). */
   async liveInstances(productId: string): Promise<string[]> {
     const rows: Array<{ instance_id: string }> = await this.db("koogate_instances").select("instance_id").where("product_id", productId).whereIn("state", ["active", "frozen"]);

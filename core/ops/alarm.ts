@@ -7,6 +7,7 @@
  *                         000005 included) over a sliding window crossed the threshold
  *   parked-job            an outbox job is parked as failed
  *   provisioning-overdue  an instance is still provisioning past the deadline
+ *   order-unprovisioned   a notified order line has no instance for its order past the deadline
  *
  * Each raised condition posts one JSON alert to the webhook; it is not posted again until it clears.
  * Calls refused for their signature are left out of the share: anyone on the internet can send those
@@ -18,7 +19,7 @@ import { RESULT_CODES } from "../vocabulary.js";
 import type { AlertFormat } from "./config.js";
 import type { CallObserver, ObservedCall } from "./observer.js";
 
-export const ALARM_CONDITIONS = ["failure-share", "parked-job", "provisioning-overdue"] as const;
+export const ALARM_CONDITIONS = ["failure-share", "parked-job", "provisioning-overdue", "order-unprovisioned"] as const;
 export type AlarmCondition = (typeof ALARM_CONDITIONS)[number];
 
 /** One raised condition, as posted and as the operator page shows it. */
@@ -56,6 +57,8 @@ export interface AlarmOptions {
   parkedJobs: () => Promise<ReadonlyMap<string, number>>;
   /** per product, instances still provisioning created before `before` (ms) */
   provisioningBefore: (before: number) => Promise<ReadonlyMap<string, number>>;
+  /** per product, notified order lines stored before `before` (ms) with no instance for their order; default none */
+  unprovisionedOrdersBefore?: (before: number) => Promise<ReadonlyMap<string, number>>;
   logger: Logger;
   /** default Date.now */
   now?: () => number;
@@ -145,7 +148,11 @@ export class Alarm implements CallObserver {
   private async evaluate(): Promise<void> {
     const now = this.now();
     const deadline = this.o.provisioningDeadlineMs ?? 3_600_000;
-    const [parked, overdue] = await Promise.all([this.o.parkedJobs(), this.o.provisioningBefore(now - deadline)]);
+    const [parked, overdue, unprovisioned] = await Promise.all([
+      this.o.parkedJobs(),
+      this.o.provisioningBefore(now - deadline),
+      this.o.unprovisionedOrdersBefore?.(now - deadline) ?? new Map<string, number>(),
+    ]);
     const found: Alert[] = [];
     const threshold = this.o.threshold ?? 0.05;
     const minutes = Math.round((this.o.windowMs ?? 3_600_000) / 60_000);
@@ -170,6 +177,10 @@ export class Alarm implements CallObserver {
     for (const [product, n] of overdue) {
       const text = `${n} instance(s) of ${product} still provisioning after ${Math.round(deadline / 60_000)} min: paid orders without a working instance`;
       found.push({ product, condition: "provisioning-overdue", figure: n, threshold: deadline, text, look: "/ops/jobs", at: now });
+    }
+    for (const [product, n] of unprovisioned) {
+      const text = `${n} order line(s) of ${product} notified more than ${Math.round(deadline / 60_000)} min ago have no instance: paid orders koogate never provisioned`;
+      found.push({ product, condition: "order-unprovisioned", figure: n, threshold: deadline, text, look: "/ops/reconciliation", at: now });
     }
     const still = new Set(found.map(keyOf));
     for (const [k, a] of this.raised) {

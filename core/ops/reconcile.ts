@@ -1,7 +1,8 @@
 /**
  * Reconciliation's comparison, kept free of I/O: what koogate knows of an order against what query
  * order (docs/marketplace/api-image-openapi.md §3) answers for it. The gathering (core/ops/reconciler.ts)
- * feeds it; an orders table or usage records are new `KnownOrder` sources or new checks here.
+ * feeds it: known orders come from the instances and from the notified orders (core/orders/), and usage
+ * records the marketplace has not acknowledged (core/metering/) are a check of their own.
  *
  * UNCONFIRMED (docs/marketplace/api-image-openapi.md §3, §11.3): query order answers no order status. An order whose
  * `orderType` is `UNSUBSCRIBE` is read as released; an order the marketplace does not know
@@ -13,7 +14,7 @@ import type { MarketplaceResult } from "../marketplace/answers.js";
 import type { OrderInfo } from "../marketplace/data.js";
 import { formatMarketplaceTime, parseMarketplaceTime } from "../time.js";
 
-/** An order as koogate knows it: from an instance it provisioned (and, later, from order notifications). */
+/** An order as koogate knows it: from an instance it provisioned, or from an order notification. */
 export interface KnownOrder {
   productId: string;
   orderId: string;
@@ -28,9 +29,11 @@ export interface KnownOrder {
     /** created (ms): an instance still provisioning is only late past the deadline */
     createdAt: number;
   };
+  /** when koogate stored the notified order (ms): a line without an instance is only late past the deadline */
+  notifiedAt?: number;
 }
 
-export const MISMATCH_KINDS = ["not-provisioned", "order-released", "expiry-differs", "order-unknown", "not-checked"] as const;
+export const MISMATCH_KINDS = ["not-provisioned", "order-released", "expiry-differs", "order-unknown", "not-checked", "usage-not-acknowledged"] as const;
 export type MismatchKind = (typeof MISMATCH_KINDS)[number];
 
 export interface Mismatch {
@@ -39,6 +42,8 @@ export interface Mismatch {
   orderId: string;
   orderLineId: string;
   instanceId?: string;
+  /** the usage record's metering_sn (usage-not-acknowledged only) */
+  meteringSn?: string;
   /** koogate's side, in words */
   koogate: string;
   /** the marketplace's side, in words */
@@ -66,8 +71,14 @@ export interface CompareOptions {
   provisioningDeadlineMs: number;
 }
 
+/** A notified line without an instance within the deadline: its newInstance may still come, nothing to compare yet. */
+export function awaitingInstance(known: KnownOrder, opts: CompareOptions): boolean {
+  return !known.instance && known.notifiedAt !== undefined && opts.nowMs - known.notifiedAt <= opts.provisioningDeadlineMs;
+}
+
 /** What is off between one known order and the marketplace's answer for it; empty when they agree. */
 export function compareOrder(known: KnownOrder, answer: MarketplaceResult<OrderInfo>, opts: CompareOptions): Mismatch[] {
+  if (awaitingInstance(known, opts)) return [];
   const base = { productId: known.productId, orderId: known.orderId, orderLineId: known.orderLineId, instanceId: known.instance?.instanceId };
   const koogate = describeKnown(known);
   if (!answer.ok) {
@@ -97,9 +108,43 @@ export function compareOrder(known: KnownOrder, answer: MarketplaceResult<OrderI
   return out;
 }
 
+/** A usage record the marketplace has not acknowledged, as `UsageStore.unacknowledged` reads it. */
+export interface UnacknowledgedUsage {
+  productId: string;
+  instanceId: string;
+  meteringSn: string;
+  state: "pending" | "pushed" | "rejected";
+  beginAt: number;
+  endAt: number;
+  pushAttempts: number;
+  errorCode: string | null;
+  errorMsg: string | null;
+  createdAt: number;
+  orderId: string | null;
+  orderLineId: string | null;
+}
+
+/**
+ * The mismatch of one usage record still pending after its push was due, or rejected: the marketplace's
+ * side says why (its abnormal code and message, docs/marketplace/api-image-openapi.md §4) or that it never answered.
+ */
+export function usageMismatch(u: UnacknowledgedUsage): Mismatch {
+  const window = `${formatMarketplaceTime(new Date(u.beginAt))}–${formatMarketplaceTime(new Date(u.endAt))}`;
+  return {
+    kind: "usage-not-acknowledged",
+    productId: u.productId,
+    orderId: u.orderId ?? "-",
+    orderLineId: u.orderLineId ?? "-",
+    instanceId: u.instanceId,
+    meteringSn: u.meteringSn,
+    koogate: `usage ${u.state}, window ${window}, ${u.pushAttempts} push attempt(s)`,
+    marketplace: u.state === "rejected" ? `rejected ${u.errorCode || "?"}: ${u.errorMsg ?? ""}`.trimEnd() : u.pushAttempts === 0 ? "never sent" : "no push accepted yet",
+  };
+}
+
 function describeKnown(k: KnownOrder): string {
   const i = k.instance;
-  if (!i) return "no instance";
+  if (!i) return k.notifiedAt === undefined ? "no instance" : `notified ${new Date(k.notifiedAt).toISOString()}, no instance`;
   return `instance ${i.state}${i.expireAt !== null ? `, expires ${formatMarketplaceTime(new Date(i.expireAt))}` : ""}`;
 }
 

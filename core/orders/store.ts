@@ -4,11 +4,29 @@
  */
 import { inject, injectable } from "tsyringe";
 import { openAtRest, sealAtRest } from "../crypto/at-rest.js";
+import { INSTANCES_TABLE } from "../store/instances.js";
 import { DATABASE, type Knex } from "../tokens.js";
 import type { NotifiedOrder } from "./order.js";
 
 export const ORDERS_TABLE = "koogate_orders";
 export const ORDER_LINES_TABLE = "koogate_order_lines";
+
+/**
+ * The order type whose lines each want an instance of their own. UNCONFIRMED (docs/marketplace/api-image-openapi.md
+ * §3, §5): the other types seen (`RENEW`, `CHANGE`, `TRIAL_TO_FORMAL`, `UNSUBSCRIBE`) act on an instance
+ * created for an earlier order, which koogate cannot name from the notified order alone, so only `NEW`
+ * lines are expected to have an instance under their own order id (fewest false alarms).
+ */
+export const PROVISIONED_ORDER_TYPE = "NEW";
+
+/** A notified order line with no instance for its order. */
+export interface UnprovisionedLine {
+  productId: string;
+  orderId: string;
+  orderLineId: string;
+  /** when koogate stored the order (ms) */
+  fetchedAt: number;
+}
 
 type Db = Knex | Knex.Transaction;
 
@@ -80,6 +98,30 @@ export class OrderStore {
         test: Boolean(order.test),
       },
     }));
+  }
+
+  /**
+   * Lines of `NEW` orders with no instance for their order (product and order id), oldest first, at
+   * most `limit` (default 10 000); only orders stored since `since` (ms), when given.
+   */
+  async unprovisioned(q: { since?: number; limit?: number } = {}): Promise<UnprovisionedLine[]> {
+    const sql = this.unprovisionedLines().select("l.product_id", "l.order_id", "l.order_line_id", "o.fetched_at").orderBy("o.fetched_at").limit(q.limit ?? 10_000);
+    if (q.since !== undefined) sql.where("o.fetched_at", ">=", q.since);
+    const rows: Array<Record<string, unknown>> = await sql;
+    return rows.map((r) => ({ productId: String(r.product_id), orderId: String(r.order_id), orderLineId: String(r.order_line_id), fetchedAt: Number(r.fetched_at) }));
+  }
+
+  /** Per product, how many lines of `unprovisioned` orders were stored before `before` (ms): one grouped statement. */
+  async unprovisionedBefore(before: number): Promise<Map<string, number>> {
+    const rows: Array<Record<string, unknown>> = await this.unprovisionedLines().select("l.product_id").count({ n: "*" }).where("o.fetched_at", "<", before).groupBy("l.product_id");
+    return new Map(rows.map((r) => [String(r.product_id), Number(r.n)]));
+  }
+
+  private unprovisionedLines(): Knex.QueryBuilder {
+    return this.db(`${ORDER_LINES_TABLE} as l`)
+      .join(`${ORDERS_TABLE} as o`, (j) => j.on("o.product_id", "l.product_id").andOn("o.order_id", "l.order_id"))
+      .where("o.order_type", PROVISIONED_ORDER_TYPE)
+      .whereNotExists((sub) => sub.select(this.db.raw("1")).from(`${INSTANCES_TABLE} as i`).where("i.product_id", this.db.ref("l.product_id")).andWhere("i.order_id", this.db.ref("l.order_id")));
   }
 
   /** Records that the hook returned for a line; false when it was recorded already. */

@@ -53,6 +53,7 @@ const NAV = [
   ["/ops", "Overview"],
   ["/ops/calls", "Calls"],
   ["/ops/jobs", "Outbox jobs"],
+  ["/ops/usage", "Usage records"],
   ["/ops/reconciliation", "Reconciliation"],
 ] as const;
 

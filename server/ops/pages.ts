@@ -2,6 +2,8 @@
  * The operator page's views, as HTML (server/ops/html.ts escapes every value). Each takes the data
  * read by the routes and returns the whole page; none runs a statement.
  */
+import type { CodeRow } from "../../core/kinds/license/codes.js";
+import type { StoredUsage } from "../../core/metering/record.js";
 import type { Alert } from "../../core/ops/alarm.js";
 import type { Readiness } from "../../core/ops/health.js";
 import type { ReconcileReport } from "../../core/ops/reconcile.js";
@@ -14,6 +16,8 @@ import { html, page, table, time, type Html } from "./html.js";
 export interface ProductHealth {
   id: string;
   kind: string;
+  /** the product records usage (its usage records have a view) */
+  metered: boolean;
   calls: number;
   failures: number;
   share: number;
@@ -26,7 +30,7 @@ const verdictCell = (v: string) => html`<span class="${v === "failed" || v === "
 
 export function overviewPage(d: { products: ProductHealth[]; alerts: Alert[]; readiness: Readiness; windowMinutes: number; last?: ReconcileReport }): string {
   const products = table(
-    ["Product", "Kind", `Calls (${d.windowMinutes} min)`, "Failed", "Failure share", "Alarms"],
+    ["Product", "Kind", `Calls (${d.windowMinutes} min)`, "Failed", "Failure share", "Alarms", "Records"],
     d.products.map((p) => [
       html`<a href="/ops/calls?product=${encodeURIComponent(p.id)}">${p.id}</a>`,
       p.kind,
@@ -34,6 +38,7 @@ export function overviewPage(d: { products: ProductHealth[]; alerts: Alert[]; re
       p.failures,
       html`<span class="${p.failures > 0 ? "bad" : "ok"}">${pct(p.share)}</span>`,
       d.alerts.filter((a) => a.product === p.id).map((a) => a.condition).join(", ") || "none",
+      recordLinks(p),
     ]),
   );
   const checks = table(
@@ -46,6 +51,16 @@ export function overviewPage(d: { products: ProductHealth[]; alerts: Alert[]; re
     "no alarm raised",
   );
   return page("Overview", html`<h2>Products</h2>${products}<h2>Alarms</h2>${alerts}<h2>Readiness</h2>${checks}<h2>Last reconciliation</h2>${reconcileSummary(d.last)}`);
+}
+
+/** The product's own record views: usage records of a metered product, the codes of a License listing. */
+function recordLinks(p: ProductHealth): Html | string {
+  const id = encodeURIComponent(p.id);
+  const links = [
+    p.metered ? html`<a href="/ops/usage?product=${id}">usage records</a>` : undefined,
+    p.kind === "license" ? html`<a href="/ops/licences/${id}">licences</a>` : undefined,
+  ].filter((l): l is Html => l !== undefined);
+  return links.length ? html`${links.map((l, i) => (i ? html` · ${l}` : l))}` : "-";
 }
 
 function reconcileSummary(r: ReconcileReport | undefined): Html {
@@ -61,10 +76,13 @@ export interface CallFilters {
   order?: string;
 }
 
+/** A filter's drop-down: "any", then `options`, `value` selected. */
+function select(name: string, options: readonly string[], value?: string): Html {
+  return html`<select name="${name}"><option value="">any</option>${options.map((o) => html`<option${o === value ? html` selected` : ""}>${o}</option>`)}</select>`;
+}
+
 export function callsPage(d: { filters: CallFilters; products: string[]; events: EventRecord[] }): string {
   const f = d.filters;
-  const select = (name: string, options: readonly string[], value?: string) =>
-    html`<select name="${name}"><option value="">any</option>${options.map((o) => html`<option${o === value ? html` selected` : ""}>${o}</option>`)}</select>`;
   const form = html`<form class="filters" method="get" action="/ops/calls">
 <label>Product ${select("product", d.products, f.product)}</label>
 <label>Activity <input name="activity" value="${f.activity ?? ""}"></label>
@@ -128,11 +146,56 @@ function jobsTable(jobs: JobView[]): Html {
   );
 }
 
+/** The states a usage record can be in (the filter's options; any other value is ignored). */
+export const USAGE_STATES: ReadonlyArray<StoredUsage["state"]> = ["pending", "pushed", "rejected"];
+
+export function usagePage(d: { products: string[]; product?: string; state?: string; records: StoredUsage[] }): string {
+  const form = html`<form class="filters" method="get" action="/ops/usage"><label>Product ${select("product", d.products, d.product)}</label><label>State ${select("state", USAGE_STATES, d.state)}</label><button>Filter</button></form>`;
+  const rows = d.records.map((u) => [
+    u.productId,
+    instanceLink(u.productId, u.instanceId),
+    html`<span class="${u.state === "rejected" ? "bad" : "ok"}">${u.state}</span>`,
+    html`<code>${u.meteringSn}</code>`,
+    html`${time(u.beginAt)} – ${time(u.endAt)}`,
+    u.usageValue,
+    u.source,
+    u.pushAttempts,
+    time(u.pushedAt),
+    u.state === "rejected" ? `${u.errorCode ?? ""} ${u.errorMsg ?? ""}`.trim() : "",
+  ]);
+  return page(
+    "Usage records",
+    html`${form}${table(["Product", "Instance", "State", "metering_sn", "Window (UTC)", "Value", "Source", "Push attempts", "Pushed", "Why rejected"], rows, "no usage records match")}`,
+  );
+}
+
+/**
+ * A License listing's authorization codes. The table holds a digest and the last four characters, never
+ * the code (a bearer credential): the page shows the four, after an ellipsis.
+ */
+export function licencesPage(d: { productId: string; codes: CodeRow[] }): string {
+  const rows = d.codes.map((c) => [
+    html`<code>…${c.codeHint}</code>`,
+    html`<span class="${c.status === "active" ? "ok" : "bad"}">${c.status}</span>`,
+    c.marketplaceStatus ?? "-",
+    c.orderId ? html`<a href="/ops/calls?order=${encodeURIComponent(c.orderId)}">${c.orderId}</a>` : "-",
+    time(c.expireAt),
+    time(c.activatedAt),
+    time(c.lastQueryAt),
+    c.test ? "yes" : "no",
+    time(c.updatedAt),
+  ]);
+  return page(
+    `Licences of ${d.productId}`,
+    table(["Code (last four)", "Status", "Marketplace says", "Order", "Expires", "Activated", "Last query", "Test", "Updated"], rows, "no authorization code seen yet"),
+  );
+}
+
 export function reconciliationPage(r: ReconcileReport | undefined): string {
   const body = r
     ? html`${reconcileSummary(r)}${table(
-        ["Kind", "Product", "Order", "Order line", "Instance", "koogate", "Marketplace"],
-        r.mismatches.map((m) => [m.kind, m.productId, m.orderId, m.orderLineId, instanceLink(m.productId, m.instanceId), m.koogate, m.marketplace]),
+        ["Kind", "Product", "Order", "Order line", "Instance", "metering_sn", "koogate", "Marketplace"],
+        r.mismatches.map((m) => [m.kind, m.productId, m.orderId, m.orderLineId, instanceLink(m.productId, m.instanceId), m.meteringSn ?? "-", m.koogate, m.marketplace]),
         "every order agrees",
       )}`
     : reconcileSummary(undefined);

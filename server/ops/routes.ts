@@ -5,13 +5,17 @@
  *   GET  /readyz               database, migrations, outbox, products: 200 or 503, JSON, read from the
  *                              background probe's verdict (no statement per request)
  *   GET  /metrics              Prometheus text; with KOOGATE_METRICS_TOKEN, only with that bearer token
- *   GET  /ops…                 the operator page, with KOOGATE_OPS_TOKEN only (else 404)
+ *   GET  /ops…                 the operator page, with KOOGATE_OPS_TOKEN only (else 404): overview, calls,
+ *                              instances, jobs, usage records, a License listing's codes, reconciliation
  *   POST /ops/login, /ops/logout, /ops/jobs/:id/retry   same-origin form posts
  */
 import type Router from "@koa/router";
 import type Koa from "koa";
 import type { Kernel } from "../../core/kernel.js";
 import type { Logger } from "../../core/logger.js";
+import { LicenseCodeStore } from "../../core/kinds/license/codes.js";
+import { isMetered } from "../../core/metering/definition.js";
+import { UsageStore } from "../../core/metering/store.js";
 import { EventLog } from "../../core/store/events.js";
 import { InstanceStore } from "../../core/store/instances.js";
 import { JobStore } from "../../core/store/jobs.js";
@@ -20,7 +24,7 @@ import type { Clock } from "../../core/tokens.js";
 import { readRawBody } from "../raw-body.js";
 import { authorized, bearer, closeSession, openSession, sameOrigin, sameSecret } from "./auth.js";
 import { STYLESHEET } from "./html.js";
-import { callsPage, instancePage, jobsPage, loginPage, overviewPage, reconciliationPage, type CallFilters } from "./pages.js";
+import { callsPage, instancePage, jobsPage, licencesPage, loginPage, overviewPage, reconciliationPage, usagePage, USAGE_STATES, type CallFilters } from "./pages.js";
 import type { Ops } from "./wiring.js";
 
 export interface OpsRouteDeps {
@@ -60,6 +64,8 @@ export function registerOpsRoutes(router: Router, d: OpsRouteDeps): void {
 
 function registerPage(router: Router, d: OpsRouteDeps, token: string): void {
   const reconciliations = new ReconciliationStore(d.kernel.db);
+  const usage = new UsageStore(d.kernel.db);
+  const codes = new LicenseCodeStore(d.kernel.db);
   const view = (handler: (ctx: Koa.Context) => Promise<string> | string) => async (ctx: Koa.Context) => {
     secureHeaders(ctx);
     if (!authorized(ctx, token)) return htmlAnswer(ctx, 401, loginPage(ctx.get("authorization") !== "" || ctx.cookies.get("koogate_ops") !== undefined));
@@ -106,7 +112,7 @@ function registerPage(router: Router, d: OpsRouteDeps, token: string): void {
     "/ops",
     view(async () => {
       const minutes = Math.round(d.ops.config.alertWindowMs / 60_000);
-      const products = d.kernel.products().map((p) => ({ id: p.id, kind: p.kind, ...d.ops.alarm.figures(p.id) }));
+      const products = d.kernel.products().map((p) => ({ id: p.id, kind: p.kind, metered: isMetered(p), ...d.ops.alarm.figures(p.id) }));
       return overviewPage({ products, alerts: d.ops.alarm.active(), readiness: d.ops.health.status(), windowMinutes: minutes, last: await reconciliations.latest() });
     }),
   );
@@ -146,6 +152,24 @@ function registerPage(router: Router, d: OpsRouteDeps, token: string): void {
     view(async (ctx) => {
       const retried = new URLSearchParams(ctx.querystring).get("retried");
       return jobsPage({ jobs: await d.jobs.list({ limit: 200 }, d.clock.now()), notice: retried && /^\d+$/.test(retried) ? `job ${retried} is queued again` : undefined });
+    }),
+  );
+  router.get(
+    "/ops/usage",
+    view(async (ctx) => {
+      const q = new URLSearchParams(ctx.querystring);
+      const product = q.get("product")?.trim().slice(0, MAX_FILTER) || undefined;
+      const given = q.get("state")?.trim();
+      const state = USAGE_STATES.find((s) => s === given);
+      const records = await usage.list({ productId: product, state, limit: 200 });
+      return usagePage({ products: d.kernel.products().filter(isMetered).map((p) => p.id), product, state, records });
+    }),
+  );
+  router.get(
+    "/ops/licences/:product",
+    view(async (ctx) => {
+      const productId = String(ctx.params.product).slice(0, MAX_FILTER);
+      return licencesPage({ productId, codes: await codes.list(productId, 200) });
     }),
   );
   router.get(

@@ -15,6 +15,8 @@ import { fanOut, type CallObserver } from "../../core/ops/observer.js";
 import { reconcile } from "../../core/ops/reconciler.js";
 import { reportTable } from "../../core/ops/reconcile.js";
 import { Outbox } from "../../core/outbox/outbox.js";
+import { UsageStore } from "../../core/metering/store.js";
+import { OrderStore } from "../../core/orders/store.js";
 import { InstanceStore } from "../../core/store/instances.js";
 import { JobStore } from "../../core/store/jobs.js";
 import type { Clock, Knex } from "../../core/tokens.js";
@@ -38,6 +40,8 @@ export interface OpsDeps {
   clock: Clock;
   logger: Logger;
   env: NodeJS.ProcessEnv;
+  /** a usage record still pending this long after it was recorded was due (the push interval, ms) */
+  usageDueMs: number;
 }
 
 export function createOps(d: OpsDeps): Ops {
@@ -45,11 +49,14 @@ export function createOps(d: OpsDeps): Ops {
   const jobs = d.container.resolve(JobStore);
   const instances = d.container.resolve(InstanceStore);
   const outbox = d.container.resolve(Outbox);
+  const orders = d.container.resolve(OrderStore);
+  const usage = d.container.resolve(UsageStore);
   const metrics = new Metrics({ products: d.kernel.products().map((p) => p.id) });
   metrics.setOutboxSource(async () => {
     const f = await jobs.figures(now());
     return { jobs: f.jobs, oldestPendingSeconds: f.oldestPendingSeconds };
   });
+  metrics.setUsagePendingSource(() => usage.pendingCount());
   const alarm = new Alarm({
     webhookUrl: d.config.alertWebhook,
     format: d.config.alertFormat,
@@ -60,6 +67,7 @@ export function createOps(d: OpsDeps): Ops {
     provisioningDeadlineMs: d.config.provisioningDeadlineMs,
     parkedJobs: () => jobs.failedByProduct(),
     provisioningBefore: (before) => instances.provisioningSince(before),
+    unprovisionedOrdersBefore: (before) => orders.unprovisionedBefore(before),
     logger: d.logger,
     now,
   });
@@ -98,7 +106,7 @@ function scheduleReconcile(d: OpsDeps, metrics: Metrics): { stop(): void } {
     timer.unref();
   };
   const run = () => {
-    reconcile({ db: d.db, queryOrder: (q) => client.queryOrder(q), provisioningDeadlineMs: d.config.provisioningDeadlineMs })
+    reconcile({ db: d.db, queryOrder: (q) => client.queryOrder(q), provisioningDeadlineMs: d.config.provisioningDeadlineMs, usageDueMs: d.usageDueMs })
       .then((r) => (r.mismatches.length ? d.logger.error : d.logger.info)("reconciliation", { orders: r.orders, mismatches: r.mismatches.length, report: r.mismatches.length ? reportTable(r) : undefined }))
       .catch((e: Error) => d.logger.error("reconciliation could not run", { error: e.message }))
       .finally(arm);

@@ -7,7 +7,11 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { LicenseCodeStore } from "../../core/kinds/license/codes.js";
+import { LICENSE_ENV, licenseYaml, RecordingLicenseAdapter } from "../support/license.js";
+import { HookedSaasAdapter, meteredYaml, TEST_GENERAL_KEY } from "../support/marketplace-setup.js";
 import { newInstanceBody } from "../support/orders.js";
+import { plantUsage } from "../support/planted.js";
 import { recordingYaml, RecordingAdapter } from "../support/recording-adapter.js";
 import { startServer, type TestServer } from "../support/server.js";
 import { eventually } from "../support/wait.js";
@@ -50,9 +54,11 @@ describe("the operator page in chromium", function () {
         "a.yaml": recordingYaml("crm-saas", { failFirst: 1, delayMs: 50 }, "provisioning: { budgetMs: 0, maxAttempts: 1 }"),
         "b.yaml": recordingYaml("erp-saas", { failWith: "<script>document.title='owned'</script>" }),
         "c.yaml": recordingYaml("hr-saas"),
+        "d.yaml": meteredYaml("meter-saas"),
+        "e.yaml": licenseYaml("cad-license", "code"),
       },
-      adapters: [RecordingAdapter],
-      env: { KOOGATE_OPS_TOKEN: OPS_TOKEN },
+      adapters: [RecordingAdapter, HookedSaasAdapter, RecordingLicenseAdapter],
+      env: { KOOGATE_OPS_TOKEN: OPS_TOKEN, TEST_GENERAL_KEY, ...LICENSE_ENV },
     });
   });
   afterEach(async () => {
@@ -100,7 +106,7 @@ describe("the operator page in chromium", function () {
 
   it("retries a parked job from the jobs table, after which it is done", async () => {
     await s.send(newInstanceBody(), { product: "crm-saas" });
-    await eventually(async () => s.koogate.db("koogate_jobs").where({ state: "failed" }).first(), "the parked job");
+    const parked = await eventually(async () => s.koogate.db("koogate_jobs").where({ state: "failed" }).first(), "the parked job");
     await s.send(newInstanceBody(), { product: "erp-saas" });
     await signIn();
     if (SCREENSHOT) {
@@ -114,8 +120,26 @@ describe("the operator page in chromium", function () {
     await page.click("button:has-text(\"Retry now\")");
     await page.waitForURL(/\/ops\/jobs\?retried=\d+/);
     expect(await page.textContent("main")).to.contain("is queued again");
-    await eventually(async () => (await s.koogate.db("koogate_jobs").where({ state: "done" })).length === 1, "the retried job done");
+    await eventually(async () => (await s.koogate.db("koogate_jobs").where({ id: parked.id }).first()).state === "done", "the retried job done");
     await page.reload();
     expect(await page.locator("tbody").textContent()).to.contain("done");
+  });
+
+  it("reaches a metered product's usage records and a License listing's codes from the products table", async () => {
+    const begin = Date.UTC(2026, 10, 29, 10);
+    const sn = await plantUsage(s.koogate.db, { productId: "meter-saas", instanceId: "inst-1", beginAt: begin, state: "rejected", createdAt: begin, errorCode: "MKT.9004", errorMsg: "<img src=x onerror=\"document.title='owned'\">" });
+    const codes = new LicenseCodeStore(s.koogate.db);
+    await s.koogate.db.transaction((trx) => codes.ensure("cad-license", "CAD-CODE-0000-77ab", false, begin, trx));
+    await signIn();
+    await page.locator("tbody tr", { hasText: "meter-saas" }).locator("a", { hasText: "usage records" }).click();
+    await page.waitForURL(/\/ops\/usage\?product=meter-saas/);
+    const usage = await page.locator("tbody").textContent();
+    expect(usage).to.contain(sn).and.contain("rejected").and.contain(`MKT.9004 <img src=x onerror="document.title='owned'">`);
+    expect(await page.title()).to.equal("Usage records · koogate");
+    await page.goto(`${s.url}/ops`);
+    await page.locator("tbody tr", { hasText: "cad-license" }).locator("a", { hasText: "licences" }).click();
+    await page.waitForURL(`${s.url}/ops/licences/cad-license`);
+    const licences = await page.locator("tbody").textContent();
+    expect(licences).to.contain("…77ab").and.contain("active").and.not.contain("CAD-CODE");
   });
 });

@@ -115,6 +115,12 @@ export class LicenseCodeStore {
       .ignore();
   }
 
+  /** A product's codes, most recently changed first, at most `limit` (default 200): the operator page's listing. */
+  async list(productId: string, limit = 200): Promise<CodeRow[]> {
+    const rows: Array<Record<string, unknown>> = await this.db(CODES_TABLE).where({ product_id: productId }).orderBy("updated_at", "desc").limit(limit);
+    return rows.map(fromRow);
+  }
+
   async update(productId: string, code: string, changes: CodeChanges, trx: Db = this.db): Promise<number> {
     const cols: Record<string, unknown> = { updated_at: changes.updatedAt };
     for (const [k, col] of Object.entries(COLUMNS)) {

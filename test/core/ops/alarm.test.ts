@@ -92,6 +92,14 @@ describe("the delisting-risk alarm", () => {
     expect(hook.bodies[0]).to.include({ product: "p3", condition: "provisioning-overdue", figure: 2 });
   });
 
+  it("posts an alert for a notified order line with no instance past the deadline, asking for lines stored before it", async () => {
+    let asked = 0;
+    const a = alarm({ provisioningDeadlineMs: 60_000, unprovisionedOrdersBefore: async (before) => ((asked = before), new Map([["p4", 1]])) });
+    await a.check();
+    expect(asked).to.equal(clock - 60_000);
+    expect(hook.bodies[0]).to.include({ product: "p4", condition: "order-unprovisioned", figure: 1, look: "/ops/reconciliation" });
+  });
+
   it("tries a refused post again at the next check", async () => {
     const a = alarm();
     feed(a, 0, 20);

@@ -3,6 +3,7 @@ import { MarketplaceClient } from "../../../core/marketplace/client.js";
 import { startLocalMarketplace } from "../../../sim/marketplace/server.js";
 import { DEV_MARKETPLACE_AK, DEV_MARKETPLACE_SK } from "../../../sim/marketplace/dev-keys.js";
 import { newInstanceBody } from "../../support/orders.js";
+import { plantUsage } from "../../support/planted.js";
 import { parsePrometheus, sampleValue } from "../../support/prometheus.js";
 import { recordingYaml, RecordingAdapter } from "../../support/recording-adapter.js";
 import { startServer, type TestServer } from "../../support/server.js";
@@ -41,6 +42,18 @@ describe("/metrics on a running server", () => {
     const { samples } = await scrape(s);
     expect(sampleValue(samples, "koogate_outbox_jobs", { type: "newInstance", state: "failed" })).to.equal(1);
     expect(sampleValue(samples, "koogate_outbox_oldest_pending_seconds")).to.equal(0);
+  });
+
+  it("reports the usage records still pending, read from the usage table at each scrape", async () => {
+    s = await startServer();
+    const now = Date.now();
+    await plantUsage(s.koogate.db, { instanceId: "i-1", beginAt: now - 3 * 3_600_000, state: "pending", createdAt: now });
+    await plantUsage(s.koogate.db, { instanceId: "i-2", beginAt: now - 3 * 3_600_000, state: "pending", createdAt: now });
+    await plantUsage(s.koogate.db, { instanceId: "i-3", beginAt: now - 3 * 3_600_000, state: "pushed", createdAt: now });
+    await plantUsage(s.koogate.db, { instanceId: "i-4", beginAt: now - 3 * 3_600_000, state: "rejected", createdAt: now });
+    expect(sampleValue((await scrape(s)).samples, "koogate_usage_records_pending")).to.equal(2);
+    await s.koogate.db("koogate_usage").where({ instance_id: "i-1" }).update({ state: "pushed" });
+    expect(sampleValue((await scrape(s)).samples, "koogate_usage_records_pending")).to.equal(1);
   });
 
   it("includes Node's process metrics", async () => {

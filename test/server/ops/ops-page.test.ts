@@ -1,5 +1,9 @@
 import { expect } from "chai";
+import { codeDigest, LicenseCodeStore } from "../../../core/kinds/license/codes.js";
 import { escapeHtml } from "../../../server/ops/html.js";
+import { LICENSE_ENV, licenseYaml, RecordingLicenseAdapter } from "../../support/license.js";
+import { HookedSaasAdapter, meteredYaml, TEST_GENERAL_KEY } from "../../support/marketplace-setup.js";
+import { plantUsage } from "../../support/planted.js";
 import { newInstanceBody } from "../../support/orders.js";
 import { recordingYaml, RecordingAdapter } from "../../support/recording-adapter.js";
 import { startServer, type TestServer } from "../../support/server.js";
@@ -88,6 +92,63 @@ describe("the operator page over HTTP", () => {
     s = await startServer({ env: { KOOGATE_OPS_TOKEN: OPS_TOKEN } });
     const res = await fetch(`${s.url}/ops/jobs/1/retry`, { method: "POST", headers: { ...auth, origin: "https://evil.example" }, redirect: "manual" });
     expect(res.status).to.equal(403);
+  });
+});
+
+describe("the operator page's usage records and licences", () => {
+  let s: TestServer;
+  const CODE = "LIC-SECRET-CODE-9f3a";
+  beforeEach(async () => {
+    s = await startServer({
+      products: { "m.yaml": meteredYaml("test-saas"), "l.yaml": licenseYaml("test-lic", "code"), "plain.yaml": recordingYaml("plain-saas") },
+      adapters: [HookedSaasAdapter, RecordingLicenseAdapter, RecordingAdapter],
+      env: { TEST_GENERAL_KEY, ...LICENSE_ENV, KOOGATE_OPS_TOKEN: OPS_TOKEN },
+    });
+  });
+  afterEach(() => s.close());
+
+  it("links a metered product to its usage records and a License listing to its licences from the products table", async () => {
+    const page = (await get(s, "/ops", auth)).text;
+    expect(page).to.contain('<a href="/ops/usage?product=test-saas">usage records</a>');
+    expect(page).to.contain('<a href="/ops/licences/test-lic">licences</a>');
+    expect(page).not.to.contain("/ops/usage?product=plain-saas");
+  });
+
+  it("lists usage records with state, metering_sn, window, value and why rejected, a rejection's text escaped", async () => {
+    const begin = Date.UTC(2026, 10, 29, 10);
+    const sn = await plantUsage(s.koogate.db, { instanceId: "inst-1", beginAt: begin, value: "12.5", state: "rejected", createdAt: begin + 2 * 3_600_000, errorCode: "MKT.9004", errorMsg: "<script>alert(1)</script>" });
+    const page = await get(s, "/ops/usage?product=test-saas&state=rejected", auth);
+    expect(page.status).to.equal(200);
+    const row = page.text.slice(page.text.indexOf("<tbody>"));
+    expect(row).to.contain(">rejected<").and.contain(sn).and.contain("2026-11-29 10:00:00 – 2026-11-29 11:00:00").and.contain(">12.5<");
+    expect(row).to.contain("MKT.9004 &lt;script&gt;alert(1)&lt;/script&gt;");
+    expect(page.text).not.to.contain("<script>");
+  });
+
+  it("filters usage records by state", async () => {
+    const t = Date.UTC(2026, 10, 29, 10);
+    const pushed = await plantUsage(s.koogate.db, { instanceId: "inst-1", beginAt: t, state: "pushed", createdAt: t });
+    const pending = await plantUsage(s.koogate.db, { instanceId: "inst-2", beginAt: t, state: "pending", createdAt: t });
+    const page = (await get(s, "/ops/usage?state=pending", auth)).text;
+    expect(page).to.contain(pending);
+    expect(page).not.to.contain(pushed);
+  });
+
+  it("lists a License listing's codes with status, expiry, activation and last query, by their last four characters only", async () => {
+    const codes = new LicenseCodeStore(s.koogate.db);
+    await s.koogate.db.transaction((trx) => codes.ensure("test-lic", CODE, false, Date.UTC(2026, 0, 1), trx));
+    await codes.update("test-lic", CODE, { status: "frozen", orderId: "ORD<b>1", expireAt: Date.UTC(2027, 0, 1), activatedAt: Date.UTC(2026, 0, 2), lastQueryAt: Date.UTC(2026, 10, 28, 8, 30), updatedAt: Date.UTC(2026, 10, 28) });
+    const page = await get(s, "/ops/licences/test-lic", auth);
+    expect(page.status).to.equal(200);
+    const row = page.text.slice(page.text.indexOf("<tbody>"));
+    expect(row).to.contain("<code>…9f3a</code>").and.contain(">frozen<").and.contain("ORD&lt;b&gt;1");
+    expect(row).to.contain("2027-01-01 00:00:00").and.contain("2026-01-02 00:00:00").and.contain("2026-11-28 08:30:00");
+    expect(page.text).not.to.contain(CODE).and.not.contain(codeDigest(CODE));
+  });
+
+  it("asks for the token on the usage and licence views", async () => {
+    expect((await get(s, "/ops/usage")).status).to.equal(401);
+    expect((await get(s, "/ops/licences/test-lic")).status).to.equal(401);
   });
 });
 
