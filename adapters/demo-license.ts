@@ -1,6 +1,6 @@
 /**
  * A demo licensing backend for the three License variants (docs/marketplace/license.md §0). It issues real licences:
- * Ed25519-signed JSON bound to the device fingerprint (demo-license-format.ts), which the merchant's
+ * Ed25519-signed JSON bound to the device fingerprint (core/kinds/license/signed-licence.ts), which the merchant's
  * software checks offline with the public key (`koogate license verify`). Codes (variant code) are
  * KooGallery's: their renewals, freezes and releases are only logged here, as a backend would note them.
  *
@@ -8,7 +8,7 @@
  * Unset outside production, a public development key signs, with a loud warning; with NODE_ENV=production
  * the start is refused.
  */
-import { createHash, randomUUID, type KeyObject } from "node:crypto";
+import { randomUUID, type KeyObject } from "node:crypto";
 import { inject, injectable } from "tsyringe";
 import { SetupError } from "../core/errors.js";
 import type {
@@ -33,12 +33,12 @@ import type {
   UpgradeInstanceRequest,
 } from "../core/kinds/saas/adapter.js";
 import { CONFIG, LOGGER, type Config, type Logger } from "../core/tokens.js";
-import { deviceDigest, privateKeyFrom, publicKeyText, signLicense } from "./demo-license-format.js";
+import { DEMO_LICENSE_DEV_SEED, DEMO_LICENSE_KEY_VARIABLE, deviceDigest, privateKeyFrom, publicKeyText, signLicense } from "../core/kinds/license/signed-licence.js";
+
+export { DEMO_LICENSE_DEV_SEED, DEMO_LICENSE_KEY_VARIABLE };
 
 /** The environment variable holding the demo's signing key. */
-export const DEMO_LICENSE_KEY_VARIABLE = "DEMO_LICENSE_SIGNING_KEY";
 /** The public development seed: anyone can sign with it, so it is refused in production. */
-export const DEMO_LICENSE_DEV_SEED = createHash("sha256").update("koogate-demo-license-development-key").digest("base64");
 
 /** `2023-10-27 10:30:15 z` (getLicenseAsync times, docs/marketplace/license.md §3.5) as an ISO time; null when unreadable. */
 function marketplaceTime(text: string | undefined): string | null {

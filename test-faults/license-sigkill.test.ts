@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { createPublicKey } from "node:crypto";
 import type { Knex } from "knex";
 import { DEMO_LICENSE_DEV_SEED } from "../adapters/demo-license.js";
-import { privateKeyFrom, verifyLicense } from "../adapters/demo-license-format.js";
+import { privateKeyFrom, verifyLicense } from "../core/kinds/license/signed-licence.js";
 import { createDatabase } from "../core/store/database.js";
 import { DEV_MARKETPLACE_AK, DEV_MARKETPLACE_SK } from "../sim/marketplace/dev-keys.js";
 import { startLocalMarketplace, type LocalMarketplace } from "../sim/marketplace/server.js";

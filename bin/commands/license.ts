@@ -1,10 +1,9 @@
 /**
- * `koogate license verify`: checks a demo licence (adapters/demo-license-format.ts) offline, the way the
+ * `koogate license verify`: checks a demo licence (core/kinds/license/signed-licence.ts) offline, the way the
  * merchant's software would: the Ed25519 signature with the public key, the device, the validity window.
  */
 import { readFileSync } from "node:fs";
-import { DEMO_LICENSE_DEV_SEED, DEMO_LICENSE_KEY_VARIABLE } from "../../adapters/demo-license.js";
-import { privateKeyFrom, publicKeyFrom, verifyLicense } from "../../adapters/demo-license-format.js";
+import { DEMO_LICENSE_DEV_SEED, DEMO_LICENSE_KEY_VARIABLE, privateKeyFrom, publicKeyFrom, verifyLicense } from "../../core/kinds/license/signed-licence.js";
 import { EXIT, optionLines, parse, str, UsageError, type Io } from "../args.js";
 
 const OPTIONS = {

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { createPublicKey, randomBytes } from "node:crypto";
 import { DEMO_LICENSE_DEV_SEED } from "../../adapters/demo-license.js";
-import { deviceDigest, privateKeyFrom, publicKeyText, signLicense, type LicensePayload } from "../../adapters/demo-license-format.js";
+import { deviceDigest, privateKeyFrom, publicKeyText, signLicense, type LicensePayload } from "../../core/kinds/license/signed-licence.js";
 import { main } from "../../bin/cli.js";
 
 function run(argv: string[], env: NodeJS.ProcessEnv = {}) {

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { DEMO_LICENSE_DEV_SEED } from "../../../adapters/demo-license.js";
 import { createPublicKey } from "node:crypto";
-import { privateKeyFrom, verifyLicense } from "../../../adapters/demo-license-format.js";
+import { privateKeyFrom, verifyLicense } from "../../../core/kinds/license/signed-licence.js";
 import { signBasicRequest } from "../../../core/signing/basic.js";
 import { startLocalMarketplace, type LocalMarketplace } from "../../../sim/marketplace/server.js";
 import { DEV_MARKETPLACE_AK, DEV_MARKETPLACE_SK } from "../../../sim/marketplace/dev-keys.js";

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { createPublicKey } from "node:crypto";
 import { DEMO_LICENSE_DEV_SEED } from "../../../adapters/demo-license.js";
-import { privateKeyFrom, verifyLicense } from "../../../adapters/demo-license-format.js";
+import { privateKeyFrom, verifyLicense } from "../../../core/kinds/license/signed-licence.js";
 import { signAuthToken } from "../../../core/signing/auth-token.js";
 import { testDatabaseKind } from "../../support/database.js";
 import { LICENSE_ENV, licenseCalls, licenseYaml, RecordingLicenseAdapter } from "../../support/license.js";

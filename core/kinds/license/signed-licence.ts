@@ -1,5 +1,6 @@
 /**
- * The demo's licence format: a JSON payload signed with Ed25519, bound to one device by the SHA-256 of
+ * A signed licence format koogate ships (the demo adapter issues it; a merchant's adapter may too): a
+ * JSON payload signed with Ed25519, bound to one device by the SHA-256 of
  * its fingerprint. Signing and verifying live side by side, so the merchant's software (or
  * `koogate license verify`) checks a licence offline with nothing but the public key.
  *
@@ -83,3 +84,8 @@ export function verifyLicense(licence: string, publicKey: KeyObject, opts: { fin
   if (payload.notAfter && Date.parse(payload.notAfter) < now) return { ok: false, reason: `expired at ${payload.notAfter}` };
   return { ok: true, payload };
 }
+
+/** The variable the demo adapter reads its Ed25519 signing key from (a base64 seed or a PEM key). */
+export const DEMO_LICENSE_KEY_VARIABLE = "DEMO_LICENSE_SIGNING_KEY";
+/** The demo's PUBLIC development key seed, used outside production when the variable is unset. */
+export const DEMO_LICENSE_DEV_SEED = createHash("sha256").update("koogate-demo-license-development-key").digest("base64");
