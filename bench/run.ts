@@ -15,6 +15,7 @@
  * (e) is compared with the select floor too (issue 13): a cached check is one indexed select.
  * Issue 15: under a further load of (b), `/readyz` is polled every 10 ms from another process; its p99 must stay < 5 ms.
  * KOOGATE_BENCH_PROFILE=<dir> makes every server write a V8 CPU profile there.
+ * Metering (issue 12): records/s through record → push → acknowledged against raw inserts into the same table (bench/metering.ts).
  */
 import "reflect-metadata";
 import autocannon from "autocannon";
@@ -29,8 +30,11 @@ import { DEV_MARKETPLACE_AK, DEV_MARKETPLACE_SK } from "../sim/marketplace/dev-k
 import { startLocalMarketplace } from "../sim/marketplace/server.js";
 import { BENCH_KEY, BENCH_LICENSE_KEY, BENCH_LICENSE_YAML, BENCH_PRODUCT_YAML } from "./product.js";
 import { BENCH_APIG, loadApi, printApi, writeApiProduct, type ApiCaseResult } from "./api.js";
+import { meteringCase } from "./metering.js";
 
 const SECONDS = Number(process.env.KOOGATE_BENCH_SECONDS || 8);
+/** records of the metering case (KOOGATE_BENCH_METERING_RECORDS) */
+const METERING_RECORDS = Number(process.env.KOOGATE_BENCH_METERING_RECORDS || 5000);
 const CONNECTIONS = Number(process.env.KOOGATE_BENCH_CONNECTIONS || 64);
 /** signed requests prepared per case; past them, requests are signed on the fly (and counted) */
 const POOL = 60_000;
@@ -219,8 +223,14 @@ async function main(): Promise<void> {
   results.push(await relayCheck(dir));
 
   const api = await apiCase(dir);
+  const metering = await meteringCase(dir, METERING_RECORDS);
   print(results);
   printApi(...api);
+  const ratio = (100 * metering.perSecond) / metering.floorPerSecond;
+  console.log(`\nMetering (issue 12): ${metering.records} records through record → push → acknowledged by the local marketplace`);
+  console.log(`  floor: raw inserts into koogate_usage   ${metering.floorPerSecond.toFixed(0)} records/s`);
+  console.log(`  recorded, pushed and acknowledged     ${metering.perSecond.toFixed(0)} records/s (${metering.pushes} pushes)`);
+  console.log(`  ${ratio >= 50 ? "met    " : "NOT met"}  ≥ 50 % of the insert floor: ${ratio.toFixed(0)} %`);
   console.log(`\n/readyz under the load of (b), polled every 10 ms by another process: ${readyMs.length} answers, p50 ${percentile(readyMs, 50).toFixed(2)} ms, p99 ${percentile(readyMs, 99).toFixed(2)} ms (target < 5 ms: ${percentile(readyMs, 99) < 5 ? "met" : "NOT met"})`);
   console.log("\nStatements per call (knex 'query' events, koogate in-process, same adapter and database kind):");
   for (const line of await countStatements(join(dir, "count.sqlite"), products)) console.log(`  ${line}`);
