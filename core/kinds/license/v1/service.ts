@@ -10,22 +10,17 @@
  */
 import { inject, injectable } from "tsyringe";
 import { callErrors, CallError } from "../../../errors.js";
-import type { Incoming, SignedInterface, Verified } from "../../../serving/pipeline.js";
+import type { Incoming, SignedInterface } from "../../../serving/pipeline.js";
+import { checkTimeStamp, peekV1Call, v1AnswerKey, verifyV1Call, type V1Verified } from "../../../serving/v1-call.js";
 import type { Outcome } from "../../../serving/outcome.js";
 import { marketplaceRefusal } from "../../../serving/refusal.js";
-import { verifyAuthToken } from "../../../signing/auth-token.js";
 import { LOGGER, type Logger } from "../../../tokens.js";
 import { RESULT_CODES } from "../../../vocabulary.js";
-import { checkTimeStamp } from "../../saas/v1/service.js";
 import type { V1LicenseAdapter } from "../adapter.js";
 import { ISSUED_TABLE, IssuedLicenseStore, openLicense } from "../issued.js";
 import type { LicenseProduct } from "../product.js";
 import { v1LicenseKey, V1LicenseActivities, type ServedV1 } from "./activities.js";
 import { isV1LicenseActivity, parseV1LicenseRequest, type V1LicenseRequest } from "./requests.js";
-
-interface V1Verified extends Verified {
-  params: Map<string, string>;
-}
 
 @injectable()
 export class V1LicenseInterface implements SignedInterface<LicenseProduct, V1LicenseAdapter, V1Verified, V1LicenseRequest> {
@@ -40,13 +35,11 @@ export class V1LicenseInterface implements SignedInterface<LicenseProduct, V1Lic
   ) {}
 
   verify(input: Incoming, product: LicenseProduct): V1Verified {
-    const v = verifyAuthToken(input.rawQuery, product.keys.basic);
-    this.logger.debug("authToken matched", { product: product.id, form: v.form, keyIndex: v.keyIndex });
-    return { keyIndex: v.keyIndex, params: v.params, signed: v.form };
+    return verifyV1Call(input, product, this.logger);
   }
 
   peek(_input: Incoming, v: V1Verified) {
-    return { activity: (v.params.get("activity") ?? "").slice(0, 32), instanceId: v.params.get("instanceId")?.slice(0, 64), test: v.params.get("testFlag") === "1" };
+    return peekV1Call(v);
   }
 
   parse(input: Incoming, v: V1Verified): V1LicenseRequest {
@@ -72,7 +65,7 @@ export class V1LicenseInterface implements SignedInterface<LicenseProduct, V1Lic
   }
 
   answerKey(product: LicenseProduct, v: V1Verified | undefined): string {
-    return product.keys.basic[v?.keyIndex ?? 0] ?? product.keys.basic[0]!;
+    return v1AnswerKey(product, v);
   }
 
   logFields() {

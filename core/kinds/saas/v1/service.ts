@@ -10,11 +10,10 @@
 import { inject, injectable } from "tsyringe";
 import { callErrors } from "../../../errors.js";
 import { marketplaceRefusal } from "../../../serving/refusal.js";
-import type { Incoming, SignedInterface, Verified } from "../../../serving/pipeline.js";
+import type { Incoming, SignedInterface } from "../../../serving/pipeline.js";
+import { checkTimeStamp, peekV1Call, v1AnswerKey, verifyV1Call, type V1Verified } from "../../../serving/v1-call.js";
 import type { Outcome } from "../../../serving/outcome.js";
-import { verifyAuthToken } from "../../../signing/auth-token.js";
 import { INSTANCES_TABLE, InstanceStore } from "../../../store/instances.js";
-import { parseMarketplaceTime } from "../../../time.js";
 import { LOGGER, type Logger } from "../../../tokens.js";
 import { isSaasV1Activity } from "../../../vocabulary.js";
 import { SaasActivities, type ServedSaasProduct } from "../activities.js";
@@ -23,19 +22,6 @@ import { redactAppInfo, wireAppInfo } from "../app-info.js";
 import type { SaasProduct } from "../product.js";
 import type { SaasRequest } from "../requests.js";
 import { mapV1Request } from "./requests.js";
-
-/**
- * How far a 1.0 `timeStamp` may be from the server's clock, either way. The 1.0 skew is UNCONFIRMED
- * (docs/marketplace/saas.md §2.3): five minutes, wider than 2.0's documented 60 s (§2.1) because a 1.0 call carries no
- * nonce to make a narrow window worth its false refusals, and every 1.0 activity is idempotent, so a
- * replay inside the window changes nothing.
- */
-export const V1_TOLERANCE_MS = 5 * 60_000;
-
-interface V1Verified extends Verified {
-  /** the decoded query parameters */
-  params: Map<string, string>;
-}
 
 @injectable()
 export class SaasV1Interface implements SignedInterface<SaasProduct, SaasAdapter, V1Verified, SaasRequest> {
@@ -50,17 +36,11 @@ export class SaasV1Interface implements SignedInterface<SaasProduct, SaasAdapter
   ) {}
 
   verify(input: Incoming, product: SaasProduct): V1Verified {
-    const v = verifyAuthToken(input.rawQuery, product.keys.basic);
-    this.logger.debug("authToken matched", { product: product.id, form: v.form, keyIndex: v.keyIndex });
-    return { keyIndex: v.keyIndex, params: v.params, signed: v.form };
+    return verifyV1Call(input, product, this.logger);
   }
 
   peek(_input: Incoming, v: V1Verified) {
-    return {
-      activity: (v.params.get("activity") ?? "").slice(0, 32),
-      instanceId: v.params.get("instanceId")?.slice(0, 64),
-      test: v.params.get("testFlag") === "1",
-    };
+    return peekV1Call(v);
   }
 
   parse(_input: Incoming, v: V1Verified, served: ServedSaasProduct): SaasRequest {
@@ -79,7 +59,7 @@ export class SaasV1Interface implements SignedInterface<SaasProduct, SaasAdapter
   }
 
   answerKey(product: SaasProduct, v: V1Verified | undefined): string {
-    return product.keys.basic[v?.keyIndex ?? 0] ?? product.keys.basic[0]!;
+    return v1AnswerKey(product, v);
   }
 
   logFields() {
@@ -103,13 +83,4 @@ export class SaasV1Interface implements SignedInterface<SaasProduct, SaasAdapter
     const head = { resultCode: "000000", resultMsg: "success.", instanceId, encryptType: String(sp.product.encryptType) };
     return [JSON.stringify(appInfo ? { ...head, appInfo } : head), JSON.stringify(appInfo ? { ...head, appInfo: redactAppInfo(appInfo) } : head)];
   }
-}
-
-/** @throws CallError 000002 when timeStamp is not a real UTC yyyyMMddHHmmssSSS or is outside the window */
-export function checkTimeStamp(value: string, nowMs: number): void {
-  const t = parseMarketplaceTime(value);
-  if (!t) throw callErrors.param("param is invalid: timeStamp is not yyyyMMddHHmmssSSS");
-  const skew = nowMs - t.getTime();
-  if (skew > V1_TOLERANCE_MS) throw callErrors.param("timeStamp is too old", `timeStamp ${skew} ms in the past`);
-  if (-skew > V1_TOLERANCE_MS) throw callErrors.param("timeStamp is in the future", `timeStamp ${-skew} ms ahead`);
 }
