@@ -87,18 +87,26 @@ export class LicenseRelay {
     return this.failed(p.id, "activate", code, r);
   }
 
-  /** One marketplace query per code per UTC day; later checks that day are answered from the row. */
-  private async check(served: ServedLicense, code: string, now: number): Promise<HttpAnswer> {
+  /**
+   * One marketplace query per code per UTC day; later checks that day are answered from the row.
+   * Concurrent checks of one code share one look-up, from reading the row to storing the answer: a
+   * check that read the row before another's query stored it would otherwise query again.
+   */
+  private check(served: ServedLicense, code: string, now: number): Promise<HttpAnswer> {
+    const key = `${served.product.id}:${codeDigest(code)}`;
+    const running = this.inFlight.get(key);
+    if (running) return running;
+    const q = this.checkOnce(served, code, now).finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, q);
+    return q;
+  }
+
+  private async checkOnce(served: ServedLicense, code: string, now: number): Promise<HttpAnswer> {
     const row = await this.codes.get(served.product.id, code);
     if (row?.checkedOn === utcDay(now) && row.marketplaceStatus) {
       return json(200, { status: row.marketplaceStatus, expireTime: row.expireAt === null ? null : stamp(row.expireAt) });
     }
-    const key = `${served.product.id}:${codeDigest(code)}`;
-    const running = this.inFlight.get(key);
-    if (running) return running;
-    const q = this.query(served, code, now, undefined).finally(() => this.inFlight.delete(key));
-    this.inFlight.set(key, q);
-    return q;
+    return this.query(served, code, now, undefined);
   }
 
   private async query(served: ServedLicense, code: string, now: number, activated: boolean | undefined): Promise<HttpAnswer> {
