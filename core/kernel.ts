@@ -86,7 +86,7 @@ export class Kernel {
         await adapter.setup();
       }
       this.served.set(product.id, { product, adapter, kind });
-      this.logger.info("product ready", { product: product.id, kind: product.kind, adapter: product.adapter, ...describeFacts(kind, product) });
+      this.logger.info("product ready", { product: product.id, kind: product.kind, adapter: product.adapter || undefined, ...describeFacts(kind, product) });
     }
     for (const kind of this.kinds) {
       // the shared features a kind opts into bring their own jobs (core/orders/, core/metering/)
