@@ -80,9 +80,13 @@ export class JobStore {
     return Number(typeof first === "object" ? first.id : first);
   }
 
-  /** Adds a job due now that no process holds yet (the first attempt has not run). */
-  async insertQueued(j: NewJob, trx: Db): Promise<void> {
-    await trx(JOBS_TABLE).insert({ ...this.row(j), attempts: 0, owner: null, lease_until: 0 });
+  /**
+   * Adds a job that no process holds yet: due now when its first attempt has not run, or, after a failed
+   * first attempt (`attempts: 1`), due at `nextAt` with that attempt's error.
+   */
+  async insertQueued(j: NewJob & { attempts?: number; nextAt?: number; lastError?: string }, trx: Db): Promise<void> {
+    const { attempts = 0, nextAt, lastError, ...job } = j;
+    await trx(JOBS_TABLE).insert({ ...this.row(job), attempts, owner: null, lease_until: 0, next_attempt_at: nextAt ?? j.nowMs, last_error: lastError?.slice(0, 500) ?? null });
   }
 
   /** Adds a job for later; false when one with the same dedupe key exists already (nothing added). */
