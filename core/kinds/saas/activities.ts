@@ -6,7 +6,8 @@ import { inject, injectable } from "tsyringe";
 import type { Knex } from "knex";
 import { callErrors } from "../../errors.js";
 import { UsageStore } from "../../metering/store.js";
-import { usageTime } from "../../metering/record.js";
+import { isMetered } from "../../metering/definition.js";
+import { usageNow, type UsageInfo } from "../../metering/realtime.js";
 import { INSTANCES_TABLE, InstanceStore, type InstanceRow } from "../../store/instances.js";
 import { CLOCK, LOGGER, type Clock, type Logger } from "../../tokens.js";
 import { assertNever, type InstanceState, RESULT_CODES } from "../../vocabulary.js";
@@ -92,7 +93,7 @@ export class SaasActivities {
     const rows = await this.instances.getMany(sp.product.id, req.instanceIds);
     if (rows.length === 0) throw callErrors.unknownInstance(req.instanceIds.join(","));
     const byId = new Map(rows.map((r) => [r.instanceId, r]));
-    const usage = sp.product.metering.enabled ? await this.usage.totals(sp.product.id, rows.map((r) => r.instanceId)) : undefined;
+    const usage = await this.usageOf(sp, rows, req.test);
     const info: Array<Record<string, unknown>> = [];
     const logged: Array<Record<string, unknown>> = [];
     for (const id of req.instanceIds) {
@@ -106,10 +107,8 @@ export class SaasActivities {
         if (sp.product.credentials === "encrypted") entry.encryptType = String(sp.product.encryptType);
       }
       const used = usage?.get(id);
-      // UNCONFIRMED field names (docs/marketplace/saas.md §4.2): `usageInfo[]` with `usageValue` and `statisticalTime`, as
-      // one third-party implementation answers for pay-per-use and package listings; the total recorded
-      // (rejected records left out) up to the end of the latest window
-      if (used) entry.usageInfo = [{ usageValue: used.total, statisticalTime: usageTime(used.lastEnd) }];
+      // real-time usage, or what was recorded so far (core/metering/realtime.ts; field names UNCONFIRMED)
+      if (used) entry.usageInfo = [used];
       info.push(entry);
       logged.push(appInfo ? { ...entry, appInfo: redact(appInfo) } : entry);
     }
@@ -118,6 +117,20 @@ export class SaasActivities {
       { info },
       { instanceId, loggedBody: JSON.stringify({ resultCode: "000000", resultMsg: "success.", info: logged }) },
     );
+  }
+
+  /**
+   * The usage of a metered listing's answered instances in real time (the adapter's currentUsage()
+   * hook within its budget), or as recorded so far (docs/marketplace/saas.md §4.2).
+   */
+  private async usageOf(sp: ServedSaasProduct, rows: readonly InstanceRow[], test: boolean): Promise<Map<string, UsageInfo> | undefined> {
+    const p = sp.product;
+    if (!isMetered(p)) return undefined;
+    const answered = rows.filter((r) => r.state !== "provisioning" && r.state !== "failed" && r.state !== "released");
+    if (answered.length === 0) return undefined;
+    const recorded = await this.usage.totals(p.id, answered.map((r) => r.instanceId));
+    const logger = this.context(sp, "queryInstance", answered.length === 1 ? answered[0]!.instanceId : "", test).logger;
+    return usageNow(p, sp.adapter, answered.map((r) => ({ instanceId: r.instanceId, terms: r.terms })), recorded, { logger, test, options: p.options, nowMs: this.clock.now() });
   }
 
   /**
