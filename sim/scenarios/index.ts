@@ -21,6 +21,10 @@ import { tenantSync } from "./tenant-sync.js";
 import { trial } from "./trial.js";
 import { unsubscribeRenewal } from "./unsubscribe-renewal.js";
 import { v1Lifecycle } from "./v1-lifecycle.js";
+import { callsMadeOnce, licenseCallsMadeOnce } from "./calls-made-once.js";
+import { expireRenewExpire, licenseExpireRenewExpire } from "./expire-renew-expire.js";
+import { licenseQuantities, quantities } from "./quantities.js";
+import { licenseUsageNow, usageNow } from "./usage-now.js";
 
 export const SCENARIOS: readonly Scenario[] = [
   lifecycle,
@@ -40,6 +44,15 @@ export const SCENARIOS: readonly Scenario[] = [
   licenseOnlineLifecycle,
   licenseV1Lifecycle,
   licenseRelay,
+  // the marketplace's delivery semantics (docs/marketplace/lifecycle.md)
+  expireRenewExpire,
+  callsMadeOnce,
+  usageNow,
+  quantities,
+  licenseExpireRenewExpire,
+  licenseCallsMadeOnce,
+  licenseUsageNow,
+  licenseQuantities,
   ...singleActivities,
 ];
 
