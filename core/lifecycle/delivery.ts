@@ -41,3 +41,22 @@ export const DELIVERY = {
 export function calledOnce(activity: string): boolean {
   return !Object.hasOwn(DELIVERY, activity) || DELIVERY[activity as keyof typeof DELIVERY] === "once";
 }
+
+/**
+ * The adapter calls that change what a buyer may use, per instance (or code): the outbox runs these in
+ * the order they were answered, one at a time per instance, so a call queued for a retry is never
+ * overtaken by a later one (a release heard before the freeze it followed).
+ */
+export const ORDERED_ACTIVITIES = [
+  "newInstance",
+  "refreshInstance",
+  "updateInstanceStatus",
+  "releaseInstance",
+  "upgradeInstance",
+  "refreshLicense",
+  "expireLicense",
+  "releaseLicense",
+  "refreshLicenseCode",
+  "updateLicenseCodeStatus",
+  "releaseLicenseCode",
+] as const;

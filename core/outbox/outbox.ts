@@ -42,10 +42,11 @@ export type Started<T> =
       /** call once that transaction committed: the running attempt may now settle the job */
       afterCommit(): void;
       /**
-       * why there is no result yet: the budget ran out, no adapter slot was free (nothing ran), or the
-       * attempt failed on a call the marketplace makes once (`StartOptions.once`): queued for a retry
+       * why there is no result yet: the budget ran out, no adapter slot was free (nothing ran), the
+       * attempt failed on a call the marketplace makes once (`StartOptions.once`): queued for a retry, or
+       * earlier work of the instance is still queued (`StartOptions.ordered`): queued behind it
        */
-      deferred: "budget" | "busy" | "failed";
+      deferred: "budget" | "busy" | "failed" | "behind";
       /** what the failed attempt threw (deferred "failed") */
       error?: string;
     };
@@ -58,6 +59,12 @@ export interface StartOptions {
    * handed to the outbox, due after the retry policy's first backoff, so the work is never lost.
    */
   once?: boolean;
+  /**
+   * The work changes what the buyer may use (core/lifecycle/delivery.ts ORDERED_ACTIVITIES): when earlier
+   * such work of the same instance is still pending in the outbox, this work is not run now but queued
+   * behind it, so the adapter hears the instance's changes in order.
+   */
+  ordered?: boolean;
 }
 
 /** A job as `start` describes it before it has a row. */
@@ -129,6 +136,7 @@ export class Outbox {
    */
   async start<T>(served: Served, spec: JobSpec, run: () => Promise<T>, budgetMs: number, options: StartOptions = {}): Promise<Started<T>> {
     const t0 = performance.now();
+    if (options.ordered && (await this.jobs.pendingFor(served.product.id, spec.instanceId))) return this.handOver(served, spec, "behind");
     const release = await this.admission.take(Math.min(this.waitMs, budgetMs));
     if (!release) return this.handOver(served, spec);
     let settled: Promise<Settled>;
@@ -178,14 +186,15 @@ export class Outbox {
    * No slot for this call's adapter work: the caller answers now and commits a queued job with its
    * answer, which this process (or any other) runs once a slot is free.
    */
-  private handOver<T>(served: Served, spec: JobSpec): Started<T> {
+  private handOver<T>(served: Served, spec: JobSpec, why: "busy" | "behind" = "busy"): Started<T> {
     const productId = served.product.id;
     return {
       finished: false,
-      deferred: "busy",
+      deferred: why,
       enqueue: (trx) => this.jobs.insertQueued({ productId, ...spec, payload: spec.payload(), nowMs: this.clock.now() }, trx),
       afterCommit: () => {
-        this.logger.info("adapter busy: answered now, the work is queued in the outbox", { product: productId, activity: spec.activity, instanceId: spec.instanceId });
+        const msg = why === "busy" ? "adapter busy: answered now, the work is queued in the outbox" : "earlier work of this instance is queued: answered now, this work is queued behind it";
+        this.logger.info(msg, { product: productId, activity: spec.activity, instanceId: spec.instanceId });
         this.handedOver++;
         this.queued = true;
         this.pollSoon();

@@ -66,6 +66,8 @@ export function deferredDetail(started: Extract<Started<unknown>, { finished: fa
   switch (started.deferred) {
     case "busy":
       return "every adapter slot was busy: answered at once, the adapter work is queued in the outbox";
+    case "behind":
+      return "earlier adapter work of this instance is still queued: answered at once, this work is queued behind it";
     case "failed":
       return `the adapter failed (${started.error ?? "?"}) on a call the marketplace makes once: answered 000000, the work is queued in the outbox for a retry`;
     default:

@@ -8,7 +8,7 @@ import { expect } from "chai";
 import { testDatabaseKind } from "../support/database.js";
 import { LICENSE_ENV, licenseCalls, licenseYaml, RecordingLicenseAdapter } from "../support/license.js";
 import { newInstanceBody } from "../support/orders.js";
-import { adapterCalls, recordingYaml, RecordingAdapter } from "../support/recording-adapter.js";
+import { adapterCalls, CALLS_TABLE, recordingYaml, RecordingAdapter } from "../support/recording-adapter.js";
 import { startServer, type TestServer } from "../support/server.js";
 import { v1Query } from "../support/v1-query.js";
 import { eventually } from "../support/wait.js";
@@ -65,6 +65,17 @@ describe(`calls made once survive a backend that fails once (${testDatabaseKind}
       expect(await adapterCalls(s.koogate.db, activity, id)).to.equal(2);
     });
   }
+
+  it("keeps the order: a release answered while the failed freeze waits for its retry reaches the backend after the freeze", async () => {
+    const id = await bought("once-v2");
+    expect((await s.send({ activity: "updateInstanceStatus", instanceId: id, status: "FREEZE" }, { product: "once-v2" })).json.resultCode).to.equal("000000");
+    expect((await s.send({ activity: "releaseInstance", instanceId: id }, { product: "once-v2" })).json.resultCode).to.equal("000000");
+    expect(await state("once-v2", id)).to.equal("released");
+    await done("once-v2", "releaseInstance", id);
+    const heard = (await s.koogate.db(CALLS_TABLE).where({ instance_id: id }).orderBy("id")).map((r: { activity: string }) => r.activity);
+    // each fails once (this backend), and each retry comes before the next call's first attempt
+    expect(heard).to.deep.equal(["newInstance", "updateInstanceStatus", "updateInstanceStatus", "releaseInstance", "releaseInstance"]);
+  });
 
   it("answers a 1.0 expireInstance and releaseInstance 000000 when the backend fails, and both reach it from the outbox", async () => {
     const orderId = uid("CS");

@@ -39,7 +39,7 @@ export class LicenseCalls {
     const ctx = licenseContext(served.product, logger, { activity: call.activity, instanceId: call.ref, test: call.test });
     const job = { activity: call.activity, instanceId: call.ref, payload: () => sealPayload(served.product, call.request), test: call.test };
     try {
-      return await this.outbox.start(served, job, () => spec.invoke(served.adapter, call.request as never, ctx), served.product.provisioning.budgetMs, { once: calledOnce(call.activity) });
+      return await this.outbox.start(served, job, () => spec.invoke(served.adapter, call.request as never, ctx), served.product.provisioning.budgetMs, { once: calledOnce(call.activity), ordered: true });
     } catch (err) {
       throw new AdapterFailure(err);
     }

@@ -110,7 +110,7 @@ export class SaasWork {
   async start(served: ServedSaasProduct, call: DeferrableCall, test: boolean, ctx: AdapterContext): Promise<Started<NewInstanceResult | void>> {
     const spec = { activity: call.activity, instanceId: call.request.instanceId, payload: () => serialiseCall(served, call), test };
     try {
-      return await this.outbox.start(served, spec, () => invokeAdapter(served.adapter, call, ctx), served.product.provisioning.budgetMs, { once: calledOnce(call.activity) });
+      return await this.outbox.start(served, spec, () => invokeAdapter(served.adapter, call, ctx), served.product.provisioning.budgetMs, { once: calledOnce(call.activity), ordered: call.activity !== "newInstance" });
     } catch (err) {
       throw new AdapterFailure(err);
     }
