@@ -12,7 +12,7 @@ import { licenseRelay } from "./license-relay.js";
 import { licenseV1Lifecycle } from "./license-v1-lifecycle.js";
 import { lifecycle } from "./lifecycle.js";
 import { metering } from "./metering.js";
-import { orderNotify } from "./order-notify.js";
+import { licenseOrderNotify, orderNotify } from "./order-notify.js";
 import { replay } from "./replay.js";
 import { retryStorm } from "./retry-storm.js";
 import { stale } from "./stale.js";
@@ -53,6 +53,7 @@ export const SCENARIOS: readonly Scenario[] = [
   licenseCallsMadeOnce,
   licenseUsageNow,
   licenseQuantities,
+  licenseOrderNotify,
   ...singleActivities,
 ];
 

@@ -5,6 +5,7 @@
 import { expect } from "chai";
 import { testDatabaseKind } from "../support/database.js";
 import { LICENSE_ENV, licenseYaml, RecordingLicenseAdapter } from "../support/license.js";
+import { marketplaceEnvOf, startTestMarketplace, TEST_GENERAL_KEY } from "../support/marketplace-setup.js";
 import { recordingYaml, RecordingAdapter } from "../support/recording-adapter.js";
 import { startServer, type TestServer } from "../support/server.js";
 import { failures, run, targetOf } from "../support/sim.js";
@@ -59,5 +60,25 @@ describe(`koogate sim: the delivery scenarios against the real server (${testDat
   it("license-quantities reads the seats the demo licence grants", async () => {
     const r = await run("license-quantities", targetOf(s, "sim-lic-v1"), { database: s.databaseUrl });
     expect(r.steps.find((x) => x.activity === "seats")!.note).to.equal("30 seats");
+  });
+});
+
+describe(`koogate sim license-order-notify against the real server and a local marketplace (${testDatabaseKind})`, function () {
+  this.timeout(30_000);
+  it("passes: the notification answered, the order queried once with a valid signature and stored once", async () => {
+    const mkt = await startTestMarketplace();
+    const s = await startServer({
+      products: { "online.yaml": licenseYaml("notified-online", "online", "orderNotify: { enabled: true }").replace("  license: [TEST_LICENSE_KEY]", "  general: [TEST_GENERAL_KEY]") },
+      adapters: [RecordingLicenseAdapter],
+      env: { ...LICENSE_ENV, TEST_GENERAL_KEY, ...marketplaceEnvOf(mkt) },
+    });
+    try {
+      const r = await run("license-order-notify", targetOf(s, "notified-online"), { marketplace: mkt.url, database: s.databaseUrl });
+      expect(failures(r)).to.deep.equal([]);
+      expect(r.steps.map((x) => x.activity)).to.deep.equal(["orderNotify", "query order", "stored order", "orderNotify", "queried once", "stored once"]);
+    } finally {
+      await s.close();
+      await mkt.close();
+    }
   });
 });
