@@ -33,6 +33,7 @@ import type {
   UpgradeInstanceRequest,
 } from "../core/kinds/saas/adapter.js";
 import { CONFIG, LOGGER, type Config, type Logger } from "../core/tokens.js";
+import { parseMarketplaceTime } from "../core/time.js";
 import { DEMO_LICENSE_DEV_SEED, DEMO_LICENSE_KEY_VARIABLE, deviceDigest, privateKeyFrom, publicKeyText, signLicense } from "../core/kinds/license/signed-licence.js";
 
 export { DEMO_LICENSE_DEV_SEED, DEMO_LICENSE_KEY_VARIABLE };
@@ -43,6 +44,8 @@ export { DEMO_LICENSE_DEV_SEED, DEMO_LICENSE_KEY_VARIABLE };
 /** `2023-10-27 10:30:15 z` (getLicenseAsync times, docs/marketplace/license.md §3.5) as an ISO time; null when unreadable. */
 function marketplaceTime(text: string | undefined): string | null {
   if (!text) return null;
+  // a 1.0 getLicense sends yyyyMMddHHmmss (UTC)
+  if (/^\d{14}$/.test(text)) return parseMarketplaceTime(text)?.toISOString() ?? null;
   const t = Date.parse(text.replace(/\s*z$/i, "Z").replace(" ", "T"));
   return Number.isNaN(t) ? null : new Date(t).toISOString();
 }
@@ -112,6 +115,8 @@ export class DemoLicenseAdapter implements LicenseCodeAdapter, OnlineLicenseAdap
         product: ctx.product.id,
         instanceId: req.instanceId,
         ...(req.deviceFingerprint ? { device: deviceDigest(req.deviceFingerprint) } : {}),
+        // sized by what was bought: "30个用户" on a quantity-priced specification grants 30 seats
+        ...(req.terms?.amount ? { seats: req.terms.amount } : {}),
         notBefore: marketplaceTime(req.effectiveTime) ?? now.toISOString(),
         ...(marketplaceTime(req.expireTime) ? { notAfter: marketplaceTime(req.expireTime)! } : {}),
         issuedAt: now.toISOString(),

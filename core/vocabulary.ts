@@ -107,8 +107,11 @@ export const LICENSE_VARIANTS = ["code", "online", "v1"] as const;
 export type LicenseVariant = (typeof LICENSE_VARIANTS)[number];
 
 /** Lifecycle state koogate keeps for an instance. */
-/** `provisioning`: answered, adapter work still going on (outbox); `failed`: that work gave up. */
-export const INSTANCE_STATES = ["provisioning", "active", "frozen", "released", "failed"] as const;
+/**
+ * `provisioning`: answered, adapter work still going on (outbox); `failed`: that work gave up; the others
+ * are the lifecycle states of core/lifecycle/table.ts (`expired`: a 1.0 expiry, until a renewal).
+ */
+export const INSTANCE_STATES = ["provisioning", "active", "frozen", "expired", "released", "failed"] as const;
 export type InstanceState = (typeof INSTANCE_STATES)[number];
 
 /** What koogate did with one call, as recorded in the event log. */

@@ -41,7 +41,7 @@ export async function license(argv: string[], io: Io): Promise<number> {
     io.err(`invalid: ${v.reason}`);
     return EXIT.failed;
   }
-  io.out(`valid: product ${v.payload.product}, instance ${v.payload.instanceId}${v.payload.device ? ", bound to a device" : ""}, until ${v.payload.notAfter ?? "no end"}`);
+  io.out(`valid: product ${v.payload.product}, instance ${v.payload.instanceId}${v.payload.device ? ", bound to a device" : ""}${v.payload.seats ? `, ${v.payload.seats} seats` : ""}, until ${v.payload.notAfter ?? "no end"}`);
   return EXIT.ok;
 }
 

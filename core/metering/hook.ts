@@ -26,3 +26,25 @@ export interface UsageHook {
 export function hasUsageHook(adapter: unknown): adapter is UsageHook {
   return typeof (adapter as Partial<UsageHook> | null)?.usage === "function";
 }
+
+/** What an instance has used up to now, as the adapter's backend knows it. */
+export interface CurrentUsage {
+  /** usage so far (of the current period, or of the package), at most 4 decimals */
+  usageValue: number;
+  /** a package (`metering.billing: package`): what is left of it */
+  remaining?: number;
+}
+
+export interface CurrentUsageHook {
+  /**
+   * Usage of `instanceId` in real time, asked by each queryInstance (docs/marketplace/saas.md §4.2:
+   * "on-demand products also return the buyer's current usage in real time"). It has
+   * `metering.realtimeBudgetMs` to answer; late, absent or throwing, the usage recorded so far is
+   * answered instead. A number is the usage; null or undefined: the recorded usage.
+   */
+  currentUsage(instanceId: string, ctx: UsageHookContext): Promise<CurrentUsage | number | null | undefined>;
+}
+
+export function hasCurrentUsageHook(adapter: unknown): adapter is CurrentUsageHook {
+  return typeof (adapter as Partial<CurrentUsageHook> | null)?.currentUsage === "function";
+}

@@ -145,7 +145,7 @@ export class UsageStore {
 
   /** The live instances of a product (the ones the usage hook is asked about). */
   async liveInstances(productId: string): Promise<string[]> {
-    const rows: Array<{ instance_id: string }> = await this.db("koogate_instances").select("instance_id").where("product_id", productId).whereIn("state", ["active", "frozen"]);
+    const rows: Array<{ instance_id: string }> = await this.db("koogate_instances").select("instance_id").where("product_id", productId).whereIn("state", ["active", "frozen", "expired"]);
     return rows.map((r) => r.instance_id);
   }
 }

@@ -62,7 +62,7 @@ export interface ReconcileReport {
 const UNKNOWN_ORDER_CODES = new Set(["MKT.0101", "MKT.0150"]);
 
 /** Instances in these states serve the buyer: their order must still be paid for. */
-const LIVE_STATES = new Set(["active", "frozen", "provisioning"]);
+const LIVE_STATES = new Set(["active", "frozen", "expired", "provisioning"]);
 
 export interface CompareOptions {
   /** now (ms) */

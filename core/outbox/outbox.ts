@@ -15,7 +15,7 @@
 import { randomBytes } from "node:crypto";
 import { RESULT_CODES } from "../vocabulary.js";
 import { inject, injectable } from "tsyringe";
-import { describeError } from "../errors.js";
+import { CallError, describeError } from "../errors.js";
 import type { Served } from "../kinds/kind.js";
 import { adapterLogger } from "../serving/call-context.js";
 import { EventLog } from "../store/events.js";
@@ -41,9 +41,31 @@ export type Started<T> =
       enqueue(trx: Knex.Transaction): Promise<void>;
       /** call once that transaction committed: the running attempt may now settle the job */
       afterCommit(): void;
-      /** why there is no result yet: the budget ran out, or no adapter slot was free (nothing ran) */
-      deferred: "budget" | "busy";
+      /**
+       * why there is no result yet: the budget ran out, no adapter slot was free (nothing ran), the
+       * attempt failed on a call the marketplace makes once (`StartOptions.once`): queued for a retry, or
+       * earlier work of the instance is still queued (`StartOptions.ordered`): queued behind it
+       */
+      deferred: "budget" | "busy" | "failed" | "behind";
+      /** what the failed attempt threw (deferred "failed") */
+      error?: string;
     };
+
+/** How `start` treats the first attempt. */
+export interface StartOptions {
+  /**
+   * The marketplace makes this call once (core/lifecycle/delivery.ts): a failure within the budget (a
+   * throw other than a CallError, which is a deliberate answer) is not answered as a failure but
+   * handed to the outbox, due after the retry policy's first backoff, so the work is never lost.
+   */
+  once?: boolean;
+  /**
+   * The work changes what the buyer may use (core/lifecycle/delivery.ts ORDERED_ACTIVITIES): when earlier
+   * such work of the same instance is still pending in the outbox, this work is not run now but queued
+   * behind it, so the adapter hears the instance's changes in order.
+   */
+  ordered?: boolean;
+}
 
 /** A job as `start` describes it before it has a row. */
 export interface JobSpec {
@@ -112,8 +134,9 @@ export class Outbox {
    * to the outbox at once.
    * @throws whatever the attempt threw within the budget (the caller answers with it, nothing cached)
    */
-  async start<T>(served: Served, spec: JobSpec, run: () => Promise<T>, budgetMs: number): Promise<Started<T>> {
+  async start<T>(served: Served, spec: JobSpec, run: () => Promise<T>, budgetMs: number, options: StartOptions = {}): Promise<Started<T>> {
     const t0 = performance.now();
+    if (options.ordered && (await this.jobs.pendingFor(served.product.id, spec.instanceId))) return this.handOver(served, spec, "behind");
     const release = await this.admission.take(Math.min(this.waitMs, budgetMs));
     if (!release) return this.handOver(served, spec);
     let settled: Promise<Settled>;
@@ -135,6 +158,7 @@ export class Outbox {
     clearTimeout(timer);
     if (first !== "budget") {
       if (first.ok) return { finished: true, result: first.value as T };
+      if (options.once && !(first.error instanceof CallError)) return this.retryLater(served, spec, first.error);
       throw first.error;
     }
     const productId = served.product.id;
@@ -162,17 +186,46 @@ export class Outbox {
    * No slot for this call's adapter work: the caller answers now and commits a queued job with its
    * answer, which this process (or any other) runs once a slot is free.
    */
-  private handOver<T>(served: Served, spec: JobSpec): Started<T> {
+  private handOver<T>(served: Served, spec: JobSpec, why: "busy" | "behind" = "busy"): Started<T> {
     const productId = served.product.id;
     return {
       finished: false,
-      deferred: "busy",
+      deferred: why,
       enqueue: (trx) => this.jobs.insertQueued({ productId, ...spec, payload: spec.payload(), nowMs: this.clock.now() }, trx),
       afterCommit: () => {
-        this.logger.info("adapter busy: answered now, the work is queued in the outbox", { product: productId, activity: spec.activity, instanceId: spec.instanceId });
+        const msg = why === "busy" ? "adapter busy: answered now, the work is queued in the outbox" : "earlier work of this instance is queued: answered now, this work is queued behind it";
+        this.logger.info(msg, { product: productId, activity: spec.activity, instanceId: spec.instanceId });
         this.handedOver++;
         this.queued = true;
         this.pollSoon();
+      },
+    };
+  }
+
+  /**
+   * A call made once whose first attempt failed: the caller answers 000000 and commits a job with its
+   * answer, counted as one attempt and due after the first backoff (then retried until it succeeds or
+   * is parked, which raises the delisting-risk alarm and offers "Retry now" on /ops/jobs).
+   */
+  private retryLater<T>(served: Served, spec: JobSpec, thrown: unknown): Started<T> {
+    const productId = served.product.id;
+    const error = describeError(thrown);
+    const policy = this.handlerOf(served, spec.activity)?.policy(served);
+    return {
+      finished: false,
+      deferred: "failed",
+      error,
+      enqueue: async (trx) => {
+        const now = this.clock.now();
+        await this.jobs.insertQueued({ productId, ...spec, payload: spec.payload(), nowMs: now, attempts: 1, nextAt: now + (policy?.retryBaseMs ?? 1000), lastError: error }, trx);
+      },
+      afterCommit: () => {
+        this.logger.warn("adapter failed on a call the marketplace makes once: answered 000000, the work is queued in the outbox", {
+          product: productId,
+          activity: spec.activity,
+          instanceId: spec.instanceId,
+          error,
+        });
       },
     };
   }

@@ -1,4 +1,5 @@
 import type { Knex } from "knex";
+import type { Started } from "../outbox/outbox.js";
 import type { Completion } from "../store/operations.js";
 import { CallError, describeError } from "../errors.js";
 import { RESULT_CODES, RESULT_MESSAGES, type ResultCode, type Verdict } from "../vocabulary.js";
@@ -58,4 +59,18 @@ export function failureOutcome(err: unknown, verdict: Verdict): Outcome {
 
 export function success(fields?: Record<string, unknown>, extra: Partial<Outcome> = {}): Outcome {
   return { resultCode: "000000", verdict: "processed", fields, ...extra };
+}
+
+/** The event's detail for an answer given before the adapter work finished (core/outbox/outbox.ts `Started`). */
+export function deferredDetail(started: Extract<Started<unknown>, { finished: false }>): string {
+  switch (started.deferred) {
+    case "busy":
+      return "every adapter slot was busy: answered at once, the adapter work is queued in the outbox";
+    case "behind":
+      return "earlier adapter work of this instance is still queued: answered at once, this work is queued behind it";
+    case "failed":
+      return `the adapter failed (${started.error ?? "?"}) on a call the marketplace makes once: answered 000000, the work is queued in the outbox for a retry`;
+    default:
+      return "answered within the budget; the adapter work goes on from the outbox";
+  }
 }

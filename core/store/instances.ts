@@ -1,5 +1,6 @@
 import { inject, injectable } from "tsyringe";
 import type { InstanceState } from "../vocabulary.js";
+import { readTerms, storeTerms, type PurchaseTerms } from "../lifecycle/terms.js";
 import { DATABASE, type Knex } from "../tokens.js";
 import { Coalescer } from "./coalescer.js";
 
@@ -15,6 +16,10 @@ export interface InstanceRow {
   test: boolean;
   /** sealed appInfo (core/crypto/at-rest.ts) */
   appInfoSealed: string | null;
+  /** what was bought (1.0 quantities and period; core/lifecycle/terms.ts); absent when the call said nothing */
+  terms?: PurchaseTerms;
+  /** a trial (1.0 trialFlag=1), until a TRIAL_TO_FORMAL renewal */
+  trial?: boolean;
   createdAt: number;
   updatedAt: number;
 }
@@ -33,9 +38,15 @@ function fromRow(r: Record<string, unknown>): InstanceRow {
     marketplaceProductId: (r.marketplace_product_id as string | null) ?? null,
     test: Boolean(r.test),
     appInfoSealed: (r.app_info_sealed as string | null) ?? null,
+    ...optionalTerms(readTerms(r.terms)),
+    trial: Boolean(r.trial),
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
   };
+}
+
+function optionalTerms(terms: PurchaseTerms | undefined): { terms?: PurchaseTerms } {
+  return terms ? { terms } : {};
 }
 
 export const INSTANCES_TABLE = "koogate_instances";
@@ -84,6 +95,8 @@ export class InstanceStore {
       marketplace_product_id: row.marketplaceProductId,
       test: row.test,
       app_info_sealed: row.appInfoSealed,
+      terms: storeTerms(row.terms),
+      trial: row.trial ?? false,
       created_at: row.createdAt,
       updated_at: row.updatedAt,
     };
@@ -93,7 +106,7 @@ export class InstanceStore {
   async update(
     productId: string,
     instanceId: string,
-    changes: Partial<Pick<InstanceRow, "state" | "expireAt" | "marketplaceProductId" | "appInfoSealed">> & { updatedAt: number },
+    changes: Partial<Pick<InstanceRow, "state" | "expireAt" | "marketplaceProductId" | "appInfoSealed" | "terms" | "trial">> & { updatedAt: number },
     trx: Db = this.db,
   ): Promise<number> {
     const cols: Record<string, unknown> = { updated_at: changes.updatedAt };
@@ -101,6 +114,8 @@ export class InstanceStore {
     if (changes.expireAt !== undefined) cols.expire_at = changes.expireAt;
     if (changes.marketplaceProductId !== undefined) cols.marketplace_product_id = changes.marketplaceProductId;
     if (changes.appInfoSealed !== undefined) cols.app_info_sealed = changes.appInfoSealed;
+    if (changes.terms !== undefined) cols.terms = storeTerms(changes.terms);
+    if (changes.trial !== undefined) cols.trial = changes.trial;
     return trx("koogate_instances").where({ product_id: productId, instance_id: instanceId }).update(cols);
   }
 

@@ -1,5 +1,6 @@
 import { inject, injectable } from "tsyringe";
 import { DATABASE, type Knex } from "../tokens.js";
+import { ORDERED_ACTIVITIES } from "../lifecycle/delivery.js";
 
 export interface Job {
   id: number;
@@ -80,9 +81,13 @@ export class JobStore {
     return Number(typeof first === "object" ? first.id : first);
   }
 
-  /** Adds a job due now that no process holds yet (the first attempt has not run). */
-  async insertQueued(j: NewJob, trx: Db): Promise<void> {
-    await trx(JOBS_TABLE).insert({ ...this.row(j), attempts: 0, owner: null, lease_until: 0 });
+  /**
+   * Adds a job that no process holds yet: due now when its first attempt has not run, or, after a failed
+   * first attempt (`attempts: 1`), due at `nextAt` with that attempt's error.
+   */
+  async insertQueued(j: NewJob & { attempts?: number; nextAt?: number; lastError?: string }, trx: Db): Promise<void> {
+    const { attempts = 0, nextAt, lastError, ...job } = j;
+    await trx(JOBS_TABLE).insert({ ...this.row(job), attempts, owner: null, lease_until: 0, next_attempt_at: nextAt ?? j.nowMs, last_error: lastError?.slice(0, 500) ?? null });
   }
 
   /** Adds a job for later; false when one with the same dedupe key exists already (nothing added). */
@@ -110,12 +115,25 @@ export class JobStore {
     };
   }
 
-  /** Takes up to `limit` due jobs whose lease ran out, for `owner`, counting an attempt for each. */
+  /**
+   * Takes up to `limit` due jobs whose lease ran out, for `owner`, counting an attempt for each. A
+   * lifecycle job (ORDERED_ACTIVITIES) waits while an older one of its instance is still pending, so the
+   * adapter hears an instance's changes in the order they were answered.
+   */
   async claimDue(owner: string, nowMs: number, leaseMs: number, limit: number): Promise<Job[]> {
     const candidates: Array<Record<string, unknown>> = await this.db(JOBS_TABLE)
       .where("state", "pending")
       .andWhere("next_attempt_at", "<=", nowMs)
       .andWhere("lease_until", "<", nowMs)
+      .whereNotExists((older) =>
+        older
+          .select(this.db.raw("1"))
+          .from(`${JOBS_TABLE} as older`)
+          .whereRaw(`older.product_id = ${JOBS_TABLE}.product_id AND older.instance_id = ${JOBS_TABLE}.instance_id AND older.id < ${JOBS_TABLE}.id`)
+          .andWhere("older.state", "pending")
+          .whereIn("older.activity", ORDERED_ACTIVITIES)
+          .whereIn(`${JOBS_TABLE}.activity`, ORDERED_ACTIVITIES),
+      )
       .orderBy("next_attempt_at")
       .limit(limit);
     const won: Job[] = [];
@@ -137,6 +155,12 @@ export class JobStore {
       }
     }
     return won;
+  }
+
+  /** Whether a lifecycle job (ORDERED_ACTIVITIES) of this instance is still pending: new work for it then queues behind. */
+  async pendingFor(productId: string, instanceId: string): Promise<boolean> {
+    const row = await this.db(JOBS_TABLE).where({ product_id: productId, instance_id: instanceId, state: "pending" }).whereIn("activity", ORDERED_ACTIVITIES).first("id");
+    return row !== undefined;
   }
 
   /** Marks the job done; false when `owner` no longer holds it. */

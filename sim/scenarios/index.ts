@@ -12,7 +12,7 @@ import { licenseRelay } from "./license-relay.js";
 import { licenseV1Lifecycle } from "./license-v1-lifecycle.js";
 import { lifecycle } from "./lifecycle.js";
 import { metering } from "./metering.js";
-import { orderNotify } from "./order-notify.js";
+import { licenseOrderNotify, orderNotify } from "./order-notify.js";
 import { replay } from "./replay.js";
 import { retryStorm } from "./retry-storm.js";
 import { stale } from "./stale.js";
@@ -21,6 +21,10 @@ import { tenantSync } from "./tenant-sync.js";
 import { trial } from "./trial.js";
 import { unsubscribeRenewal } from "./unsubscribe-renewal.js";
 import { v1Lifecycle } from "./v1-lifecycle.js";
+import { callsMadeOnce, licenseCallsMadeOnce } from "./calls-made-once.js";
+import { expireRenewExpire, licenseExpireRenewExpire } from "./expire-renew-expire.js";
+import { licenseQuantities, quantities } from "./quantities.js";
+import { licenseUsageNow, usageNow } from "./usage-now.js";
 
 export const SCENARIOS: readonly Scenario[] = [
   lifecycle,
@@ -40,6 +44,16 @@ export const SCENARIOS: readonly Scenario[] = [
   licenseOnlineLifecycle,
   licenseV1Lifecycle,
   licenseRelay,
+  // the marketplace's delivery semantics (docs/marketplace/lifecycle.md)
+  expireRenewExpire,
+  callsMadeOnce,
+  usageNow,
+  quantities,
+  licenseExpireRenewExpire,
+  licenseCallsMadeOnce,
+  licenseUsageNow,
+  licenseQuantities,
+  licenseOrderNotify,
   ...singleActivities,
 ];
 

@@ -14,6 +14,7 @@ import { DATABASE_OPTION, databaseUrl, LocalMarketplaceClient, MARKETPLACE_OPTIO
 import type { LocalOrder } from "../marketplace/orders.js";
 import type { ReceivedCall } from "../marketplace/state.js";
 import { basicRequest } from "../requests/basic.js";
+import type { LicenseProduct } from "../../core/kinds/license/product.js";
 import type { Scenario, ScenarioContext } from "../scenario.js";
 import { forSaas } from "./saas.js";
 
@@ -141,3 +142,17 @@ async function checkStored(ctx: ScenarioContext, url: string, order: LocalOrder,
     await db.destroy();
   }
 }
+
+/** The same, for an online License listing with order notification (docs/marketplace/lifecycle.md §6). */
+export const licenseOrderNotify: Scenario = {
+  ...orderNotify,
+  name: "license-order-notify",
+  summary: "online License: notify an order; koogate queries it at the local marketplace and stores it once",
+  kind: "license",
+  needs: "variant online, order notification",
+  fits(product) {
+    const p = product as LicenseProduct;
+    if (p.variant !== "online") return `is for variant online License products; ${p.id} is variant ${p.variant}`;
+    return p.orderNotify.enabled ? null : `needs order notification; ${p.id} does not enable it (orderNotify.enabled in ${p.file})`;
+  },
+};

@@ -94,12 +94,12 @@ describe(`pay-per-use metering (docs/marketplace/api-image-openapi.md §4, ${tes
     expect([...seen.usageAsked].sort()).to.deep.equal(["inst-1", "inst-2", "inst-3"].map((i) => `${i}@${hourAgo(1).toISOString()}`));
   });
 
-  it("answers queryInstance with the usage recorded so far (usageInfo, field names UNCONFIRMED)", async () => {
+  it("answers queryInstance with the usage recorded so far, saying so (usageInfo, field names UNCONFIRMED)", async () => {
     await record("inst-1", 1.5, 2);
     await record("inst-1", 2.25, 1);
     const r = await rig.server.send({ activity: "queryInstance", instanceId: "inst-1" });
     const info = (r.json.info as Array<Record<string, unknown>>)[0]!;
-    expect(info.usageInfo).to.deep.equal([{ usageValue: 3.75, statisticalTime: hourAgo(0).toISOString().replace(/[-:]/g, "").replace(".000", "") }]);
+    expect(info.usageInfo).to.deep.equal([{ usageValue: 3.75, statisticalTime: hourAgo(0).toISOString().replace(/[-:]/g, "").replace(".000", ""), source: "recorded" }]);
   });
 });
 

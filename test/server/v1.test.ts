@@ -158,10 +158,10 @@ describe("GET /produce/<id> (the SaaS 1.0 legacy interface, docs/marketplace/saa
       expect(Number((await account()).expire_at)).to.equal(Date.UTC(2031, 0, 1));
     });
 
-    it("expireInstance freezes it", async () => {
+    it("expireInstance freezes it (stored as expired: the lifecycle's 1.0 expiry)", async () => {
       const r = await call({ activity: "expireInstance", instanceId, orderId });
       expect(r.json.resultCode).to.equal("000000");
-      expect(await state()).to.equal("frozen");
+      expect(await state()).to.equal("expired");
       expect((await account()).status).to.equal("frozen");
     });
 

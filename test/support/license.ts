@@ -36,6 +36,10 @@ export const LICENSE_ENV = { TEST_BASIC_KEY: TEST_KEY, TEST_LICENSE_KEY: LICENSE
 export class RecordingLicenseAdapter extends DemoLicenseAdapter {
   static issueDelayMs = 0;
   static refuseWith: ResultCode | undefined;
+  /** these methods throw on the first call with a given input, then succeed (a backend that fails once per call) */
+  static failOnce = new Set<string>();
+  /** these methods always throw */
+  static failAlways = new Set<string>();
 
   constructor(
     @inject(CONFIG) config: Config,
@@ -61,7 +65,13 @@ export class RecordingLicenseAdapter extends DemoLicenseAdapter {
   }
 
   private async record(method: string, input: object, ctx: AdapterContext): Promise<void> {
-    await this.db(LICENSE_CALLS_TABLE).insert({ product_id: ctx.product.id, method, input: JSON.stringify(input) });
+    const text = JSON.stringify(input);
+    await this.db(LICENSE_CALLS_TABLE).insert({ product_id: ctx.product.id, method, input: text });
+    if (RecordingLicenseAdapter.failAlways.has(method)) throw new Error(`licence backend down for ${method}`);
+    if (RecordingLicenseAdapter.failOnce.has(method)) {
+      const rows = (await this.db(LICENSE_CALLS_TABLE).where({ method, input: text }).count({ n: "*" })) as Array<{ n: number | string }>;
+      if (Number(rows[0]?.n) === 1) throw new Error(`licence backend hiccup on ${method}`);
+    }
   }
 
   override async renewCode(req: RenewCodeRequest, ctx: AdapterContext) {

@@ -6,6 +6,9 @@
  * - `refuseWith`: newInstance throws a CallError with this code
  * - `hangFirst`: the first N calls with the same input never return
  * - `failWith`: newInstance always throws an Error with this message (text an adapter wrote)
+ * - `failOnce`: these activities throw on the first call with a given input, then succeed (a backend
+ *   that fails once per call)
+ * - `failAlways`: these activities always throw
  */
 import { inject, injectable } from "tsyringe";
 import { CallError } from "../../core/errors.js";
@@ -21,6 +24,8 @@ interface Options {
   refuseWith?: ResultCode;
   hangFirst?: number;
   failWith?: string;
+  failOnce?: string[];
+  failAlways?: string[];
 }
 
 @injectable()
@@ -51,6 +56,11 @@ export class RecordingAdapter implements SaasAdapter {
     const n = Number(rows[0]?.n);
     if (n <= (o.hangFirst ?? 0)) await new Promise(() => undefined);
     if (o.delayMs) await new Promise((r) => setTimeout(r, o.delayMs));
+    if (o.failAlways?.includes(activity)) throw new Error(`backend down for ${activity} (call ${n})`);
+    if (o.failOnce?.includes(activity)) {
+      const mine = await this.db(CALLS_TABLE).where({ activity, input, instance_id: req.instanceId }).count({ n: "*" });
+      if (Number(mine[0]?.n) === 1) throw new Error(`backend hiccup on ${activity} (its first call)`);
+    }
     return n;
   }
 

@@ -36,7 +36,7 @@ export function fakeProduct(key: string, extra: Partial<Product> = {}): Product 
     provisioning: DEFAULT_PROVISIONING,
     jointOperation: { enabled: false, privateKey: null, privateKeySource: null },
     orderNotify: { enabled: false },
-    metering: { enabled: false, period: "hour" },
+    metering: { enabled: false, period: "hour", billing: "on-demand", realtimeBudgetMs: 1000 },
     options: {},
     keys: { basic: [key], kit: [], license: [], general: [] },
     keyVariables: { basic: [{ name: "FAKE_KEY", set: true }], kit: [], license: [], general: [] },

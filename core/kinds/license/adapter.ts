@@ -8,8 +8,9 @@
  * code, throw `new CallError(code)` (e.g. `000900` when an order's licence quota is used up).
  */
 import type { AdapterContext, SaasAdapter } from "../saas/adapter.js";
+import type { PurchaseTerms } from "../../lifecycle/terms.js";
 
-export type { AdapterContext };
+export type { AdapterContext, PurchaseTerms };
 
 /** A code's new validity, from `refreshLicenseCode` (docs/marketplace/license.md §2.2). Called once per (code, order). */
 export interface RenewCodeRequest {
@@ -62,6 +63,13 @@ export interface IssueLicenseRequest {
   /** 1.0 only: the marketplace productId and SKU bought */
   productId?: string;
   skuCode?: string;
+  /**
+   * 1.0 only: what was bought — `amount` (e.g. 30 seats), `chargingMode` (3 = one-off, 按次: then no
+   * `expireTime`), `periodType`, `periodNumber`; size the licence by it
+   */
+  terms?: PurchaseTerms;
+  /** 1.0 only: a trial purchase (trialFlag=1) */
+  trial?: boolean;
 }
 
 /** A licence: a string (uploaded as CHARACTERS, at most 1024 characters) or a file (uploaded as FILE). */
@@ -84,6 +92,11 @@ export interface RenewLicenseRequest {
   /** `year` / `month`, when sent */
   periodType?: string;
   periodNumber?: number;
+  /**
+   * true when this renewal makes an expired licence usable again: 1.0 has no unfreeze call, so a
+   * renewal of an expired instance is what lifts the expiry (core/lifecycle/table.ts)
+   */
+  resumes?: true;
 }
 
 export interface LicenseInstanceRequest {

@@ -9,7 +9,8 @@ import { injectable } from "tsyringe";
 import type { JobHandler } from "../../outbox/handlers.js";
 import { Outbox, type Started } from "../../outbox/outbox.js";
 import type { Knex } from "knex";
-import { AdapterFailure, success, type Outcome } from "../../serving/outcome.js";
+import { AdapterFailure, deferredDetail, success, type Outcome } from "../../serving/outcome.js";
+import { calledOnce } from "../../lifecycle/delivery.js";
 import type { AdapterContext } from "../saas/adapter.js";
 import { licenseContext, openPayload, sealPayload, type ServedLicense } from "./context.js";
 import type { LicenseProduct } from "./product.js";
@@ -38,7 +39,7 @@ export class LicenseCalls {
     const ctx = licenseContext(served.product, logger, { activity: call.activity, instanceId: call.ref, test: call.test });
     const job = { activity: call.activity, instanceId: call.ref, payload: () => sealPayload(served.product, call.request), test: call.test };
     try {
-      return await this.outbox.start(served, job, () => spec.invoke(served.adapter, call.request as never, ctx), served.product.provisioning.budgetMs);
+      return await this.outbox.start(served, job, () => spec.invoke(served.adapter, call.request as never, ctx), served.product.provisioning.budgetMs, { once: calledOnce(call.activity), ordered: true });
     } catch (err) {
       throw new AdapterFailure(err);
     }
@@ -75,6 +76,6 @@ export function startedOutcome(started: Started<unknown>, instanceId: string, co
       await enqueue?.(trx);
     },
     afterCommit: started.finished ? undefined : started.afterCommit,
-    detail: started.finished ? extra.detail : "answered within the budget; the adapter work goes on from the outbox",
+    detail: started.finished ? extra.detail : deferredDetail(started),
   });
 }

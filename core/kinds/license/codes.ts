@@ -5,11 +5,15 @@
 import { createHash } from "node:crypto";
 import { inject, injectable } from "tsyringe";
 import { DATABASE, type Knex } from "../../tokens.js";
+import type { LifecycleState } from "../../lifecycle/table.js";
 
 export const CODES_TABLE = "koogate_license_codes";
 
-/** What the production interface last applied to a code. */
-export type CodeStatus = "active" | "frozen" | "released";
+/**
+ * What the production interface last applied to a code (a lifecycle state of core/lifecycle/table.ts;
+ * codes follow its 2.0 rules, so never `expired`). Column `koogate_license_codes.status`.
+ */
+export type CodeStatus = Exclude<LifecycleState, "expired">;
 
 export interface CodeRow {
   productId: string;

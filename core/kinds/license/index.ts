@@ -6,6 +6,8 @@
  */
 import type { DependencyContainer } from "tsyringe";
 import { CallPipeline } from "../../serving/pipeline.js";
+import { OrderNotifyInterface } from "../../orders/notify.js";
+import { routeOrderNotify } from "../../orders/route.js";
 import { defineKind, type Endpoint } from "../kind.js";
 import type { LicenseAdapter, LicenseCodeAdapter } from "./adapter.js";
 import { LicenseCodeInterface } from "./code/service.js";
@@ -33,6 +35,7 @@ function endpoints(container: DependencyContainer): LicenseEndpoint[] {
   const online = container.resolve(OnlineLicenseInterface);
   const v1 = container.resolve(V1LicenseInterface);
   const relay = container.resolve(LicenseRelay);
+  const orderNotify = container.resolve(OrderNotifyInterface);
   return [
     { method: "POST", path: "/licenses/:id/:action", accepts: (p) => p.relay.enabled, serve: (s, call) => relay.serve(s, call) },
     // ctx.querystring is the raw query, still URL-encoded: the authToken is checked over it (docs/marketplace/license.md §4)
@@ -41,7 +44,13 @@ function endpoints(container: DependencyContainer): LicenseEndpoint[] {
       method: "POST",
       path: "/produce/:id",
       accepts: (p) => p.variant === "code" || p.variant === "online",
-      serve: (s, call) => (s.product.variant === "code" ? pipeline.serve(s as never, code, call) : pipeline.serve(s as never, online, call)),
+      serve: async (s, call) => {
+        const serve = (c: typeof call) => (s.product.variant === "code" ? pipeline.serve(s as never, code, c) : pipeline.serve(s as never, online, c));
+        if (!s.product.orderNotify.enabled) return serve(call);
+        // order notifications share the production URL, signed with the general key (core/orders/route.ts)
+        const routed = await routeOrderNotify(call);
+        return routed.orderNotify ? pipeline.serve(s, orderNotify, routed.call) : serve(routed.call);
+      },
     },
   ];
 }
@@ -66,6 +75,8 @@ export const licenseKind = defineKind<LicenseProduct, LicenseAdapter>({
   keyTypes: (def) => licenseKeyTypes(def as LicenseDefinition),
   load: (def, base, ctx) => loadLicenseProduct(def as LicenseDefinition, base, ctx),
   adapterMethods: (def) => ADAPTER_METHODS[(def as LicenseDefinition).variant],
+  orderNotify: true,
+  metering: true,
   migrations: { "20261130020000_license": licenseTables },
   endpoints,
   jobs,
@@ -74,7 +85,12 @@ export const licenseKind = defineKind<LicenseProduct, LicenseAdapter>({
       { method: p.variant === "v1" ? "GET" : "POST", path: `/produce/${p.id}`, what: "production URL" },
       ...(p.relay.enabled ? [{ method: "POST", path: `/licenses/${p.id}/<activate|check|usage>`, what: "licence relay for the merchant's software" }] : []),
     ],
-    facts: [`variant ${p.variant}`, ...(p.relay.enabled ? ["licence relay on"] : [])],
+    facts: [
+      `variant ${p.variant}`,
+      ...(p.relay.enabled ? ["licence relay on"] : []),
+      ...(p.orderNotify.enabled ? ["order notification on"] : []),
+      ...(p.metering.enabled ? [`metering per ${p.metering.period}, ${p.metering.billing}`] : []),
+    ],
   }),
 });
 

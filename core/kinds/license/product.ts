@@ -7,6 +7,8 @@ import type { BaseDefinition, ProductBase } from "../../products/definition.js";
 import type { KeyType, LicenseVariant } from "../../vocabulary.js";
 import type { LoadContext } from "../kind.js";
 import { DEFAULT_PROVISIONING, type ProvisioningSettings, type SaasProduct } from "../saas/product.js";
+import { loadMetering, type MeteringSettings } from "../../metering/definition.js";
+import { loadOrderNotify, type OrderNotifySettings } from "../../orders/definition.js";
 
 /** A License definition as written in `products/<id>.yaml`. */
 export interface LicenseDefinition extends BaseDefinition {
@@ -35,6 +37,10 @@ export interface LicenseProduct extends ProductBase {
   variant: LicenseVariant;
   provisioning: ProvisioningSettings;
   relay: RelaySettings;
+  /** order notification on the production URL (core/orders/); variant online */
+  orderNotify: OrderNotifySettings;
+  /** metering of a listing billed by use (core/metering/); variant online */
+  metering: MeteringSettings;
   /**
    * The same listing seen as a SaaS 2.0 product, for the online variant's instance activities, which are
    * the SaaS ones (docs/marketplace/license.md §3.1–3.4): no credentials are ever answered (an online licence instance has
@@ -49,7 +55,7 @@ export interface LicenseProduct extends ProductBase {
  * online activation and the 1.0 licence use the basic key.
  */
 export function licenseKeyTypes(def: LicenseDefinition): KeyType[] {
-  return def.variant === "code" ? ["license"] : ["basic"];
+  return [def.variant === "code" ? "license" : "basic", ...(loadOrderNotify(def).enabled ? (["general"] as const) : [])];
 }
 
 /** The adapter methods each variant calls (./adapter.ts). */
@@ -63,6 +69,17 @@ export const ADAPTER_METHODS: Readonly<Record<LicenseVariant, readonly string[]>
 export function loadLicenseProduct(def: LicenseDefinition, base: ProductBase, _ctx: LoadContext): LicenseProduct {
   // the relay serves KooGallery's authorization codes (docs/marketplace/license.md §2.3); the other variants have none
   if (def.variant !== "code" && def.relay?.enabled) throw new SetupError("the licence relay serves authorization codes: only a variant code listing enables it", base.file, "/relay/enabled");
+  const orderNotify = loadOrderNotify(def);
+  if (def.variant === "v1" && orderNotify.enabled) throw new SetupError("order notification is a 2.0 POST call; a variant v1 listing (GET) cannot receive it", base.file, "/orderNotify");
+  // A code listing's purchases make no instance here (KooGallery makes the codes): every notified order
+  // would look unprovisioned to the reconciliation and the delisting-risk alarm (docs/marketplace/license.md §0)
+  if (def.variant === "code" && orderNotify.enabled) {
+    throw new SetupError("order notification is checked against the instances koogate provisions, and a variant code listing has none (KooGallery makes the codes); enable it on an online listing", base.file, "/orderNotify");
+  }
+  const metering = loadMetering(def);
+  // usage is answered by queryInstance and pushed for the instances of an online listing; the other
+  // variants have no instance the marketplace queries (codes report usage through the relay)
+  if (def.variant !== "online" && metering.enabled) throw new SetupError("metering needs instances the marketplace queries: only a variant online listing enables it", base.file, "/metering");
   const provisioning = { ...DEFAULT_PROVISIONING, ...def.provisioning };
   const saasView: SaasProduct = {
     ...base,
@@ -72,9 +89,9 @@ export function loadLicenseProduct(def: LicenseDefinition, base: ProductBase, _c
     credentials: "plain",
     provisioning,
     jointOperation: { enabled: false, privateKey: null, privateKeySource: null },
-    // order notification and metering are the License kind's own business, not its SaaS view's
+    // order notification is the License kind's own route; metering is answered by the instance activities
     orderNotify: { enabled: false },
-    metering: { enabled: false, period: "hour" },
+    metering,
   };
   return {
     ...base,
@@ -82,6 +99,8 @@ export function loadLicenseProduct(def: LicenseDefinition, base: ProductBase, _c
     variant: def.variant,
     provisioning,
     relay: { ...DEFAULT_RELAY, enabled: def.variant === "code", ...def.relay },
+    orderNotify,
+    metering,
     saasView,
   };
 }

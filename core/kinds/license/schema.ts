@@ -4,6 +4,8 @@
  */
 import { LICENSE_VARIANTS } from "../../vocabulary.js";
 import { SAAS_SCHEMA } from "../saas/schema.js";
+import { METERING_SCHEMA } from "../../metering/definition.js";
+import { ORDER_NOTIFY_SCHEMA } from "../../orders/definition.js";
 
 const limit = (description: string, maximum: number) => ({ description, type: "integer", minimum: 1, maximum });
 
@@ -14,6 +16,10 @@ export const LICENSE_SCHEMA = {
       "enum": LICENSE_VARIANTS
     },
     "provisioning": SAAS_SCHEMA.properties.provisioning,
+    // order notification (variant online: instances the orders are checked against, docs/marketplace/license.md §0)
+    ...ORDER_NOTIFY_SCHEMA,
+    // metering for a listing billed by use (variant online: its queryInstance answers usage, docs/marketplace/license.md §3)
+    ...METERING_SCHEMA,
     "relay": {
       "description": "The licence relay for the merchant's software at POST /licenses/<id>/activate|check|usage (variant code only). On by default.",
       "type": "object",

@@ -18,7 +18,9 @@ export interface LicensePayload {
   instanceId: string;
   /** hex SHA-256 of the upper-cased device fingerprint; absent: not bound to a device */
   device?: string;
-  /** ISO times; `notAfter` absent: perpetual */
+  /** how many seats (users, devices, …) it grants: the quantity bought (1.0 `amount`); absent: not counted */
+  seats?: number;
+  /** ISO times; `notAfter` absent: perpetual (a one-off, 按次, purchase) */
   notBefore: string;
   notAfter?: string;
   issuedAt: string;

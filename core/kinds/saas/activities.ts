@@ -6,14 +6,17 @@ import { inject, injectable } from "tsyringe";
 import type { Knex } from "knex";
 import { callErrors } from "../../errors.js";
 import { UsageStore } from "../../metering/store.js";
-import { usageTime } from "../../metering/record.js";
+import { isMetered } from "../../metering/definition.js";
+import { usageNow, type UsageInfo } from "../../metering/realtime.js";
 import { INSTANCES_TABLE, InstanceStore, type InstanceRow } from "../../store/instances.js";
 import { CLOCK, LOGGER, type Clock, type Logger } from "../../tokens.js";
 import { assertNever, type InstanceState, RESULT_CODES } from "../../vocabulary.js";
 import type { Served } from "../kind.js";
 import type { Started } from "../../outbox/outbox.js";
 import { idempotencyKey, RunOnce } from "../../serving/once.js";
-import { success, type Outcome } from "../../serving/outcome.js";
+import { deferredDetail, success, type Outcome } from "../../serving/outcome.js";
+import { instanceStep, stateToStore } from "../../lifecycle/instance.js";
+import type { LifecycleEvent, Step } from "../../lifecycle/table.js";
 import type { AdapterContext, SaasAdapter } from "./adapter.js";
 import { redactAppInfo as redact, sealAppInfo, wireAppInfo } from "./app-info.js";
 import { adapterContext } from "./context.js";
@@ -76,6 +79,8 @@ export class SaasActivities {
         marketplaceProductId: req.details?.productId ?? null,
         test: req.test,
         appInfoSealed: started.finished ? sealAppInfo(sp.product, started.result) : null,
+        terms: req.details?.terms,
+        trial: req.details?.trial ?? false,
         createdAt: now,
         updatedAt: now,
       };
@@ -88,7 +93,7 @@ export class SaasActivities {
     const rows = await this.instances.getMany(sp.product.id, req.instanceIds);
     if (rows.length === 0) throw callErrors.unknownInstance(req.instanceIds.join(","));
     const byId = new Map(rows.map((r) => [r.instanceId, r]));
-    const usage = sp.product.metering.enabled ? await this.usage.totals(sp.product.id, rows.map((r) => r.instanceId)) : undefined;
+    const usage = await this.usageOf(sp, rows, req.test);
     const info: Array<Record<string, unknown>> = [];
     const logged: Array<Record<string, unknown>> = [];
     for (const id of req.instanceIds) {
@@ -102,10 +107,8 @@ export class SaasActivities {
         if (sp.product.credentials === "encrypted") entry.encryptType = String(sp.product.encryptType);
       }
       const used = usage?.get(id);
-      // UNCONFIRMED field names (docs/marketplace/saas.md §4.2): `usageInfo[]` with `usageValue` and `statisticalTime`, as
-      // one third-party implementation answers for pay-per-use and package listings; the total recorded
-      // (rejected records left out) up to the end of the latest window
-      if (used) entry.usageInfo = [{ usageValue: used.total, statisticalTime: usageTime(used.lastEnd) }];
+      // real-time usage, or what was recorded so far (core/metering/realtime.ts; field names UNCONFIRMED)
+      if (used) entry.usageInfo = [used];
       info.push(entry);
       logged.push(appInfo ? { ...entry, appInfo: redact(appInfo) } : entry);
     }
@@ -116,7 +119,24 @@ export class SaasActivities {
     );
   }
 
-  /** Keyed on (instanceId, orderId, orderLineId, scene): a resend of one renewal applies it once. */
+  /**
+   * The usage of a metered listing's answered instances in real time (the adapter's currentUsage()
+   * hook within its budget), or as recorded so far (docs/marketplace/saas.md §4.2).
+   */
+  private async usageOf(sp: ServedSaasProduct, rows: readonly InstanceRow[], test: boolean): Promise<Map<string, UsageInfo> | undefined> {
+    const p = sp.product;
+    if (!isMetered(p)) return undefined;
+    const answered = rows.filter((r) => r.state !== "provisioning" && r.state !== "failed" && r.state !== "released");
+    if (answered.length === 0) return undefined;
+    const recorded = await this.usage.totals(p.id, answered.map((r) => r.instanceId));
+    const logger = this.context(sp, "queryInstance", answered.length === 1 ? answered[0]!.instanceId : "", test).logger;
+    return usageNow(p, sp.adapter, answered.map((r) => ({ instanceId: r.instanceId, terms: r.terms })), recorded, { logger, test, options: p.options, nowMs: this.clock.now() });
+  }
+
+  /**
+   * Keyed on (instanceId, orderId, orderLineId, scene): a resend of one renewal applies it once. On a
+   * 1.0 listing a renewal of an expired or frozen instance makes it usable again (core/lifecycle/table.ts).
+   */
   private async refreshInstance(sp: ServedSaasProduct, req: Req<"refreshInstance">): Promise<Outcome> {
     await this.live(sp, req.instanceId);
     const key = {
@@ -131,28 +151,55 @@ export class SaasActivities {
           scene: req.scene,
         });
       }
-      const request = { instanceId, scene: req.scene, orderId: req.orderId, orderLineId: req.orderLineId, productId: req.productId, expireAt: req.expireAt };
+      // read again inside the claim: an expiry may have landed since
+      const row = await this.live(sp, instanceId);
+      const step = this.step(sp, row, "renew");
+      const request = {
+        instanceId,
+        scene: req.scene,
+        orderId: req.orderId,
+        orderLineId: req.orderLineId,
+        productId: req.productId,
+        expireAt: req.expireAt,
+        ...(req.terms ? { terms: req.terms } : {}),
+        ...(step.resumes ? { resumes: true as const } : {}),
+      };
       const started = await this.work.start(sp, { activity: req.activity, request }, req.test, this.context(sp, req.activity, instanceId, req.test));
       return this.answer(started, instanceId, async (trx) => {
         await this.instances.update(
           sp.product.id,
           instanceId,
-          { expireAt: req.expireAt.getTime(), marketplaceProductId: req.productId, updatedAt: this.clock.now() },
+          {
+            state: stateToStore(row.state, step),
+            expireAt: req.expireAt.getTime(),
+            marketplaceProductId: req.productId,
+            ...(req.scene === "TRIAL_TO_FORMAL" ? { trial: false } : {}),
+            ...(req.terms ? { terms: { ...row.terms, ...req.terms } } : {}),
+            updatedAt: this.clock.now(),
+          },
           trx,
         );
       });
     });
   }
 
-  /** FREEZE / UNFREEZE; asking for the state the instance is already in succeeds without the adapter. */
+  /**
+   * FREEZE / UNFREEZE (and a 1.0 expiry) as the lifecycle table says: asking for what changes nothing
+   * succeeds without the adapter.
+   */
   private async updateInstanceStatus(sp: ServedSaasProduct, req: Req<"updateInstanceStatus">): Promise<Outcome> {
     const row = await this.live(sp, req.instanceId);
-    const target: InstanceState = req.status === "FREEZE" ? "frozen" : "active";
-    if (row.state === target) return success(undefined, { verdict: "resent", instanceId: row.instanceId, detail: `already ${target}` });
+    const event = req.expiry ? "expire" : req.status === "FREEZE" ? "freeze" : "unfreeze";
+    const step = this.step(sp, row, event);
+    const state = stateToStore(row.state, step);
+    if (!step.adapter) {
+      if (!state) return success(undefined, { verdict: "resent", instanceId: row.instanceId, detail: `already ${step.to}` });
+      return success(undefined, { instanceId: row.instanceId, detail: `${row.state} → ${state}: nothing changes for the buyer, the adapter is not called`, commit: (trx) => this.setState(sp, row, state, trx) });
+    }
     const request = { instanceId: row.instanceId, status: req.status };
     const started = await this.work.start(sp, { activity: req.activity, request }, req.test, this.context(sp, req.activity, row.instanceId, req.test));
     return this.answer(started, row.instanceId, async (trx) => {
-      await this.instances.update(sp.product.id, row.instanceId, { state: target, updatedAt: this.clock.now() }, trx);
+      if (state) await this.setState(sp, row, state, trx);
     });
   }
 
@@ -160,7 +207,8 @@ export class SaasActivities {
   private async releaseInstance(sp: ServedSaasProduct, req: Req<"releaseInstance">): Promise<Outcome> {
     const row = await this.instances.get(sp.product.id, req.instanceId);
     if (!row) throw callErrors.unknownInstance(req.instanceId);
-    if (row.state === "released") return success(undefined, { verdict: "resent", instanceId: row.instanceId, detail: "already released" });
+    const step = this.step(sp, row, "release");
+    if (!step.adapter) return success(undefined, { verdict: "resent", instanceId: row.instanceId, detail: "already released" });
     const request = { instanceId: row.instanceId, orderId: req.orderId, orderLineId: req.orderLineId };
     const started = await this.work.start(sp, { activity: req.activity, request }, req.test, this.context(sp, req.activity, row.instanceId, req.test));
     return this.answer(started, row.instanceId, async (trx) => {
@@ -171,15 +219,27 @@ export class SaasActivities {
 
   /** Keyed on the upgrade's order line: a resend does not upgrade twice (docs/marketplace/saas.md §4.6). */
   private async upgradeInstance(sp: ServedSaasProduct, req: Req<"upgradeInstance">): Promise<Outcome> {
-    await this.live(sp, req.instanceId);
+    const row = await this.live(sp, req.instanceId);
+    this.step(sp, row, "upgrade");
     const key = { productId: sp.product.id, activity: req.activity, idemKey: idempotencyKey([req.instanceId, req.orderId, req.orderLineId]) };
     return this.once.run(key, req.instanceId, async (instanceId) => {
       const request = { ...req.details, instanceId, orderId: req.orderId, orderLineId: req.orderLineId };
       const started = await this.work.start(sp, { activity: req.activity, request }, req.test, this.context(sp, req.activity, instanceId, req.test));
       return this.answer(started, instanceId, async (trx) => {
-        await this.instances.update(sp.product.id, instanceId, { updatedAt: this.clock.now() }, trx);
+        await this.instances.update(sp.product.id, instanceId, { ...(req.details?.terms ? { terms: { ...row.terms, ...req.details.terms } } : {}), updatedAt: this.clock.now() }, trx);
       });
     });
+  }
+
+  /** The lifecycle step of `event` for this instance (core/lifecycle/table.ts); a released one answers 000003. */
+  private step(sp: ServedSaasProduct, row: InstanceRow, event: LifecycleEvent): Exclude<Step, "gone"> {
+    const step = instanceStep(sp.product.protocol, row.state, event);
+    if (step === "gone") throw callErrors.unknownInstance(row.instanceId);
+    return step;
+  }
+
+  private async setState(sp: ServedSaasProduct, row: InstanceRow, state: InstanceState, trx: Knex.Transaction): Promise<void> {
+    await this.instances.update(sp.product.id, row.instanceId, { state, updatedAt: this.clock.now() }, trx);
   }
 
   /** A read-only check; a refusal is answered 000005 with the adapter's reason (code UNCONFIRMED, docs/marketplace/saas.md §4.7). */
@@ -218,11 +278,7 @@ export class SaasActivities {
             }
           : undefined,
       afterCommit: started.finished ? undefined : started.afterCommit,
-      detail: started.finished
-        ? undefined
-        : started.deferred === "busy"
-          ? "every adapter slot was busy: answered at once, the adapter work is queued in the outbox"
-          : "answered within the budget; the adapter work goes on from the outbox",
+      detail: started.finished ? undefined : deferredDetail(started),
     });
   }
 

@@ -6,6 +6,9 @@
 import type { Logger } from "../../logger.js";
 import type { UsageRecorder } from "../../metering/ledger.js";
 import type { EncryptType, InstanceStatusChange, RefreshScene } from "../../vocabulary.js";
+import type { PurchaseTerms } from "../../lifecycle/terms.js";
+
+export type { PurchaseTerms };
 
 /** What an adapter knows of the product it serves (no keys). */
 export interface ProductInfo {
@@ -57,8 +60,10 @@ export interface NewInstanceDetails {
   /** the marketplace productId and SKU bought */
   productId?: string;
   skuCode?: string;
-  /** when the purchase expires (1.0 `expireTime`, UTC) */
+  /** when the purchase expires (1.0 `expireTime`, UTC); absent for a one-off (按次, chargingMode 3) purchase, which never does */
   expireAt?: Date;
+  /** what was bought: quantity (`amount`), charging mode, period, sizes (1.0 newInstance); stored with the instance */
+  terms?: PurchaseTerms;
   /** a trial (1.0 `trialFlag=1`) */
   trial?: boolean;
   /** the buyer's extra parameters (1.0 `saasExtendParams`, decoded) by name */
@@ -89,6 +94,13 @@ export interface RefreshInstanceRequest {
   productId?: string;
   /** the new expiry */
   expireAt: Date;
+  /** the renewed period (1.0 `periodType` / `periodNumber`), when sent */
+  terms?: PurchaseTerms;
+  /**
+   * true when this renewal makes an expired or frozen 1.0 instance usable again (1.0 has no unfreeze
+   * call, core/lifecycle/table.ts); koogate then also calls `updateInstanceStatus` with `UNFREEZE`
+   */
+  resumes?: true;
 }
 
 export interface UpdateInstanceStatusRequest {
@@ -107,6 +119,8 @@ export interface ReleaseInstanceRequest {
 export interface UpgradeDetails {
   productId?: string;
   skuCode?: string;
+  /** the new quantity and sizes (1.0 `amount`, `diskSize`, `bandWidth`), when sent */
+  terms?: PurchaseTerms;
 }
 
 export interface UpgradeInstanceRequest extends UpgradeDetails {

@@ -7,7 +7,7 @@ import { Ajv, type ValidateFunction } from "ajv";
 import { callErrors } from "../../errors.js";
 import { explainRule, identifier, parseJsonObject, PRINTABLE } from "../field-rules.js";
 import { parseMarketplaceTime } from "../../time.js";
-import type { NewInstanceDetails, UpgradeDetails } from "./adapter.js";
+import type { NewInstanceDetails, PurchaseTerms, UpgradeDetails } from "./adapter.js";
 import { INSTANCE_STATUS_CHANGES, isSaasActivity, type InstanceStatusChange, type SaasActivity } from "../../vocabulary.js";
 
 // every string field but the activity, scene and times is an identifier (core/kinds/field-rules.ts)
@@ -63,9 +63,12 @@ export type SaasRequest =
       scene: string;
       productId?: string;
       expireAt: Date;
+      /** 1.0: the renewed period */
+      terms?: PurchaseTerms;
       test: boolean;
     }
-  | { activity: "updateInstanceStatus"; instanceId: string; status: InstanceStatusChange; test: boolean }
+  /** `expiry`: a 1.0 expireInstance (the lifecycle's `expire`, not a freeze) */
+  | { activity: "updateInstanceStatus"; instanceId: string; status: InstanceStatusChange; expiry?: true; test: boolean }
   | { activity: "releaseInstance"; instanceId: string; orderId?: string; orderLineId?: string; test: boolean }
   | { activity: "upgradeInstance"; instanceId: string; orderId: string; orderLineId: string; test: boolean; details?: UpgradeDetails }
   | { activity: "changeInstanceCheck"; instanceId: string; productInfo: Record<string, unknown>; test: boolean };

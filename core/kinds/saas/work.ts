@@ -13,6 +13,7 @@ import { AdapterFailure } from "../../serving/outcome.js";
 import type { Job } from "../../store/jobs.js";
 import { InstanceStore } from "../../store/instances.js";
 import { assertNever } from "../../vocabulary.js";
+import { calledOnce } from "../../lifecycle/delivery.js";
 import type { ServedSaasProduct } from "./activities.js";
 import type {
   AdapterContext,
@@ -42,7 +43,7 @@ function invokeAdapter(adapter: SaasAdapter, call: DeferrableCall, ctx: AdapterC
     case "newInstance":
       return adapter.newInstance(call.request, ctx);
     case "refreshInstance":
-      return adapter.refreshInstance(call.request, ctx);
+      return renew(adapter, call.request, ctx);
     case "updateInstanceStatus":
       return adapter.updateInstanceStatus(call.request, ctx);
     case "releaseInstance":
@@ -52,6 +53,15 @@ function invokeAdapter(adapter: SaasAdapter, call: DeferrableCall, ctx: AdapterC
     default:
       return assertNever(call);
   }
+}
+
+/**
+ * A renewal; one that makes an expired or frozen 1.0 instance usable again (`resumes`) is followed by
+ * the unfreeze the adapter would hear on 2.0, in that order (core/lifecycle/table.ts).
+ */
+async function renew(adapter: SaasAdapter, request: RefreshInstanceRequest, ctx: AdapterContext): Promise<void> {
+  await adapter.refreshInstance(request, ctx);
+  if (request.resumes) await adapter.updateInstanceStatus({ instanceId: request.instanceId, status: "UNFREEZE" }, ctx);
 }
 
 /**
@@ -100,7 +110,7 @@ export class SaasWork {
   async start(served: ServedSaasProduct, call: DeferrableCall, test: boolean, ctx: AdapterContext): Promise<Started<NewInstanceResult | void>> {
     const spec = { activity: call.activity, instanceId: call.request.instanceId, payload: () => serialiseCall(served, call), test };
     try {
-      return await this.outbox.start(served, spec, () => invokeAdapter(served.adapter, call, ctx), served.product.provisioning.budgetMs);
+      return await this.outbox.start(served, spec, () => invokeAdapter(served.adapter, call, ctx), served.product.provisioning.budgetMs, { once: calledOnce(call.activity), ordered: call.activity !== "newInstance" });
     } catch (err) {
       throw new AdapterFailure(err);
     }

@@ -32,6 +32,8 @@ describe(`the stores on ${testDatabaseKind}`, () => {
     marketplaceProductId: null,
     test: true,
     appInfoSealed: "sealed",
+    terms: { amount: 30, chargingMode: 3, periodType: "month", periodNumber: 2 },
+    trial: true,
     createdAt: 1_790_000_000_123,
     updatedAt: 1_790_000_000_123,
     ...extra,

@@ -14,7 +14,8 @@ import { RunOnce } from "../../../serving/once.js";
 import { success, type Outcome } from "../../../serving/outcome.js";
 import { CLOCK, LOGGER, type Clock, type Logger } from "../../../tokens.js";
 import type { LicenseCodeAdapter } from "../adapter.js";
-import { codeDigest, codeRef, LicenseCodeStore, type CodeChanges, type CodeRow } from "../codes.js";
+import { codeDigest, codeRef, LicenseCodeStore, type CodeChanges, type CodeRow, type CodeStatus } from "../codes.js";
+import { transition } from "../../../lifecycle/table.js";
 import { LicenseCalls, startedOutcome } from "../calls.js";
 import type { ServedLicense } from "../context.js";
 import { isNewer, orderRank } from "./order-rank.js";
@@ -57,7 +58,8 @@ export class CodeActivities {
       const now = this.clock.now();
       const row = await this.codes.get(sc.product.id, req.license);
       const rank = orderRank(req.orderId, now);
-      if (row?.status === "released") return success(undefined, { instanceId: ref, detail: "the code is released; a renewal changes nothing" });
+      // a released code is gone (core/lifecycle/table.ts); recorded on first contact, it is answered 000000
+      if (transition("v2", row?.status ?? "active", "renew") === "gone") return success(undefined, { instanceId: ref, detail: "the code is released; a renewal changes nothing" });
       if (!isNewer(rank, row?.orderRank ?? null)) {
         return success(undefined, { instanceId: ref, detail: `order older than the applied ${row!.orderId}: recorded, nothing changed` });
       }
@@ -79,22 +81,23 @@ export class CodeActivities {
     });
   }
 
-  /** FREEZE / UNFREEZE; the state the code is already in succeeds without the adapter, as does any change to a released code. */
+  /** FREEZE / UNFREEZE as the lifecycle table says (protocol v2): what changes nothing, or any change to a released code, succeeds without the adapter. */
   private async updateStatus(sc: ServedCode, req: Req<"updateLicenseCodeStatus">): Promise<Outcome> {
     const ref = codeRef(req.license);
     const row = await this.codes.get(sc.product.id, req.license);
-    const target = req.status === "FREEZE" ? "frozen" : "active";
     const current = row?.status ?? "active";
-    if (current === target || current === "released") return success(undefined, { verdict: "resent", instanceId: ref, detail: `already ${current}` });
+    const step = transition("v2", current, req.status === "FREEZE" ? "freeze" : "unfreeze");
+    if (step === "gone" || !step.adapter) return success(undefined, { verdict: "resent", instanceId: ref, detail: `already ${current}` });
     const started = await this.start(sc, req.activity, { license: req.license, status: req.status }, ref, req.test);
-    return this.answer(sc, req, ref, started, { status: target, checkedOn: null, updatedAt: this.clock.now() });
+    return this.answer(sc, req, ref, started, { status: step.to as CodeStatus, checkedOn: null, updatedAt: this.clock.now() });
   }
 
   /** Releasing a released code answers 000000 again, without the adapter (docs/marketplace/license.md §2.2). */
   private async release(sc: ServedCode, req: Req<"releaseLicenseCode">): Promise<Outcome> {
     const ref = codeRef(req.license);
     const row: CodeRow | undefined = await this.codes.get(sc.product.id, req.license);
-    if (row?.status === "released") return success(undefined, { verdict: "resent", instanceId: ref, detail: "already released" });
+    const step = transition("v2", row?.status ?? "active", "release");
+    if (step === "gone" || !step.adapter) return success(undefined, { verdict: "resent", instanceId: ref, detail: "already released" });
     const request = { license: req.license, orderId: req.orderId, orderLineId: req.orderLineId };
     const started = await this.start(sc, req.activity, request, ref, req.test);
     return this.answer(sc, req, ref, started, { status: "released", checkedOn: null, updatedAt: this.clock.now() });

@@ -1,12 +1,15 @@
 /**
  * The 1.0 licence activities (docs/marketplace/license.md §4) once a call is authentic and well-formed. getLicense is
  * idempotent per order (the same orderId returns the instance and licence made before, §4): the first
- * delivery's businessId becomes the instanceId. Renewals apply once per order; expire and release skip
- * an instance already in that state.
+ * delivery's businessId becomes the instanceId. Renewals apply once per order; expiry, release and
+ * renewal follow the lifecycle table (core/lifecycle/table.ts, protocol v1).
  */
 import { inject, injectable } from "tsyringe";
 import { callErrors } from "../../../errors.js";
+import type { Knex } from "knex";
 import { RunOnce } from "../../../serving/once.js";
+import { instanceStep, stateToStore } from "../../../lifecycle/instance.js";
+import type { LifecycleEvent, Step } from "../../../lifecycle/table.js";
 import { success, type Outcome } from "../../../serving/outcome.js";
 import { INSTANCES_TABLE, InstanceStore, type InstanceRow } from "../../../store/instances.js";
 import { parseMarketplaceTime } from "../../../time.js";
@@ -56,7 +59,7 @@ export class V1LicenseActivities {
     const p = sv.product;
     return this.once.run({ productId: p.id, activity: req.activity, idemKey: req.orderId }, req.businessId, async (instanceId) => {
       const key = v1LicenseKey(instanceId);
-      const request = { instanceId, eventId: req.orderId, productId: req.productId, skuCode: req.skuCode, expireTime: req.expireTime };
+      const request = { instanceId, eventId: req.orderId, productId: req.productId, skuCode: req.skuCode, expireTime: req.expireTime, ...(req.terms ? { terms: req.terms } : {}), ...(req.trial !== undefined ? { trial: req.trial } : {}) };
       const ctx = licenseContext(p, this.logger, { activity: req.activity, instanceId, test: req.test });
       const started = await this.issue.start(sv, V1_ISSUE_JOB, key, request, req.test, ctx);
       if (started.finished && !("characters" in started.result)) throw new Error("the adapter issued a file; a 1.0 licence is answered as a string (docs/marketplace/license.md §4)");
@@ -73,6 +76,8 @@ export class V1LicenseActivities {
         marketplaceProductId: req.productId ?? null,
         test: req.test,
         appInfoSealed: null,
+        terms: req.terms,
+        trial: req.trial ?? false,
         createdAt: now,
         updatedAt: now,
       };
@@ -92,39 +97,62 @@ export class V1LicenseActivities {
     });
   }
 
-  /** Keyed on (instanceId, orderId): a resend of one renewal applies it once. */
+  /**
+   * Keyed on (instanceId, orderId): a resend of one renewal applies it once. A renewal of an expired
+   * licence makes it usable again and says so to the adapter (`resumes`; core/lifecycle/table.ts).
+   */
   private async refresh(sv: ServedV1, req: Req<"refreshLicense">): Promise<Outcome> {
     await this.live(sv, req.instanceId);
     const key = { productId: sv.product.id, activity: req.activity, idemKey: JSON.stringify([req.instanceId, req.orderId]) };
     return this.once.run(key, req.instanceId, async (instanceId) => {
-      const request = { instanceId, orderId: req.orderId, productId: req.productId, expireAt: req.expireAt, periodType: req.periodType, periodNumber: req.periodNumber };
+      const row = await this.live(sv, instanceId);
+      const step = this.step(row, "renew");
+      const request = { instanceId, orderId: req.orderId, productId: req.productId, expireAt: req.expireAt, periodType: req.periodType, periodNumber: req.periodNumber, ...(step.resumes ? { resumes: true as const } : {}) };
       const started = await this.calls.start(sv, V1_CALLS, { activity: req.activity, request, ref: instanceId, test: req.test }, this.logger);
+      const terms = req.periodType || req.periodNumber !== undefined ? { ...row.terms, periodType: req.periodType ?? row.terms?.periodType, periodNumber: req.periodNumber ?? row.terms?.periodNumber } : undefined;
       return startedOutcome(started, instanceId, async (trx) => {
-        await this.instances.update(sv.product.id, instanceId, { expireAt: req.expireAt.getTime(), marketplaceProductId: req.productId, updatedAt: this.clock.now() }, trx);
+        await this.instances.update(
+          sv.product.id,
+          instanceId,
+          { state: stateToStore(row.state, step), expireAt: req.expireAt.getTime(), marketplaceProductId: req.productId, trial: false, ...(terms ? { terms } : {}), updatedAt: this.clock.now() },
+          trx,
+        );
       });
     });
   }
 
   private async expire(sv: ServedV1, req: Req<"expireLicense">): Promise<Outcome> {
-    const row = await this.live(sv, req.instanceId);
-    if (row.state === "frozen") return success(undefined, { verdict: "resent", instanceId: row.instanceId, detail: "already expired" });
-    return this.change(sv, req, "frozen");
+    return this.change(sv, req, await this.live(sv, req.instanceId), "expire");
   }
 
   /** Releasing a released instance answers 000000 again, without the adapter. */
   private async release(sv: ServedV1, req: Req<"releaseLicense">): Promise<Outcome> {
     const row = await this.instances.get(sv.product.id, req.instanceId);
     if (!row) throw callErrors.unknownInstance(req.instanceId);
-    if (row.state === "released") return success(undefined, { verdict: "resent", instanceId: row.instanceId, detail: "already released" });
-    return this.change(sv, req, "released");
+    return this.change(sv, req, row, "release");
   }
 
-  private async change(sv: ServedV1, req: Req<"expireLicense" | "releaseLicense">, state: "frozen" | "released"): Promise<Outcome> {
+  /** An expiry or a release as the lifecycle table says: one that changes nothing for the buyer does not reach the adapter. */
+  private async change(sv: ServedV1, req: Req<"expireLicense" | "releaseLicense">, row: InstanceRow, event: "expire" | "release"): Promise<Outcome> {
+    const step = this.step(row, event);
+    const state = stateToStore(row.state, step);
+    const commit = async (trx: Knex.Transaction) => {
+      if (state) await this.instances.update(sv.product.id, row.instanceId, { state, updatedAt: this.clock.now() }, trx);
+    };
+    if (!step.adapter) {
+      if (!state) return success(undefined, { verdict: "resent", instanceId: row.instanceId, detail: `already ${step.to}` });
+      return success(undefined, { instanceId: row.instanceId, detail: `${row.state} → ${state}: nothing changes for the buyer, the adapter is not called`, commit });
+    }
     const request = { instanceId: req.instanceId, orderId: req.orderId };
     const started = await this.calls.start(sv, V1_CALLS, { activity: req.activity, request, ref: req.instanceId, test: req.test }, this.logger);
-    return startedOutcome(started, req.instanceId, async (trx) => {
-      await this.instances.update(sv.product.id, req.instanceId, { state, updatedAt: this.clock.now() }, trx);
-    });
+    return startedOutcome(started, req.instanceId, commit);
+  }
+
+  /** The lifecycle step of `event` for this 1.0 instance; a released one answers 000003. */
+  private step(row: InstanceRow, event: LifecycleEvent): Exclude<Step, "gone"> {
+    const step = instanceStep("v1", row.state, event);
+    if (step === "gone") throw callErrors.unknownInstance(row.instanceId);
+    return step;
   }
 
   /** The instance, which must exist and not be released (000003 otherwise, docs/marketplace/license.md §4). */

@@ -4,7 +4,7 @@
  *
  *   newInstance      → newInstance        (idempotent per order: orderLineId := productId ?? orderId)
  *   refreshInstance  → refreshInstance    (scene as sent, RENEWAL when absent; orderLineId := orderId)
- *   expireInstance   → updateInstanceStatus FREEZE
+ *   expireInstance   → updateInstanceStatus FREEZE, as an expiry (the lifecycle's `expire`)
  *   releaseInstance  → releaseInstance
  *   upgrade          → upgradeInstance    (orderLineId := orderId: a resend of one order upgrades once)
  *   instanceStatus   → updateInstanceStatus FREEZE / UNFREEZE (NORMAL)
@@ -22,6 +22,7 @@ import type { SaasProduct as Product } from "../product.js";
 import { parseMarketplaceTime } from "../../../time.js";
 import { assertNever, V1_INSTANCE_STATUSES, type EncryptType, type SaasV1Activity } from "../../../vocabulary.js";
 import type { CustomerInfo, NewInstanceDetails } from "../adapter.js";
+import { isOneOff, termsFrom, TERMS_RULES, type PurchaseTerms } from "../../../lifecycle/terms.js";
 import type { SaasRequest } from "../requests.js";
 
 const { id, optId, text, time14, object } = queryRules;
@@ -41,12 +42,13 @@ const SCHEMAS: Record<SaasV1Activity, object> = {
       trialFlag: { enum: ["0", "1", ""] },
       expireTime: time14,
       saasExtendParams: text(8192),
+      ...TERMS_RULES,
     },
   ),
-  refreshInstance: object({ instanceId: id, orderId: id, expireTime: time14 }, { productId: optId, scene: optId }),
+  refreshInstance: object({ instanceId: id, orderId: id, expireTime: time14 }, { productId: optId, scene: optId, periodType: TERMS_RULES.periodType!, periodNumber: TERMS_RULES.periodNumber! }),
   expireInstance: object({ instanceId: id }, { orderId: optId }),
   releaseInstance: object({ instanceId: id }, { orderId: optId }),
-  upgrade: object({ instanceId: id, orderId: id }, { productId: optId, skuCode: optId }),
+  upgrade: object({ instanceId: id, orderId: id }, { productId: optId, skuCode: optId, amount: TERMS_RULES.amount!, diskSize: TERMS_RULES.diskSize!, bandWidth: TERMS_RULES.bandWidth! }),
   instanceStatus: object({ instanceId: id, instanceStatus: { enum: V1_INSTANCE_STATUSES } }),
   queryInstance: object({ instanceId: { type: "string", minLength: 1, maxLength: 100 * 65, pattern: PRINTABLE } }),
 };
@@ -90,10 +92,11 @@ export function mapV1Request(activity: SaasV1Activity, params: ReadonlyMap<strin
         scene: opt("scene") ?? "RENEWAL",
         productId: opt("productId"),
         expireAt: time(o.expireTime!),
+        ...withTerms(termsFrom({ periodType: o.periodType, periodNumber: o.periodNumber })),
         test,
       };
     case "expireInstance":
-      return { activity: "updateInstanceStatus", instanceId: o.instanceId!, status: "FREEZE", test };
+      return { activity: "updateInstanceStatus", instanceId: o.instanceId!, status: "FREEZE", expiry: true, test };
     case "releaseInstance":
       return { activity: "releaseInstance", instanceId: o.instanceId!, orderId: opt("orderId"), test };
     case "upgrade":
@@ -103,7 +106,7 @@ export function mapV1Request(activity: SaasV1Activity, params: ReadonlyMap<strin
         orderId: o.orderId!,
         orderLineId: o.orderId!,
         test,
-        details: { productId: opt("productId"), skuCode: opt("skuCode") },
+        details: { productId: opt("productId"), skuCode: opt("skuCode"), ...withTerms(termsFrom({ amount: o.amount, diskSize: o.diskSize, bandWidth: o.bandWidth })) },
       };
     case "instanceStatus":
       return { activity: "updateInstanceStatus", instanceId: o.instanceId!, status: o.instanceStatus === "FREEZE" ? "FREEZE" : "UNFREEZE", test };
@@ -135,10 +138,17 @@ function newInstanceDetails(o: Record<string, string>, opts: V1MapOptions): NewI
   if (Object.keys(customer).length) details.customer = customer;
   if (o.productId) details.productId = o.productId;
   if (o.skuCode) details.skuCode = o.skuCode;
-  if (o.expireTime) details.expireAt = time(o.expireTime);
+  const terms = termsFrom(o);
+  if (terms) details.terms = terms;
+  // a one-off (按次) purchase never expires, whatever expireTime says
+  if (o.expireTime && !isOneOff(terms)) details.expireAt = time(o.expireTime);
   if (o.trialFlag) details.trial = o.trialFlag === "1";
   if (o.saasExtendParams) details.extendParams = extendParams(o.saasExtendParams);
   return details;
+}
+
+function withTerms(terms: PurchaseTerms | undefined): { terms?: PurchaseTerms } {
+  return terms ? { terms } : {};
 }
 
 /** The product's encryptType first, then the other one (which one the marketplace uses is UNCONFIRMED). */
