@@ -19,7 +19,7 @@ import { CallLog, type CallRecord } from "./call-log.js";
 import { credentialHeader, needsBody, replayed, verifyGatewayCall, type BuyerIdentity } from "./gateway-auth.js";
 import type { ApiProduct } from "./product.js";
 import { CountingStream, UpstreamProxy, USAGE_CHECK_BYTES } from "./proxy.js";
-import { BuyerRateLimit } from "./rate-limit.js";
+import { BuyerLimits } from "./rate-limit.js";
 import { requestTarget, TARGET_ERRORS } from "./target.js";
 import { isJsonAnswer, usageProblem } from "./usage.js";
 import type { CallOutcome } from "./vocabulary.js";
@@ -44,7 +44,7 @@ export const APIG_NONCE_SCOPE = "api-apig";
 export class ApiService {
   readonly log: CallLog;
   private readonly proxies = new Map<string, UpstreamProxy>();
-  private readonly limits = new Map<string, BuyerRateLimit>();
+  private readonly limits: BuyerLimits;
   private purgeTimer?: NodeJS.Timeout;
   /** listings already warned that their signatures cover no per-call id */
   private readonly unclaimable = new Set<string>();
@@ -60,12 +60,16 @@ export class ApiService {
     @inject(CALL_OBSERVER) private readonly observer: CallObserver,
   ) {
     this.log = new CallLog(db, logger);
+    this.limits = new BuyerLimits(db);
   }
 
-  /** Purges each listing's call log to its retention, now and every minute. */
+  /** Purges each listing's call log to its retention, and its idle limit counters, now and every minute. */
   startPurging(products: () => readonly ApiProduct[]): void {
     const purge = async () => {
-      for (const p of products()) await this.log.purge(p.id, p.callLog, this.clock.now());
+      for (const p of products()) {
+        await this.log.purge(p.id, p.callLog, this.clock.now());
+        await this.limits.purge(p.id, p.rateLimit?.perSeconds, this.clock.now());
+      }
     };
     const run = () => void purge().catch((e: Error) => this.logger.warn("API call log purge failed", { error: e.message }));
     run();
@@ -103,20 +107,26 @@ export class ApiService {
     if (verdict.ok && verdict.replayKey) {
       // one multi-row insert shared by the calls claiming at once (core/store/nonces.ts)
       const fresh = await this.nonces.claim(p.id, APIG_NONCE_SCOPE, verdict.replayKey.value, verdict.replayKey.expiresAt).catch((e: unknown) => e as Error);
-      if (fresh instanceof Error) {
-        this.logger.error("API call's signature could not be claimed", { product: p.id, error: fresh.message });
-        return this.end(start, 503, "failed", bytesIn, jsonError(503, "temporarily unavailable"));
-      }
+      if (fresh instanceof Error) return this.unavailable(start, bytesIn, "API call's signature could not be claimed", fresh);
       if (!fresh) verdict = replayed();
     }
     if (!verdict.ok) return this.refuse(start, 401, "refused", verdict.reason, bytesIn, jsonError(401, verdict.error), verdict.detail);
     start.buyer = verdict.buyer;
-    // an unknown buyer (no signed X-Customer-Id) shares one bucket with every other unknown one
-    const wait = this.limitOf(p)?.take(verdict.buyer.customerId ?? "", this.clock.now()) ?? 0;
-    if (wait > 0) return this.end(start, 429, "limited", bytesIn, jsonError(429, "too many requests", { "Retry-After": String(wait) }));
+    if (p.rateLimit) {
+      // an unknown buyer (no signed X-Customer-Id) shares one bucket with every other unknown one
+      const wait = await this.limits.take(p.id, verdict.buyer.customerId ?? "", p.rateLimit, this.clock.now()).catch((e: unknown) => e as Error);
+      if (wait instanceof Error) return this.unavailable(start, bytesIn, "API call's limit could not be counted", wait);
+      if (wait > 0) return this.end(start, 429, "limited", bytesIn, jsonError(429, "too many requests", { "Retry-After": String(wait) }));
+    }
     const { subPath, query } = target;
     if (s.adapter) return this.answerByAdapter(s.adapter, start, { subPath, query, headers: call.headers, body: body! });
     return this.answerByUpstream(start, call, subPath, query, body);
+  }
+
+  /** Answers 503 when the database cannot keep a promise the call needs (its claim, its count). */
+  private unavailable(start: CallStart, bytesIn: number, what: string, e: Error): HttpAnswer {
+    this.logger.error(what, { product: start.product.id, error: e.message });
+    return this.end(start, 503, "failed", bytesIn, jsonError(503, "temporarily unavailable"));
   }
 
   /** Says once per listing that its gateway's signatures cannot be claimed, so replays pass. */
@@ -243,13 +253,6 @@ export class ApiService {
     let proxy = this.proxies.get(p.id);
     if (!proxy) this.proxies.set(p.id, (proxy = new UpstreamProxy(p.upstream!, p.upstreamTimeoutMs)));
     return proxy;
-  }
-
-  private limitOf(p: ApiProduct): BuyerRateLimit | undefined {
-    if (!p.rateLimit) return undefined;
-    let limit = this.limits.get(p.id);
-    if (!limit) this.limits.set(p.id, (limit = new BuyerRateLimit(p.rateLimit)));
-    return limit;
   }
 }
 
