@@ -43,7 +43,6 @@ function encodeSegment(decoded: string): string {
   return encodeURIComponent(decoded).replace(PCHAR_KEPT, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
-// eslint-disable-next-line no-control-regex
 const SEPARATOR_OR_CONTROL = /[/\\\u0000-\u001f\u007f]/;
 
 function decodeOrNull(s: string): string | null {
