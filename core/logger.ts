@@ -3,8 +3,17 @@
  * terminal, pino-pretty's text). koogate logs a line per call and a line per setup problem; callers
  * choose the fields, and the redact paths below make sure that a key, a signature, a credential or a
  * buyer's contact detail passed by mistake is printed as "[redacted]".
+ *
+ * A line that cannot be written is lost, never the process: pino's destination (sonic-boom) reports a
+ * failed write — a full disk's ENOSPC, an EIO — by emitting `error`, and pino's own listener passes on
+ * everything but EPIPE, so without one of ours the first failed write threw out of whatever was
+ * logging (a call, a timer) and ended the process. Here stderr's `error` is heard, the lines waiting
+ * meanwhile are held up to `MAX_WAITING_BYTES` and then dropped, any other destination's throwing write
+ * loses its line; lost lines are counted (`lostLogLines()`), and once a line is written again one more
+ * says how many were lost.
  */
 import { pino, type DestinationStream, type Logger as Pino } from "pino";
+import type { SonicBoom } from "sonic-boom";
 import { prettyFactory } from "pino-pretty";
 import { isatty } from "node:tty";
 import type { LogFormat, LogLevel } from "./config.js";
@@ -85,6 +94,7 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
   let destination: DestinationStream;
   if (format === "pretty") destination = prettyDestination(write ?? ((text) => stderr().write(text + "\n")), !write && isatty(2));
   else destination = write ? { write: (line) => write(line.slice(0, -1)) } : stderr();
+  destination = neverThrowing(destination, !write);
   const pinoWith = (paths: readonly string[]) =>
     pino(
       {
@@ -150,9 +160,79 @@ function prettyDestination(out: (text: string) => void, colorize: boolean): Dest
   return { write: (line) => out(pretty(line).replace(/\n$/, "")) };
 }
 
-let stderrStream: DestinationStream | undefined;
+/** Bytes of log lines held while fd 2 refuses writes; past it new lines are dropped (and counted). */
+export const MAX_WAITING_BYTES = 4 * 1024 * 1024;
 
-/** One synchronous writer on fd 2 for every logger of the process, so no line waits in a buffer at exit. */
-function stderr(): DestinationStream {
-  return (stderrStream ??= pino.destination({ dest: 2, sync: true }));
+let lost = 0;
+
+/** How many log lines could not be written since the process started. */
+export function lostLogLines(): number {
+  return lost;
+}
+
+/** One destination's lines lost since the last one it wrote, and the error that lost the first. */
+class Losses {
+  private unreported?: { count: number; error: string };
+
+  lose(error: string): void {
+    lost++;
+    this.unreported = { count: (this.unreported?.count ?? 0) + 1, error: this.unreported?.error ?? error };
+  }
+
+  /** The line saying how many were lost since the last one written, once; undefined when none were. */
+  notice(): string | undefined {
+    if (!this.unreported) return undefined;
+    const { count, error } = this.unreported;
+    this.unreported = undefined;
+    return `${JSON.stringify({ level: "warn", time: new Date().toISOString(), msg: "log lines lost: the log destination refused them", count, error })}\n`;
+  }
+}
+
+const codeOf = (e: unknown) => (e as NodeJS.ErrnoException)?.code ?? String((e as Error)?.message ?? e);
+
+/**
+ * `d` with a write that never throws: a write that throws loses its line (counted). After the next line
+ * that goes through, one line says how many were lost; `onFd2` destinations (sonic-boom on stderr)
+ * report that themselves, since their failed writes are held, not thrown.
+ */
+function neverThrowing(d: DestinationStream, onFd2: boolean): DestinationStream {
+  const losses = onFd2 ? stderrLosses : new Losses();
+  return {
+    write(line: string) {
+      try {
+        d.write(line);
+      } catch (e) {
+        return losses.lose(codeOf(e));
+      }
+      const notice = onFd2 ? undefined : losses.notice();
+      if (notice) {
+        try {
+          d.write(notice);
+        } catch {
+          // the destination failed again: the next line that goes through reports nothing more
+        }
+      }
+    },
+  };
+}
+
+let stderrStream: SonicBoom | undefined;
+const stderrLosses = new Losses();
+
+/**
+ * One synchronous writer on fd 2 for every logger of the process, so no line waits in a buffer at exit.
+ * A failed write (`error`) keeps its bytes and is tried again with the next line; lines arriving
+ * meanwhile are held up to `MAX_WAITING_BYTES`, the ones past it dropped (`drop`) and counted.
+ */
+function stderr(): SonicBoom {
+  if (stderrStream) return stderrStream;
+  const s = pino.destination({ dest: 2, sync: true, maxLength: MAX_WAITING_BYTES });
+  let lastError = "";
+  s.on("error", (e: unknown) => void (lastError = codeOf(e)));
+  s.on("drop", () => stderrLosses.lose(lastError || "held lines past MAX_WAITING_BYTES"));
+  s.on("write", () => {
+    const notice = stderrLosses.notice();
+    if (notice) s.write(notice);
+  });
+  return (stderrStream = s);
 }

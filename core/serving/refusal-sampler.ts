@@ -45,10 +45,24 @@ export interface RefusalCount {
   count: number;
 }
 
+/** What a minute's summary of one reason says: how many refusals were only counted. */
+export interface RefusalSummary {
+  product: string;
+  reason: RefusalReason;
+  count: number;
+  /** when the minute began (ms) */
+  from: number;
+  /** the first suppressed refusal of the reason */
+  first: Refusal;
+}
+
+/** Writes a summary row where the product keeps its refusals; the default is an event row. */
+export type SummaryWriter = (s: RefusalSummary) => Promise<void>;
+
 interface Suppressed {
   count: number;
-  resultCode: string;
-  response: string;
+  first: Refusal;
+  write?: SummaryWriter;
 }
 
 interface Window {
@@ -76,8 +90,9 @@ export class RefusalSampler {
   /**
    * Counts one refusal. @returns true when it belongs to the sample: the caller then writes its event
    * row and log line; false when it was only counted (its minute's summary will say so).
+   * @param write where the minute's summary of its reason goes (an API listing's call log); default an event row
    */
-  admit(r: Refusal): boolean {
+  admit(r: Refusal, write?: SummaryWriter): boolean {
     const key = JSON.stringify([r.product, r.reason]);
     this.totals.set(key, (this.totals.get(key) ?? 0) + 1);
     for (const fn of this.listeners) fn(r.product, r.reason);
@@ -96,7 +111,7 @@ export class RefusalSampler {
     }
     const s = w.suppressed.get(r.reason);
     if (s) s.count++;
-    else w.suppressed.set(r.reason, { count: 1, resultCode: r.resultCode, response: r.response });
+    else w.suppressed.set(r.reason, { count: 1, first: r, write });
     return false;
   }
 
@@ -130,18 +145,20 @@ export class RefusalSampler {
       const detail = `and ${s.count} more calls refused (${reason}) in the minute from ${from}: counted, not stored one by one`;
       this.logger.warn("calls refused, not logged one by one", { product, reason, count: s.count, from });
       try {
-        await this.events.append({
-          at: w.start,
-          requestId: null,
-          productId: product,
-          activity: "",
-          verdict: "rejected",
-          resultCode: s.resultCode,
-          response: s.response,
-          durationMs: 0,
-          test: false,
-          detail,
-        });
+        if (s.write) await s.write({ product, reason, count: s.count, from: w.start, first: s.first });
+        else
+          await this.events.append({
+            at: w.start,
+            requestId: null,
+            productId: product,
+            activity: "",
+            verdict: "rejected",
+            resultCode: s.first.resultCode,
+            response: s.first.response,
+            durationMs: 0,
+            test: false,
+            detail,
+          });
       } catch (e) {
         this.logger.error("could not store a refusal summary", { product, reason, count: s.count, error: describeError(e) });
       }

@@ -180,6 +180,8 @@ export interface ApigVerified {
   /** the headers the signature covers: only these are authentic */
   signedHeaders: readonly string[];
   sdkDateMs: number;
+  /** the signature, lower-case hex: every raw form of the request with the same canonical form shares it */
+  signature: string;
 }
 
 const AUTHORIZATION = /^SDK-HMAC-SHA256 +Access=([^,\s]+), *SignedHeaders=([^,\s]+), *Signature=([^,\s]+)$/;
@@ -221,5 +223,5 @@ export function verifyApigRequest(input: ApigVerifyInput): ApigVerified {
     throw new SignatureError("malformed", "the request path is not valid percent-encoding");
   }
   if (!safeEqual(expected, signature.toLowerCase())) throw new SignatureError("bad-signature", "the signature does not match");
-  return { accessKey, signedHeaders, sdkDateMs };
+  return { accessKey, signedHeaders, sdkDateMs, signature: expected };
 }

@@ -1,8 +1,9 @@
 /**
  * `api-call` and `agent-call`: the gateways' calls to an API listing's backend (docs/marketplace/
  * docs/marketplace/api-image-openapi.md §6.3, §6.4) — one correctly signed call, which must get through (any status
- * but 401 and 429), then the calls a backend must refuse with 401: a wrong secret, a date or token
- * too old, and (APIG) a body changed after signing.
+ * but 401 and 429), then the calls a backend must refuse with 401: (APIG) the same call again, a replay
+ * of a signature over X-Request-Id; a wrong secret, a date or token too old, and (APIG) a body changed
+ * after signing.
  */
 import type { ApiProduct } from "../../core/kinds/api/product.js";
 import type { ProductBase } from "../../core/products/definition.js";
@@ -35,23 +36,26 @@ function forAuth(auth: ApiProduct["auth"]): Pick<Scenario, "kind" | "needs" | "f
 
 type Build = (target: SimTarget, o: GatewayRequestOptions) => WireRequest;
 
-async function play(ctx: ScenarioContext, build: Build, cases: Array<[string, Partial<GatewayRequestOptions>]>): Promise<void> {
+/** `replay`: send the correctly signed call a second time, which must be refused (APIG, §6.3) */
+async function play(ctx: ScenarioContext, build: Build, cases: Array<[string, Partial<GatewayRequestOptions>]>, replay = false): Promise<void> {
   const base: GatewayRequestOptions = { method: ctx.option("method")!.toUpperCase(), path: ctx.option("path")!, body: ctx.option("body") };
   if (base.method === "GET" || base.method === "HEAD") base.body = undefined;
-  await ctx.exchange("call", build(ctx.target, base), through, "correctly signed");
+  const valid = build(ctx.target, base);
+  await ctx.exchange("call", valid, through, "correctly signed");
+  if (replay) await ctx.exchange("call", valid, refused, "the same call again (a replay)");
   for (const [label, change] of cases) await ctx.exchange("call", build(ctx.target, { ...base, ...change }), refused, label);
 }
 
 export const apiCall: Scenario = {
   name: "api-call",
-  summary: "APIG's signed backend calls (SDK-HMAC-SHA256): valid, wrong secret, stale date, tampered body",
+  summary: "APIG's signed backend calls (SDK-HMAC-SHA256): valid, replayed, wrong secret, stale date, tampered body",
   ...forAuth("apig-signature"),
   run: (ctx) =>
     play(ctx, apigRequest, [
       ["wrong secret", { secret: "not-the-signature-secret" }],
       ["X-Sdk-Date 16 minutes old", { nowMs: ctx.now() - 16 * 60_000 }],
       ["body changed after signing", { body: '{"n":1}', bodyAfterSigning: '{"n":2}' }],
-    ]),
+    ], true),
 };
 
 export const agentCall: Scenario = {

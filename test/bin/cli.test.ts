@@ -166,8 +166,9 @@ describe("the koogate command with API and image listings (spawned)", () => {
     const r = await koogate(["calls", "--product", "stats"], env);
     expect(r.code).to.equal(0);
     const lines = r.stdout.trim().split("\n");
-    expect(lines).to.have.length(4);
+    expect(lines).to.have.length(5);
     expect(lines[0]).to.match(/  stats  sim-buyer-0001 +[0-9a-f-]{36}  POST    200  answered/);
-    expect(lines[1]).to.match(/  stats  - +- +POST    401  refused .*bad-signature$/);
+    expect(lines[1]).to.match(/  stats  - +- +POST    401  refused .*replayed$/);
+    expect(lines[2]).to.match(/  stats  - +- +POST    401  refused .*bad-signature$/);
   });
 });

@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
+import { openSync } from "node:fs";
 import { expect } from "chai";
-import { createLogger, REDACTED, REDACTED_FIELDS, type LoggerOptions } from "../../core/logger.js";
+import { createLogger, lostLogLines, REDACTED, REDACTED_FIELDS, type LoggerOptions } from "../../core/logger.js";
 
 /** A logger whose lines are kept, as the tests of the server keep them. */
 function capture(opts: Omit<LoggerOptions, "write"> = {}) {
@@ -147,5 +148,47 @@ describe("createLogger", () => {
         if (format === "json") expect(JSON.parse(lines[0]!)).to.include({ level: "info", msg: "line 0" });
       });
     }
+  });
+
+  describe("a destination that fails (a full disk)", () => {
+    const enospc = () => Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
+
+    it("never throws to the caller: a line that cannot be written is lost and counted, and the next one written says how many", () => {
+      const lines: string[] = [];
+      let full = true;
+      const logger = createLogger({ write: (l) => (full ? (() => { throw enospc(); })() : lines.push(l)) });
+      const before = lostLogLines();
+      for (let i = 0; i < 3; i++) expect(() => logger.error("call failed", { i })).not.to.throw();
+      expect(lostLogLines() - before).to.equal(3);
+      full = false;
+      logger.info("back");
+      expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>).map((l) => [l.msg, l.count, l.error])).to.deep.equal([
+        ["back", undefined, undefined],
+        ["log lines lost: the log destination refused them", 3, "ENOSPC"],
+      ]);
+    });
+
+    it("keeps a process whose stderr is a full disk (/dev/full) running: every write fails with ENOSPC, the process goes on", function () {
+      let full: number;
+      try {
+        full = openSync("/dev/full", "w");
+      } catch {
+        return this.skip();
+      }
+      const logger = new URL("../../core/logger.js", import.meta.url).href;
+      const script = `import(${JSON.stringify(logger)}).then(async ({ createLogger, lostLogLines }) => {
+        const log = createLogger({ format: "json" });
+        for (let i = 0; i < 20000; i++) log.info("line " + i, { pad: "x".repeat(200) });
+        await new Promise((r) => setTimeout(r, 50));
+        log.error("still here");
+        process.stdout.write(JSON.stringify({ alive: true, lost: lostLogLines(), rss: process.memoryUsage().rss }));
+      });`;
+      const r = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", stdio: ["ignore", "pipe", full] });
+      expect(r.status, r.stdout).to.equal(0);
+      const out = JSON.parse(r.stdout) as { alive: boolean; lost: number; rss: number };
+      expect(out.alive).to.equal(true);
+      // the first lines are held (up to 4 MiB, tried again with each line), the rest dropped and counted
+      expect(out.lost).to.be.greaterThan(0);
+    });
   });
 });

@@ -32,10 +32,10 @@ describe("API listings behind APIG (auth: apig-signature), through the real serv
     upstream.seen.length = 0;
   });
 
-  it("forwards a signed call to the upstream: method, sub-path, query and exact body, and answers with its answer", async () => {
+  it("forwards a signed call to the upstream: method, sub-path, query (in its canonical order) and exact body, and answers with its answer", async () => {
     const res = await apigCall(`${s.url}/api/proxied/v1/items?b=2&a=1`, { method: "PUT", body: '{"x": 1}', headers: { "content-type": "application/json" } });
     expect(res.status).to.equal(200);
-    expect(await res.json()).to.deep.equal({ method: "PUT", url: "/base/v1/items?b=2&a=1", body: '{"x": 1}' });
+    expect(await res.json()).to.deep.equal({ method: "PUT", url: "/base/v1/items?a=1&b=2", body: '{"x": 1}' });
     expect(upstream.seen).to.have.length(1);
   });
 

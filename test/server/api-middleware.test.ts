@@ -2,7 +2,7 @@ import type { Server } from "node:http";
 import { expect } from "chai";
 import Koa from "koa";
 import { gatewayAuth, verifyGatewayCall, type GatewayState } from "../../core/index.js";
-import { APIG_KEY, APIG_SECRET, apigCall } from "../support/gateway.js";
+import { APIG_KEY, APIG_SECRET, apigCall, sendRaw, signedRaw } from "../support/gateway.js";
 
 describe("the gateway check from the public entry, in a merchant's own Koa server", () => {
   let server: Server;
@@ -10,7 +10,9 @@ describe("the gateway check from the public entry, in a merchant's own Koa serve
   let reached = 0;
   before(async () => {
     const app = new Koa();
-    app.use(gatewayAuth({ scheme: "apig-signature", keys: [{ key: APIG_KEY, secret: APIG_SECRET }] }));
+    const claimed = new Set<string>();
+    const claim = (signature: string) => !claimed.has(signature) && !!claimed.add(signature);
+    app.use(gatewayAuth({ scheme: "apig-signature", keys: [{ key: APIG_KEY, secret: APIG_SECRET }] }, { claim }));
     app.use((ctx) => {
       reached++;
       const g = (ctx.state as { gateway: GatewayState }).gateway;
@@ -32,6 +34,15 @@ describe("the gateway check from the public entry, in a merchant's own Koa serve
     const res = await apigCall(`${url}/orders`, { body: "hello", sk: "wrong" });
     expect(res.status).to.equal(401);
     expect(await res.json()).to.deep.equal({ error: "gateway authentication invalid" });
+    expect(reached).to.equal(before);
+  });
+
+  it("refuses a replayed signature with 401 when given a claim function", async () => {
+    const captured = signedRaw(url, "/orders", { body: "once" });
+    expect((await sendRaw(url, captured)).status).to.equal(200);
+    const before = reached;
+    const again = await sendRaw(url, captured);
+    expect([again.status, JSON.parse(again.body)]).to.deep.equal([401, { error: "gateway authentication already used" }]);
     expect(reached).to.equal(before);
   });
 

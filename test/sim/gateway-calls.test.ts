@@ -18,10 +18,10 @@ describe("koogate sim api-call and agent-call: the gateways played against the r
   });
   after(() => s?.close());
 
-  it("api-call passes every step: the valid call gets through, wrong secret, stale date and tampered body are refused", async () => {
+  it("api-call passes every step: the valid call gets through, its replay, wrong secret, stale date and tampered body are refused", async () => {
     const r = await run("api-call", targetOf(s, "stats"), { path: "/stats" });
     expect(failures(r)).to.deep.equal([]);
-    expect(r.steps.map((x) => x.label)).to.deep.equal(["correctly signed", "wrong secret", "X-Sdk-Date 16 minutes old", "body changed after signing"]);
+    expect(r.steps.map((x) => x.label)).to.deep.equal(["correctly signed", "the same call again (a replay)", "wrong secret", "X-Sdk-Date 16 minutes old", "body changed after signing"]);
   });
 
   it("agent-call passes every step: the valid call gets through, wrong secret and expired token are refused", async () => {
@@ -36,7 +36,7 @@ describe("koogate sim api-call and agent-call: the gateways played against the r
     try {
       const product = s.koogate.kernel.product("stats")!.product as ApiProduct;
       const r = await run("api-call", target(product, url));
-      expect(failures(r)).to.have.length(3);
+      expect(failures(r)).to.have.length(4);
       expect(failures(r)[0]).to.match(/HTTP 200, expected 401/);
     } finally {
       open.close();

@@ -3,10 +3,11 @@
  * (SDK-HMAC-SHA256 with a signature key) or carrying the Agents gateway's JWT, and an upstream service
  * that records every request it receives, so a test can see that a refused call never reached it.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { signAgentJwt } from "../../core/signing/agents-jwt.js";
-import { signApigRequest } from "../../core/signing/apig.js";
+import { APIG_ALGORITHM, formatSdkDate, signApig, signApigRequest } from "../../core/signing/apig.js";
 
 export const APIG_KEY = "test-apig-key";
 export const APIG_SECRET = "test-apig-secret-0123456789";
@@ -20,18 +21,59 @@ export interface GatewayCallOptions {
   ak?: string;
   sk?: string;
   date?: Date;
+  /** headers sent but not signed (not in SignedHeaders); a name here is left out of the signed defaults */
+  unsigned?: Record<string, string>;
   /** change the request after signing (a tampered body, a changed header) */
   after?: (req: { body?: string; headers: Record<string, string> }) => void;
 }
 
-/** Calls `url` as APIG does: every header sent (and host, x-sdk-date) signed with the signature key. */
+/**
+ * Calls `url` as APIG does: every header sent (and host, x-sdk-date) signed with the signature key, with
+ * a fresh X-Request-Id per call as the gateway's own (so that two calls never share a signature).
+ */
 export async function apigCall(url: string, o: GatewayCallOptions = {}): Promise<Response> {
   const method = o.method ?? (o.body === undefined ? "GET" : "POST");
-  const headers: Record<string, string> = { "x-request-id": "req-0001", "x-customer-id": "buyer-1", ...o.headers };
+  const headers: Record<string, string> = { "x-request-id": randomUUID(), "x-customer-id": "buyer-1", ...o.headers };
+  for (const name of Object.keys(o.unsigned ?? {})) delete headers[name];
   const signed = signApigRequest({ method, url, headers, body: o.body ?? "", ak: o.ak ?? APIG_KEY, sk: o.sk ?? APIG_SECRET, date: o.date });
-  const req = { body: o.body, headers: { ...headers, "X-Sdk-Date": signed["X-Sdk-Date"], Authorization: signed.Authorization } };
+  const req = { body: o.body, headers: { ...headers, ...o.unsigned, "X-Sdk-Date": signed["X-Sdk-Date"], Authorization: signed.Authorization } };
   o.after?.(req);
   return fetch(url, { method, body: req.body, headers: req.headers });
+}
+
+/** A request with its target exactly as written (no URL parsing, so `..` and `%65` stay as they are). */
+export interface RawRequest {
+  method: string;
+  /** the path and query as sent: `/api/p/../x?b=2&a=1` */
+  target: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** Signs `target` as sent (path and query untouched) with the test key pair, every header signed. */
+export function signedRaw(base: string, target: string, o: { method?: string; body?: string; headers?: Record<string, string> } = {}): RawRequest {
+  const method = o.method ?? (o.body === undefined ? "GET" : "POST");
+  const [path, query = ""] = target.split(/\?(.*)/s) as [string, string?];
+  const headers: Record<string, string> = { host: new URL(base).host, "x-sdk-date": formatSdkDate(new Date()), "x-request-id": randomUUID(), "x-customer-id": "buyer-1", ...o.headers };
+  const signedHeaders = Object.keys(headers).sort();
+  const signature = signApig({ method, path, rawQuery: query, header: (n) => headers[n], signedHeaders, body: o.body ?? "", sdkDate: headers["x-sdk-date"]!, secret: APIG_SECRET });
+  headers.authorization = `${APIG_ALGORITHM} Access=${APIG_KEY}, SignedHeaders=${signedHeaders.join(";")}, Signature=${signature}`;
+  return { method, target, headers, body: o.body };
+}
+
+/** Sends a raw request (node:http, which sends the target as given); resolves with the status and body. */
+export function sendRaw(base: string, r: RawRequest): Promise<{ status: number; body: string }> {
+  const u = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: u.hostname, port: u.port, method: r.method, path: r.target, headers: r.headers }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (c: string) => (body += c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on("error", reject);
+    req.end(r.body);
+  });
 }
 
 /** Calls `url` as the Agents gateway does: `Authorization: Bearer <JWT>` made with the APP Key / Secret. */

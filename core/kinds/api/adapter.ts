@@ -13,15 +13,15 @@ export interface ApiRequest {
   productId: string;
   /** upper-case, as sent */
   method: string;
-  /** the sub-path after `/api/<productId>`, starting with `/` ("/" when none), percent-encoding as sent */
+  /** the sub-path after `/api/<productId>`, starting with `/` ("/" when none), in its normal form (./target.ts) */
   path: string;
-  /** the query, parsed */
+  /** the query, parsed (its canonical form: sorted by name, then value) */
   query: URLSearchParams;
   /** request headers by lower-case name; repeated ones joined by ", " */
   headers: Readonly<Record<string, string>>;
   /** the exact body bytes */
   body: Buffer;
-  /** who is calling, from the gateway's headers (docs/marketplace/api-image-openapi.md §6.4) */
+  /** who is calling, from the gateway's headers its authentication covers (docs/marketplace/api-image-openapi.md §6.4); `headers` has them as sent */
   buyer: BuyerIdentity;
   /** aborted when the caller goes away: stop streaming then */
   signal: AbortSignal;

@@ -5,13 +5,19 @@
  */
 import type { Context, Middleware, Next } from "koa";
 import { readRawBody } from "../../../server/raw-body.js";
-import { needsBody, verifyGatewayCall, type GatewayAuth, type GatewayVerdict } from "./gateway-auth.js";
+import { needsBody, replayed, verifyGatewayCall, type GatewayAuth, type GatewayVerdict } from "./gateway-auth.js";
 
 export interface GatewayMiddlewareOptions {
   /** largest body read for apig-signature (413 beyond); default 1048576 */
   maxBodyBytes?: number;
   /** the clock; default Date.now */
   now?: () => number;
+  /**
+   * apig-signature: remembers a signature until `expiresAt` and says whether it was new (false: a replay,
+   * refused 401). Without it replays within the 15-minute window are not refused: give one backed by
+   * storage every instance of the service shares (koogate's own `/api/<id>` uses its nonce table).
+   */
+  claim?: (signature: string, expiresAt: number) => boolean | Promise<boolean>;
 }
 
 /** What the middleware leaves on `ctx.state.gateway` for the handlers after it. */
@@ -34,7 +40,8 @@ export function gatewayAuth(auth: GatewayAuth, opts: GatewayMiddlewareOptions = 
       if (raw.oversize) return refuse(ctx, 413, "request body too large");
       rawBody = raw.bytes;
     }
-    const verdict = verifyGatewayCall(auth, { method: ctx.method, path: ctx.path, rawQuery: ctx.querystring, headers: ctx.req.headers, body: rawBody }, (opts.now ?? Date.now)());
+    let verdict = verifyGatewayCall(auth, { method: ctx.method, path: ctx.path, rawQuery: ctx.querystring, headers: ctx.req.headers, body: rawBody }, (opts.now ?? Date.now)());
+    if (verdict.ok && verdict.replayKey && opts.claim && !(await opts.claim(verdict.replayKey.value, verdict.replayKey.expiresAt))) verdict = replayed();
     if (!verdict.ok) return refuse(ctx, verdict.status, verdict.error);
     (ctx.state as { gateway?: GatewayState }).gateway = { verdict, rawBody };
     await next();

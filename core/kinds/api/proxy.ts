@@ -2,7 +2,10 @@
  * Forwards an authenticated call to the merchant's existing HTTP service (`upstream:`), streamed both
  * ways: the answer's bytes reach the caller as the upstream writes them (Server-Sent Events, chunked
  * LLM answers), and an unread request body is piped, not collected. Hop-by-hop headers (RFC 9110 §7.6.1)
- * are not forwarded either way; the gateway's credential header is not forwarded upstream.
+ * are not forwarded either way; the gateway's credential header is not forwarded upstream. Like nginx's
+ * `proxy_set_header X-Forwarded-For $remote_addr` or Envoy at the edge, the forwarding headers a caller
+ * sends (`Forwarded`, `X-Forwarded-*`, `X-Real-IP`) never reach the upstream: `X-Forwarded-For` is set
+ * to the address koogate's connection came from, and nothing else is claimed.
  *
  * Failures before the answer starts are outcomes, not throws: the upstream refusing or dropping the
  * connection is `upstream-down` (answered 502), no answer head within the timeout `upstream-timeout`
@@ -14,6 +17,9 @@ import { Transform, type Readable, type TransformCallback } from "node:stream";
 
 /** Headers that describe one connection, never forwarded (RFC 9110 §7.6.1), plus `expect` handled by Node. */
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "expect"]);
+
+/** Request headers a caller could forge to mislead the upstream about where the call came from. */
+const isForwarding = (name: string) => name === "forwarded" || name === "x-real-ip" || name.startsWith("x-forwarded-");
 
 /** The headers of `h` that go to the other side: no hop-by-hop ones, none the `Connection` header names, none of `drop`. */
 export function endToEnd(h: IncomingHttpHeaders, drop: readonly string[] = []): Record<string, string | string[]> {
@@ -28,15 +34,16 @@ export function endToEnd(h: IncomingHttpHeaders, drop: readonly string[] = []): 
 
 export interface ProxyCall {
   method: string;
-  /** the sub-path after `/api/<id>`, starting with `/`, percent-encoding as sent */
+  /** the sub-path after `/api/<id>`, starting with `/`, in its normal form (./target.ts) */
   subPath: string;
-  rawQuery: string;
+  /** the canonical query (./target.ts), without `?` */
+  query: string;
   headers: IncomingHttpHeaders;
   /** bytes already read (they were verified), or the request stream itself */
   body: Buffer | Readable;
   /** largest streamed body forwarded; past it the call fails as `too-large` */
   maxBodyBytes: number;
-  /** the caller's address, appended to X-Forwarded-For */
+  /** the address the connection came from: the X-Forwarded-For sent upstream */
   remoteAddress: string;
   /** request headers not forwarded (the gateway's credential) */
   drop: readonly string[];
@@ -110,13 +117,13 @@ export class UpstreamProxy {
    */
   forward(call: ProxyCall, keep = 0): Promise<ProxyResult> {
     const headers = endToEnd(call.headers, ["host", ...call.drop]);
-    const xff = headers["x-forwarded-for"];
-    headers["x-forwarded-for"] = xff ? `${String(xff)}, ${call.remoteAddress}` : call.remoteAddress;
+    for (const name of Object.keys(headers)) if (isForwarding(name)) delete headers[name];
+    headers["x-forwarded-for"] = call.remoteAddress;
     if (Buffer.isBuffer(call.body)) {
       headers["content-length"] = String(call.body.length);
     }
     const send = this.base.protocol === "https:" ? httpsRequest : httpRequest;
-    const path = `${this.basePath}${call.subPath}${call.rawQuery ? `?${call.rawQuery}` : ""}`;
+    const path = `${this.basePath}${call.subPath}${call.query ? `?${call.query}` : ""}`;
     return new Promise<ProxyResult>((resolve) => {
       let settled = false;
       let limit: LimitStream | undefined;

@@ -1,32 +1,85 @@
 /**
- * The optional per-buyer limit of an API listing (`rateLimit:`): a token bucket per buyer
- * (`X-Customer-Id`; calls without one share a bucket), `requests` per `perSeconds`, refilled
- * continuously. In memory, per process: several koogate processes each allow the full rate.
+ * The optional per-buyer limit of an API listing (`rateLimit:`): at most `requests` calls per buyer in
+ * each window of `perSeconds`, counted in the database (`koogate_api_limits`) so that the limit holds
+ * across every koogate process on it (issue 20 item 4). The buyer is a signed X-Customer-Id; calls
+ * without one share the bucket "".
+ *
+ * Fixed windows, as Envoy's global rate limit service counts in its shared store: a counter per buyer
+ * and window, incremented atomically by the database — not a token bucket per process (nginx's
+ * `limit_req`, Envoy's local limit), which would let N processes allow N times the rate. A buyer can
+ * thus get up to twice `requests` across the edge of two windows, never more in one window.
+ *
+ * The API path is hot: the calls counted at once share one multi-row upsert (core/store/coalescer.ts),
+ * and a listing without `rateLimit` costs nothing.
  */
+import type { Knex } from "knex";
+import { Coalescer } from "../../store/coalescer.js";
 
-/** Buckets kept per listing; past it the longest-idle ones are forgotten (a forgotten buyer starts full). */
-const MAX_BUCKETS = 100_000;
+export const API_LIMITS_TABLE = "koogate_api_limits";
 
-export class BuyerRateLimit {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
-  private readonly perMs: number;
+interface Take {
+  productId: string;
+  buyer: string;
+  windowStart: number;
+}
 
-  constructor(private readonly limit: { requests: number; perSeconds: number }) {
-    this.perMs = limit.requests / (limit.perSeconds * 1000);
+export class BuyerLimits {
+  private readonly takes = new Coalescer<Take, { count: number; windowStart: number; position: number }>((items) => this.count(items));
+
+  constructor(private readonly db: Knex) {}
+
+  /**
+   * Counts one call of `buyer` (a signed account ID, or "" for an unknown buyer) against the listing's limit.
+   * @returns 0 when allowed, else the seconds until the window ends
+   */
+  async take(productId: string, buyer: string, limit: { requests: number; perSeconds: number }, nowMs: number): Promise<number> {
+    const windowMs = limit.perSeconds * 1000;
+    const windowStart = Math.floor(nowMs / windowMs) * windowMs;
+    const r = await this.takes.submit({ productId, buyer, windowStart });
+    if (r.position <= limit.requests) return 0;
+    return Math.max(1, Math.ceil((r.windowStart + windowMs - nowMs) / 1000));
   }
 
-  /** Takes one call from the buyer's bucket: 0 when allowed, else the seconds until one is (for Retry-After). */
-  take(buyer: string, nowMs: number): number {
-    const b = this.buckets.get(buyer);
-    let tokens = this.limit.requests;
-    if (b) {
-      tokens = Math.min(this.limit.requests, b.tokens + (nowMs - b.at) * this.perMs);
-      this.buckets.delete(buyer); // re-inserted below: the Map's order is then least recently used first
-    } else if (this.buckets.size >= MAX_BUCKETS) {
-      this.buckets.delete(this.buckets.keys().next().value!);
+  /** Forgets the counters of `productId` idle for longer than its window (or all of them: no limit). */
+  async purge(productId: string, perSeconds: number | undefined, nowMs: number): Promise<number> {
+    const q = this.db(API_LIMITS_TABLE).where("product_id", productId);
+    return (perSeconds === undefined ? q : q.where("window_start", "<", nowMs - perSeconds * 1000)).delete();
+  }
+
+  /**
+   * One upsert for a batch: the takes of one buyer are added up first (a row may be changed once per
+   * statement), each row's count is reset when its window has passed, and the count after the upsert
+   * numbers the batch's calls of that buyer: those past `requests` are refused.
+   */
+  private async count(items: Take[]): Promise<Array<{ count: number; windowStart: number; position: number }>> {
+    const rows = new Map<string, { product_id: string; buyer: string; window_start: number; count: number }>();
+    const keyOf = (t: Take) => JSON.stringify([t.productId, t.buyer]);
+    for (const t of items) {
+      const row = rows.get(keyOf(t));
+      // two windows in one batch (its calls straddle the edge): counted in the later one
+      if (row) (row.count++, (row.window_start = Math.max(row.window_start, t.windowStart)));
+      else rows.set(keyOf(t), { product_id: t.productId, buyer: t.buyer, window_start: t.windowStart, count: 1 });
     }
-    const allowed = tokens >= 1;
-    this.buckets.set(buyer, { tokens: allowed ? tokens - 1 : tokens, at: nowMs });
-    return allowed ? 0 : Math.max(1, Math.ceil((1 - tokens) / this.perMs / 1000));
+    const max = this.db.client.config.client === "pg" ? "GREATEST" : "MAX";
+    const current = `${API_LIMITS_TABLE}.window_start`;
+    const after: Array<{ product_id: string; buyer: string; window_start: string | number; count: string | number }> = await this.db(API_LIMITS_TABLE)
+      .insert([...rows.values()])
+      .onConflict(["product_id", "buyer"])
+      .merge({
+        // a later window starts a new count; a process whose clock is behind adds to the current one
+        count: this.db.raw(`CASE WHEN excluded.window_start > ${current} THEN excluded.count ELSE ${API_LIMITS_TABLE}.count + excluded.count END`),
+        window_start: this.db.raw(`${max}(excluded.window_start, ${current})`),
+      })
+      .returning(["product_id", "buyer", "window_start", "count"]);
+    const counted = new Map(after.map((r) => [JSON.stringify([r.product_id, r.buyer]), { count: Number(r.count), windowStart: Number(r.window_start) }]));
+    // the batch's calls of one buyer are numbered after the calls counted before them
+    const seen = new Map<string, number>();
+    return items.map((t) => {
+      const key = keyOf(t);
+      const c = counted.get(key)!;
+      const n = (seen.get(key) ?? 0) + 1;
+      seen.set(key, n);
+      return { ...c, position: c.count - rows.get(key)!.count + n };
+    });
   }
 }

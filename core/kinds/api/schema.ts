@@ -54,7 +54,7 @@ export const API_SCHEMA = {
       "enum": API_BILLING
     },
     "rateLimit": {
-      "description": "Optional limit per buyer (X-Customer-Id): at most `requests` calls per `perSeconds`; beyond, HTTP 429.",
+      "description": "Optional limit per buyer (a signed X-Customer-Id; unknown buyers share one): at most `requests` calls in each window of `perSeconds`, counted in the database across every process; beyond, HTTP 429.",
       "type": "object",
       "additionalProperties": false,
       "required": ["requests"],

@@ -1,20 +1,26 @@
 /**
- * Serves an API listing's calls at `/api/<id>/…` (any method, any sub-path): the gateway's
- * authentication checked (./gateway-auth.ts) before anything else runs, the per-buyer limit, then the
- * adapter or the upstream (./proxy.ts) answers; every call is logged (./call-log.ts) and the usage of
- * token-billed answers is checked (./usage.ts).
+ * Serves an API listing's calls at `/api/<id>/…` (any method, any sub-path): the request target checked
+ * (./target.ts) and the gateway's authentication (./gateway-auth.ts), an APIG signature claimed once
+ * (a replay is refused), before anything else runs; then the per-buyer limit, then the adapter or the
+ * upstream (./proxy.ts) answers. Every authenticated call is logged (./call-log.ts); refusals before
+ * authentication are sampled like the production path's (core/serving/refusal-sampler.ts), so a flood
+ * of them costs bounded rows and log lines. The usage of token-billed answers is checked (./usage.ts).
  */
 import { Readable } from "node:stream";
 import { inject, injectable } from "tsyringe";
 import type { Served } from "../kind.js";
 import { jsonError, type HttpAnswer, type HttpCall } from "../../serving/http.js";
-import { CLOCK, DATABASE, LOGGER, type Clock, type Knex, type Logger } from "../../tokens.js";
+import type { CallObserver } from "../../ops/observer.js";
+import { OVERSIZE, RefusalSampler, type RefusalReason, type RefusalSummary } from "../../serving/refusal-sampler.js";
+import { NonceStore } from "../../store/nonces.js";
+import { CALL_OBSERVER, CLOCK, DATABASE, LOGGER, type Clock, type Knex, type Logger } from "../../tokens.js";
 import type { ApiAdapter, ApiReply } from "./adapter.js";
 import { CallLog, type CallRecord } from "./call-log.js";
-import { credentialHeader, needsBody, verifyGatewayCall, type BuyerIdentity } from "./gateway-auth.js";
+import { credentialHeader, needsBody, replayed, verifyGatewayCall, type BuyerIdentity } from "./gateway-auth.js";
 import type { ApiProduct } from "./product.js";
 import { CountingStream, UpstreamProxy, USAGE_CHECK_BYTES } from "./proxy.js";
-import { BuyerRateLimit } from "./rate-limit.js";
+import { BuyerLimits } from "./rate-limit.js";
+import { requestTarget, TARGET_ERRORS } from "./target.js";
 import { isJsonAnswer, usageProblem } from "./usage.js";
 import type { CallOutcome } from "./vocabulary.js";
 
@@ -31,12 +37,17 @@ interface CallStart {
 
 const PURGE_EVERY_MS = 60_000;
 
+/** The nonce scope of APIG signatures (core/store/nonces.ts): never colliding with a production nonce. */
+export const APIG_NONCE_SCOPE = "api-apig";
+
 @injectable()
 export class ApiService {
   readonly log: CallLog;
   private readonly proxies = new Map<string, UpstreamProxy>();
-  private readonly limits = new Map<string, BuyerRateLimit>();
+  private readonly limits: BuyerLimits;
   private purgeTimer?: NodeJS.Timeout;
+  /** listings already warned that their signatures cover no per-call id */
+  private readonly unclaimable = new Set<string>();
   /** answers that would be billed as zero, per product, since the start (also in the call log's `note`) */
   readonly zeroUsage = new Map<string, number>();
 
@@ -44,14 +55,21 @@ export class ApiService {
     @inject(DATABASE) db: Knex,
     @inject(LOGGER) private readonly logger: Logger,
     @inject(CLOCK) private readonly clock: Clock,
+    private readonly nonces: NonceStore,
+    private readonly refusals: RefusalSampler,
+    @inject(CALL_OBSERVER) private readonly observer: CallObserver,
   ) {
     this.log = new CallLog(db, logger);
+    this.limits = new BuyerLimits(db);
   }
 
-  /** Purges each listing's call log to its retention, now and every minute. */
+  /** Purges each listing's call log to its retention, and its idle limit counters, now and every minute. */
   startPurging(products: () => readonly ApiProduct[]): void {
     const purge = async () => {
-      for (const p of products()) await this.log.purge(p.id, p.callLog, this.clock.now());
+      for (const p of products()) {
+        await this.log.purge(p.id, p.callLog, this.clock.now());
+        await this.limits.purge(p.id, p.rateLimit?.perSeconds, this.clock.now());
+      }
     };
     const run = () => void purge().catch((e: Error) => this.logger.warn("API call log purge failed", { error: e.message }));
     run();
@@ -69,36 +87,73 @@ export class ApiService {
   async serve(s: ApiServed, call: HttpCall): Promise<HttpAnswer> {
     const p = s.product;
     const start: CallStart = { product: p, at: this.clock.now(), t0: performance.now(), method: call.method, buyer: {} };
+    const target = requestTarget(call.path, call.rawQuery);
+    if (!target.ok) return this.refuse(start, 400, "refused", target.problem, 0, jsonError(400, TARGET_ERRORS[target.problem]));
     const declared = Number(call.header("content-length"));
-    if (declared > p.maxBodyBytes) return this.end(start, 413, "too-large", declared, jsonError(413, "request body too large"));
+    if (declared > p.maxBodyBytes) return this.refuse(start, 413, "too-large", OVERSIZE, declared, jsonError(413, "request body too large"));
     let body: Buffer | undefined;
     if (needsBody(p.auth) || p.upstream === undefined) {
       const raw = await call.body(p.maxBodyBytes);
-      if (raw.oversize) return this.end(start, 413, "too-large", 0, jsonError(413, "request body too large"));
+      if (raw.oversize) return this.refuse(start, 413, "too-large", OVERSIZE, 0, jsonError(413, "request body too large"));
       body = raw.bytes;
     }
-    const verdict = verifyGatewayCall(
+    let verdict = verifyGatewayCall(
       { scheme: p.auth, keys: p.gatewayKeys, header: p.header },
       { method: call.method, path: call.path, rawQuery: call.rawQuery, headers: call.headers, body },
       this.clock.now(),
     );
     const bytesIn = body?.length ?? 0;
-    if (!verdict.ok) {
-      this.logger.info("API call refused", { product: p.id, reason: verdict.reason, detail: verdict.detail });
-      return this.end(start, 401, "refused", bytesIn, jsonError(401, verdict.error), verdict.reason);
+    if (verdict.ok && p.auth === "apig-signature" && !verdict.replayKey) this.warnUnclaimable(p);
+    if (verdict.ok && verdict.replayKey) {
+      // one multi-row insert shared by the calls claiming at once (core/store/nonces.ts)
+      const fresh = await this.nonces.claim(p.id, APIG_NONCE_SCOPE, verdict.replayKey.value, verdict.replayKey.expiresAt).catch((e: unknown) => e as Error);
+      if (fresh instanceof Error) return this.unavailable(start, bytesIn, "API call's signature could not be claimed", fresh);
+      if (!fresh) verdict = replayed();
     }
+    if (!verdict.ok) return this.refuse(start, 401, "refused", verdict.reason, bytesIn, jsonError(401, verdict.error), verdict.detail);
     start.buyer = verdict.buyer;
-    const wait = this.limitOf(p)?.take(verdict.buyer.customerId ?? "", this.clock.now()) ?? 0;
-    if (wait > 0) return this.end(start, 429, "limited", bytesIn, jsonError(429, "too many requests", { "Retry-After": String(wait) }));
-    const subPath = call.path.replace(/^\/api\/[^/]*/, "") || "/";
-    if (s.adapter) return this.answerByAdapter(s.adapter, start, { subPath, rawQuery: call.rawQuery, headers: call.headers, body: body! });
-    return this.answerByUpstream(start, call, subPath, body);
+    if (p.rateLimit) {
+      // an unknown buyer (no signed X-Customer-Id) shares one bucket with every other unknown one
+      const wait = await this.limits.take(p.id, verdict.buyer.customerId ?? "", p.rateLimit, this.clock.now()).catch((e: unknown) => e as Error);
+      if (wait instanceof Error) return this.unavailable(start, bytesIn, "API call's limit could not be counted", wait);
+      if (wait > 0) return this.end(start, 429, "limited", bytesIn, jsonError(429, "too many requests", { "Retry-After": String(wait) }));
+    }
+    const { subPath, query } = target;
+    if (s.adapter) return this.answerByAdapter(s.adapter, start, { subPath, query, headers: call.headers, body: body! });
+    return this.answerByUpstream(start, call, subPath, query, body);
+  }
+
+  /** Answers 503 when the database cannot keep a promise the call needs (its claim, its count). */
+  private unavailable(start: CallStart, bytesIn: number, what: string, e: Error): HttpAnswer {
+    this.logger.error(what, { product: start.product.id, error: e.message });
+    return this.end(start, 503, "failed", bytesIn, jsonError(503, "temporarily unavailable"));
+  }
+
+  /** Says once per listing that its gateway's signatures cannot be claimed, so replays pass. */
+  private warnUnclaimable(p: ApiProduct): void {
+    if (this.unclaimable.has(p.id)) return;
+    this.unclaimable.add(p.id);
+    this.logger.warn("the gateway's signature does not cover X-Request-Id: a replay within the date window cannot be told from a repeated call and is not refused (docs/marketplace/api-image-openapi.md §6.3)", { product: p.id });
+  }
+
+  /**
+   * Answers a call refused before it was authenticated. Anyone can send those, so only the first
+   * `KOOGATE_REFUSAL_SAMPLE` of the listing per minute get their row and log line; the rest are counted
+   * and summed in one call-log row per reason when the minute closes.
+   */
+  private refuse(start: CallStart, status: number, outcome: CallOutcome, reason: RefusalReason, bytesIn: number, answer: HttpAnswer, detail?: string): HttpAnswer {
+    const p = start.product;
+    this.observer.refused(p.id, reason);
+    const refusal = { product: p.id, reason, resultCode: String(status), response: String(answer.body), at: start.at };
+    if (!this.refusals.admit(refusal, async (sum) => this.log.record(summaryRow(sum, start.method, status, outcome)))) return answer;
+    this.logger.info("API call refused", { product: p.id, reason, status, detail });
+    return this.end(start, status, outcome, bytesIn, answer, reason);
   }
 
   private async answerByAdapter(
     adapter: ApiAdapter,
     start: CallStart,
-    req: { subPath: string; rawQuery: string; headers: HttpCall["headers"]; body: Buffer },
+    req: { subPath: string; query: string; headers: HttpCall["headers"]; body: Buffer },
   ): Promise<HttpAnswer> {
     const p = start.product;
     const aborted = new AbortController();
@@ -108,7 +163,7 @@ export class ApiService {
         productId: p.id,
         method: start.method,
         path: req.subPath,
-        query: new URLSearchParams(req.rawQuery),
+        query: new URLSearchParams(req.query),
         headers: joined(req.headers),
         body: req.body,
         buyer: start.buyer,
@@ -136,12 +191,12 @@ export class ApiService {
     return this.end(start, status, "answered", req.body.length, { status, headers, body: bytes }, note);
   }
 
-  private async answerByUpstream(start: CallStart, call: HttpCall, subPath: string, body: Buffer | undefined): Promise<HttpAnswer> {
+  private async answerByUpstream(start: CallStart, call: HttpCall, subPath: string, query: string, body: Buffer | undefined): Promise<HttpAnswer> {
     const p = start.product;
     const proxy = this.proxyOf(p);
     const keep = p.billing === "tokens" ? USAGE_CHECK_BYTES : 0;
     const r = await proxy.forward(
-      { method: call.method, subPath, rawQuery: call.rawQuery, headers: call.headers, body: body ?? call.bodyStream(), maxBodyBytes: p.maxBodyBytes, remoteAddress: call.remoteAddress, drop: [credentialHeader({ scheme: p.auth, header: p.header })] },
+      { method: call.method, subPath, query, headers: call.headers, body: body ?? call.bodyStream(), maxBodyBytes: p.maxBodyBytes, remoteAddress: call.remoteAddress, drop: [credentialHeader({ scheme: p.auth, header: p.header })] },
       keep,
     );
     if (!r.ok) {
@@ -199,13 +254,21 @@ export class ApiService {
     if (!proxy) this.proxies.set(p.id, (proxy = new UpstreamProxy(p.upstream!, p.upstreamTimeoutMs)));
     return proxy;
   }
+}
 
-  private limitOf(p: ApiProduct): BuyerRateLimit | undefined {
-    if (!p.rateLimit) return undefined;
-    let limit = this.limits.get(p.id);
-    if (!limit) this.limits.set(p.id, (limit = new BuyerRateLimit(p.rateLimit)));
-    return limit;
-  }
+/** The call-log row of a minute's refusals past the sample: one per reason, the count in its note. */
+function summaryRow(sum: RefusalSummary, method: string, status: number, outcome: CallOutcome): CallRecord {
+  return {
+    at: sum.from,
+    productId: sum.product,
+    method,
+    status,
+    outcome,
+    durationMs: 0,
+    bytesIn: 0,
+    bytesOut: 0,
+    note: `${sum.reason}: and ${sum.count} more in the minute, counted, not logged one by one`,
+  };
 }
 
 /** Node's headers with repeated values joined by ", ". */
