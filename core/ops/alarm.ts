@@ -11,13 +11,14 @@
  *
  * Each raised condition posts one JSON alert to the webhook; it is not posted again until it clears.
  * Calls refused for their signature are left out of the share: anyone on the internet can send those
- * (they are counted by `koogate_refusals_total`).
+ * (they are counted by `koogate_refusals_total`). The share is read from the event log at each check
+ * (core/store/call-shares.ts), so with several processes on one database each sees every process's
+ * calls, not only its own (issue 20, "several processes seen as one").
  */
 import { describeError } from "../errors.js";
 import type { Logger } from "../logger.js";
-import { RESULT_CODES } from "../vocabulary.js";
+import { shareOf, type CallShare } from "../store/call-shares.js";
 import type { AlertFormat } from "./config.js";
-import type { CallObserver, ObservedCall } from "./observer.js";
 
 export const ALARM_CONDITIONS = ["failure-share", "parked-job", "provisioning-overdue", "order-unprovisioned"] as const;
 export type AlarmCondition = (typeof ALARM_CONDITIONS)[number];
@@ -53,6 +54,8 @@ export interface AlarmOptions {
   checkMs?: number;
   /** an instance provisioning longer than this is overdue; default 1 h */
   provisioningDeadlineMs?: number;
+  /** per product, its signed calls and their failures since `since` (ms), as every process stored them */
+  callShares: (since: number) => Promise<ReadonlyMap<string, CallShare>>;
   /** parked jobs per product */
   parkedJobs: () => Promise<ReadonlyMap<string, number>>;
   /** per product, instances still provisioning created before `before` (ms) */
@@ -64,62 +67,14 @@ export interface AlarmOptions {
   now?: () => number;
 }
 
-/** Buckets of the sliding window: the share moves in steps of 1/60 of the window. */
-const BUCKETS = 60;
-
-interface Window {
-  /** the bucket number (time / bucket length) each slot holds */
-  slot: Float64Array;
-  calls: Uint32Array;
-  failures: Uint32Array;
-}
-
-export class Alarm implements CallObserver {
-  private readonly windows = new Map<string, Window>();
+export class Alarm {
   private readonly raised = new Map<string, Alert>();
   private timer?: NodeJS.Timeout;
   private checking?: Promise<void>;
   private readonly now: () => number;
-  private readonly bucketMs: number;
 
   constructor(private readonly o: AlarmOptions) {
     this.now = o.now ?? Date.now;
-    this.bucketMs = (o.windowMs ?? 3_600_000) / BUCKETS;
-  }
-
-  /** Counts one answered call in its product's window (a few array writes: this runs on every call). */
-  observeCall(c: ObservedCall): void {
-    if (!c.signed && c.verdict === "rejected") return;
-    let w = this.windows.get(c.product);
-    if (!w) this.windows.set(c.product, (w = { slot: new Float64Array(BUCKETS).fill(-1), calls: new Uint32Array(BUCKETS), failures: new Uint32Array(BUCKETS) }));
-    const n = Math.floor(this.now() / this.bucketMs);
-    const i = n % BUCKETS;
-    if (w.slot[i] !== n) {
-      w.slot[i] = n;
-      w.calls[i] = 0;
-      w.failures[i] = 0;
-    }
-    w.calls[i]!++;
-    if (c.resultCode !== RESULT_CODES.success) w.failures[i]!++;
-  }
-
-  refused(): void {}
-
-  /** A product's calls and failures in the window. */
-  figures(product: string): { calls: number; failures: number; share: number } {
-    const w = this.windows.get(product);
-    let calls = 0;
-    let failures = 0;
-    if (w) {
-      const oldest = Math.floor(this.now() / this.bucketMs) - BUCKETS + 1;
-      for (let i = 0; i < BUCKETS; i++) {
-        if (w.slot[i]! >= oldest) {
-          calls += w.calls[i]!;
-          failures += w.failures[i]!;
-        }
-      }
-    }
-    return { calls, failures, share: calls === 0 ? 0 : failures / calls };
   }
 
   /** The conditions raised now, oldest first. */
@@ -148,16 +103,18 @@ export class Alarm implements CallObserver {
   private async evaluate(): Promise<void> {
     const now = this.now();
     const deadline = this.o.provisioningDeadlineMs ?? 3_600_000;
-    const [parked, overdue, unprovisioned] = await Promise.all([
+    const windowMs = this.o.windowMs ?? 3_600_000;
+    const [shares, parked, overdue, unprovisioned] = await Promise.all([
+      this.o.callShares(now - windowMs),
       this.o.parkedJobs(),
       this.o.provisioningBefore(now - deadline),
       this.o.unprovisionedOrdersBefore?.(now - deadline) ?? new Map<string, number>(),
     ]);
     const found: Alert[] = [];
     const threshold = this.o.threshold ?? 0.05;
-    const minutes = Math.round((this.o.windowMs ?? 3_600_000) / 60_000);
-    for (const product of this.windows.keys()) {
-      const f = this.figures(product);
+    const minutes = Math.round(windowMs / 60_000);
+    for (const [product, calls] of shares) {
+      const f = { ...calls, share: shareOf(calls) };
       if (f.calls >= (this.o.minCalls ?? 20) && f.share > threshold) {
         const pct = (x: number) => `${Math.round(x * 1000) / 10} %`;
         found.push({

@@ -16,6 +16,7 @@ import type { Logger } from "../../core/logger.js";
 import { LicenseCodeStore } from "../../core/kinds/license/codes.js";
 import { isMetered } from "../../core/metering/definition.js";
 import { UsageStore } from "../../core/metering/store.js";
+import { callShares, shareOf } from "../../core/store/call-shares.js";
 import { EventLog } from "../../core/store/events.js";
 import { InstanceStore } from "../../core/store/instances.js";
 import { JobStore } from "../../core/store/jobs.js";
@@ -23,8 +24,12 @@ import { ReconciliationStore } from "../../core/store/reconciliations.js";
 import type { Clock } from "../../core/tokens.js";
 import { readRawBody } from "../raw-body.js";
 import { authorized, bearer, closeSession, openSession, sameOrigin, sameSecret } from "./auth.js";
-import { STYLESHEET } from "./html.js";
-import { callsPage, instancePage, jobsPage, licencesPage, loginPage, overviewPage, reconciliationPage, usagePage, USAGE_STATES, type CallFilters } from "./pages.js";
+import { html, page, STYLESHEET } from "./html.js";
+import { readActivity } from "../../core/ops/activity.js";
+import type { ProductBase } from "../../core/products/definition.js";
+import type { Span } from "../../core/store/series.js";
+import { activitySection } from "./activity-view.js";
+import { callsPage, instancePage, jobsPage, licencesPage, loginPage, overviewPage, productPage, reconciliationPage, usagePage, USAGE_STATES, type CallFilters, type ProductHealth } from "./pages.js";
 import type { Ops } from "./wiring.js";
 
 export interface OpsRouteDeps {
@@ -66,10 +71,12 @@ function registerPage(router: Router, d: OpsRouteDeps, token: string): void {
   const reconciliations = new ReconciliationStore(d.kernel.db);
   const usage = new UsageStore(d.kernel.db);
   const codes = new LicenseCodeStore(d.kernel.db);
-  const view = (handler: (ctx: Koa.Context) => Promise<string> | string) => async (ctx: Koa.Context) => {
+  const view = (handler: (ctx: Koa.Context) => Promise<string | Answer> | string) => async (ctx: Koa.Context) => {
     secureHeaders(ctx);
     if (!authorized(ctx, token)) return htmlAnswer(ctx, 401, loginPage(ctx.get("authorization") !== "" || ctx.cookies.get("koogate_ops") !== undefined));
-    htmlAnswer(ctx, 200, await handler(ctx));
+    const a = await handler(ctx);
+    if (typeof a === "string") htmlAnswer(ctx, 200, a);
+    else htmlAnswer(ctx, a.status, a.body);
   };
   const post = (handler: (ctx: Koa.Context) => Promise<void>) => async (ctx: Koa.Context) => {
     secureHeaders(ctx);
@@ -108,12 +115,35 @@ function registerPage(router: Router, d: OpsRouteDeps, token: string): void {
       ctx.status = 303;
     }),
   );
+  const minutes = Math.round(d.ops.config.alertWindowMs / 60_000);
+  /** the listings' figures over the alarm window, read from the event log (every process's calls) */
+  const health = async (listed: readonly ProductBase[]): Promise<ProductHealth[]> => {
+    const shares = await callShares(d.kernel.db, listed.map((p) => p.id), d.clock.now() - d.ops.config.alertWindowMs);
+    return listed.map((p) => {
+      const f = shares.get(p.id) ?? { calls: 0, failures: 0 };
+      return { id: p.id, kind: p.kind, metered: isMetered(p), ...f, share: shareOf(f) };
+    });
+  };
+  const activity = async (ctx: Koa.Context, listed: readonly ProductBase[]) => {
+    const given = new URLSearchParams(ctx.querystring).get("range");
+    const span: Span = given === "day" ? "day" : "hour";
+    return activitySection(await readActivity(d.kernel.db, listed, span, d.clock.now()), { threshold: d.ops.config.alertThreshold, here: ctx.path });
+  };
   router.get(
     "/ops",
-    view(async () => {
-      const minutes = Math.round(d.ops.config.alertWindowMs / 60_000);
-      const products = d.kernel.products().map((p) => ({ id: p.id, kind: p.kind, metered: isMetered(p), ...d.ops.alarm.figures(p.id) }));
-      return overviewPage({ products, alerts: d.ops.alarm.active(), readiness: d.ops.health.status(), windowMinutes: minutes, last: await reconciliations.latest() });
+    view(async (ctx) => {
+      const listed = d.kernel.products();
+      const [products, charts, last] = await Promise.all([health(listed), activity(ctx, listed), reconciliations.latest()]);
+      return overviewPage({ products, alerts: d.ops.alarm.active(), readiness: d.ops.health.status(), windowMinutes: minutes, last, activity: charts });
+    }),
+  );
+  router.get(
+    "/ops/products/:product",
+    view(async (ctx) => {
+      const listed = d.kernel.products().filter((p) => p.id === ctx.params.product);
+      if (listed.length === 0) return notFound("no such listing");
+      const [[product], charts] = await Promise.all([health(listed), activity(ctx, listed)]);
+      return productPage({ product: product!, windowMinutes: minutes, alerts: d.ops.alarm.active().filter((a) => a.product === product!.id), activity: charts });
     }),
   );
   router.get(
@@ -197,6 +227,17 @@ function secureHeaders(ctx: Koa.Context): void {
   ctx.set("X-Content-Type-Options", "nosniff");
   ctx.set("Referrer-Policy", "same-origin");
   ctx.set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+}
+
+/** A view's answer other than 200. */
+interface Answer {
+  status: number;
+  body: string;
+}
+
+/** A view of something that does not exist: 404, the page saying what. */
+function notFound(what: string): Answer {
+  return { status: 404, body: page("Not found", html`<p class="empty">${what}</p>`) };
 }
 
 function htmlAnswer(ctx: Koa.Context, status: number, body: string): void {

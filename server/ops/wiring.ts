@@ -1,7 +1,8 @@
 /**
  * The operations side of one server, created by the composition root once the kernel has started:
  * the metrics (fed by the pipeline through the call observer, the outbox table and the marketplace
- * client), the readiness probe, the delisting-risk alarm and the optional daily reconciliation.
+ * client), the readiness probe, the delisting-risk alarm (which reads the event log) and the optional
+ * daily reconciliation.
  */
 import type { Kernel } from "../../core/kernel.js";
 import { allMigrations } from "../../core/kernel.js";
@@ -11,13 +12,14 @@ import { Alarm } from "../../core/ops/alarm.js";
 import { nextDailyRun, type OpsConfig } from "../../core/ops/config.js";
 import { HealthProbe } from "../../core/ops/health.js";
 import { Metrics } from "../../core/ops/metrics.js";
-import { fanOut, type CallObserver } from "../../core/ops/observer.js";
+import type { CallObserver } from "../../core/ops/observer.js";
 import { reconcile } from "../../core/ops/reconciler.js";
 import { reportTable } from "../../core/ops/reconcile.js";
 import { Outbox } from "../../core/outbox/outbox.js";
 import { UsageStore } from "../../core/metering/store.js";
 import { OrderStore } from "../../core/orders/store.js";
 import { InstanceStore } from "../../core/store/instances.js";
+import { callShares } from "../../core/store/call-shares.js";
 import { JobStore } from "../../core/store/jobs.js";
 import type { Clock, Knex } from "../../core/tokens.js";
 import type { DependencyContainer } from "tsyringe";
@@ -65,6 +67,7 @@ export function createOps(d: OpsDeps): Ops {
     minCalls: d.config.alertMinCalls,
     checkMs: d.config.alertCheckMs,
     provisioningDeadlineMs: d.config.provisioningDeadlineMs,
+    callShares: (since) => callShares(d.db, d.kernel.products().map((p) => p.id), since),
     parkedJobs: () => jobs.failedByProduct(),
     provisioningBefore: (before) => instances.provisioningSince(before),
     unprovisionedOrdersBefore: (before) => orders.unprovisionedBefore(before),
@@ -86,7 +89,8 @@ export function createOps(d: OpsDeps): Ops {
     metrics,
     alarm,
     health,
-    observer: fanOut(metrics, alarm),
+    // the alarm reads the calls from the event log (every process's), so only the metrics listen
+    observer: metrics,
     async stop() {
       health.stop();
       daily?.stop();
