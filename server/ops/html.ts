@@ -54,6 +54,8 @@ const NAV = [
   ["/ops/calls", "Calls"],
   ["/ops/jobs", "Outbox jobs"],
   ["/ops/usage", "Usage records"],
+  ["/ops/orders", "Orders"],
+  ["/ops/tenants", "Tenants"],
   ["/ops/reconciliation", "Reconciliation"],
 ] as const;
 

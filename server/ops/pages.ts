@@ -2,7 +2,6 @@
  * The operator page's views, as HTML (server/ops/html.ts escapes every value). Each takes the data
  * read by the routes and returns the whole page; none runs a statement.
  */
-import type { CodeRow } from "../../core/kinds/license/codes.js";
 import type { StoredUsage } from "../../core/metering/record.js";
 import type { Alert } from "../../core/ops/alarm.js";
 import type { Readiness } from "../../core/ops/health.js";
@@ -23,8 +22,8 @@ export interface ProductHealth {
   share: number;
 }
 
-const pct = (x: number) => `${Math.round(x * 1000) / 10} %`;
-const instanceLink = (product: string, id: string | null | undefined) =>
+export const pct = (x: number) => `${Math.round(x * 1000) / 10} %`;
+export const instanceLink = (product: string, id: string | null | undefined) =>
   id ? html`<a href="/ops/instances/${encodeURIComponent(product)}/${encodeURIComponent(id)}">${id}</a>` : "-";
 const verdictCell = (v: string) => html`<span class="${v === "failed" || v === "rejected" ? "bad" : "ok"}">${v}</span>`;
 
@@ -90,7 +89,7 @@ export interface CallFilters {
 }
 
 /** A filter's drop-down: "any", then `options`, `value` selected. */
-function select(name: string, options: readonly string[], value?: string): Html {
+export function select(name: string, options: readonly string[], value?: string): Html {
   return html`<select name="${name}"><option value="">any</option>${options.map((o) => html`<option${o === value ? html` selected` : ""}>${o}</option>`)}</select>`;
 }
 
@@ -179,28 +178,6 @@ export function usagePage(d: { products: string[]; product?: string; state?: str
   return page(
     "Usage records",
     html`${form}${table(["Product", "Instance", "State", "metering_sn", "Window (UTC)", "Value", "Source", "Push attempts", "Pushed", "Why rejected"], rows, "no usage records match")}`,
-  );
-}
-
-/**
- * A License listing's authorization codes. The table holds a digest and the last four characters, never
- * the code (a bearer credential): the page shows the four, after an ellipsis.
- */
-export function licencesPage(d: { productId: string; codes: CodeRow[] }): string {
-  const rows = d.codes.map((c) => [
-    html`<code>…${c.codeHint}</code>`,
-    html`<span class="${c.status === "active" ? "ok" : "bad"}">${c.status}</span>`,
-    c.marketplaceStatus ?? "-",
-    c.orderId ? html`<a href="/ops/calls?order=${encodeURIComponent(c.orderId)}">${c.orderId}</a>` : "-",
-    time(c.expireAt),
-    time(c.activatedAt),
-    time(c.lastQueryAt),
-    c.test ? "yes" : "no",
-    time(c.updatedAt),
-  ]);
-  return page(
-    `Licences of ${d.productId}`,
-    table(["Code (last four)", "Status", "Marketplace says", "Order", "Expires", "Activated", "Last query", "Test", "Updated"], rows, "no authorization code seen yet"),
   );
 }
 

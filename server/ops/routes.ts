@@ -13,7 +13,6 @@ import type Router from "@koa/router";
 import type Koa from "koa";
 import type { Kernel } from "../../core/kernel.js";
 import type { Logger } from "../../core/logger.js";
-import { LicenseCodeStore } from "../../core/kinds/license/codes.js";
 import { isMetered } from "../../core/metering/definition.js";
 import { UsageStore } from "../../core/metering/store.js";
 import { callShares, shareOf } from "../../core/store/call-shares.js";
@@ -29,7 +28,8 @@ import { readActivity } from "../../core/ops/activity.js";
 import type { ProductBase } from "../../core/products/definition.js";
 import type { Span } from "../../core/store/series.js";
 import { activitySection } from "./activity-view.js";
-import { callsPage, instancePage, jobsPage, licencesPage, loginPage, overviewPage, productPage, reconciliationPage, usagePage, USAGE_STATES, type CallFilters, type ProductHealth } from "./pages.js";
+import { apiCallsView, filterOf, MAX_FILTER, registerKindViews } from "./kind-routes.js";
+import { callsPage, instancePage, jobsPage, loginPage, overviewPage, productPage, reconciliationPage, usagePage, USAGE_STATES, type CallFilters, type ProductHealth } from "./pages.js";
 import type { Ops } from "./wiring.js";
 
 export interface OpsRouteDeps {
@@ -41,9 +41,6 @@ export interface OpsRouteDeps {
   clock: Clock;
   logger: Logger;
 }
-
-/** Longest value of a filter kept; the columns filtered are no longer. */
-const MAX_FILTER = 64;
 
 export function registerOpsRoutes(router: Router, d: OpsRouteDeps): void {
   router.get("/healthz", (ctx) => json(ctx, 200, { status: "ok" }));
@@ -70,7 +67,6 @@ export function registerOpsRoutes(router: Router, d: OpsRouteDeps): void {
 function registerPage(router: Router, d: OpsRouteDeps, token: string): void {
   const reconciliations = new ReconciliationStore(d.kernel.db);
   const usage = new UsageStore(d.kernel.db);
-  const codes = new LicenseCodeStore(d.kernel.db);
   const view = (handler: (ctx: Koa.Context) => Promise<string | Answer> | string) => async (ctx: Koa.Context) => {
     secureHeaders(ctx);
     if (!authorized(ctx, token)) return htmlAnswer(ctx, 401, loginPage(ctx.get("authorization") !== "" || ctx.cookies.get("koogate_ops") !== undefined));
@@ -151,10 +147,9 @@ function registerPage(router: Router, d: OpsRouteDeps, token: string): void {
     view(async (ctx) => {
       const q = new URLSearchParams(ctx.querystring);
       const f: CallFilters = {};
-      for (const k of ["product", "activity", "verdict", "instance", "order"] as const) {
-        const v = q.get(k)?.trim().slice(0, MAX_FILTER);
-        if (v) f[k] = v;
-      }
+      for (const k of ["product", "activity", "verdict", "instance", "order"] as const) f[k] = filterOf(q, k);
+      // an API listing's calls are in its own call log, with its own columns
+      if (f.product && d.kernel.product(f.product)?.product.kind === "api") return apiCallsView(d.kernel, f.product, q);
       let instanceIds: string[] | undefined = f.instance ? [f.instance] : undefined;
       if (f.order) {
         const ofOrder = (await d.instances.list({ orderId: f.order, limit: 500 })).map((i) => i.instanceId);
@@ -188,20 +183,14 @@ function registerPage(router: Router, d: OpsRouteDeps, token: string): void {
     "/ops/usage",
     view(async (ctx) => {
       const q = new URLSearchParams(ctx.querystring);
-      const product = q.get("product")?.trim().slice(0, MAX_FILTER) || undefined;
+      const product = filterOf(q, "product");
       const given = q.get("state")?.trim();
       const state = USAGE_STATES.find((s) => s === given);
       const records = await usage.list({ productId: product, state, limit: 200 });
       return usagePage({ products: d.kernel.products().filter(isMetered).map((p) => p.id), product, state, records });
     }),
   );
-  router.get(
-    "/ops/licences/:product",
-    view(async (ctx) => {
-      const productId = String(ctx.params.product).slice(0, MAX_FILTER);
-      return licencesPage({ productId, codes: await codes.list(productId, 200) });
-    }),
-  );
+  registerKindViews(router, d.kernel, view);
   router.get(
     "/ops/reconciliation",
     view(async () => reconciliationPage(await reconciliations.latest())),
