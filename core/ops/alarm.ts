@@ -69,12 +69,19 @@ export interface AlarmOptions {
 
 export class Alarm {
   private readonly raised = new Map<string, Alert>();
+  /** what the last check found, posted or not */
+  private found: Alert[] = [];
   private timer?: NodeJS.Timeout;
   private checking?: Promise<void>;
   private readonly now: () => number;
 
   constructor(private readonly o: AlarmOptions) {
     this.now = o.now ?? Date.now;
+  }
+
+  /** What the last check found, whether or not its alert could be posted (the metrics' gauge). */
+  standing(): readonly Alert[] {
+    return this.found;
   }
 
   /** The conditions raised now, oldest first. */
@@ -139,6 +146,7 @@ export class Alarm {
       const text = `${n} order line(s) of ${product} notified more than ${Math.round(deadline / 60_000)} min ago have no instance: paid orders koogate never provisioned`;
       found.push({ product, condition: "order-unprovisioned", figure: n, threshold: deadline, text, look: "/ops/reconciliation", at: now });
     }
+    this.found = found;
     const still = new Set(found.map(keyOf));
     for (const [k, a] of this.raised) {
       if (!still.has(k)) {

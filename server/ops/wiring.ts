@@ -10,6 +10,7 @@ import type { Logger } from "../../core/logger.js";
 import { MarketplaceClient } from "../../core/marketplace/client.js";
 import { Alarm } from "../../core/ops/alarm.js";
 import { nextDailyRun, type OpsConfig } from "../../core/ops/config.js";
+import { registerConditionGauges } from "../../core/ops/condition-gauges.js";
 import { HealthProbe } from "../../core/ops/health.js";
 import { Metrics } from "../../core/ops/metrics.js";
 import type { CallObserver } from "../../core/ops/observer.js";
@@ -83,6 +84,7 @@ export function createOps(d: OpsDeps): Ops {
     now,
   });
   health.start();
+  registerConditionGauges(metrics.registry, { alerts: () => alarm.standing(), readiness: () => health.status() });
   const daily = d.config.reconcileAt ? scheduleReconcile(d, metrics) : undefined;
   return {
     config: d.config,
