@@ -5,6 +5,8 @@
  * A call refused before it was authenticated is left out: anyone on the internet can send those, and
  * only a sample of them is stored at all (core/serving/refusal-sampler.ts). Such a call is the one
  * whose event has no activity: the pipeline reads the activity only once the signature verified.
+ * The outbox's background outcomes (core/outbox/outbox.ts) are in the event log too, without a request
+ * id: they are no call of the marketplace's and are left out as well.
  */
 import type { Knex } from "knex";
 import { RESULT_CODES } from "../vocabulary.js";
@@ -32,7 +34,27 @@ export async function callShares(db: Knex, products: readonly string[], since: n
     .select(db.raw("sum(case when result_code <> ? then 1 else 0 end) as failures", [RESULT_CODES.success]))
     .whereIn("product_id", [...products])
     .andWhere("at", ">=", since)
+    .whereNotNull("request_id")
     .whereNot((q) => q.where("verdict", "rejected").andWhere("activity", ""))
+    .groupBy("product_id");
+  for (const r of rows) out.set(r.product_id, { calls: Number(r.calls), failures: Number(r.failures ?? 0) });
+  return out;
+}
+
+/**
+ * The same for API listings, from their call log (core/kinds/api/call-log.ts): calls koogate refused
+ * (authentication, rate limit, size) are left out, and an answer under 500 is no failure.
+ */
+export async function apiCallShares(db: Knex, products: readonly string[], since: number): Promise<Map<string, CallShare>> {
+  const out = new Map<string, CallShare>();
+  if (products.length === 0) return out;
+  const rows: Array<{ product_id: string; calls: unknown; failures: unknown }> = await db("koogate_api_calls")
+    .select("product_id")
+    .count({ calls: "*" })
+    .select(db.raw("sum(CASE WHEN outcome = 'answered' AND status < 500 THEN 0 ELSE 1 END) AS failures"))
+    .whereIn("product_id", [...products])
+    .andWhere("at", ">=", since)
+    .whereNotIn("outcome", ["refused", "limited", "too-large"])
     .groupBy("product_id");
   for (const r of rows) out.set(r.product_id, { calls: Number(r.calls), failures: Number(r.failures ?? 0) });
   return out;

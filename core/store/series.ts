@@ -109,6 +109,8 @@ export function quantile(counts: readonly number[], q: number): number | null {
 /** How each source's rows are classified, as SQL conditions on its columns (no caller's value in them). */
 interface CallSource {
   table: string;
+  /** the rows that are calls */
+  calls: string;
   success: string;
   refused: string;
   deadline: string;
@@ -116,11 +118,13 @@ interface CallSource {
 }
 
 /**
- * The signed calls of SaaS, License and the other pipeline kinds. A call answered at the deadline is
- * the one whose detail the pipeline (core/serving/pipeline.ts) starts with "answered 000005 at the".
+ * The calls of SaaS, License and the other pipeline kinds: the events with a request id (the outbox's
+ * background outcomes have none). A call answered at the deadline is the one whose detail the
+ * pipeline (core/serving/pipeline.ts) starts with "answered 000005 at the".
  */
 const EVENTS: CallSource = {
   table: EVENTS_TABLE,
+  calls: "request_id IS NOT NULL",
   success: `result_code = '${RESULT_CODES.success}'`,
   refused: "verdict = 'rejected'",
   deadline: "verdict = 'failed' AND detail LIKE 'answered 000005 at the %'",
@@ -130,6 +134,7 @@ const EVENTS: CallSource = {
 /** An API listing's calls (core/kinds/api/call-log.ts): an answer under 500 is a success. */
 const API_CALLS: CallSource = {
   table: "koogate_api_calls",
+  calls: "1 = 1",
   success: "outcome = 'answered' AND status < 500",
   refused: "outcome IN ('refused', 'limited', 'too-large')",
   deadline: "outcome = 'upstream-timeout'",
@@ -157,6 +162,7 @@ async function countCalls(db: Knex, source: CallSource, products: readonly strin
     .whereIn("product_id", [...products])
     .andWhere("at", ">=", r.from)
     .andWhere("at", "<", end(r))
+    .whereRaw(source.calls)
     .groupBy("k");
   for (const row of rows) {
     const c = out[Number(row.k)];

@@ -29,9 +29,9 @@ export interface ChartOptions {
   minTop?: number;
 }
 
-const W = 640;
+const W = 420;
 const H = 150;
-const PAD = { left: 52, right: 8, top: 8, bottom: 22 };
+const PAD = { left: 52, right: 10, top: 8, bottom: 22 };
 
 /** A time as HH:MM UTC. */
 const hhmm = (ms: number) => new Date(ms).toISOString().slice(11, 16);
@@ -44,7 +44,9 @@ export function lineChart(o: ChartOptions): Html {
   const y = (v: number) => PAD.top + (H - PAD.top - PAD.bottom) * (1 - v / top);
   const paths = o.lines.map((l) => html`<path class="line ${l.cls}" d="${pathOf(l.values, x, y)}"><title>${l.name}</title></path>`);
   const ticks = [0, top / 2, top].map((v) => html`<text class="axis" x="${PAD.left - 4}" y="${y(v) + 4}" text-anchor="end">${o.format(v)}</text><line class="grid" x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(v)}" y2="${y(v)}"/>`);
-  const times = [0, Math.floor(r.buckets / 2), r.buckets - 1].map((i) => html`<text class="axis" x="${x(i)}" y="${H - 6}" text-anchor="middle">${hhmm(r.from + i * r.bucketMs)}</text>`);
+  const times = ([[0, "start"], [Math.floor(r.buckets / 2), "middle"], [r.buckets - 1, "end"]] as const).map(
+    ([i, anchor]) => html`<text class="axis" x="${anchor === "end" ? W - PAD.right : x(i)}" y="${H - 6}" text-anchor="${anchor}">${hhmm(r.from + i * r.bucketMs)}</text>`,
+  );
   const limit = o.limit ? html`<line class="limit" x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(o.limit.value)}" y2="${y(o.limit.value)}"><title>${o.limit.name}</title></line>` : "";
   const desc = describe(o);
   return html`<figure class="chart" id="${o.id}"><figcaption>${o.title}</figcaption><svg role="img" aria-labelledby="${o.id}-t ${o.id}-d" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}"><title id="${o.id}-t">${o.title}</title><desc id="${o.id}-d">${desc}</desc>${ticks}${times}${limit}${paths}</svg>

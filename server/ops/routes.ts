@@ -15,7 +15,7 @@ import type { Kernel } from "../../core/kernel.js";
 import type { Logger } from "../../core/logger.js";
 import { isMetered } from "../../core/metering/definition.js";
 import { UsageStore } from "../../core/metering/store.js";
-import { callShares, shareOf } from "../../core/store/call-shares.js";
+import { apiCallShares, callShares, shareOf } from "../../core/store/call-shares.js";
 import { EventLog } from "../../core/store/events.js";
 import { InstanceStore } from "../../core/store/instances.js";
 import { JobStore } from "../../core/store/jobs.js";
@@ -114,7 +114,10 @@ function registerPage(router: Router, d: OpsRouteDeps, token: string): void {
   const minutes = Math.round(d.ops.config.alertWindowMs / 60_000);
   /** the listings' figures over the alarm window, read from the event log (every process's calls) */
   const health = async (listed: readonly ProductBase[]): Promise<ProductHealth[]> => {
-    const shares = await callShares(d.kernel.db, listed.map((p) => p.id), d.clock.now() - d.ops.config.alertWindowMs);
+    const since = d.clock.now() - d.ops.config.alertWindowMs;
+    const ids = (api: boolean) => listed.filter((p) => (p.kind === "api") === api).map((p) => p.id);
+    const [pipeline, api] = await Promise.all([callShares(d.kernel.db, ids(false), since), apiCallShares(d.kernel.db, ids(true), since)]);
+    const shares = new Map([...pipeline, ...api]);
     return listed.map((p) => {
       const f = shares.get(p.id) ?? { calls: 0, failures: 0 };
       return { id: p.id, kind: p.kind, metered: isMetered(p), ...f, share: shareOf(f) };

@@ -24,7 +24,7 @@ describe(`the operator page's chart figures, read from the database, on ${testDa
   });
   afterEach(() => db.destroy());
 
-  const call = (o: Partial<EventRecord>): EventRecord => ({ at: NOW, productId: "p1", activity: "newInstance", verdict: "processed", resultCode: "000000", response: "{}", durationMs: 7, test: false, ...o });
+  const call = (o: Partial<EventRecord>): EventRecord => ({ at: NOW, requestId: "kg.1", productId: "p1", activity: "newInstance", verdict: "processed", resultCode: "000000", response: "{}", durationMs: 7, test: false, ...o });
 
   it("ends the last hour's 60 one-minute buckets with the minute of now", () => {
     expect(range.buckets).to.equal(60);
@@ -40,6 +40,7 @@ describe(`the operator page's chart figures, read from the database, on ${testDa
     await log.append(call({ at: NOW - 10 * MIN }));
     await log.append(call({ at: NOW - 61 * MIN }));
     await log.append(call({ productId: "other" }));
+    await log.append(call({ requestId: null, activity: "pushUsage", detail: "background attempt 1 succeeded" }));
     const points = (await callSeries(db, { pipeline: ["p1"], api: [] }, range)).map(pointOf);
     expect(points[59]).to.include({ success: 1, refused: 1, failed: 1, deadline: 1, share: 0.75 });
     expect(points[49]).to.include({ success: 1, refused: 0, failed: 0, deadline: 0, share: 0 });
