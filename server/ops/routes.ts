@@ -24,7 +24,7 @@ import type { Clock } from "../../core/tokens.js";
 import { readRawBody } from "../raw-body.js";
 import { authorized, bearer, closeSession, openSession, sameOrigin, sameSecret } from "./auth.js";
 import { html, page, STYLESHEET } from "./html.js";
-import { readActivity } from "../../core/ops/activity.js";
+import { ActivityReader } from "../../core/ops/activity.js";
 import type { ProductBase } from "../../core/products/definition.js";
 import type { Span } from "../../core/store/series.js";
 import { activitySection } from "./activity-view.js";
@@ -123,10 +123,11 @@ function registerPage(router: Router, d: OpsRouteDeps, token: string): void {
       return { id: p.id, kind: p.kind, metered: isMetered(p), ...f, share: shareOf(f) };
     });
   };
+  const reader = new ActivityReader(d.kernel.db);
   const activity = async (ctx: Koa.Context, listed: readonly ProductBase[]) => {
     const given = new URLSearchParams(ctx.querystring).get("range");
     const span: Span = given === "day" ? "day" : "hour";
-    return activitySection(await readActivity(d.kernel.db, listed, span, d.clock.now()), { threshold: d.ops.config.alertThreshold, here: ctx.path });
+    return activitySection(await reader.read(listed, span, d.clock.now()), { threshold: d.ops.config.alertThreshold, here: ctx.path });
   };
   router.get(
     "/ops",
