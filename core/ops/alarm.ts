@@ -39,7 +39,46 @@ export interface Alert {
   at: number;
 }
 
+/**
+ * Where raised conditions are kept: in memory for one process (the default), or in the database
+ * (core/store/alarms.ts) so that every process on it raises and posts each condition once.
+ */
+export interface RaisedAlarms {
+  /** marks `a` raised; true when it was not already (the caller then posts it) */
+  claim(a: Alert): Promise<boolean>;
+  /** forgets `a` (its post failed: the next check tries again) */
+  release(a: Pick<Alert, "product" | "condition">): Promise<void>;
+  /** forgets every raised condition not in `still`; resolves with those it forgot */
+  clearExcept(still: ReadonlyArray<Pick<Alert, "product" | "condition">>): Promise<Alert[]>;
+  /** the raised conditions, oldest first */
+  list(): Promise<Alert[]>;
+}
+
+/** One process's raised conditions, in memory. */
+export class MemoryAlarms implements RaisedAlarms {
+  private readonly raised = new Map<string, Alert>();
+  async claim(a: Alert): Promise<boolean> {
+    if (this.raised.has(keyOf(a))) return false;
+    this.raised.set(keyOf(a), a);
+    return true;
+  }
+  async release(a: Pick<Alert, "product" | "condition">): Promise<void> {
+    this.raised.delete(keyOf(a));
+  }
+  async clearExcept(still: ReadonlyArray<Pick<Alert, "product" | "condition">>): Promise<Alert[]> {
+    const keep = new Set(still.map(keyOf));
+    const cleared = [...this.raised.values()].filter((a) => !keep.has(keyOf(a)));
+    for (const a of cleared) this.raised.delete(keyOf(a));
+    return cleared;
+  }
+  async list(): Promise<Alert[]> {
+    return [...this.raised.values()];
+  }
+}
+
 export interface AlarmOptions {
+  /** where raised conditions are kept; default in this process's memory */
+  raised?: RaisedAlarms;
   /** where alerts are POSTed; none → raised conditions are logged and shown only */
   webhookUrl?: string;
   /** default generic */
@@ -68,7 +107,7 @@ export interface AlarmOptions {
 }
 
 export class Alarm {
-  private readonly raised = new Map<string, Alert>();
+  private readonly raised: RaisedAlarms;
   /** what the last check found, posted or not */
   private found: Alert[] = [];
   private timer?: NodeJS.Timeout;
@@ -77,6 +116,7 @@ export class Alarm {
 
   constructor(private readonly o: AlarmOptions) {
     this.now = o.now ?? Date.now;
+    this.raised = o.raised ?? new MemoryAlarms();
   }
 
   /** What the last check found, whether or not its alert could be posted (the metrics' gauge). */
@@ -84,9 +124,9 @@ export class Alarm {
     return this.found;
   }
 
-  /** The conditions raised now, oldest first. */
-  active(): Alert[] {
-    return [...this.raised.values()];
+  /** The conditions raised now (by any process sharing the store), oldest first. */
+  active(): Promise<Alert[]> {
+    return this.raised.list();
   }
 
   /** Evaluates the conditions every `checkMs`. */
@@ -147,17 +187,12 @@ export class Alarm {
       found.push({ product, condition: "order-unprovisioned", figure: n, threshold: deadline, text, look: "/ops/reconciliation", at: now });
     }
     this.found = found;
-    const still = new Set(found.map(keyOf));
-    for (const [k, a] of this.raised) {
-      if (!still.has(k)) {
-        this.raised.delete(k);
-        this.o.logger.info("alarm cleared", { product: a.product, condition: a.condition });
-      }
-    }
+    for (const a of await this.raised.clearExcept(found)) this.o.logger.info("alarm cleared", { product: a.product, condition: a.condition });
     for (const a of found) {
-      if (this.raised.has(keyOf(a))) continue;
-      // raised only once posted (or when there is nowhere to post): a failed post is tried again next check
-      if (await this.post(a)) this.raised.set(keyOf(a), a);
+      // the claim is the raise: a condition another process (or an earlier check) raised is not posted again
+      if (!(await this.raised.claim(a))) continue;
+      // a post that failed is released, so the next check (of any process) tries again
+      if (!(await this.post(a))) await this.raised.release(a);
     }
   }
 

@@ -133,8 +133,8 @@ function registerPage(router: Router, d: OpsRouteDeps, token: string): void {
     "/ops",
     view(async (ctx) => {
       const listed = d.kernel.products();
-      const [products, charts, last] = await Promise.all([health(listed), activity(ctx, listed), reconciliations.latest()]);
-      return overviewPage({ products, alerts: d.ops.alarm.active(), readiness: d.ops.health.status(), windowMinutes: minutes, last, activity: charts });
+      const [products, charts, last, alerts] = await Promise.all([health(listed), activity(ctx, listed), reconciliations.latest(), d.ops.alarm.active()]);
+      return overviewPage({ products, alerts, readiness: d.ops.health.status(), windowMinutes: minutes, last, activity: charts });
     }),
   );
   router.get(
@@ -142,8 +142,8 @@ function registerPage(router: Router, d: OpsRouteDeps, token: string): void {
     view(async (ctx) => {
       const listed = d.kernel.products().filter((p) => p.id === ctx.params.product);
       if (listed.length === 0) return notFound("no such listing");
-      const [[product], charts] = await Promise.all([health(listed), activity(ctx, listed)]);
-      return productPage({ product: product!, windowMinutes: minutes, alerts: d.ops.alarm.active().filter((a) => a.product === product!.id), activity: charts });
+      const [[product], charts, alerts] = await Promise.all([health(listed), activity(ctx, listed), d.ops.alarm.active()]);
+      return productPage({ product: product!, windowMinutes: minutes, alerts: alerts.filter((a) => a.product === product!.id), activity: charts });
     }),
   );
   router.get(

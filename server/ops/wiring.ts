@@ -20,6 +20,7 @@ import { Outbox } from "../../core/outbox/outbox.js";
 import { UsageStore } from "../../core/metering/store.js";
 import { OrderStore } from "../../core/orders/store.js";
 import { InstanceStore } from "../../core/store/instances.js";
+import { StoredAlarms } from "../../core/store/alarms.js";
 import { callShares } from "../../core/store/call-shares.js";
 import { JobStore } from "../../core/store/jobs.js";
 import type { Clock, Knex } from "../../core/tokens.js";
@@ -61,6 +62,8 @@ export function createOps(d: OpsDeps): Ops {
   });
   metrics.setUsagePendingSource(() => usage.pendingCount());
   const alarm = new Alarm({
+    // raised conditions in the database: every process on it raises and posts each one once
+    raised: new StoredAlarms(d.db),
     webhookUrl: d.config.alertWebhook,
     format: d.config.alertFormat,
     windowMs: d.config.alertWindowMs,

@@ -76,7 +76,7 @@ describe("the delisting-risk alarm", () => {
     stored = { calls: 0, failures: 0 };
     feed(a, 20, 0);
     await a.check();
-    expect(a.active()).to.have.length(0);
+    expect(await a.active()).to.have.length(0);
     feed(a, 0, 20);
     await a.check();
     expect(hook.bodies).to.have.length(2);
