@@ -44,7 +44,7 @@ describe("the operator page's views of every kind, over HTTP", function () {
     expect((await apigCall(`${s.url}/api/weather-api/today`, { sk: "not-the-secret-0123456789" })).status).to.equal(401);
     const page = await eventually(async () => {
       const p = await get("/ops/calls?product=weather-api");
-      return p.text.includes("buyer-77") && p.text.includes("refused") ? p : undefined;
+      return p.text.includes("buyer-77") && p.text.includes("<code>401</code>") ? p : undefined;
     }, "the API calls on the page");
     expect(page.text).to.contain("Calls of API listing weather-api").and.contain("answered").and.contain("<code>401</code>");
     expect(page.text, "a buyer id holding markup is text").to.contain("&lt;script&gt;document.title=&#39;owned&#39;&lt;/script&gt;").and.not.contain(HOSTILE);
