@@ -48,8 +48,12 @@ export interface RaisedAlarms {
   claim(a: Alert): Promise<boolean>;
   /** forgets `a` (its post failed: the next check tries again) */
   release(a: Pick<Alert, "product" | "condition">): Promise<void>;
-  /** forgets every raised condition not in `still`; resolves with those it forgot */
-  clearExcept(still: ReadonlyArray<Pick<Alert, "product" | "condition">>): Promise<Alert[]>;
+  /**
+   * Forgets every condition raised at or before `before` (ms) that is not in `still`; resolves with those it
+   * forgot. One raised since is left alone: another process may have seen calls this check's read
+   * had not (it is cleared at the next check if it no longer holds).
+   */
+  clearExcept(still: ReadonlyArray<Pick<Alert, "product" | "condition">>, before: number): Promise<Alert[]>;
   /** the raised conditions, oldest first */
   list(): Promise<Alert[]>;
 }
@@ -65,9 +69,9 @@ export class MemoryAlarms implements RaisedAlarms {
   async release(a: Pick<Alert, "product" | "condition">): Promise<void> {
     this.raised.delete(keyOf(a));
   }
-  async clearExcept(still: ReadonlyArray<Pick<Alert, "product" | "condition">>): Promise<Alert[]> {
+  async clearExcept(still: ReadonlyArray<Pick<Alert, "product" | "condition">>, before: number): Promise<Alert[]> {
     const keep = new Set(still.map(keyOf));
-    const cleared = [...this.raised.values()].filter((a) => !keep.has(keyOf(a)));
+    const cleared = [...this.raised.values()].filter((a) => a.at <= before && !keep.has(keyOf(a)));
     for (const a of cleared) this.raised.delete(keyOf(a));
     return cleared;
   }
@@ -187,8 +191,10 @@ export class Alarm {
       found.push({ product, condition: "order-unprovisioned", figure: n, threshold: deadline, text, look: "/ops/reconciliation", at: now });
     }
     this.found = found;
-    for (const a of await this.raised.clearExcept(found)) this.o.logger.info("alarm cleared", { product: a.product, condition: a.condition });
-    for (const a of found) {
+    for (const a of await this.raised.clearExcept(found, now)) this.o.logger.info("alarm cleared", { product: a.product, condition: a.condition });
+    for (const f of found) {
+      // raised when claimed: a check of another process that read before this claim leaves it alone
+      const a = { ...f, at: this.now() };
       // the claim is the raise: a condition another process (or an earlier check) raised is not posted again
       if (!(await this.raised.claim(a))) continue;
       // a post that failed is released, so the next check (of any process) tries again

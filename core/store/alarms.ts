@@ -22,11 +22,11 @@ export class StoredAlarms implements RaisedAlarms {
     await this.db(ALARMS_TABLE).where({ product_id: a.product, condition: a.condition }).delete();
   }
 
-  async clearExcept(still: ReadonlyArray<Pick<Alert, "product" | "condition">>): Promise<Alert[]> {
-    const raised = await this.list();
+  async clearExcept(still: ReadonlyArray<Pick<Alert, "product" | "condition">>, before: number): Promise<Alert[]> {
     const keep = new Set(still.map((a) => `${a.product}\u0000${a.condition}`));
-    const cleared = raised.filter((a) => !keep.has(`${a.product}\u0000${a.condition}`));
-    for (const a of cleared) await this.release(a);
+    const cleared = (await this.list()).filter((a) => a.at <= before && !keep.has(`${a.product}\u0000${a.condition}`));
+    // the time again in the delete: a row raised anew since the list is another raise, and stays
+    for (const a of cleared) await this.db(ALARMS_TABLE).where({ product_id: a.product, condition: a.condition }).andWhere("raised_at", "<=", before).delete();
     return cleared;
   }
 

@@ -29,8 +29,9 @@ describe(`the alarm's raised conditions kept in the database, on ${testDatabaseK
   });
 
   /** one process's alarm: its own store object on the shared database */
-  const process = () =>
+  const process = (now?: () => number) =>
     new Alarm({
+      now,
       raised: new StoredAlarms(db),
       webhookUrl: hook.url,
       minCalls: 10,
@@ -70,5 +71,21 @@ describe(`the alarm's raised conditions kept in the database, on ${testDatabaseK
     await process().check();
     expect(hook.bodies).to.have.length(1);
     expect(await db("koogate_alarms").pluck("condition")).to.deep.equal(["failure-share"]);
+  });
+
+  it("leaves alone a condition raised after another process's check began, which read the calls before it", async () => {
+    let clock = 1_800_000_000_000;
+    const a = process(() => clock);
+    stored = { calls: 20, failures: 10 };
+    await a.check();
+    // B's check began a moment before A's raise and read the calls as they were then: none failed yet
+    const b = process(() => clock - 5);
+    stored = { calls: 0, failures: 0 };
+    await b.check();
+    expect(await db("koogate_alarms").pluck("condition")).to.deep.equal(["failure-share"]);
+    stored = { calls: 20, failures: 10 };
+    clock += 1000;
+    await a.check();
+    expect(hook.bodies).to.have.length(1);
   });
 });
