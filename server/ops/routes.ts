@@ -5,8 +5,10 @@
  *   GET  /readyz               database, migrations, outbox, products: 200 or 503, JSON, read from the
  *                              background probe's verdict (no statement per request)
  *   GET  /metrics              Prometheus text; with KOOGATE_METRICS_TOKEN, only with that bearer token
- *   GET  /ops…                 the operator page, with KOOGATE_OPS_TOKEN only (else 404): overview, calls,
- *                              instances, jobs, usage records, a License listing's codes, reconciliation
+ *   GET  /ops…                 the operator page, with KOOGATE_OPS_TOKEN only (else 404): overview and a
+ *                              listing's page (with charts), calls (an API listing's call log), instances,
+ *                              jobs, usage records, orders, tenants, a License listing's licences,
+ *                              reconciliation; every figure read from the database (every process's)
  *   POST /ops/login, /ops/logout, /ops/jobs/:id/retry   same-origin form posts
  */
 import type Router from "@koa/router";
@@ -15,18 +17,18 @@ import type { Kernel } from "../../core/kernel.js";
 import type { Logger } from "../../core/logger.js";
 import { isMetered } from "../../core/metering/definition.js";
 import { UsageStore } from "../../core/metering/store.js";
+import { ActivityReader } from "../../core/ops/activity.js";
+import type { ProductBase } from "../../core/products/definition.js";
 import { apiCallShares, callShares, shareOf } from "../../core/store/call-shares.js";
 import { EventLog } from "../../core/store/events.js";
 import { InstanceStore } from "../../core/store/instances.js";
 import { JobStore } from "../../core/store/jobs.js";
 import { ReconciliationStore } from "../../core/store/reconciliations.js";
+import type { Span } from "../../core/store/series.js";
 import type { Clock } from "../../core/tokens.js";
 import { readRawBody } from "../raw-body.js";
 import { authorized, bearer, closeSession, openSession, sameOrigin, sameSecret } from "./auth.js";
 import { html, page, STYLESHEET } from "./html.js";
-import { ActivityReader } from "../../core/ops/activity.js";
-import type { ProductBase } from "../../core/products/definition.js";
-import type { Span } from "../../core/store/series.js";
 import { activitySection } from "./activity-view.js";
 import { apiCallsView, filterOf, MAX_FILTER, registerKindViews } from "./kind-routes.js";
 import { callsPage, instancePage, jobsPage, loginPage, overviewPage, productPage, reconciliationPage, usagePage, USAGE_STATES, type CallFilters, type ProductHealth } from "./pages.js";
