@@ -6,6 +6,7 @@ import * as orders from "./migrations/20261201090000_orders.js";
 import * as usage from "./migrations/20261201100000_usage.js";
 import * as reconciliations from "./migrations/20261201000000_reconciliations.js";
 import * as alarms from "./migrations/20261206120000_alarms.js";
+import * as dailyRuns from "./migrations/20261206130000_daily_runs.js";
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -27,6 +28,8 @@ export const CORE_MIGRATIONS: Readonly<Record<string, Migration>> = {
   "20261201000000_reconciliations": reconciliations,
   // the alarm's raised conditions, shared by every process on the database (core/store/alarms.ts)
   "20261206120000_alarms": alarms,
+  // the daily reconciliation's claim, so several processes run it once (core/store/daily-runs.ts)
+  "20261206130000_daily_runs": dailyRuns,
 };
 
 /**

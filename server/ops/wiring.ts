@@ -21,6 +21,7 @@ import { UsageStore } from "../../core/metering/store.js";
 import { OrderStore } from "../../core/orders/store.js";
 import { InstanceStore } from "../../core/store/instances.js";
 import { StoredAlarms } from "../../core/store/alarms.js";
+import { claimDailyRun } from "../../core/store/daily-runs.js";
 import { callShares } from "../../core/store/call-shares.js";
 import { JobStore } from "../../core/store/jobs.js";
 import type { Clock, Knex } from "../../core/tokens.js";
@@ -104,7 +105,10 @@ export function createOps(d: OpsDeps): Ops {
   };
 }
 
-/** The daily reconciliation at `KOOGATE_RECONCILE_AT` (UTC); its report goes to the log and the /ops page. */
+/**
+ * The daily reconciliation at `KOOGATE_RECONCILE_AT` (UTC), run by one process of those sharing the
+ * database (the first to claim the day); its report goes to the log and the /ops page.
+ */
 function scheduleReconcile(d: OpsDeps, metrics: Metrics): { stop(): void } {
   const at = d.config.reconcileAt!;
   const client = MarketplaceClient.fromEnv(d.env, { logger: d.logger, onCall: (api, family) => metrics.marketplaceCall(api, family) });
@@ -115,8 +119,13 @@ function scheduleReconcile(d: OpsDeps, metrics: Metrics): { stop(): void } {
     timer.unref();
   };
   const run = () => {
-    reconcile({ db: d.db, queryOrder: (q) => client.queryOrder(q), provisioningDeadlineMs: d.config.provisioningDeadlineMs, usageDueMs: d.usageDueMs })
-      .then((r) => (r.mismatches.length ? d.logger.error : d.logger.info)("reconciliation", { orders: r.orders, mismatches: r.mismatches.length, report: r.mismatches.length ? reportTable(r) : undefined }))
+    // with several processes on the database, the one that claims the day runs it (the marketplace is asked once per order)
+    claimDailyRun(d.db, "reconcile", Date.now())
+      .then(async (mine) => {
+        if (!mine) return d.logger.info("reconciliation: another koogate process on this database runs today's", {});
+        const r = await reconcile({ db: d.db, queryOrder: (q) => client.queryOrder(q), provisioningDeadlineMs: d.config.provisioningDeadlineMs, usageDueMs: d.usageDueMs });
+        (r.mismatches.length ? d.logger.error : d.logger.info)("reconciliation", { orders: r.orders, mismatches: r.mismatches.length, report: r.mismatches.length ? reportTable(r) : undefined });
+      })
       .catch((e: Error) => d.logger.error("reconciliation could not run", { error: e.message }))
       .finally(arm);
   };
