@@ -15,6 +15,7 @@ import type { ResultCode } from "../core/vocabulary.js";
 import type { Expectation, Judgement } from "./judge.js";
 import type { SimTarget } from "./target.js";
 import type { WireReply, WireRequest } from "./wire.js";
+import { withArticle } from "../core/article.js";
 
 /** A command-line option of a scenario (`--<name>`), parsed with node:util parseArgs. */
 export interface ScenarioOption {
@@ -49,7 +50,7 @@ export interface Scenario {
 
 /** Why `scenario` cannot be played against `product` (a usage error), or null when it can. */
 export function misfit(scenario: Scenario, product: ProductBase): string | null {
-  if (scenario.kind !== product.kind) return `${scenario.name} is for ${scenario.kind} products; ${product.id} is a ${product.kind} product`;
+  if (scenario.kind !== product.kind) return `${scenario.name} is for ${scenario.kind} products; ${product.id} is ${withArticle(product.kind)} product`;
   const why = scenario.fits?.(product) ?? null;
   return why === null ? null : `${scenario.name} ${why}`;
 }

@@ -78,7 +78,7 @@ export async function events(argv: string[], io: Io): Promise<number> {
       io.out("no events");
       return EXIT.ok;
     }
-    for (const r of rows) io.out(formatEvent(r));
+    for (const line of formatEvents(rows)) io.out(line);
     return EXIT.ok;
   } finally {
     await db.destroy();
@@ -100,16 +100,16 @@ function publicFields(r: EventRecord) {
   };
 }
 
-export function formatEvent(r: EventRecord): string {
-  const cols = [
-    new Date(r.at).toISOString(),
-    r.productId,
-    (r.activity || "-").padEnd(20),
-    (r.instanceId || "-").padEnd(36),
-    r.verdict.padEnd(9),
-    r.resultCode,
-    `${r.durationMs} ms`.padStart(7),
-  ];
-  const extra = [r.test ? "test" : "", r.detail ?? ""].filter(Boolean).join(" · ");
-  return (cols.join("  ") + (extra ? `  ${extra}` : "")).trimEnd();
+/**
+ * The events as aligned lines: each column as wide as its widest value among `rows` (an activity such
+ * as `updateLicenseCodeStatus` is longer than a SaaS one, a product id has no fixed length).
+ */
+export function formatEvents(rows: readonly EventRecord[]): string[] {
+  const cells = rows.map((r) => [new Date(r.at).toISOString(), r.productId, r.activity || "-", r.instanceId || "-", r.verdict, r.resultCode, `${r.durationMs} ms`]);
+  const widths = cells[0]?.map((_, i) => Math.max(...cells.map((c) => c[i]!.length))) ?? [];
+  return rows.map((r, n) => {
+    const cols = cells[n]!.map((c, i) => (i === cells[n]!.length - 1 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)));
+    const extra = [r.test ? "test" : "", r.detail ?? ""].filter(Boolean).join(" · ");
+    return (cols.join("  ") + (extra ? `  ${extra}` : "")).trimEnd();
+  });
 }

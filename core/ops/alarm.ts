@@ -11,13 +11,14 @@
  *
  * Each raised condition posts one JSON alert to the webhook; it is not posted again until it clears.
  * Calls refused for their signature are left out of the share: anyone on the internet can send those
- * (they are counted by `koogate_refusals_total`).
+ * (they are counted by `koogate_refusals_total`). The share is read from the event log at each check
+ * (core/store/call-shares.ts), so with several processes on one database each sees every process's
+ * calls, not only its own (issue 20, "several processes seen as one").
  */
 import { describeError } from "../errors.js";
 import type { Logger } from "../logger.js";
-import { RESULT_CODES } from "../vocabulary.js";
+import { shareOf, type CallShare } from "../store/call-shares.js";
 import type { AlertFormat } from "./config.js";
-import type { CallObserver, ObservedCall } from "./observer.js";
 
 export const ALARM_CONDITIONS = ["failure-share", "parked-job", "provisioning-overdue", "order-unprovisioned"] as const;
 export type AlarmCondition = (typeof ALARM_CONDITIONS)[number];
@@ -38,7 +39,50 @@ export interface Alert {
   at: number;
 }
 
+/**
+ * Where raised conditions are kept: in memory for one process (the default), or in the database
+ * (core/store/alarms.ts) so that every process on it raises and posts each condition once.
+ */
+export interface RaisedAlarms {
+  /** marks `a` raised; true when it was not already (the caller then posts it) */
+  claim(a: Alert): Promise<boolean>;
+  /** forgets `a` (its post failed: the next check tries again) */
+  release(a: Pick<Alert, "product" | "condition">): Promise<void>;
+  /**
+   * Forgets every condition raised at or before `before` (ms) that is not in `still`; resolves with those it
+   * forgot. One raised since is left alone: another process may have seen calls this check's read
+   * had not (it is cleared at the next check if it no longer holds).
+   */
+  clearExcept(still: ReadonlyArray<Pick<Alert, "product" | "condition">>, before: number): Promise<Alert[]>;
+  /** the raised conditions, oldest first */
+  list(): Promise<Alert[]>;
+}
+
+/** One process's raised conditions, in memory. */
+export class MemoryAlarms implements RaisedAlarms {
+  private readonly raised = new Map<string, Alert>();
+  async claim(a: Alert): Promise<boolean> {
+    if (this.raised.has(keyOf(a))) return false;
+    this.raised.set(keyOf(a), a);
+    return true;
+  }
+  async release(a: Pick<Alert, "product" | "condition">): Promise<void> {
+    this.raised.delete(keyOf(a));
+  }
+  async clearExcept(still: ReadonlyArray<Pick<Alert, "product" | "condition">>, before: number): Promise<Alert[]> {
+    const keep = new Set(still.map(keyOf));
+    const cleared = [...this.raised.values()].filter((a) => a.at <= before && !keep.has(keyOf(a)));
+    for (const a of cleared) this.raised.delete(keyOf(a));
+    return cleared;
+  }
+  async list(): Promise<Alert[]> {
+    return [...this.raised.values()];
+  }
+}
+
 export interface AlarmOptions {
+  /** where raised conditions are kept; default in this process's memory */
+  raised?: RaisedAlarms;
   /** where alerts are POSTed; none → raised conditions are logged and shown only */
   webhookUrl?: string;
   /** default generic */
@@ -53,6 +97,8 @@ export interface AlarmOptions {
   checkMs?: number;
   /** an instance provisioning longer than this is overdue; default 1 h */
   provisioningDeadlineMs?: number;
+  /** per product, its signed calls and their failures since `since` (ms), as every process stored them */
+  callShares: (since: number) => Promise<ReadonlyMap<string, CallShare>>;
   /** parked jobs per product */
   parkedJobs: () => Promise<ReadonlyMap<string, number>>;
   /** per product, instances still provisioning created before `before` (ms) */
@@ -64,67 +110,27 @@ export interface AlarmOptions {
   now?: () => number;
 }
 
-/** Buckets of the sliding window: the share moves in steps of 1/60 of the window. */
-const BUCKETS = 60;
-
-interface Window {
-  /** the bucket number (time / bucket length) each slot holds */
-  slot: Float64Array;
-  calls: Uint32Array;
-  failures: Uint32Array;
-}
-
-export class Alarm implements CallObserver {
-  private readonly windows = new Map<string, Window>();
-  private readonly raised = new Map<string, Alert>();
+export class Alarm {
+  private readonly raised: RaisedAlarms;
+  /** what the last check found, posted or not */
+  private found: Alert[] = [];
   private timer?: NodeJS.Timeout;
   private checking?: Promise<void>;
   private readonly now: () => number;
-  private readonly bucketMs: number;
 
   constructor(private readonly o: AlarmOptions) {
     this.now = o.now ?? Date.now;
-    this.bucketMs = (o.windowMs ?? 3_600_000) / BUCKETS;
+    this.raised = o.raised ?? new MemoryAlarms();
   }
 
-  /** Counts one answered call in its product's window (a few array writes: this runs on every call). */
-  observeCall(c: ObservedCall): void {
-    if (!c.signed && c.verdict === "rejected") return;
-    let w = this.windows.get(c.product);
-    if (!w) this.windows.set(c.product, (w = { slot: new Float64Array(BUCKETS).fill(-1), calls: new Uint32Array(BUCKETS), failures: new Uint32Array(BUCKETS) }));
-    const n = Math.floor(this.now() / this.bucketMs);
-    const i = n % BUCKETS;
-    if (w.slot[i] !== n) {
-      w.slot[i] = n;
-      w.calls[i] = 0;
-      w.failures[i] = 0;
-    }
-    w.calls[i]!++;
-    if (c.resultCode !== RESULT_CODES.success) w.failures[i]!++;
+  /** What the last check found, whether or not its alert could be posted (the metrics' gauge). */
+  standing(): readonly Alert[] {
+    return this.found;
   }
 
-  refused(): void {}
-
-  /** A product's calls and failures in the window. */
-  figures(product: string): { calls: number; failures: number; share: number } {
-    const w = this.windows.get(product);
-    let calls = 0;
-    let failures = 0;
-    if (w) {
-      const oldest = Math.floor(this.now() / this.bucketMs) - BUCKETS + 1;
-      for (let i = 0; i < BUCKETS; i++) {
-        if (w.slot[i]! >= oldest) {
-          calls += w.calls[i]!;
-          failures += w.failures[i]!;
-        }
-      }
-    }
-    return { calls, failures, share: calls === 0 ? 0 : failures / calls };
-  }
-
-  /** The conditions raised now, oldest first. */
-  active(): Alert[] {
-    return [...this.raised.values()];
+  /** The conditions raised now (by any process sharing the store), oldest first. */
+  active(): Promise<Alert[]> {
+    return this.raised.list();
   }
 
   /** Evaluates the conditions every `checkMs`. */
@@ -148,16 +154,18 @@ export class Alarm implements CallObserver {
   private async evaluate(): Promise<void> {
     const now = this.now();
     const deadline = this.o.provisioningDeadlineMs ?? 3_600_000;
-    const [parked, overdue, unprovisioned] = await Promise.all([
+    const windowMs = this.o.windowMs ?? 3_600_000;
+    const [shares, parked, overdue, unprovisioned] = await Promise.all([
+      this.o.callShares(now - windowMs),
       this.o.parkedJobs(),
       this.o.provisioningBefore(now - deadline),
       this.o.unprovisionedOrdersBefore?.(now - deadline) ?? new Map<string, number>(),
     ]);
     const found: Alert[] = [];
     const threshold = this.o.threshold ?? 0.05;
-    const minutes = Math.round((this.o.windowMs ?? 3_600_000) / 60_000);
-    for (const product of this.windows.keys()) {
-      const f = this.figures(product);
+    const minutes = Math.round(windowMs / 60_000);
+    for (const [product, calls] of shares) {
+      const f = { ...calls, share: shareOf(calls) };
       if (f.calls >= (this.o.minCalls ?? 20) && f.share > threshold) {
         const pct = (x: number) => `${Math.round(x * 1000) / 10} %`;
         found.push({
@@ -182,17 +190,15 @@ export class Alarm implements CallObserver {
       const text = `${n} order line(s) of ${product} notified more than ${Math.round(deadline / 60_000)} min ago have no instance: paid orders koogate never provisioned`;
       found.push({ product, condition: "order-unprovisioned", figure: n, threshold: deadline, text, look: "/ops/reconciliation", at: now });
     }
-    const still = new Set(found.map(keyOf));
-    for (const [k, a] of this.raised) {
-      if (!still.has(k)) {
-        this.raised.delete(k);
-        this.o.logger.info("alarm cleared", { product: a.product, condition: a.condition });
-      }
-    }
-    for (const a of found) {
-      if (this.raised.has(keyOf(a))) continue;
-      // raised only once posted (or when there is nowhere to post): a failed post is tried again next check
-      if (await this.post(a)) this.raised.set(keyOf(a), a);
+    this.found = found;
+    for (const a of await this.raised.clearExcept(found, now)) this.o.logger.info("alarm cleared", { product: a.product, condition: a.condition });
+    for (const f of found) {
+      // raised when claimed: a check of another process that read before this claim leaves it alone
+      const a = { ...f, at: this.now() };
+      // the claim is the raise: a condition another process (or an earlier check) raised is not posted again
+      if (!(await this.raised.claim(a))) continue;
+      // a post that failed is released, so the next check (of any process) tries again
+      if (!(await this.post(a))) await this.raised.release(a);
     }
   }
 

@@ -1,7 +1,8 @@
 /**
  * What the call pipeline tells the operations side about each answered call: one observation per
  * call, of what was sent on the wire (the 000005 of the deadline, not the late work's outcome), and one
- * refusal per signature that did not verify. The metrics and the delisting-risk alarm both listen.
+ * refusal per signature that did not verify. The metrics listen (the delisting-risk alarm reads the
+ * event log instead, so that it sees every process's calls).
  */
 import type { CallObservation } from "./metrics.js";
 

@@ -15,6 +15,7 @@ import type { Logger } from "../logger.js";
 import { KEY_TYPES, type KeyType } from "../vocabulary.js";
 import type { BaseDefinition, ProductBase } from "./definition.js";
 import { definitionSchema, kindSchema } from "./schema.js";
+import { withArticle } from "../article.js";
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 
@@ -139,7 +140,7 @@ function checkAdapter(d: BaseDefinition, kind: Kind, file: string, opts: LoadOpt
   const methods = typeof kind.adapterMethods === "function" ? kind.adapterMethods(d) : kind.adapterMethods;
   const missing = methods.filter((m) => typeof (adapter.prototype as Record<string, unknown> | undefined)?.[m] !== "function");
   if (missing.length > 0) {
-    throw new SetupError(`adapter ${d.adapter} has no method ${missing.join(", ")}; a ${kind.name} adapter implements ${methods.join(", ")}`, file, "/adapter");
+    throw new SetupError(`adapter ${d.adapter} has no method ${missing.join(", ")}; ${withArticle(kind.name)} adapter implements ${methods.join(", ")}`, file, "/adapter");
   }
   return adapter;
 }

@@ -10,6 +10,7 @@ import type { AdapterClass } from "../adapters.js";
 import { SetupError } from "../errors.js";
 import type { Kind } from "../kinds/kind.js";
 import { firstLine, shown, type ProjectConfigFile } from "./config-file.js";
+import { withArticle } from "../article.js";
 
 /** An adapter class and the module that exports it. */
 export interface FoundAdapter {
@@ -78,7 +79,7 @@ function checkClass(cls: AdapterClass, kinds: readonly Kind[], file: string): vo
   const required = typeof kind.adapterMethods === "function" ? [] : kind.adapterMethods;
   const missing = required.filter((m) => typeof proto[m] !== "function");
   if (missing.length > 0) {
-    throw new SetupError(`adapter ${cls.name} has no method ${missing.join(", ")}; a ${kind.name} adapter implements ${required.join(", ")}`, file);
+    throw new SetupError(`adapter ${cls.name} has no method ${missing.join(", ")}; ${withArticle(kind.name)} adapter implements ${required.join(", ")}`, file);
   }
   const inject = injectList(cls);
   if (inject !== undefined && (!Array.isArray(inject) || inject.some((t) => t === undefined || t === null))) {

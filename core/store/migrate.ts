@@ -5,6 +5,8 @@ import * as scopes from "./migrations/20261130010000_scopes_and_request_ids.js";
 import * as orders from "./migrations/20261201090000_orders.js";
 import * as usage from "./migrations/20261201100000_usage.js";
 import * as reconciliations from "./migrations/20261201000000_reconciliations.js";
+import * as alarms from "./migrations/20261206120000_alarms.js";
+import * as dailyRuns from "./migrations/20261206130000_daily_runs.js";
 import * as instanceTerms from "./migrations/20261206140000_instance_terms.js";
 
 export interface Migration {
@@ -25,6 +27,10 @@ export const CORE_MIGRATIONS: Readonly<Record<string, Migration>> = {
   "20261201090000_orders": orders,
   "20261201100000_usage": usage,
   "20261201000000_reconciliations": reconciliations,
+  // the alarm's raised conditions, shared by every process on the database (core/store/alarms.ts)
+  "20261206120000_alarms": alarms,
+  // the daily reconciliation's claim, so several processes run it once (core/store/daily-runs.ts)
+  "20261206130000_daily_runs": dailyRuns,
   // the lifecycle's purchase terms and trial flag on every instance (core/lifecycle/)
   "20261206140000_instance_terms": instanceTerms,
 };

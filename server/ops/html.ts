@@ -54,6 +54,8 @@ const NAV = [
   ["/ops/calls", "Calls"],
   ["/ops/jobs", "Outbox jobs"],
   ["/ops/usage", "Usage records"],
+  ["/ops/orders", "Orders"],
+  ["/ops/tenants", "Tenants"],
   ["/ops/reconciliation", "Reconciliation"],
 ] as const;
 
@@ -80,4 +82,23 @@ form.filters{display:flex;flex-wrap:wrap;gap:.5em;align-items:end}
 form.filters label{display:flex;flex-direction:column;font-size:.85em}
 input,select,button{font:inherit;padding:.2em .4em}
 code{font-size:.9em}
+td.nowrap,td code{white-space:nowrap}
+.spans{margin:.3em 0}
+.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:1em}
+figure.chart{margin:0;background:#fff;border:1px solid #d5dae0;padding:.5em}
+figure.chart figcaption{font-weight:600;margin-bottom:.3em}
+figure.chart svg{width:100%;height:auto;display:block}
+figure.chart .axis{font-size:11px;fill:#555}
+figure.chart .grid{stroke:#e3e7ec;stroke-width:1}
+figure.chart .line{fill:none;stroke-width:2}
+figure.chart .limit{stroke:#b3261e;stroke-width:1.5;stroke-dasharray:6 4}
+.legend{list-style:none;display:flex;flex-wrap:wrap;gap:1em;padding:0;margin:.3em 0;font-size:.85em}
+.swatch{display:inline-block;width:1.2em;height:.3em;vertical-align:middle;margin-right:.3em;background:#888}
+.line.c0{stroke:#1b6e2c}.swatch.c0{background:#1b6e2c}
+.line.c1{stroke:#8a6d00}.swatch.c1{background:#8a6d00}
+.line.c2{stroke:#b3261e}.swatch.c2{background:#b3261e}
+.line.c3{stroke:#5b2a86}.swatch.c3{background:#5b2a86}
+.line.c4{stroke:#1f5fa8}.swatch.c4{background:#1f5fa8}
+.swatch.limit{background:#b3261e}
+figure.chart details{font-size:.85em}
 `;

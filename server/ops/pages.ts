@@ -2,7 +2,6 @@
  * The operator page's views, as HTML (server/ops/html.ts escapes every value). Each takes the data
  * read by the routes and returns the whole page; none runs a statement.
  */
-import type { CodeRow } from "../../core/kinds/license/codes.js";
 import type { StoredUsage } from "../../core/metering/record.js";
 import type { Alert } from "../../core/ops/alarm.js";
 import type { Readiness } from "../../core/ops/health.js";
@@ -23,16 +22,16 @@ export interface ProductHealth {
   share: number;
 }
 
-const pct = (x: number) => `${Math.round(x * 1000) / 10} %`;
-const instanceLink = (product: string, id: string | null | undefined) =>
+export const pct = (x: number) => `${Math.round(x * 1000) / 10} %`;
+export const instanceLink = (product: string, id: string | null | undefined) =>
   id ? html`<a href="/ops/instances/${encodeURIComponent(product)}/${encodeURIComponent(id)}">${id}</a>` : "-";
 const verdictCell = (v: string) => html`<span class="${v === "failed" || v === "rejected" ? "bad" : "ok"}">${v}</span>`;
 
-export function overviewPage(d: { products: ProductHealth[]; alerts: Alert[]; readiness: Readiness; windowMinutes: number; last?: ReconcileReport }): string {
+export function overviewPage(d: { products: ProductHealth[]; alerts: Alert[]; readiness: Readiness; windowMinutes: number; last?: ReconcileReport; activity: Html }): string {
   const products = table(
     ["Product", "Kind", `Calls (${d.windowMinutes} min)`, "Failed", "Failure share", "Alarms", "Records"],
     d.products.map((p) => [
-      html`<a href="/ops/calls?product=${encodeURIComponent(p.id)}">${p.id}</a>`,
+      html`<a href="/ops/products/${encodeURIComponent(p.id)}">${p.id}</a>`,
       p.kind,
       p.calls,
       p.failures,
@@ -50,17 +49,30 @@ export function overviewPage(d: { products: ProductHealth[]; alerts: Alert[]; re
     d.alerts.map((a) => [time(a.at), a.product, a.condition, a.text, html`<a href="${a.look}">${a.look}</a>`]),
     "no alarm raised",
   );
-  return page("Overview", html`<h2>Products</h2>${products}<h2>Alarms</h2>${alerts}<h2>Readiness</h2>${checks}<h2>Last reconciliation</h2>${reconcileSummary(d.last)}`);
+  return page("Overview", html`<h2>Products</h2>${products}<h2>Activity of every listing</h2>${d.activity}<h2>Alarms</h2>${alerts}<h2>Readiness</h2>${checks}<h2>Last reconciliation</h2>${reconcileSummary(d.last)}`);
 }
 
-/** The product's own record views: usage records of a metered product, the codes of a License listing. */
-function recordLinks(p: ProductHealth): Html | string {
+/** The product's own record views: its calls, its orders, usage records of a metered product, the codes of a License listing, a SaaS listing's tenants. */
+function recordLinks(p: Pick<ProductHealth, "id" | "kind" | "metered">): Html | string {
   const id = encodeURIComponent(p.id);
   const links = [
+    html`<a href="/ops/calls?product=${id}">calls</a>`,
+    html`<a href="/ops/orders?product=${id}">orders</a>`,
     p.metered ? html`<a href="/ops/usage?product=${id}">usage records</a>` : undefined,
     p.kind === "license" ? html`<a href="/ops/licences/${id}">licences</a>` : undefined,
+    p.kind === "saas" ? html`<a href="/ops/tenants?product=${id}">tenants</a>` : undefined,
   ].filter((l): l is Html => l !== undefined);
-  return links.length ? html`${links.map((l, i) => (i ? html` · ${l}` : l))}` : "-";
+  return html`${links.map((l, i) => (i ? html` · ${l}` : l))}`;
+}
+
+/** One listing: its figures over the alarm window, its record views and its charts. */
+export function productPage(d: { product: ProductHealth; windowMinutes: number; alerts: Alert[]; activity: Html }): string {
+  const p = d.product;
+  const facts = table(
+    ["Kind", `Calls (${d.windowMinutes} min)`, "Failed", "Failure share", "Alarms", "Records"],
+    [[p.kind, p.calls, p.failures, html`<span class="${p.failures > 0 ? "bad" : "ok"}">${pct(p.share)}</span>`, d.alerts.map((a) => a.condition).join(", ") || "none", recordLinks(p)]],
+  );
+  return page(`Listing ${p.id}`, html`${facts}<h2>Activity</h2>${d.activity}`);
 }
 
 function reconcileSummary(r: ReconcileReport | undefined): Html {
@@ -77,7 +89,7 @@ export interface CallFilters {
 }
 
 /** A filter's drop-down: "any", then `options`, `value` selected. */
-function select(name: string, options: readonly string[], value?: string): Html {
+export function select(name: string, options: readonly string[], value?: string): Html {
   return html`<select name="${name}"><option value="">any</option>${options.map((o) => html`<option${o === value ? html` selected` : ""}>${o}</option>`)}</select>`;
 }
 
@@ -96,7 +108,7 @@ export function callsPage(d: { filters: CallFilters; products: string[]; events:
 function eventsTable(events: EventRecord[]): Html {
   return table(
     ["Time", "Product", "Activity", "Instance", "Verdict", "Result", "ms", "Detail", "Request id"],
-    events.map((e) => [time(e.at), e.productId, e.activity || "-", instanceLink(e.productId, e.instanceId), verdictCell(e.verdict), e.resultCode, e.durationMs, e.detail ?? "", e.requestId ?? "background"]),
+    events.map((e) => [time(e.at), e.productId, e.activity || "-", instanceLink(e.productId, e.instanceId), verdictCell(e.verdict), html`<code>${e.resultCode}</code>`, e.durationMs, e.detail ?? "", e.requestId ?? "background"]),
     "no calls match",
   );
 }
@@ -166,28 +178,6 @@ export function usagePage(d: { products: string[]; product?: string; state?: str
   return page(
     "Usage records",
     html`${form}${table(["Product", "Instance", "State", "metering_sn", "Window (UTC)", "Value", "Source", "Push attempts", "Pushed", "Why rejected"], rows, "no usage records match")}`,
-  );
-}
-
-/**
- * A License listing's authorization codes. The table holds a digest and the last four characters, never
- * the code (a bearer credential): the page shows the four, after an ellipsis.
- */
-export function licencesPage(d: { productId: string; codes: CodeRow[] }): string {
-  const rows = d.codes.map((c) => [
-    html`<code>…${c.codeHint}</code>`,
-    html`<span class="${c.status === "active" ? "ok" : "bad"}">${c.status}</span>`,
-    c.marketplaceStatus ?? "-",
-    c.orderId ? html`<a href="/ops/calls?order=${encodeURIComponent(c.orderId)}">${c.orderId}</a>` : "-",
-    time(c.expireAt),
-    time(c.activatedAt),
-    time(c.lastQueryAt),
-    c.test ? "yes" : "no",
-    time(c.updatedAt),
-  ]);
-  return page(
-    `Licences of ${d.productId}`,
-    table(["Code (last four)", "Status", "Marketplace says", "Order", "Expires", "Activated", "Last query", "Test", "Updated"], rows, "no authorization code seen yet"),
   );
 }
 

@@ -5,26 +5,33 @@
  *   GET  /readyz               database, migrations, outbox, products: 200 or 503, JSON, read from the
  *                              background probe's verdict (no statement per request)
  *   GET  /metrics              Prometheus text; with KOOGATE_METRICS_TOKEN, only with that bearer token
- *   GET  /ops…                 the operator page, with KOOGATE_OPS_TOKEN only (else 404): overview, calls,
- *                              instances, jobs, usage records, a License listing's codes, reconciliation
+ *   GET  /ops…                 the operator page, with KOOGATE_OPS_TOKEN only (else 404): overview and a
+ *                              listing's page (with charts), calls (an API listing's call log), instances,
+ *                              jobs, usage records, orders, tenants, a License listing's licences,
+ *                              reconciliation; every figure read from the database (every process's)
  *   POST /ops/login, /ops/logout, /ops/jobs/:id/retry   same-origin form posts
  */
 import type Router from "@koa/router";
 import type Koa from "koa";
 import type { Kernel } from "../../core/kernel.js";
 import type { Logger } from "../../core/logger.js";
-import { LicenseCodeStore } from "../../core/kinds/license/codes.js";
 import { isMetered } from "../../core/metering/definition.js";
 import { UsageStore } from "../../core/metering/store.js";
+import { ActivityReader } from "../../core/ops/activity.js";
+import type { ProductBase } from "../../core/products/definition.js";
+import { apiCallShares, callShares, shareOf } from "../../core/store/call-shares.js";
 import { EventLog } from "../../core/store/events.js";
 import { InstanceStore } from "../../core/store/instances.js";
 import { JobStore } from "../../core/store/jobs.js";
 import { ReconciliationStore } from "../../core/store/reconciliations.js";
+import type { Span } from "../../core/store/series.js";
 import type { Clock } from "../../core/tokens.js";
 import { readRawBody } from "../raw-body.js";
 import { authorized, bearer, closeSession, openSession, sameOrigin, sameSecret } from "./auth.js";
-import { STYLESHEET } from "./html.js";
-import { callsPage, instancePage, jobsPage, licencesPage, loginPage, overviewPage, reconciliationPage, usagePage, USAGE_STATES, type CallFilters } from "./pages.js";
+import { html, page, STYLESHEET } from "./html.js";
+import { activitySection } from "./activity-view.js";
+import { apiCallsView, filterOf, MAX_FILTER, registerKindViews } from "./kind-routes.js";
+import { callsPage, instancePage, jobsPage, loginPage, overviewPage, productPage, reconciliationPage, usagePage, USAGE_STATES, type CallFilters, type ProductHealth } from "./pages.js";
 import type { Ops } from "./wiring.js";
 
 export interface OpsRouteDeps {
@@ -36,9 +43,6 @@ export interface OpsRouteDeps {
   clock: Clock;
   logger: Logger;
 }
-
-/** Longest value of a filter kept; the columns filtered are no longer. */
-const MAX_FILTER = 64;
 
 export function registerOpsRoutes(router: Router, d: OpsRouteDeps): void {
   router.get("/healthz", (ctx) => json(ctx, 200, { status: "ok" }));
@@ -65,11 +69,12 @@ export function registerOpsRoutes(router: Router, d: OpsRouteDeps): void {
 function registerPage(router: Router, d: OpsRouteDeps, token: string): void {
   const reconciliations = new ReconciliationStore(d.kernel.db);
   const usage = new UsageStore(d.kernel.db);
-  const codes = new LicenseCodeStore(d.kernel.db);
-  const view = (handler: (ctx: Koa.Context) => Promise<string> | string) => async (ctx: Koa.Context) => {
+  const view = (handler: (ctx: Koa.Context) => Promise<string | Answer> | string) => async (ctx: Koa.Context) => {
     secureHeaders(ctx);
     if (!authorized(ctx, token)) return htmlAnswer(ctx, 401, loginPage(ctx.get("authorization") !== "" || ctx.cookies.get("koogate_ops") !== undefined));
-    htmlAnswer(ctx, 200, await handler(ctx));
+    const a = await handler(ctx);
+    if (typeof a === "string") htmlAnswer(ctx, 200, a);
+    else htmlAnswer(ctx, a.status, a.body);
   };
   const post = (handler: (ctx: Koa.Context) => Promise<void>) => async (ctx: Koa.Context) => {
     secureHeaders(ctx);
@@ -108,12 +113,39 @@ function registerPage(router: Router, d: OpsRouteDeps, token: string): void {
       ctx.status = 303;
     }),
   );
+  const minutes = Math.round(d.ops.config.alertWindowMs / 60_000);
+  /** the listings' figures over the alarm window, read from the event log (every process's calls) */
+  const health = async (listed: readonly ProductBase[]): Promise<ProductHealth[]> => {
+    const since = d.clock.now() - d.ops.config.alertWindowMs;
+    const ids = (api: boolean) => listed.filter((p) => (p.kind === "api") === api).map((p) => p.id);
+    const [pipeline, api] = await Promise.all([callShares(d.kernel.db, ids(false), since), apiCallShares(d.kernel.db, ids(true), since)]);
+    const shares = new Map([...pipeline, ...api]);
+    return listed.map((p) => {
+      const f = shares.get(p.id) ?? { calls: 0, failures: 0 };
+      return { id: p.id, kind: p.kind, metered: isMetered(p), ...f, share: shareOf(f) };
+    });
+  };
+  const reader = new ActivityReader(d.kernel.db);
+  const activity = async (ctx: Koa.Context, listed: readonly ProductBase[]) => {
+    const given = new URLSearchParams(ctx.querystring).get("range");
+    const span: Span = given === "day" ? "day" : "hour";
+    return activitySection(await reader.read(listed, span, d.clock.now()), { threshold: d.ops.config.alertThreshold, here: ctx.path });
+  };
   router.get(
     "/ops",
-    view(async () => {
-      const minutes = Math.round(d.ops.config.alertWindowMs / 60_000);
-      const products = d.kernel.products().map((p) => ({ id: p.id, kind: p.kind, metered: isMetered(p), ...d.ops.alarm.figures(p.id) }));
-      return overviewPage({ products, alerts: d.ops.alarm.active(), readiness: d.ops.health.status(), windowMinutes: minutes, last: await reconciliations.latest() });
+    view(async (ctx) => {
+      const listed = d.kernel.products();
+      const [products, charts, last, alerts] = await Promise.all([health(listed), activity(ctx, listed), reconciliations.latest(), d.ops.alarm.active()]);
+      return overviewPage({ products, alerts, readiness: d.ops.health.status(), windowMinutes: minutes, last, activity: charts });
+    }),
+  );
+  router.get(
+    "/ops/products/:product",
+    view(async (ctx) => {
+      const listed = d.kernel.products().filter((p) => p.id === ctx.params.product);
+      if (listed.length === 0) return notFound("no such listing");
+      const [[product], charts, alerts] = await Promise.all([health(listed), activity(ctx, listed), d.ops.alarm.active()]);
+      return productPage({ product: product!, windowMinutes: minutes, alerts: alerts.filter((a) => a.product === product!.id), activity: charts });
     }),
   );
   router.get(
@@ -121,10 +153,9 @@ function registerPage(router: Router, d: OpsRouteDeps, token: string): void {
     view(async (ctx) => {
       const q = new URLSearchParams(ctx.querystring);
       const f: CallFilters = {};
-      for (const k of ["product", "activity", "verdict", "instance", "order"] as const) {
-        const v = q.get(k)?.trim().slice(0, MAX_FILTER);
-        if (v) f[k] = v;
-      }
+      for (const k of ["product", "activity", "verdict", "instance", "order"] as const) f[k] = filterOf(q, k);
+      // an API listing's calls are in its own call log, with its own columns
+      if (f.product && d.kernel.product(f.product)?.product.kind === "api") return apiCallsView(d.kernel, f.product, q);
       let instanceIds: string[] | undefined = f.instance ? [f.instance] : undefined;
       if (f.order) {
         const ofOrder = (await d.instances.list({ orderId: f.order, limit: 500 })).map((i) => i.instanceId);
@@ -158,20 +189,14 @@ function registerPage(router: Router, d: OpsRouteDeps, token: string): void {
     "/ops/usage",
     view(async (ctx) => {
       const q = new URLSearchParams(ctx.querystring);
-      const product = q.get("product")?.trim().slice(0, MAX_FILTER) || undefined;
+      const product = filterOf(q, "product");
       const given = q.get("state")?.trim();
       const state = USAGE_STATES.find((s) => s === given);
       const records = await usage.list({ productId: product, state, limit: 200 });
       return usagePage({ products: d.kernel.products().filter(isMetered).map((p) => p.id), product, state, records });
     }),
   );
-  router.get(
-    "/ops/licences/:product",
-    view(async (ctx) => {
-      const productId = String(ctx.params.product).slice(0, MAX_FILTER);
-      return licencesPage({ productId, codes: await codes.list(productId, 200) });
-    }),
-  );
+  registerKindViews(router, d.kernel, view);
   router.get(
     "/ops/reconciliation",
     view(async () => reconciliationPage(await reconciliations.latest())),
@@ -197,6 +222,17 @@ function secureHeaders(ctx: Koa.Context): void {
   ctx.set("X-Content-Type-Options", "nosniff");
   ctx.set("Referrer-Policy", "same-origin");
   ctx.set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+}
+
+/** A view's answer other than 200. */
+interface Answer {
+  status: number;
+  body: string;
+}
+
+/** A view of something that does not exist: 404, the page saying what. */
+function notFound(what: string): Answer {
+  return { status: 404, body: page("Not found", html`<p class="empty">${what}</p>`) };
 }
 
 function htmlAnswer(ctx: Koa.Context, status: number, body: string): void {

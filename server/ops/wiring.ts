@@ -1,7 +1,8 @@
 /**
  * The operations side of one server, created by the composition root once the kernel has started:
  * the metrics (fed by the pipeline through the call observer, the outbox table and the marketplace
- * client), the readiness probe, the delisting-risk alarm and the optional daily reconciliation.
+ * client), the readiness probe, the delisting-risk alarm (which reads the event log) and the optional
+ * daily reconciliation.
  */
 import type { Kernel } from "../../core/kernel.js";
 import { allMigrations } from "../../core/kernel.js";
@@ -9,15 +10,19 @@ import type { Logger } from "../../core/logger.js";
 import { MarketplaceClient } from "../../core/marketplace/client.js";
 import { Alarm } from "../../core/ops/alarm.js";
 import { nextDailyRun, type OpsConfig } from "../../core/ops/config.js";
+import { registerConditionGauges } from "../../core/ops/condition-gauges.js";
 import { HealthProbe } from "../../core/ops/health.js";
 import { Metrics } from "../../core/ops/metrics.js";
-import { fanOut, type CallObserver } from "../../core/ops/observer.js";
+import type { CallObserver } from "../../core/ops/observer.js";
 import { reconcile } from "../../core/ops/reconciler.js";
 import { reportTable } from "../../core/ops/reconcile.js";
 import { Outbox } from "../../core/outbox/outbox.js";
 import { UsageStore } from "../../core/metering/store.js";
 import { OrderStore } from "../../core/orders/store.js";
 import { InstanceStore } from "../../core/store/instances.js";
+import { StoredAlarms } from "../../core/store/alarms.js";
+import { claimDailyRun } from "../../core/store/daily-runs.js";
+import { callShares } from "../../core/store/call-shares.js";
 import { JobStore } from "../../core/store/jobs.js";
 import type { Clock, Knex } from "../../core/tokens.js";
 import type { DependencyContainer } from "tsyringe";
@@ -58,6 +63,8 @@ export function createOps(d: OpsDeps): Ops {
   });
   metrics.setUsagePendingSource(() => usage.pendingCount());
   const alarm = new Alarm({
+    // raised conditions in the database: every process on it raises and posts each one once
+    raised: new StoredAlarms(d.db),
     webhookUrl: d.config.alertWebhook,
     format: d.config.alertFormat,
     windowMs: d.config.alertWindowMs,
@@ -65,6 +72,7 @@ export function createOps(d: OpsDeps): Ops {
     minCalls: d.config.alertMinCalls,
     checkMs: d.config.alertCheckMs,
     provisioningDeadlineMs: d.config.provisioningDeadlineMs,
+    callShares: (since) => callShares(d.db, d.kernel.products().map((p) => p.id), since),
     parkedJobs: () => jobs.failedByProduct(),
     provisioningBefore: (before) => instances.provisioningSince(before),
     unprovisionedOrdersBefore: (before) => orders.unprovisionedBefore(before),
@@ -80,13 +88,15 @@ export function createOps(d: OpsDeps): Ops {
     now,
   });
   health.start();
+  registerConditionGauges(metrics.registry, { alerts: () => alarm.standing(), readiness: () => health.status() });
   const daily = d.config.reconcileAt ? scheduleReconcile(d, metrics) : undefined;
   return {
     config: d.config,
     metrics,
     alarm,
     health,
-    observer: fanOut(metrics, alarm),
+    // the alarm reads the calls from the event log (every process's), so only the metrics listen
+    observer: metrics,
     async stop() {
       health.stop();
       daily?.stop();
@@ -95,7 +105,10 @@ export function createOps(d: OpsDeps): Ops {
   };
 }
 
-/** The daily reconciliation at `KOOGATE_RECONCILE_AT` (UTC); its report goes to the log and the /ops page. */
+/**
+ * The daily reconciliation at `KOOGATE_RECONCILE_AT` (UTC), run by one process of those sharing the
+ * database (the first to claim the day); its report goes to the log and the /ops page.
+ */
 function scheduleReconcile(d: OpsDeps, metrics: Metrics): { stop(): void } {
   const at = d.config.reconcileAt!;
   const client = MarketplaceClient.fromEnv(d.env, { logger: d.logger, onCall: (api, family) => metrics.marketplaceCall(api, family) });
@@ -106,8 +119,13 @@ function scheduleReconcile(d: OpsDeps, metrics: Metrics): { stop(): void } {
     timer.unref();
   };
   const run = () => {
-    reconcile({ db: d.db, queryOrder: (q) => client.queryOrder(q), provisioningDeadlineMs: d.config.provisioningDeadlineMs, usageDueMs: d.usageDueMs })
-      .then((r) => (r.mismatches.length ? d.logger.error : d.logger.info)("reconciliation", { orders: r.orders, mismatches: r.mismatches.length, report: r.mismatches.length ? reportTable(r) : undefined }))
+    // with several processes on the database, the one that claims the day runs it (the marketplace is asked once per order)
+    claimDailyRun(d.db, "reconcile", Date.now())
+      .then(async (mine) => {
+        if (!mine) return d.logger.info("reconciliation: another koogate process on this database runs today's", {});
+        const r = await reconcile({ db: d.db, queryOrder: (q) => client.queryOrder(q), provisioningDeadlineMs: d.config.provisioningDeadlineMs, usageDueMs: d.usageDueMs });
+        (r.mismatches.length ? d.logger.error : d.logger.info)("reconciliation", { orders: r.orders, mismatches: r.mismatches.length, report: r.mismatches.length ? reportTable(r) : undefined });
+      })
       .catch((e: Error) => d.logger.error("reconciliation could not run", { error: e.message }))
       .finally(arm);
   };

@@ -3,50 +3,29 @@
  * koogate. Skipped, saying why, where no chromium is installed (`.ci/run` installs it).
  */
 import { expect } from "chai";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { LicenseCodeStore } from "../../core/kinds/license/codes.js";
 import { LICENSE_ENV, licenseYaml, RecordingLicenseAdapter } from "../support/license.js";
 import { HookedSaasAdapter, meteredYaml, TEST_GENERAL_KEY } from "../support/marketplace-setup.js";
 import { newInstanceBody } from "../support/orders.js";
 import { plantUsage } from "../support/planted.js";
 import { recordingYaml, RecordingAdapter } from "../support/recording-adapter.js";
+import { launchChromium, OPS_TOKEN, signIn as signInAt, signOut, type Browser } from "../support/chromium.js";
 import { startServer, type TestServer } from "../support/server.js";
 import { eventually } from "../support/wait.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const OPS_TOKEN = "ops-token-0123456789abcdef";
-/** Where the README's screenshot is written when KOOGATE_SCREENSHOT is set. */
-const SCREENSHOT = process.env.KOOGATE_SCREENSHOT;
-
 describe("the operator page in chromium", function () {
   this.timeout(60_000);
-  let browser: BrowserContext;
-  let profile: string;
+  let browser: Browser | undefined;
   let s: TestServer;
   let page: Page;
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      console.log(`      (skipped: no chromium at ${CHROMIUM}; install it with apt-get install -y chromium, as .ci/run does)`);
-      this.skip();
-    }
-    profile = mkdtempSync(join(tmpdir(), "koogate-chromium-"));
-    // a fresh profile (--user-data-dir), which playwright takes as the persistent context's folder
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
-  });
-  before(async () => {
-    page = browser.pages()[0] ?? (await browser.newPage());
+    browser = await launchChromium(this);
+    page = browser.page;
   });
   after(async () => {
     await browser?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
   beforeEach(async () => {
     s = await startServer({
@@ -62,18 +41,11 @@ describe("the operator page in chromium", function () {
     });
   });
   afterEach(async () => {
-    // one page for every test (closing a page of the persistent context can hang): leave it blank, signed out
-    await page?.goto("about:blank");
-    await browser?.clearCookies();
+    await signOut(browser);
     await s?.close();
   });
 
-  const signIn = async () => {
-    await page.goto(`${s.url}/ops`);
-    await page.fill('input[name="token"]', OPS_TOKEN);
-    await page.click("button:has-text(\"Sign in\")");
-    await page.waitForURL(`${s.url}/ops`);
-  };
+  const signIn = () => signInAt(page, s.url);
 
   it("asks for the token and refuses a wrong one with 401", async () => {
     const first = await page.goto(`${s.url}/ops`);
@@ -109,13 +81,6 @@ describe("the operator page in chromium", function () {
     const parked = await eventually(async () => s.koogate.db("koogate_jobs").where({ state: "failed" }).first(), "the parked job");
     await s.send(newInstanceBody(), { product: "erp-saas" });
     await signIn();
-    if (SCREENSHOT) {
-      await eventually(async () => (await fetch(`${s.url}/readyz`)).status === 200, "readiness");
-      await page.reload();
-      mkdirSync(join(SCREENSHOT, ".."), { recursive: true });
-      await page.setViewportSize({ width: 1200, height: 900 });
-      await page.screenshot({ path: SCREENSHOT, fullPage: true });
-    }
     await page.goto(`${s.url}/ops/jobs`);
     await page.click("button:has-text(\"Retry now\")");
     await page.waitForURL(/\/ops\/jobs\?retried=\d+/);

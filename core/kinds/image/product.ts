@@ -6,6 +6,7 @@
  */
 import { SetupError } from "../../errors.js";
 import type { BaseDefinition, ProductBase } from "../../products/definition.js";
+import { withArticle } from "../../article.js";
 
 export const IMAGE_PRICING_MODES = ["free", "fixed", "per-vcpu"] as const;
 export type ImagePricingMode = (typeof IMAGE_PRICING_MODES)[number];
@@ -74,7 +75,7 @@ export function checkPairings(images: readonly ImageProduct[], all: readonly Pro
     if (img.license === undefined) return [];
     const paired = all.find((p) => p.id === img.license);
     if (!paired) return [new SetupError(`license: ${img.license} names no product of this koogate; define the License listing or remove the pairing`, img.file, "/license")];
-    if (paired.kind !== "license") return [new SetupError(`license: ${img.license} is a ${paired.kind} listing, not a License listing`, img.file, "/license")];
+    if (paired.kind !== "license") return [new SetupError(`license: ${img.license} is ${withArticle(paired.kind)} listing, not a License listing`, img.file, "/license")];
     return [];
   });
 }

@@ -1,0 +1,66 @@
+/**
+ * What the operator page's charts draw, for a set of listings over the last hour or day, read from
+ * the database (core/store/series.ts) so that every koogate process shows the same.
+ *
+ * The calls of a bucket that ended minutes ago no longer change (a call's event is written, or
+ * amended at the deadline, within seconds), so a reader keeps those buckets' counts and asks the
+ * database only for the newer ones: the day's chart reads its 15-minute buckets once, then only the
+ * current one. Measured on 200 000 events in a day (scripts/measure-ops-queries.ts, README).
+ */
+import type { Knex } from "knex";
+import { backlogSeries, callSeries, pointOf, rangeEnding, usageSeries, type CallCounts, type CallPoint, type SeriesRange, type Span } from "../store/series.js";
+
+export interface Activity {
+  span: Span;
+  range: SeriesRange;
+  /** per bucket */
+  calls: CallPoint[];
+  /** outbox jobs waiting at each bucket's end */
+  backlog: number[];
+  usage: { recorded: number[]; pushed: number[] };
+}
+
+export interface Listing {
+  id: string;
+  kind: string;
+}
+
+/** A bucket that ended this long before now is settled: its counts are kept. */
+export const SETTLED_MS = 2 * 60_000;
+/** Sets of listings (with their span) whose settled buckets are kept: the overview and each listing's page. */
+const MAX_KEPT = 64;
+
+export class ActivityReader {
+  /** per span and listings, the counts of settled buckets by their start */
+  private readonly settled = new Map<string, Map<number, CallCounts>>();
+
+  constructor(private readonly db: Knex) {}
+
+  /** The charts' figures; an API listing's calls are in its own call log, every other kind's in the event log. */
+  async read(listings: readonly Listing[], span: Span, nowMs: number): Promise<Activity> {
+    const range = rangeEnding(nowMs, span);
+    const ids = listings.map((p) => p.id);
+    const [counts, backlog, usage] = await Promise.all([this.calls(listings, span, range, nowMs), backlogSeries(this.db, ids, range, nowMs), usageSeries(this.db, ids, range)]);
+    return { span, range, calls: counts.map(pointOf), backlog, usage };
+  }
+
+  private async calls(listings: readonly Listing[], span: Span, range: SeriesRange, nowMs: number): Promise<CallCounts[]> {
+    const key = `${span}\u0000${listings.map((p) => p.id).join("\u0000")}`;
+    const kept = this.settled.get(key) ?? new Map<number, CallCounts>();
+    const start = (i: number) => range.from + i * range.bucketMs;
+    let known = 0;
+    while (known < range.buckets && kept.has(start(known))) known++;
+    const rest: SeriesRange = { from: start(known), bucketMs: range.bucketMs, buckets: range.buckets - known };
+    const q = { pipeline: listings.filter((p) => p.kind !== "api").map((p) => p.id), api: listings.filter((p) => p.kind === "api").map((p) => p.id) };
+    const fresh = rest.buckets > 0 ? await callSeries(this.db, q, rest) : [];
+    const counts = [...Array.from({ length: known }, (_, i) => kept.get(start(i))!), ...fresh];
+    const next = new Map<number, CallCounts>();
+    counts.forEach((c, i) => {
+      if (start(i) + range.bucketMs <= nowMs - SETTLED_MS) next.set(start(i), c);
+    });
+    this.settled.delete(key);
+    if (this.settled.size >= MAX_KEPT) this.settled.delete(this.settled.keys().next().value!);
+    this.settled.set(key, next);
+    return counts;
+  }
+}
