@@ -9,7 +9,7 @@
  * their windows opened, so the ended ones are dropped from the front as new ones come, and at the bound
  * the oldest goes — one at a time, never the whole table (issue 24, findings 2 and 3).
  */
-import { inject, injectable } from "tsyringe";
+import { inject, Lifecycle, scoped } from "tsyringe";
 import { CLOCK, type Clock } from "../../../tokens.js";
 import { RelayWindowStore, type WindowScope } from "./windows.js";
 
@@ -44,7 +44,8 @@ export class LocalWindows {
   }
 }
 
-@injectable()
+/** One per server (container): its counts in memory are the process's. */
+@scoped(Lifecycle.ContainerScoped)
 export class RelayLimits {
   readonly local = new LocalWindows();
 
