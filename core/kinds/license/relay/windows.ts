@@ -30,17 +30,17 @@ export class RelayWindowStore {
   constructor(@inject(DATABASE) readonly db: Knex) {}
 
   /**
-   * Counts one hit in a window and answers the window's hits, this one included.
+   * Counts `n` hits (default one) in a window and answers the window's hits, these included.
    * @param w the window: its start and when its row may go
    */
-  async hit(scope: WindowScope, productId: string, subject: string, w: { start: number; expiresAt: number }, nowMs: number, trx: Db = this.db): Promise<number> {
+  async hit(scope: WindowScope, productId: string, subject: string, w: { start: number; expiresAt: number }, nowMs: number, trx: Db = this.db, n = 1): Promise<number> {
     await this.sweep(nowMs, trx);
     const rows: Array<{ hits: number | string }> = await trx(WINDOWS_TABLE)
-      .insert({ scope, product_id: productId, subject: subjectOf(subject), window_start: w.start, hits: 1, expires_at: w.expiresAt })
+      .insert({ scope, product_id: productId, subject: subjectOf(subject), window_start: w.start, hits: n, expires_at: w.expiresAt })
       .onConflict(["scope", "product_id", "subject", "window_start"])
-      .merge({ hits: trx.raw("??.?? + 1", [WINDOWS_TABLE, "hits"]) })
+      .merge({ hits: trx.raw("??.?? + ?", [WINDOWS_TABLE, "hits", n]) })
       .returning("hits");
-    return Number(rows[0]?.hits ?? 1);
+    return Number(rows[0]?.hits ?? n);
   }
 
   /** Whether a mark (a row of any window) of `subject` is still unexpired. */
