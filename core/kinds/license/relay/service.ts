@@ -29,15 +29,11 @@ import { failureAnswer, json, productRefusal, relayError } from "./answers.js";
 import { RelayLimits, type Taken } from "./limits.js";
 import { localStatus, type LocalStatus } from "./local-state.js";
 import { matchProduct } from "./product-match.js";
+import { MAX_BODY, parse, RELAY_ACTIONS, type Action } from "./request.js";
 import { RelayUsage, utcDay, type UsageReport } from "./usage.js";
 import { RelayWindowStore } from "./windows.js";
 
-export const RELAY_ACTIONS = ["activate", "check", "usage"] as const;
-type Action = (typeof RELAY_ACTIONS)[number];
 
-/** The relay's requests are small: anything larger is not one. */
-const MAX_BODY = 2048;
-const CODE = /^[\x21-\x7e]{1,64}$/;
 /**
  * What the marketplace calls of one relay request may take together, retries included: the software
  * is answered within about this (plus a few statements), never after the 10-s timeouts and backoff of
@@ -46,8 +42,6 @@ const CODE = /^[\x21-\x7e]{1,64}$/;
 export const RELAY_BUDGET_MS = 4000;
 /** How long a code the marketplace does not know is answered 404 without asking again. */
 export const MISS_MS = 10 * 60_000;
-
-type Parsed = { code: string; report?: UsageReport };
 
 /** Time left of one relay request's budget. */
 type Left = () => number;
@@ -271,29 +265,6 @@ function stopped(row: CodeRow, status: LocalStatus, activated: boolean | undefin
 
 function limited(error: string, t: Taken): HttpAnswer {
   return relayError(429, error, { "Retry-After": String(t.ok ? 1 : t.retryAfter) });
-}
-
-/** The body of a relay call, or why it is not one. */
-function parse(bytes: Buffer, action: Action): Parsed | string {
-  let o: unknown;
-  try {
-    o = JSON.parse(bytes.toString("utf8"));
-  } catch {
-    return "the body is not JSON";
-  }
-  if (!o || typeof o !== "object" || Array.isArray(o)) return "the body is not a JSON object";
-  const b = o as Record<string, unknown>;
-  if (typeof b.license !== "string" || !CODE.test(b.license)) return "license must be the authorization code (1 to 64 printable characters)";
-  if (action !== "usage") return { code: b.license };
-  const hasId = b.id !== undefined;
-  const hasNum = b.activeNum !== undefined;
-  if (hasId === hasNum) return "send exactly one of id and activeNum";
-  if (hasId) {
-    if (typeof b.id !== "string" || b.id.length === 0 || b.id.length > 256 || b.id.includes("\u0000")) return "id must be a client identity of 1 to 256 characters";
-    return { code: b.license, report: { id: b.id } };
-  }
-  if (typeof b.activeNum !== "number" || !Number.isInteger(b.activeNum) || b.activeNum < 0 || b.activeNum > 999_999_999) return "activeNum must be a whole number from 0 to 999999999";
-  return { code: b.license, report: { activeNum: b.activeNum } };
 }
 
 function timeOf(text: string | undefined): number | null {
