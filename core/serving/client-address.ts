@@ -16,7 +16,7 @@ const MAX_HOPS = 16;
 export interface TrustedProxies {
   /** true when `address` (a socket peer or a hop) is one of them */
   trusts(address: string): boolean;
-  /** how they were written, for the start-up log */
+  /** the entries as written, for a person reading the configuration back */
   readonly text: readonly string[];
 }
 
