@@ -67,6 +67,12 @@ describe(`the licence relay under hostile traffic (${testDatabaseKind})`, () => 
       expect((await post("sku", "check", { license: code })).json).to.include({ skuCode: LOCAL_SKU });
     });
 
+    it("refuses a code of another product on a listing that names SKUs without reading its order", async () => {
+      const orders = calls("/v1/order/query");
+      expect((await post("sku", "activate", { license: issue("OFFI-SOME-OTHER-CHEAP-PRODUCT") })).json).to.deep.equal({ error: "this code was bought for another product" });
+      expect(calls("/v1/order/query")).to.equal(orders);
+    });
+
     it("refuses a code of the listing's product bought for a SKU the listing does not name", async () => {
       expect(await post("othersku", "activate", { license: issue() })).to.deep.equal({ status: 403, json: { error: "this code was bought for another specification (SKU) of the product" } });
     });

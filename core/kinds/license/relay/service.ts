@@ -165,7 +165,7 @@ export class LicenseRelay {
   private async answer(served: ServedLicense, code: string, heard: Heard, changes: Omit<CodeChanges, "updatedAt"> | null, left: Left, activated: boolean | undefined, row?: CodeRow): Promise<HttpAnswer> {
     const p = served.product;
     const now = this.clock.now();
-    let productId = heard.productId ?? row?.marketplaceProductId ?? null;
+    const productId = heard.productId ?? row?.marketplaceProductId ?? null;
     let skuCode = heard.skuCode ?? row?.skuCode ?? null;
     const orderId = heard.orderId ?? row?.purchaseOrderId ?? null;
     if (changes) {
@@ -179,7 +179,8 @@ export class LicenseRelay {
         updatedAt: now,
       });
     }
-    if (p.relay.skuCodes.length > 0 && skuCode === null && productId !== null && orderId !== null) {
+    // the order is read only for a code of one of the listing's products whose SKU is not known yet
+    if (p.relay.skuCodes.length > 0 && skuCode === null && productId !== null && p.relay.productIds.includes(productId) && orderId !== null) {
       const sku = await this.skuOf(p, code, orderId, productId, left, now);
       if (typeof sku !== "string") return sku;
       skuCode = sku;
