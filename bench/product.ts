@@ -26,6 +26,7 @@ export const BENCH_LICENSE_YAML = [
   "  license: [BENCH_LICENSE_KEY]",
   // one load generator on one address: the per-address limit would be the benchmark
   "relay:",
+  "  productIds: [OFFI846204237451911168]",
   "  perAddressPerMinute: 1000000000",
   "  perCodePerMinute: 1000000000",
   "",

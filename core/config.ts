@@ -4,6 +4,7 @@
  */
 import { availableParallelism } from "node:os";
 import { SetupError } from "./errors.js";
+import { parseTrustedProxies, type TrustedProxies } from "./serving/client-address.js";
 
 export interface Config {
   /** `PORT`: TCP port of the HTTP server. Default 8080. */
@@ -70,6 +71,13 @@ export interface Config {
    * 000000 at once and its work is queued in the outbox. Default 100.
    */
   adapterWaitMs: number;
+  /**
+   * `KOOGATE_TRUSTED_PROXIES`: the reverse proxies in front of koogate, as addresses and CIDR blocks
+   * separated by commas (`127.0.0.1, 10.0.0.0/8`). A request whose socket peer is one of them is
+   * counted under the rightmost `X-Forwarded-For` hop that is not; every other request under its
+   * socket peer, whatever it sends (core/serving/client-address.ts). Default none: no header is trusted.
+   */
+  trustedProxies: TrustedProxies;
 }
 
 export const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
@@ -99,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, stderrIsTTY = p
     usageFlushSeconds: integer(env, "KOOGATE_USAGE_FLUSH_SECONDS", 3600, 1, 86_400),
     adapterConcurrency: integer(env, "KOOGATE_ADAPTER_CONCURRENCY", defaultAdapterConcurrency(availableParallelism(), env.UV_THREADPOOL_SIZE), 1, 1024),
     adapterWaitMs: integer(env, "KOOGATE_ADAPTER_WAIT_MS", 100, 0, 4000),
+    trustedProxies: parseTrustedProxies(env.KOOGATE_TRUSTED_PROXIES),
   };
 }
 

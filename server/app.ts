@@ -15,6 +15,7 @@ import Koa from "koa";
 import type { Endpoint } from "../core/kinds/kind.js";
 import type { Kernel } from "../core/kernel.js";
 import type { Logger } from "../core/logger.js";
+import { clientAddress, NO_TRUSTED_PROXIES, type TrustedProxies } from "../core/serving/client-address.js";
 import type { HttpAnswer, HttpCall } from "../core/serving/http.js";
 import { readRawBody } from "./raw-body.js";
 import { registerOpsRoutes, type OpsRouteDeps } from "./ops/routes.js";
@@ -30,11 +31,15 @@ export interface AppDeps {
   bodyTimeoutMs: number;
   /** health, metrics and the operator page; without them only a bare /healthz is served */
   ops?: OpsRouteDeps;
+  /** the proxies whose X-Forwarded-For is believed (`KOOGATE_TRUSTED_PROXIES`); default none */
+  trustedProxies?: TrustedProxies;
 }
 
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
-  app.proxy = true;
+  // Koa's proxy mode believes X-Forwarded-For from any peer: a caller could pick the address it is
+  // rate-limited under. The client address comes from core/serving/client-address.ts instead.
+  app.proxy = false;
   const router = new Router();
 
   // path → method → kind → endpoint
@@ -95,23 +100,26 @@ export function createApp(deps: AppDeps): Koa {
 }
 
 /** The Koa request as a kind's endpoint sees it. */
-function httpCall(ctx: Koa.Context, deps: Pick<AppDeps, "maxBodyBytes" | "bodyTimeoutMs">): HttpCall {
+function httpCall(ctx: Koa.Context, deps: Pick<AppDeps, "maxBodyBytes" | "bodyTimeoutMs" | "trustedProxies">): HttpCall {
+  const peer = ctx.req.socket.remoteAddress ?? "";
   return {
     method: ctx.method,
     path: ctx.path,
     params: ctx.params as Record<string, string>,
     // the raw query, still URL-encoded: signatures are checked over it
     rawQuery: ctx.querystring,
-    clientAddress: ctx.ip,
-    header: (name) => {
-      const v = ctx.req.headers[name];
-      return Array.isArray(v) ? v.join(", ") : v;
-    },
+    clientAddress: clientAddress(peer, header(ctx, "x-forwarded-for"), deps.trustedProxies ?? NO_TRUSTED_PROXIES),
+    header: (name) => header(ctx, name),
     headers: ctx.req.headers,
     body: (limit = deps.maxBodyBytes) => readRawBody(ctx.req, limit, deps.bodyTimeoutMs),
     bodyStream: () => ctx.req,
-    remoteAddress: ctx.req.socket.remoteAddress ?? "",
+    remoteAddress: peer,
   };
+}
+
+function header(ctx: Koa.Context, name: string): string | undefined {
+  const v = ctx.req.headers[name];
+  return Array.isArray(v) ? v.join(", ") : v;
 }
 
 /** Writes an answer exactly as given: a Buffer, so no layer re-serialises it. */

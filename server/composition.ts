@@ -120,7 +120,7 @@ export async function createKoogate(opts: KoogateOptions): Promise<Koogate> {
   const ops = createOps({ config: opsConfig, kernel, container, db, clock, logger, env, usageDueMs: config.usageFlushSeconds * 1000 });
   observer = ops.observer;
   const endpoints = new Map<string, readonly Endpoint[]>(kernel.kinds.map((k) => [k.name, k.endpoints(container)]));
-  const app = createApp({ kernel, endpoints, logger, maxBodyBytes: config.maxBodyBytes, bodyTimeoutMs: config.requestTimeoutMs + BODY_TIMEOUT_GRACE_MS,
+  const app = createApp({ kernel, endpoints, logger, maxBodyBytes: config.maxBodyBytes, bodyTimeoutMs: config.requestTimeoutMs + BODY_TIMEOUT_GRACE_MS, trustedProxies: config.trustedProxies,
     ops: { ops, kernel, events: container.resolve(EventLog), instances: container.resolve(InstanceStore), jobs: container.resolve(JobStore), clock, logger },
   });
 

@@ -39,25 +39,43 @@ export interface OpenApiCall {
   auth: { scheme: "aksk" } | { scheme: "usage-push"; key: string };
 }
 
+/** Per call. */
+export interface CallOptions {
+  /**
+   * The whole call — every attempt, the fallback host and the waits between — ends within this many
+   * ms: each attempt's timeout is cut to what is left, and a retry is made only while a useful attempt
+   * still fits. For a call on a caller's path, inside that caller's deadline. Default: none (the
+   * client's timeout per attempt and its retries).
+   */
+  budgetMs?: number;
+}
+
+/** A retry is made only when at least this much of the budget is left after the wait before it. */
+const LEAST_ATTEMPT_MS = 250;
+
 export type CallOutcome = { ok: true; code: string; status: number; body: JsonObject; attempts: number } | MarketplaceFailure;
 
 export class OpenApiCaller {
   constructor(private readonly s: CallerSettings) {}
 
-  async call(c: OpenApiCall): Promise<CallOutcome> {
+  async call(c: OpenApiCall, opts: CallOptions = {}): Promise<CallOutcome> {
     if (c.auth.scheme === "aksk" && (!this.s.ak || !this.s.sk)) {
       throw new SetupError(
         "calling the marketplace's open APIs needs the seller account's access keys: set KOOGATE_MARKETPLACE_AK and KOOGATE_MARKETPLACE_SK (Seller Console › My Credentials › Access Keys)",
       );
     }
     const started = performance.now();
+    const deadline = opts.budgetMs === undefined ? Infinity : started + opts.budgetMs;
     for (let attempt = 1; ; attempt++) {
-      const { outcome, host } = await this.sendToHosts(c);
+      const { outcome, host } = await this.sendToHosts(c, deadline);
       const answer =
         outcome.kind === "answer"
           ? classifyAnswer(outcome.status, outcome.bytes)
           : { ok: false as const, family: "network" as const, code: outcome.code, message: networkMessage(outcome.code), kind: "unavailable" as const, status: 0 };
-      const retry = !answer.ok && attempt <= this.s.retries && (answer.family === "network" || answer.status >= 500 || answer.status === 429 || answer.kind === "rate-limited");
+      const retryable = !answer.ok && attempt <= this.s.retries && (answer.family === "network" || answer.status >= 500 || answer.status === 429 || answer.kind === "rate-limited");
+      const wait = retryable ? this.backoff(attempt) : 0;
+      // a retry that could not finish inside the budget is not made: the caller is answered now
+      const retry = retryable && performance.now() + wait + LEAST_ATTEMPT_MS <= deadline;
       const fields = { api: c.api, host, attempt, status: answer.status, code: answer.ok ? answer.code : answer.code };
       if (!retry) {
         const ms = Math.round(performance.now() - started);
@@ -66,7 +84,6 @@ export class OpenApiCaller {
         this.s.onCall?.(c.api, answer.ok ? "success" : answer.family);
         return { ...answer, attempts: attempt };
       }
-      const wait = this.backoff(attempt);
       this.s.logger.warn("marketplace call failed, retrying", { ...fields, kind: answer.kind, waitMs: wait });
       await this.s.sleep(wait);
     }
@@ -79,18 +96,19 @@ export class OpenApiCaller {
   }
 
   /** The first host; the fallback host only when no connection to the first could be made. */
-  private async sendToHosts(c: OpenApiCall): Promise<{ outcome: WireOutcome; host: string }> {
-    const first = await this.sendTo(this.s.baseUrl, c);
-    if (first.kind === "answer" || !first.unreachable || this.s.fallbackUrl === null) return { outcome: first, host: hostOf(this.s.baseUrl) };
+  private async sendToHosts(c: OpenApiCall, deadline: number): Promise<{ outcome: WireOutcome; host: string }> {
+    const first = await this.sendTo(this.s.baseUrl, c, deadline);
+    const left = deadline - performance.now();
+    if (first.kind === "answer" || !first.unreachable || this.s.fallbackUrl === null || left < LEAST_ATTEMPT_MS) return { outcome: first, host: hostOf(this.s.baseUrl) };
     this.s.logger.warn("marketplace host cannot be reached, trying the fallback host", {
       host: hostOf(this.s.baseUrl),
       fallback: hostOf(this.s.fallbackUrl),
       code: first.code,
     });
-    return { outcome: await this.sendTo(this.s.fallbackUrl, c), host: hostOf(this.s.fallbackUrl) };
+    return { outcome: await this.sendTo(this.s.fallbackUrl, c, deadline), host: hostOf(this.s.fallbackUrl) };
   }
 
-  private sendTo(base: string, c: OpenApiCall): Promise<WireOutcome> {
+  private sendTo(base: string, c: OpenApiCall, deadline: number): Promise<WireOutcome> {
     const q = new URLSearchParams();
     for (const [k, v] of Object.entries(c.query ?? {})) if (v !== undefined) q.set(k, v);
     const url = base + c.path + (q.size > 0 ? `?${q}` : "");
@@ -104,7 +122,9 @@ export class OpenApiCaller {
       const signed = signUsagePushRequest({ key: c.auth.key, body: body.toString("utf8"), ts: String(this.s.now().getTime()) });
       Object.assign(headers, signed);
     }
-    return send({ method: c.method, url, headers, body: c.method === "POST" ? body : undefined, timeoutMs: this.s.timeoutMs });
+    // the attempt's timeout, cut to what is left of the call's budget (at least 1 ms: an attempt is always made)
+    const timeoutMs = Math.max(1, Math.min(this.s.timeoutMs, Math.floor(deadline - performance.now())));
+    return send({ method: c.method, url, headers, body: c.method === "POST" ? body : undefined, timeoutMs });
   }
 }
 

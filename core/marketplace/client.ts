@@ -10,7 +10,9 @@ import { createHash } from "node:crypto";
 import { createLogger, type Logger } from "../logger.js";
 import { usagePushBody } from "../signing/usage-push.js";
 import type { JsonObject, MarketplaceResult } from "./answers.js";
-import { OpenApiCaller, type OpenApiCall } from "./caller.js";
+import { OpenApiCaller, type CallOptions, type OpenApiCall } from "./caller.js";
+
+export type { CallOptions };
 import { DEFAULT_FALLBACK_URL, DEFAULT_MARKETPLACE_URL, loadMarketplaceConfig } from "./config.js";
 import { readLicenseCodeInfo, readLicenseInfo, readOrder, readUsagePush, type LicenseCodeInfo, type LicenseInfo, type OrderInfo, type UsagePushData } from "./data.js";
 import { checkMarketplaceUrl } from "./loopback.js";
@@ -98,13 +100,13 @@ export class MarketplaceClient {
   }
 
   /** Query order (docs/marketplace/api-image-openapi.md §3): what was bought on an order or one order line. */
-  queryOrder(q: { orderId: string; orderLineId?: string }): Promise<MarketplaceResult<OrderInfo>> {
-    return this.run({ api: "order.query", method: "GET", path: `${PREFIX}/v1/order/query`, query: q, auth: AKSK }, readOrder);
+  queryOrder(q: { orderId: string; orderLineId?: string }, opts?: CallOptions): Promise<MarketplaceResult<OrderInfo>> {
+    return this.run({ api: "order.query", method: "GET", path: `${PREFIX}/v1/order/query`, query: q, auth: AKSK }, readOrder, opts);
   }
 
   /** Activate one authorization code (docs/marketplace/license.md §2.3, v1). `realEffectTime`: UTC `yyyyMMddHHmmss`. */
-  activateLicense(a: { license: string; realEffectTime?: string }): Promise<MarketplaceResult<LicenseCodeInfo>> {
-    return this.post("license.activate", "/v1/license/activate", { license: a.license, real_effect_time: a.realEffectTime }, readLicenseCodeInfo);
+  activateLicense(a: { license: string; realEffectTime?: string }, opts?: CallOptions): Promise<MarketplaceResult<LicenseCodeInfo>> {
+    return this.post("license.activate", "/v1/license/activate", { license: a.license, real_effect_time: a.realEffectTime }, readLicenseCodeInfo, opts);
   }
 
   /** Activate up to 100 codes at once (docs/marketplace/license.md §2.3, v2); one invalid code fails all with `92020020`. */
@@ -113,8 +115,8 @@ export class MarketplaceClient {
   }
 
   /** Query a code's state, the former heartbeat (docs/marketplace/license.md §2.3, v1): call on the first use each day. */
-  queryLicense(q: { license: string; heartbeatInfo?: { thirdPartyAccount: string; ip?: string } }): Promise<MarketplaceResult<LicenseInfo>> {
-    return this.post("license.query", "/v1/license/heartbeat", { license: q.license, heartbeatInfo: q.heartbeatInfo }, readLicenseInfo);
+  queryLicense(q: { license: string; heartbeatInfo?: { thirdPartyAccount: string; ip?: string } }, opts?: CallOptions): Promise<MarketplaceResult<LicenseInfo>> {
+    return this.post("license.query", "/v1/license/heartbeat", { license: q.license, heartbeatInfo: q.heartbeatInfo }, readLicenseInfo, opts);
   }
 
   /** Software-usage statistics (docs/marketplace/license.md §2.3, v2), once a day. */
@@ -155,12 +157,12 @@ export class MarketplaceClient {
     return this.run({ api: "event.upload", method: "POST", path, body: mp.bytes, contentType: mp.contentType, auth: AKSK }, () => null);
   }
 
-  private post<T>(api: string, path: string, body: object, read: (b: JsonObject) => T) {
-    return this.run({ api, method: "POST", path: PREFIX + path, body: Buffer.from(JSON.stringify(body)), auth: AKSK }, read);
+  private post<T>(api: string, path: string, body: object, read: (b: JsonObject) => T, opts?: CallOptions) {
+    return this.run({ api, method: "POST", path: PREFIX + path, body: Buffer.from(JSON.stringify(body)), auth: AKSK }, read, opts);
   }
 
-  private async run<T>(c: OpenApiCall, read: (b: JsonObject) => T): Promise<MarketplaceResult<T>> {
-    const r = await this.caller.call(c);
+  private async run<T>(c: OpenApiCall, read: (b: JsonObject) => T, opts?: CallOptions): Promise<MarketplaceResult<T>> {
+    const r = await this.caller.call(c, opts);
     if (!r.ok) return r;
     return { ok: true, data: read(r.body), code: r.code, status: r.status, attempts: r.attempts };
   }

@@ -67,6 +67,10 @@ export interface LicenseInfo {
   activateTime?: string;
   /** UNCONFIRMED field name (`expire_time`, as in activate) */
   expireTime?: string;
+  /** UNCONFIRMED: not among the published fields; read when the answer carries `product_id` (as activate's does) */
+  productId?: string;
+  /** UNCONFIRMED likewise (`sku_code`) */
+  skuCode?: string;
 }
 
 /** A usage record the marketplace did not take (docs/marketplace/api-image-openapi.md §4: `abnormal_usage_data`). */
@@ -152,6 +156,8 @@ export function readLicenseInfo(body: JsonObject): LicenseInfo {
     status: text(d, "status"),
     activateTime: text(d, "activate_time"),
     expireTime: text(d, "expire_time"),
+    productId: text(d, "product_id"),
+    skuCode: text(d, "sku_code"),
   };
 }
 

@@ -20,7 +20,7 @@ export interface HttpCall {
   params: Readonly<Record<string, string>>;
   /** the query string exactly as sent, still URL-encoded, without `?` */
   rawQuery: string;
-  /** the caller's address (the proxy's X-Forwarded-For when the server sits behind one), for rate limits */
+  /** the caller's address: the socket peer, or behind a trusted proxy the hop it forwarded (core/serving/client-address.ts), for rate limits */
   clientAddress: string;
   /** a request header by lower-case name; repeated headers joined by ", " as Node does */
   header(name: string): string | undefined;

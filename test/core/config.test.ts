@@ -46,4 +46,15 @@ describe("loadConfig", () => {
       expect(() => loadConfig({ KOOGATE_ADAPTER_WAIT_MS: "5000" }, false)).to.throw(SetupError, /KOOGATE_ADAPTER_WAIT_MS must be a whole number from 0 to 4000/);
     });
   });
+
+  describe("KOOGATE_TRUSTED_PROXIES", () => {
+    it("trusts no proxy unless told", () => {
+      expect(loadConfig({}, false).trustedProxies.trusts("127.0.0.1")).to.equal(false);
+    });
+
+    it("trusts the addresses and blocks it names", () => {
+      const t = loadConfig({ KOOGATE_TRUSTED_PROXIES: "127.0.0.1, 10.0.0.0/8" }, false).trustedProxies;
+      expect([t.trusts("127.0.0.1"), t.trusts("10.200.0.1"), t.trusts("11.0.0.1")]).to.deep.equal([true, true, false]);
+    });
+  });
 });

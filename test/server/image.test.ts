@@ -7,7 +7,7 @@ const WITH_LICENSE = KINDS;
 
 /** A License listing (authorization codes) to pair an image with. */
 const licenseYaml = (id: string) =>
-  [`id: ${id}`, `name: Licence ${id}`, "kind: license", "variant: code", "adapter: DemoLicenseAdapter", "keys:", "  license: [TEST_BASIC_KEY]"].join("\n");
+  [`id: ${id}`, `name: Licence ${id}`, "kind: license", "variant: code", "adapter: DemoLicenseAdapter", "keys:", "  license: [TEST_BASIC_KEY]", "relay:", "  productIds: [OFFI846204237451911168]"].join("\n");
 
 const imageYaml = (id: string, extra: string[] = [], pricing = "pricing: { mode: per-vcpu, price: 0.05 }") =>
   [

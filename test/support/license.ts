@@ -15,8 +15,15 @@ import { TEST_KEY } from "./client.js";
 export const LICENSE_TEST_KEY = "test-license-key-0123456789";
 export const LICENSE_CALLS_TABLE = "test_license_calls";
 
-/** A License definition of `variant` with the recording adapter; keys from TEST_BASIC_KEY / TEST_LICENSE_KEY. */
+/** The product the local marketplace issues codes of by default (sim/marketplace/state.ts). */
+export const LOCAL_PRODUCT_ID = "OFFI846204237451911168";
+
+/**
+ * A License definition of `variant` with the recording adapter; keys from TEST_BASIC_KEY / TEST_LICENSE_KEY.
+ * A code listing whose `extra` has no `relay:` block sells the local marketplace's product.
+ */
 export function licenseYaml(id: string, variant: "code" | "online" | "v1", extra = ""): string {
+  if (variant === "code" && !extra.includes("relay:")) extra = `relay:\n  productIds: [${LOCAL_PRODUCT_ID}]\n${extra}`;
   return [
     `id: ${id}`,
     `name: Test licence ${id}`,

@@ -25,6 +25,10 @@ export interface CodeRow {
   orderLineId: string | null;
   orderRank: number | null;
   marketplaceProductId: string | null;
+  /** the order the code was bought with, as its activation answered it */
+  purchaseOrderId: string | null;
+  /** the SKU the relay read from that order */
+  skuCode: string | null;
   expireAt: number | null;
   activatedAt: number | null;
   checkedOn: string | null;
@@ -65,6 +69,8 @@ function fromRow(r: Record<string, unknown>): CodeRow {
     orderLineId: str(r.order_line_id),
     orderRank: num(r.order_rank),
     marketplaceProductId: str(r.marketplace_product_id),
+    purchaseOrderId: str(r.purchase_order_id),
+    skuCode: str(r.sku_code),
     expireAt: num(r.expire_at),
     activatedAt: num(r.activated_at),
     checkedOn: str(r.checked_on),
@@ -85,6 +91,8 @@ const COLUMNS: Record<keyof Omit<CodeChanges, "updatedAt">, string> = {
   orderLineId: "order_line_id",
   orderRank: "order_rank",
   marketplaceProductId: "marketplace_product_id",
+  purchaseOrderId: "purchase_order_id",
+  skuCode: "sku_code",
   expireAt: "expire_at",
   activatedAt: "activated_at",
   checkedOn: "checked_on",

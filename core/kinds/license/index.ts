@@ -24,6 +24,7 @@ import { V1_CALLS } from "./v1/work.js";
 import { LicenseRelay } from "./relay/service.js";
 import { RelayUsage, USAGE_JOB } from "./relay/usage.js";
 import * as licenseTables from "./migrations/20261130020000_license.js";
+import * as relayWindows from "./migrations/20261206150000_relay_windows.js";
 import { ADAPTER_METHODS, licenseKeyTypes, loadLicenseProduct, type LicenseDefinition, type LicenseProduct } from "./product.js";
 import { LICENSE_SCHEMA } from "./schema.js";
 
@@ -77,7 +78,7 @@ export const licenseKind = defineKind<LicenseProduct, LicenseAdapter>({
   adapterMethods: (def) => ADAPTER_METHODS[(def as LicenseDefinition).variant],
   orderNotify: true,
   metering: true,
-  migrations: { "20261130020000_license": licenseTables },
+  migrations: { "20261130020000_license": licenseTables, "20261206150000_relay_windows": relayWindows },
   endpoints,
   jobs,
   describe: (p) => ({

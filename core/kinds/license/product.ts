@@ -21,6 +21,12 @@ export interface LicenseDefinition extends BaseDefinition {
 /** The licence relay's settings (variant code). */
 export interface RelaySettings {
   enabled: boolean;
+  /** the KooGallery product ids the listing sells; required while the relay is on */
+  productIds: readonly string[];
+  /** the SKUs it serves; empty: every SKU of `productIds` */
+  skuCodes: readonly string[];
+  /** default 60 */
+  unknownCodesPerMinute: number;
   /** default 60 */
   perAddressPerMinute: number;
   /** default 30 */
@@ -29,7 +35,7 @@ export interface RelaySettings {
   clientsPerCodePerDay: number;
 }
 
-export const DEFAULT_RELAY: RelaySettings = { enabled: true, perAddressPerMinute: 60, perCodePerMinute: 30, clientsPerCodePerDay: 100 };
+export const DEFAULT_RELAY: RelaySettings = { enabled: true, productIds: [], skuCodes: [], unknownCodesPerMinute: 60, perAddressPerMinute: 60, perCodePerMinute: 30, clientsPerCodePerDay: 100 };
 
 /** A License listing after loading. */
 export interface LicenseProduct extends ProductBase {
@@ -69,6 +75,15 @@ export const ADAPTER_METHODS: Readonly<Record<LicenseVariant, readonly string[]>
 export function loadLicenseProduct(def: LicenseDefinition, base: ProductBase, _ctx: LoadContext): LicenseProduct {
   // the relay serves KooGallery's authorization codes (docs/marketplace/license.md §2.3); the other variants have none
   if (def.variant !== "code" && def.relay?.enabled) throw new SetupError("the licence relay serves authorization codes: only a variant code listing enables it", base.file, "/relay/enabled");
+  const relay: RelaySettings = { ...DEFAULT_RELAY, enabled: def.variant === "code", ...def.relay };
+  // a code unlocks the listing it was bought for, not every listing of the seller (issue 24, finding 1)
+  if (relay.enabled && relay.productIds.length === 0) {
+    throw new SetupError(
+      "the licence relay unlocks only codes bought for this listing: name its KooGallery product ids in relay.productIds (Seller Console › product details), or turn the relay off with relay.enabled: false",
+      base.file,
+      "/relay/productIds",
+    );
+  }
   const orderNotify = loadOrderNotify(def);
   if (def.variant === "v1" && orderNotify.enabled) throw new SetupError("order notification is a 2.0 POST call; a variant v1 listing (GET) cannot receive it", base.file, "/orderNotify");
   // A code listing's purchases make no instance here (KooGallery makes the codes): every notified order
@@ -98,7 +113,7 @@ export function loadLicenseProduct(def: LicenseDefinition, base: ProductBase, _c
     kind: "license",
     variant: def.variant,
     provisioning,
-    relay: { ...DEFAULT_RELAY, enabled: def.variant === "code", ...def.relay },
+    relay,
     orderNotify,
     metering,
     saasView,

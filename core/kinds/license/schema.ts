@@ -26,6 +26,21 @@ export const LICENSE_SCHEMA = {
       "additionalProperties": false,
       "properties": {
         "enabled": { "description": "Serve the relay. Default true for variant code.", "type": "boolean" },
+        "productIds": {
+          "description": "The KooGallery product ids this listing sells (Seller Console; a period change may add one). The relay unlocks only codes bought for one of them. Required while the relay is on.",
+          "type": "array",
+          "minItems": 1,
+          "maxItems": 100,
+          "items": { "type": "string", "minLength": 1, "maxLength": 64 }
+        },
+        "skuCodes": {
+          "description": "The SKUs (specifications) this listing serves; absent: every SKU of productIds. When given, the relay reads a code's SKU from its purchase order and unlocks only these.",
+          "type": "array",
+          "minItems": 1,
+          "maxItems": 100,
+          "items": { "type": "string", "minLength": 1, "maxLength": 64 }
+        },
+        "unknownCodesPerMinute": limit("Marketplace calls per minute for codes this listing has not seen yet (a guessed code costs one). Default 60.", 1_000_000),
         "perAddressPerMinute": limit("Requests one client address may make per minute. Default 60.", 1_000_000_000),
         "perCodePerMinute": limit("Requests naming one code that are served per minute. Default 30.", 1_000_000_000),
         "clientsPerCodePerDay": limit("Distinct client ids counted per code and UTC day (the usage API takes at most 100 per code). Default 100.", 100)

@@ -172,6 +172,19 @@ describe("MarketplaceClient against the local marketplace", () => {
     expect(waits).to.deep.equal([150, 300, 600]);
   });
 
+  it("cuts an attempt to the call's budget and makes no retry that would not end inside it", async () => {
+    mkt.state.failNext(3, "timeout");
+    const f = failure(await client({ timeoutMs: 10_000, retries: 2 }).queryOrder({ orderId: "MOCKMONTYRENEW" }, { budgetMs: 400 }));
+    expect([f.family, f.code, f.attempts]).to.deep.equal(["network", "TIMEOUT", 1]);
+    expect(mkt.state.calls).to.have.length(1);
+  });
+
+  it("retries within the budget while a useful attempt still fits", async () => {
+    mkt.state.failNext(1, "500");
+    const r = await client({ retries: 2, backoffMs: 10 }).queryOrder({ orderId: "MOCKMONTYRENEW" }, { budgetMs: 3000 });
+    expect([r.ok, r.attempts]).to.deep.equal([true, 2]);
+  });
+
   it("ignores unknown fields in an answer", async () => {
     mkt.state.addOrder({ orderId: "EXTRA", orderType: "NEW", somethingNew: { x: 1 }, orderLine: [{ chargingMode: "PERIOD", newField: [1] }] });
     const r = await client().queryOrder({ orderId: "EXTRA" });

@@ -1,9 +1,10 @@
 import { expect } from "chai";
 import { Outbox } from "../../../core/outbox/outbox.js";
+import { parseTrustedProxies } from "../../../core/serving/client-address.js";
 import { startLocalMarketplace, type LocalMarketplace } from "../../../sim/marketplace/server.js";
 import { DEV_MARKETPLACE_AK, DEV_MARKETPLACE_SK } from "../../../sim/marketplace/dev-keys.js";
 import { testDatabaseKind } from "../../support/database.js";
-import { LICENSE_ENV, licenseYaml, marketplaceEnv, RecordingLicenseAdapter } from "../../support/license.js";
+import { LICENSE_ENV, LOCAL_PRODUCT_ID, licenseYaml, marketplaceEnv, RecordingLicenseAdapter } from "../../support/license.js";
 import { startServer, type TestServer } from "../../support/server.js";
 
 const clock = { t: Date.now(), now() { return this.t; } };
@@ -23,11 +24,13 @@ describe(`the licence relay: /licenses/<id>/activate|check|usage (docs/marketpla
     s = await startServer({
       products: {
         "relay.yaml": licenseYaml("relay", "code"),
-        "tight.yaml": licenseYaml("tight", "code", "relay:\n  perAddressPerMinute: 3\n  perCodePerMinute: 2\n  clientsPerCodePerDay: 2"),
+        "tight.yaml": licenseYaml("tight", "code", "relay:\n  productIds: [OFFI846204237451911168]\n  perAddressPerMinute: 3\n  perCodePerMinute: 2\n  clientsPerCodePerDay: 2"),
       },
       adapters: [RecordingLicenseAdapter],
       env: { ...LICENSE_ENV, ...marketplaceEnv(lm.url) },
       clock,
+      // the tests play a proxy on loopback that forwards several clients' addresses
+      config: { trustedProxies: parseTrustedProxies("127.0.0.1, ::1") },
     });
   });
   after(async () => {
@@ -38,14 +41,14 @@ describe(`the licence relay: /licenses/<id>/activate|check|usage (docs/marketpla
 
   it("activates a received code and answers its status and expiry", async () => {
     const code = issue();
-    expect(await post("activate", { license: code })).to.deep.include({ status: 200, json: { status: "ALIVE", expireTime: "20991231235959", activated: true } });
+    expect(await post("activate", { license: code })).to.deep.include({ status: 200, json: { status: "ALIVE", expireTime: "20991231235959", productId: LOCAL_PRODUCT_ID, skuCode: null, activated: true } });
     expect(lm.state.licenses.get(code)!.state).to.equal("ALIVE");
   });
 
   it("answers an already activated code with its status, not an error", async () => {
     const code = issue();
     await post("activate", { license: code });
-    expect((await post("activate", { license: code })).json).to.deep.equal({ status: "ALIVE", expireTime: "20991231235959", activated: false });
+    expect((await post("activate", { license: code })).json).to.deep.equal({ status: "ALIVE", expireTime: "20991231235959", productId: LOCAL_PRODUCT_ID, skuCode: null, activated: false });
   });
 
   it("says the buyer has not received a code yet (409)", async () => {

@@ -14,6 +14,18 @@ export function relayError(status: number, error: string, headers?: Record<strin
   return json(status, { error }, headers);
 }
 
+/** A code that is real, but not one this listing sells (./product-match.ts): 403, whichever the reason. */
+export function productRefusal(why: "other-product" | "other-sku" | "unconfirmed"): HttpAnswer {
+  switch (why) {
+    case "other-product":
+      return relayError(403, "this code was bought for another product");
+    case "other-sku":
+      return relayError(403, "this code was bought for another specification (SKU) of the product");
+    case "unconfirmed":
+      return relayError(403, "the marketplace did not say which product this code was bought for: activate it through this service");
+  }
+}
+
 /** A marketplace failure as the relay answers it. */
 export function failureAnswer(f: MarketplaceFailure): HttpAnswer {
   switch (f.kind) {

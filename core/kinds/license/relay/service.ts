@@ -7,39 +7,64 @@
  *   POST /licenses/<id>/check    {"license":"…"}                     → status and expiry, cached for the UTC day
  *   POST /licenses/<id>/usage    {"license":"…","id":"…"} | {"license":"…","activeNum":n} → recorded for the day's report
  *
- * A code is its own credential: an answer only ever describes the code sent. Requests are limited per
- * client address and per code; malformed input is answered 400 with a short JSON error.
+ * A code is its own credential: an answer only ever describes the code sent, and unlocks only a code
+ * bought for this listing (its product, and SKU where the listing names some: ./product-match.ts); the
+ * answer names them so the software can check too. A code the production interface froze or released is
+ * answered so at once (./local-state.ts). Requests are limited per client address and per code in every
+ * process together (./limits.ts); codes the listing has not seen cost a marketplace call each, so they
+ * have their own budget per listing, and one the marketplace does not know is remembered for ten
+ * minutes. Every answer comes within the relay's budget: its marketplace calls share RELAY_BUDGET_MS.
+ * Malformed input is answered 400 with a short JSON error.
  */
 import { inject, injectable } from "tsyringe";
+import type { MarketplaceFailure } from "../../../marketplace/answers.js";
 import { MarketplaceClient } from "../../../marketplace/client.js";
-import type { LicenseInfo } from "../../../marketplace/data.js";
 import type { HttpAnswer, HttpCall } from "../../../serving/http.js";
 import { formatMarketplaceTime, parseMarketplaceTime } from "../../../time.js";
 import { CLOCK, LOGGER, type Clock, type Logger } from "../../../tokens.js";
-import { codeDigest, codeRef, LicenseCodeStore, type CodeChanges } from "../codes.js";
+import { codeDigest, codeRef, LicenseCodeStore, type CodeChanges, type CodeRow } from "../codes.js";
 import type { ServedLicense } from "../context.js";
-import { failureAnswer, json, relayError } from "./answers.js";
-import { RateLimiter } from "./limits.js";
+import type { LicenseProduct } from "../product.js";
+import { failureAnswer, json, productRefusal, relayError } from "./answers.js";
+import { RelayLimits, type Taken } from "./limits.js";
+import { localStatus, type LocalStatus } from "./local-state.js";
+import { matchProduct } from "./product-match.js";
+import { MAX_BODY, parse, RELAY_ACTIONS, type Action } from "./request.js";
 import { RelayUsage, utcDay, type UsageReport } from "./usage.js";
+import { RelayWindowStore } from "./windows.js";
 
-export const RELAY_ACTIONS = ["activate", "check", "usage"] as const;
-type Action = (typeof RELAY_ACTIONS)[number];
 
-/** The relay's requests are small: anything larger is not one. */
-const MAX_BODY = 2048;
-const CODE = /^[\x21-\x7e]{1,64}$/;
+/**
+ * What the marketplace calls of one relay request may take together, retries included: the software
+ * is answered within about this (plus a few statements), never after the 10-s timeouts and backoff of
+ * a slow marketplace (issue 24, finding 15).
+ */
+export const RELAY_BUDGET_MS = 4000;
+/** How long a code the marketplace does not know is answered 404 without asking again. */
+export const MISS_MS = 10 * 60_000;
 
-type Parsed = { code: string; report?: UsageReport };
+/** Time left of one relay request's budget. */
+type Left = () => number;
+
+/** The code as the marketplace answered it, before it is stored and compared with the listing. */
+interface Heard {
+  status: string | null;
+  expireAt: number | null;
+  productId: string | undefined;
+  skuCode: string | undefined;
+  orderId: string | undefined;
+}
 
 @injectable()
 export class LicenseRelay {
-  private readonly limits = new RateLimiter();
   /** marketplace queries in flight per code: concurrent checks of one code make one call */
   private readonly inFlight = new Map<string, Promise<HttpAnswer>>();
 
   constructor(
     private readonly codes: LicenseCodeStore,
     private readonly usage: RelayUsage,
+    private readonly limits: RelayLimits,
+    private readonly windows: RelayWindowStore,
     private readonly marketplace: MarketplaceClient,
     @inject(CLOCK) private readonly clock: Clock,
     @inject(LOGGER) private readonly logger: Logger,
@@ -50,41 +75,50 @@ export class LicenseRelay {
     const action = call.params.action as Action;
     if (!(RELAY_ACTIONS as readonly string[]).includes(action)) return relayError(404, "unknown relay call: activate, check or usage");
     const p = served.product;
-    const now = this.clock.now();
-    const address = `a:${p.id}:${call.clientAddress}`;
-    if (!this.limits.take(address, p.relay.perAddressPerMinute, now)) return relayError(429, "too many requests", { "Retry-After": String(this.limits.retryAfter(address, now)) });
-    const raw = await call.body();
-    const parsed = raw.oversize || raw.bytes.length > MAX_BODY ? "the body is too large" : parse(raw.bytes, action);
-    if (typeof parsed === "string") return relayError(400, parsed);
-    const codeKey = `c:${p.id}:${codeDigest(parsed.code)}`;
-    if (!this.limits.take(codeKey, p.relay.perCodePerMinute, now)) return relayError(429, "too many requests for this code", { "Retry-After": String(this.limits.retryAfter(codeKey, now)) });
+    let code: string | undefined;
     try {
+      const until = performance.now() + RELAY_BUDGET_MS;
+      const left: Left = () => until - performance.now();
+      const byAddress = await this.limits.take("address", p.id, call.clientAddress, p.relay.perAddressPerMinute);
+      if (!byAddress.ok) return limited("too many requests", byAddress);
+      const raw = await call.body();
+      const parsed = raw.oversize || raw.bytes.length > MAX_BODY ? "the body is too large" : parse(raw.bytes, action);
+      if (typeof parsed === "string") return relayError(400, parsed);
+      code = parsed.code;
+      const byCode = await this.limits.take("code", p.id, codeDigest(code), p.relay.perCodePerMinute);
+      if (!byCode.ok) return limited("too many requests for this code", byCode);
+      const now = this.clock.now();
       switch (action) {
         case "activate":
-          return await this.activate(served, parsed.code, now);
+          return await this.activate(served, code, now, left);
         case "check":
-          return await this.check(served, parsed.code, now);
+          return await this.check(served, code, now, left);
         case "usage":
-          return await this.report(served, parsed.code, parsed.report!, now);
+          return await this.report(served, code, parsed.report!, now);
       }
     } catch (err) {
-      this.logger.error("relay call failed", { product: p.id, action, code: codeRef(parsed.code), error: err instanceof Error ? err.message : String(err) });
+      this.logger.error("relay call failed", { product: p.id, action, code: code === undefined ? undefined : codeRef(code), error: err instanceof Error ? err.message : String(err) });
       return relayError(500, "internal error");
     }
   }
 
   /** Activates once; an already activated code answers its current status (queried), not an error. */
-  private async activate(served: ServedLicense, code: string, now: number): Promise<HttpAnswer> {
+  private async activate(served: ServedLicense, code: string, now: number, left: Left): Promise<HttpAnswer> {
     const p = served.product;
-    const r = await this.marketplace.activateLicense({ license: code });
+    const row = await this.codes.get(p.id, code);
+    const local = localStatus(row);
+    if (local) return stopped(row!, local, false);
+    const unseen = row ? null : await this.admitUnseen(p, code, now);
+    if (unseen) return unseen;
+    const r = await this.marketplace.activateLicense({ license: code }, { budgetMs: left() });
     if (r.ok) {
-      this.logger.info("code activated through the relay", { product: p.id, code: codeRef(code) });
-      await this.store(served, code, now, { marketplaceStatus: r.data.status ?? "ALIVE", expireAt: timeOf(r.data.expireTime), activatedAt: now, checkedOn: null, updatedAt: now });
-      return json(200, { status: r.data.status ?? "ALIVE", expireTime: r.data.expireTime ?? null, activated: true });
+      this.logger.info("code activated through the relay", { product: p.id, code: codeRef(code), marketplaceProduct: r.data.productId });
+      const heard = { status: r.data.status ?? "ALIVE", expireAt: timeOf(r.data.expireTime), productId: r.data.productId, skuCode: undefined, orderId: r.data.orderId };
+      return this.answer(served, code, heard, { activatedAt: now, checkedOn: null }, left, true);
     }
     // 92020003: activated before (by this relay, a lost answer, or elsewhere): what state is it in now?
-    if (r.kind === "illegal-state") return this.query(served, code, now, false);
-    return this.failed(p.id, "activate", code, r);
+    if (r.kind === "illegal-state") return this.query(served, code, row, now, left, false);
+    return this.failed(p, "activate", code, r, now);
   }
 
   /**
@@ -92,43 +126,111 @@ export class LicenseRelay {
    * Concurrent checks of one code share one look-up, from reading the row to storing the answer: a
    * check that read the row before another's query stored it would otherwise query again.
    */
-  private check(served: ServedLicense, code: string, now: number): Promise<HttpAnswer> {
+  private check(served: ServedLicense, code: string, now: number, left: Left): Promise<HttpAnswer> {
     const key = `${served.product.id}:${codeDigest(code)}`;
     const running = this.inFlight.get(key);
     if (running) return running;
-    const q = this.checkOnce(served, code, now).finally(() => this.inFlight.delete(key));
+    const q = this.checkOnce(served, code, now, left).finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, q);
     return q;
   }
 
-  private async checkOnce(served: ServedLicense, code: string, now: number): Promise<HttpAnswer> {
-    const row = await this.codes.get(served.product.id, code);
+  private async checkOnce(served: ServedLicense, code: string, now: number, left: Left): Promise<HttpAnswer> {
+    const p = served.product;
+    const row = await this.codes.get(p.id, code);
+    const local = localStatus(row);
+    if (local) return stopped(row!, local, undefined);
     if (row?.checkedOn === utcDay(now) && row.marketplaceStatus) {
-      return json(200, { status: row.marketplaceStatus, expireTime: row.expireAt === null ? null : stamp(row.expireAt) });
+      const heard = { status: row.marketplaceStatus, expireAt: row.expireAt, productId: undefined, skuCode: undefined, orderId: undefined };
+      return this.answer(served, code, heard, null, left, undefined, row);
     }
-    return this.query(served, code, now, undefined);
+    const unseen = row ? null : await this.admitUnseen(p, code, now);
+    if (unseen) return unseen;
+    return this.query(served, code, row, now, left, undefined);
   }
 
-  private async query(served: ServedLicense, code: string, now: number, activated: boolean | undefined): Promise<HttpAnswer> {
-    const r = await this.marketplace.queryLicense({ license: code });
-    if (!r.ok) return this.failed(served.product.id, "check", code, r);
-    const info: LicenseInfo = r.data;
-    await this.store(served, code, now, {
-      marketplaceStatus: info.status ?? null,
-      expireAt: timeOf(info.expireTime),
-      activatedAt: timeOf(info.activateTime) ?? undefined,
-      checkedOn: utcDay(now),
-      lastQueryAt: now,
-      updatedAt: now,
+  private async query(served: ServedLicense, code: string, row: CodeRow | undefined, now: number, left: Left, activated: boolean | undefined): Promise<HttpAnswer> {
+    const r = await this.marketplace.queryLicense({ license: code }, { budgetMs: left() });
+    if (!r.ok) return this.failed(served.product, "check", code, r, now);
+    const info = r.data;
+    const heard = { status: info.status ?? null, expireAt: timeOf(info.expireTime), productId: info.productId, skuCode: info.skuCode, orderId: undefined };
+    return this.answer(served, code, heard, { activatedAt: timeOf(info.activateTime) ?? undefined, checkedOn: utcDay(now), lastQueryAt: now }, left, activated, row);
+  }
+
+  /**
+   * Stores what the marketplace said of the code (`changes`; none when answering from the row), learns
+   * its SKU from the purchase order when the listing names SKUs, and answers it — only when it was
+   * bought for this listing (finding 1).
+   */
+  private async answer(served: ServedLicense, code: string, heard: Heard, changes: Omit<CodeChanges, "updatedAt"> | null, left: Left, activated: boolean | undefined, row?: CodeRow): Promise<HttpAnswer> {
+    const p = served.product;
+    const now = this.clock.now();
+    const productId = heard.productId ?? row?.marketplaceProductId ?? null;
+    let skuCode = heard.skuCode ?? row?.skuCode ?? null;
+    const orderId = heard.orderId ?? row?.purchaseOrderId ?? null;
+    if (changes) {
+      await this.store(served, code, now, {
+        ...changes,
+        marketplaceStatus: heard.status,
+        expireAt: heard.expireAt,
+        ...(productId === null ? {} : { marketplaceProductId: productId }),
+        ...(heard.skuCode === undefined ? {} : { skuCode: heard.skuCode }),
+        ...(heard.orderId === undefined ? {} : { purchaseOrderId: heard.orderId }),
+        updatedAt: now,
+      });
+    }
+    // the order is read only for a code of one of the listing's products whose SKU is not known yet
+    if (p.relay.skuCodes.length > 0 && skuCode === null && productId !== null && p.relay.productIds.includes(productId) && orderId !== null) {
+      const sku = await this.skuOf(p, code, orderId, productId, left, now);
+      if (typeof sku !== "string") return sku;
+      skuCode = sku;
+    }
+    const verdict = matchProduct(p.relay, { productId, skuCode });
+    if (!verdict.ok) {
+      this.logger.warn("the relay refused a code not bought for this listing", { product: p.id, code: codeRef(code), marketplaceProduct: productId, sku: skuCode, why: verdict.why });
+      return productRefusal(verdict.why);
+    }
+    return json(200, {
+      status: heard.status,
+      expireTime: heard.expireAt === null ? null : stamp(heard.expireAt),
+      productId,
+      skuCode,
+      ...(activated === undefined ? {} : { activated }),
     });
-    return json(200, { status: info.status ?? null, expireTime: info.expireTime ?? null, ...(activated === undefined ? {} : { activated }) });
   }
 
-  /** Records a usage report of a code the relay knows (activated or checked here). */
+  /** The SKU of `productId` on the purchase order (stored once read); an answer when it cannot be read now. */
+  private async skuOf(p: LicenseProduct, code: string, orderId: string, productId: string, left: Left, now: number): Promise<string | HttpAnswer> {
+    const r = await this.marketplace.queryOrder({ orderId }, { budgetMs: Math.max(1, left()) });
+    if (!r.ok) return this.failed(p, "order", code, r, now);
+    const skus = new Set(r.data.orderLine.flatMap((l) => l.productInfo.filter((i) => i.productId === productId && i.skuCode).map((i) => i.skuCode!)));
+    // one SKU of the product on the order is the code's; several cannot be told apart (unconfirmed)
+    if (skus.size !== 1) return productRefusal("unconfirmed");
+    const sku = [...skus][0]!;
+    await this.codes.update(p.id, code, { skuCode: sku, updatedAt: now });
+    return sku;
+  }
+
+  /**
+   * A code this listing has not seen costs a marketplace call signed with the seller's keys, so a
+   * guesser could turn the relay into an oracle (finding 3): one the marketplace said it does not know
+   * is answered 404 for MISS_MS, and the others share `unknownCodesPerMinute` per listing.
+   */
+  private async admitUnseen(p: LicenseProduct, code: string, now: number): Promise<HttpAnswer | null> {
+    if (await this.windows.marked("miss", p.id, codeDigest(code), now)) return relayError(404, "unknown code");
+    const taken = await this.limits.take("unknown", p.id, "", p.relay.unknownCodesPerMinute);
+    return taken.ok ? null : limited("too many codes this service has not seen yet; try again later", taken);
+  }
+
+  /** Records a usage report of a code the relay knows (activated or checked here) and that this listing sells. */
   private async report(served: ServedLicense, code: string, report: UsageReport, now: number): Promise<HttpAnswer> {
     const p = served.product;
     const row = await this.codes.get(p.id, code);
     if (!row || (row.activatedAt === null && row.marketplaceStatus === null)) return relayError(404, "unknown code: activate or check it through this service first");
+    const local = localStatus(row);
+    if (local) return relayError(403, `the code is ${local === "FROZEN" ? "frozen" : "released"}`);
+    const verdict = matchProduct(p.relay, { productId: row.marketplaceProductId, skuCode: row.skuCode });
+    if (!verdict.ok) return productRefusal(verdict.why);
     const day = utcDay(now);
     const done = await this.usage.record(p, code, report, day, now, p.relay.clientsPerCodePerDay);
     if (done === "full") return relayError(429, `at most ${p.relay.clientsPerCodePerDay} clients are counted per code and day`);
@@ -144,33 +246,26 @@ export class LicenseRelay {
     });
   }
 
-  private failed(productId: string, action: string, code: string, r: Parameters<typeof failureAnswer>[0]): HttpAnswer {
-    this.logger.warn("the marketplace refused a relay call", { product: productId, action, code: codeRef(code), marketplaceCode: r.code, kind: r.kind, attempts: r.attempts });
+  private async failed(p: LicenseProduct, action: string, code: string, r: MarketplaceFailure & { attempts?: number }, now: number): Promise<HttpAnswer> {
+    this.logger.warn("the marketplace refused a relay call", { product: p.id, action, code: codeRef(code), marketplaceCode: r.code, kind: r.kind, attempts: r.attempts });
+    if (r.kind === "not-found") await this.windows.mark("miss", p.id, codeDigest(code), now + MISS_MS);
     return failureAnswer(r);
   }
 }
 
-/** The body of a relay call, or why it is not one. */
-function parse(bytes: Buffer, action: Action): Parsed | string {
-  let o: unknown;
-  try {
-    o = JSON.parse(bytes.toString("utf8"));
-  } catch {
-    return "the body is not JSON";
-  }
-  if (!o || typeof o !== "object" || Array.isArray(o)) return "the body is not a JSON object";
-  const b = o as Record<string, unknown>;
-  if (typeof b.license !== "string" || !CODE.test(b.license)) return "license must be the authorization code (1 to 64 printable characters)";
-  if (action !== "usage") return { code: b.license };
-  const hasId = b.id !== undefined;
-  const hasNum = b.activeNum !== undefined;
-  if (hasId === hasNum) return "send exactly one of id and activeNum";
-  if (hasId) {
-    if (typeof b.id !== "string" || b.id.length === 0 || b.id.length > 256 || b.id.includes("\u0000")) return "id must be a client identity of 1 to 256 characters";
-    return { code: b.license, report: { id: b.id } };
-  }
-  if (typeof b.activeNum !== "number" || !Number.isInteger(b.activeNum) || b.activeNum < 0 || b.activeNum > 999_999_999) return "activeNum must be a whole number from 0 to 999999999";
-  return { code: b.license, report: { activeNum: b.activeNum } };
+/** A code the production interface stopped, answered from the row (./local-state.ts). */
+function stopped(row: CodeRow, status: LocalStatus, activated: boolean | undefined): HttpAnswer {
+  return json(200, {
+    status,
+    expireTime: row.expireAt === null ? null : stamp(row.expireAt),
+    productId: row.marketplaceProductId,
+    skuCode: row.skuCode,
+    ...(activated === undefined ? {} : { activated }),
+  });
+}
+
+function limited(error: string, t: Taken): HttpAnswer {
+  return relayError(429, error, { "Retry-After": String(t.ok ? 1 : t.retryAfter) });
 }
 
 function timeOf(text: string | undefined): number | null {

@@ -14,6 +14,7 @@ import { Outbox } from "../../../outbox/outbox.js";
 import { DATABASE, type Knex } from "../../../tokens.js";
 import { codeDigest } from "../codes.js";
 import type { LicenseProduct } from "../product.js";
+import { RelayWindowStore } from "./windows.js";
 
 export const USAGE_TABLE = "koogate_license_usage";
 export const USAGE_JOB = "reportSoftwareUsage";
@@ -35,6 +36,9 @@ export type UsageReport = { id: string } | { activeNum: number };
 
 export type Recorded = "recorded" | "full";
 
+/** Thrown inside the recording transaction to undo it: the code's clients of the day are counted already. */
+class Full extends Error {}
+
 @injectable()
 export class RelayUsage {
   /** days whose send job this process has queued already, per product (saves a statement per report) */
@@ -44,21 +48,45 @@ export class RelayUsage {
     @inject(DATABASE) private readonly db: Knex,
     private readonly outbox: Outbox,
     private readonly marketplace: MarketplaceClient,
+    private readonly windows: RelayWindowStore,
   ) {}
 
-  /** Records one report of `day`; "full" when the code already counts `limit` distinct clients that day. */
+  /**
+   * Records one report of `day`; "full" when the code already counts `limit` distinct clients that day.
+   *
+   * The cap holds under any concurrency and across processes (issue 24, finding 4): a new client's row
+   * and the day's count of the code (a `clients` window, ./windows.ts) are written in one transaction,
+   * which is undone when the count passes `limit`. The count's upsert holds its row until the commit,
+   * so concurrent reports of one code are counted one after the other on PostgreSQL as on SQLite.
+   *
+   * `activeNum` only rises within a day: a report lower than the stored one changes nothing. The day's
+   * active clients can only have grown since an earlier report, and anyone holding the code may report,
+   * so a "latest wins" total would let one stray or hostile report erase the day's figure.
+   */
   async record(p: LicenseProduct, code: string, report: UsageReport, day: string, nowMs: number, limit: number): Promise<Recorded> {
     const key = p.keys.license[0]!;
     const base = { product_id: p.id, day, code_digest: codeDigest(code), code_sealed: sealAtRest(code, key), sent: false, created_at: nowMs };
+    const conflict = ["product_id", "day", "code_digest", "client_digest"];
     if ("activeNum" in report) {
-      // the day's total: the latest report wins
-      await this.db(USAGE_TABLE).insert({ ...base, client_digest: ACTIVE, client_sealed: null, active_num: report.activeNum }).onConflict(["product_id", "day", "code_digest", "client_digest"]).merge(["active_num", "sent"]);
+      await this.db(USAGE_TABLE).insert({ ...base, client_digest: ACTIVE, client_sealed: null, active_num: report.activeNum }).onConflict(conflict).ignore();
+      await this.db(USAGE_TABLE)
+        .where({ product_id: p.id, day, code_digest: base.code_digest, client_digest: ACTIVE })
+        .andWhere("active_num", "<", report.activeNum)
+        .update({ active_num: report.activeNum, sent: false });
     } else {
-      const clientDigest = createHash("sha256").update(report.id, "utf8").digest("hex");
-      const where = { product_id: p.id, day, code_digest: base.code_digest };
-      const counted = (await this.db(USAGE_TABLE).where(where).whereNot("client_digest", ACTIVE).count({ n: "*" })) as Array<{ n: number | string }>;
-      if (Number(counted[0]?.n ?? 0) >= limit && !(await this.db(USAGE_TABLE).where({ ...where, client_digest: clientDigest }).first())) return "full";
-      await this.db(USAGE_TABLE).insert({ ...base, client_digest: clientDigest, client_sealed: sealAtRest(report.id, key), active_num: null }).onConflict(["product_id", "day", "code_digest", "client_digest"]).ignore();
+      const client = { ...base, client_digest: createHash("sha256").update(report.id, "utf8").digest("hex"), client_sealed: sealAtRest(report.id, key), active_num: null };
+      const dayStart = Date.UTC(Number(day.slice(0, 4)), Number(day.slice(4, 6)) - 1, Number(day.slice(6, 8)));
+      try {
+        await this.db.transaction(async (trx) => {
+          const added = await trx(USAGE_TABLE).insert(client).onConflict(conflict).ignore().returning("client_digest");
+          if (added.length === 0) return; // a client already counted that day
+          const counted = await this.windows.hit("clients", p.id, base.code_digest, { start: dayStart, expiresAt: sendAt(day) + 2 * 86_400_000 }, nowMs, trx);
+          if (counted > limit) throw new Full();
+        });
+      } catch (e) {
+        if (e instanceof Full) return "full";
+        throw e;
+      }
     }
     await this.queueSend(p, day);
     return "recorded";
