@@ -114,7 +114,7 @@ describe(`calls made once survive a backend that fails once (${testDatabaseKind}
     expect(job).to.include({ attempts: 2 });
     expect(job.last_error).to.contain("backend down for releaseInstance");
     await s.koogate.ops.alarm.check();
-    expect(s.koogate.ops.alarm.active().find((a) => a.product === "once-parked")).to.include({ condition: "parked-job", figure: 1, look: "/ops/jobs" });
+    expect((await s.koogate.ops.alarm.active()).find((a) => a.product === "once-parked")).to.include({ condition: "parked-job", figure: 1, look: "/ops/jobs" });
   });
 
   it("keeps answering a failure on a call the marketplace resends (an authorization-code release), so its next delivery tries again", async () => {
