@@ -9,8 +9,9 @@ import type { LicenseProduct } from "../../../core/kinds/license/product.js";
 import { createLogger } from "../../../core/logger.js";
 import { loadProducts } from "../../../core/products/loader.js";
 
+// a code listing's relay names the products it unlocks (issue 24, finding 1)
 const licence = (variant: string, extra: string) =>
-  `id: lic\nname: Lic\nkind: license\nvariant: ${variant}\nadapter: DemoLicenseAdapter\nkeys:\n  basic: [K]\n  license: [K]\n  general: [K]\n${extra}\n`;
+  `id: lic\nname: Lic\nkind: license\nvariant: ${variant}\nadapter: DemoLicenseAdapter\nkeys:\n  basic: [K]\n  license: [K]\n  general: [K]\n${variant === "code" ? "relay: { productIds: [P1] }\n" : ""}${extra}\n`;
 
 function load(text: string): LicenseProduct[] {
   const dir = mkdtempSync(join(tmpdir(), "koogate-lic-"));
