@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { UsageRefused } from "../../core/metering/ledger.js";
 import { PULL_USAGE_JOB } from "../../core/metering/push.js";
+import { meteringSn } from "../../core/metering/record.js";
 import { UsageSchedule } from "../../core/metering/schedule.js";
 import { Outbox } from "../../core/outbox/outbox.js";
 import { testDatabaseKind } from "../support/database.js";
@@ -82,16 +83,22 @@ describe(`pay-per-use metering (docs/marketplace/api-image-openapi.md §4, ${tes
   it("asks the usage hook once per live instance for the last window, and pushes what it answered", async () => {
     seen.usage.set("inst-1", 4.5);
     seen.usage.set("inst-2", 0);
-    const window = { begin: hourAgo(1).getTime(), end: hourAgo(0).getTime() };
+    // The window before the last: the server queues the last one itself when it starts (UsageSchedule),
+    // before or after the instances exist, so that window's job may ask nobody or everybody.
+    const window = { begin: hourAgo(2).getTime(), end: hourAgo(1).getTime() };
+    const ours = () => rig.mkt.state.usage.filter((u) => u.metering_sn === meteringSn("test-saas", "inst-1", window.begin, window.end));
     const outbox = rig.server.koogate.container.resolve(Outbox);
     for (let i = 0; i < 2; i++) {
       // a second process queueing the same window adds nothing (dedupe key per window)
       await outbox.enqueue({ productId: "test-saas", activity: PULL_USAGE_JOB, instanceId: "-", payload: JSON.stringify(window), test: false, dedupeKey: `pull:${window.begin}:${window.end}` });
     }
     await outbox.tick();
-    await eventually(async () => rig.mkt.state.usage.length === 1, "the pulled record at the marketplace");
-    expect(rig.mkt.state.usage[0]!.record).to.include({ instance_id: "inst-1", usage_value: 4.5 });
-    expect([...seen.usageAsked].sort()).to.deep.equal(["inst-1", "inst-2", "inst-3"].map((i) => `${i}@${hourAgo(1).toISOString()}`));
+    await eventually(async () => ours().length === 1, "the pulled record at the marketplace");
+    expect(ours()[0]!.record).to.include({ instance_id: "inst-1", usage_value: 4.5 });
+    // inst-2 answered 0: nothing recorded, nothing pushed for it
+    expect(rig.mkt.state.usage.filter((u) => u.metering_sn === meteringSn("test-saas", "inst-2", window.begin, window.end))).to.have.length(0);
+    const asked = [...seen.usageAsked].filter((a) => a.endsWith(`@${hourAgo(2).toISOString()}`));
+    expect(asked.sort()).to.deep.equal(["inst-1", "inst-2", "inst-3"].map((i) => `${i}@${hourAgo(2).toISOString()}`));
   });
 
   it("answers queryInstance with the usage recorded so far, saying so (usageInfo, field names UNCONFIRMED)", async () => {
