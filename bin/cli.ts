@@ -70,6 +70,20 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   }
 }
 
+/**
+ * After a command finished, how long the process may take to end by itself before it is ended: a
+ * handle left open (a database pool a failed start opened, a timer) must not keep a finished command
+ * — a server that could not start — alive, where no supervisor would restart it (issue 20, "Fail fast").
+ */
+export const EXIT_GRACE_MS = 2_000;
+
+/** Runs a command line as this process's whole work: the command's exit code, at the latest EXIT_GRACE_MS after it finished. */
+export async function runAsProcess(argv: string[]): Promise<void> {
+  const code = await main(argv);
+  process.exitCode = code;
+  setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
+}
+
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
   return pkg.version;

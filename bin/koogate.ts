@@ -4,6 +4,6 @@
  * is imported: their decorators record constructor metadata for the container.
  */
 import "reflect-metadata";
-import { main } from "./cli.js";
+import { runAsProcess } from "./cli.js";
 
-process.exitCode = await main(process.argv.slice(2));
+await runAsProcess(process.argv.slice(2));

@@ -4,6 +4,6 @@
  * problems print one readable message (file, path, fix) and exit with status 1.
  */
 import "reflect-metadata";
-import { main } from "../bin/cli.js";
+import { runAsProcess } from "../bin/cli.js";
 
-process.exitCode = await main(["serve"]);
+await runAsProcess(["serve", ...process.argv.slice(2)]);

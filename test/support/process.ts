@@ -2,13 +2,32 @@
  * Runs koogate as a real operating-system process (`node dist/server/main.js`), the way `npm start`
  * does, so that tests can run two of them on one database, kill one with SIGKILL, or stop one with SIGTERM.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { sendSigned, TEST_KEY, TEST_KIT_KEY, type Reply, type SendOptions } from "./client.js";
 import { writeProducts } from "./server.js";
 
 /** the compiled server entry point, beside this compiled file's tree */
 export const MAIN_JS = fileURLToPath(new URL("../../server/main.js", import.meta.url));
+
+/** the compiled `koogate` executable */
+export const BIN_JS = fileURLToPath(new URL("../../bin/koogate.js", import.meta.url));
+
+/** What a finished `koogate` command did. */
+export interface Ran {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `koogate <args>` with only the given environment (plus PATH); resolves when it exits. */
+export function runKoogate(args: string[], env: Record<string, string>): Promise<Ran> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN_JS, ...args], { env: { PATH: process.env.PATH ?? "", ...env } }, (err, stdout, stderr) => {
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
 
 export interface ServerProcessOptions {
   databaseUrl: string;

@@ -22,7 +22,7 @@ import { V1_CALLS } from "./v1/work.js";
 import { LicenseRelay } from "./relay/service.js";
 import { RelayUsage, USAGE_JOB } from "./relay/usage.js";
 import * as licenseTables from "./migrations/20261130020000_license.js";
-import { ADAPTER_METHODS, licenseKeyTypes, loadLicenseProduct, type LicenseDefinition, type LicenseProduct } from "./product.js";
+import { ADAPTER_METHODS, licenseKeyTypes, licenseRequirements, loadLicenseProduct, type LicenseDefinition, type LicenseProduct } from "./product.js";
 import { LICENSE_SCHEMA } from "./schema.js";
 
 type LicenseEndpoint = Endpoint<LicenseProduct, LicenseAdapter>;
@@ -66,6 +66,7 @@ export const licenseKind = defineKind<LicenseProduct, LicenseAdapter>({
   keyTypes: (def) => licenseKeyTypes(def as LicenseDefinition),
   load: (def, base, ctx) => loadLicenseProduct(def as LicenseDefinition, base, ctx),
   adapterMethods: (def) => ADAPTER_METHODS[(def as LicenseDefinition).variant],
+  requires: licenseRequirements,
   migrations: { "20261130020000_license": licenseTables },
   endpoints,
   jobs,
