@@ -6,28 +6,16 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import net from "node:net";
 import { fileURLToPath } from "node:url";
 import { expect } from "chai";
 import { freshDatabaseUrl } from "../support/database.js";
-import { BIN_JS } from "../support/process.js";
+import { BIN_JS, connectTo } from "../support/process.js";
 import { TEST_KEY, TEST_KIT_KEY, writeProducts } from "../support/server.js";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const DASH = "/bin/dash";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The error code of a new TCP connection to `port`, or "connected". */
-function connectTo(port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, "127.0.0.1");
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve("connected");
-    });
-    socket.once("error", (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
-  });
-}
 
 /** Starts `command` and resolves with the port of the koogate it starts, once that one listens. */
 async function started(child: ChildProcess): Promise<{ port: number; exited: Promise<number | string> }> {

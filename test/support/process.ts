@@ -3,6 +3,7 @@
  * does, so that tests can run two of them on one database, kill one with SIGKILL, or stop one with SIGTERM.
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
+import net from "node:net";
 import { fileURLToPath } from "node:url";
 import { sendSigned, TEST_KEY, TEST_KIT_KEY, type Reply, type SendOptions } from "./client.js";
 import { writeProducts } from "./server.js";
@@ -95,4 +96,16 @@ export async function startServerProcess(opts: ServerProcessOptions): Promise<Se
       await exited;
     },
   };
+}
+
+/** Resolves with the error code of a new TCP connection to `port` on loopback (ECONNREFUSED: nothing listens), or "connected". */
+export function connectTo(port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve("connected");
+    });
+    socket.once("error", (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+  });
 }
