@@ -10,6 +10,7 @@ import { events } from "./commands/events.js";
 import { init } from "./commands/init.js";
 import { license } from "./commands/license.js";
 import { marketplace } from "./commands/marketplace.js";
+import { migrate } from "./commands/migrate.js";
 import { serve } from "./commands/serve.js";
 import { reconcileCommand } from "./commands/reconcile.js";
 import { sim } from "./commands/sim.js";
@@ -18,6 +19,7 @@ import { usage } from "./commands/usage.js";
 const COMMANDS: Record<string, { run: (argv: string[], io: Io) => Promise<number>; summary: string }> = {
   init: { run: init, summary: "scaffold a project here: config, a product, a TypeScript adapter, a test, npm scripts" },
   serve: { run: serve, summary: "serve the project here (its koogate config, adapters and products); alias: start" },
+  migrate: { run: migrate, summary: "bring the database to the newest schema and exit (a deployment's migration job)" },
   check: { run: check, summary: "validate every product definition; show URLs, adapters and which key variables are set" },
   sim: { run: sim, summary: "play KooGallery against a running server: sign, send, check every answer" },
   events: { run: events, summary: "read the server's event log" },

@@ -58,7 +58,7 @@ export async function serve(argv: string[], io: Io): Promise<number> {
       logger.info("serving", { product: id, kind: kind.name, what: e.what, method: e.method, url: `http://localhost:${port}${e.path}` });
     }
   }
-  logger.info("koogate listening", { port, database: redactUrl(config.databaseUrl) });
+  logger.info("koogate listening", { port, database: redactUrl(config.databaseUrl), ...(cluster.isWorker ? { worker: process.pid } : {}) });
   return new Promise<number>((resolve) => {
     // a worker is stopped by its primary (server/workers.ts), which watches npm and the signals itself
     const signals = onStop(async (reason) => {

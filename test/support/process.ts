@@ -36,6 +36,8 @@ export interface ServerProcessOptions {
   productsDir?: string;
   /** added to the child's environment (e.g. DEMO_SAAS_PROVISION_DELAY_MS) */
   env?: Record<string, string>;
+  /** options of `koogate serve` (e.g. --workers 2) */
+  args?: string[];
 }
 
 export interface ServerProcess {
@@ -53,7 +55,7 @@ export interface ServerProcess {
 
 /** Starts `node dist/server/main.js` on a free loopback port; resolves once it listens. */
 export async function startServerProcess(opts: ServerProcessOptions): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [MAIN_JS], {
+  const child = spawn(process.execPath, [MAIN_JS, ...(opts.args ?? [])], {
     env: {
       PATH: process.env.PATH ?? "",
       PORT: "0",
