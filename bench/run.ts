@@ -33,7 +33,8 @@ import { startLocalMarketplace } from "../sim/marketplace/server.js";
 import { BENCH_KEY, BENCH_LICENSE_KEY, BENCH_LICENSE_YAML, BENCH_PRODUCT_YAML } from "./product.js";
 import { BENCH_APIG, loadApi, printApi, writeApiProduct, type ApiCaseResult } from "./api.js";
 import { meteringCase } from "./metering.js";
-import { freshDatabase, serveWorkers, startPostgres } from "./workers.js";
+import { serveWorkers, startPostgres } from "./workers.js";
+import { freshPostgresDatabase } from "../core/testing/database.js";
 
 const SECONDS = Number(process.env.KOOGATE_BENCH_SECONDS || 8);
 /** records of the metering case (KOOGATE_BENCH_METERING_RECORDS) */
@@ -256,7 +257,7 @@ async function workersCase(dir: string, products: string, run: number): Promise<
   try {
     const results: CaseResult[] = [];
     for (const n of [1, 2]) {
-      const databaseUrl = await freshDatabase(cluster.url, `bench_workers_${n}`);
+      const databaseUrl = await freshPostgresDatabase(cluster.url, `bench_workers_${n}`);
       const r = await serveWorkers(dir, products, databaseUrl, n, { BENCH_BASIC_KEY: BENCH_KEY, BENCH_KIT_KEY: "bench-kit-key" });
       const order = (i: number) => ({ activity: "newInstance", orderId: `W${n}-${i}`, orderLineId: `W${n}-${i}-1`, businessId: `w${n}-${run}-${i}`, testFlag: "0" });
       results.push(await load(`w${n}`, `koogate newInstance (fresh orders), PostgreSQL, --workers ${n}`, r, order));

@@ -9,7 +9,6 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import pg from "pg";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const BIN = join(ROOT, "dist/bin/koogate.js");
@@ -32,20 +31,6 @@ export function startPostgres(): Cluster | string {
   const dir = /KOOGATE_PG_DIR=['"]?([^'"\s]+)/.exec(out)?.[1];
   if (!url || !dir) return `scripts/pg-test-server.sh said nothing usable: ${out.trim()}`;
   return { url, stop: () => void execFileSync(join(ROOT, "scripts/pg-test-server.sh"), ["stop", dir], { stdio: "ignore" }) };
-}
-
-/** A new empty database on the cluster of `url`; its URL. */
-export async function freshDatabase(url: string, name: string): Promise<string> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(`create database ${name}`);
-  } finally {
-    await client.end();
-  }
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
 }
 
 export interface Served {
