@@ -18,7 +18,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 
 /** Starts `command` and resolves with the port of the koogate it starts, once that one listens. */
-async function started(child: ChildProcess): Promise<{ port: number; exited: Promise<number | string> }> {
+async function started(child: ChildProcess): Promise<{ port: number; exited: Promise<number | string>; lines: string[] }> {
   const exited = new Promise<number | string>((resolve) => child.once("exit", (code, signal) => resolve(code ?? signal ?? -1)));
   const lines: string[] = [];
   const port = await new Promise<number>((resolve, reject) => {
@@ -35,7 +35,7 @@ async function started(child: ChildProcess): Promise<{ port: number; exited: Pro
     });
     void exited.then((code) => reject(new Error(`exited (${code}) before listening:\n${lines.join("\n")}`)));
   });
-  return { port, exited };
+  return { port, exited, lines };
 }
 
 /** Waits (bounded) until nothing listens on `port`; resolves with the last connection's outcome. */
@@ -74,10 +74,10 @@ async function untilRefused(port: number): Promise<string> {
     // --ignore-scripts skips prestart (the build: the tests run from dist/), not start itself
     const npm = spawn("npm", ["start", "--ignore-scripts", `--script-shell=${DASH}`], { cwd: ROOT, env, stdio: ["ignore", "ignore", "pipe"] });
     children.push(npm);
-    const { port, exited } = await started(npm);
+    const { port, exited, lines } = await started(npm);
     expect(await connectTo(port)).to.equal("connected");
     npm.kill("SIGTERM");
-    expect(await exited, "npm's exit status").to.equal(0);
+    expect(await exited, `npm's exit status; its output:\n${lines.join("\n")}`).to.equal(0);
     expect(await connectTo(port), "a connection once npm has exited").to.equal("ECONNREFUSED");
   });
 
@@ -85,9 +85,9 @@ async function untilRefused(port: number): Promise<string> {
     // what npx runs: `sh -c 'koogate serve'`, with npm_lifecycle_event=npx; dash forks and waits
     const sh = spawn(DASH, ["-c", `"${process.execPath}" "${BIN_JS}" serve`], { cwd: ROOT, env: { ...env, npm_lifecycle_event: "npx", npm_command: "exec" }, stdio: ["ignore", "ignore", "pipe"] });
     children.push(sh);
-    const { port, exited } = await started(sh);
+    const { port, exited, lines } = await started(sh);
     sh.kill("SIGTERM");
     expect(await exited, "the shell").to.equal("SIGTERM");
-    expect(await untilRefused(port), "a connection once koogate has stopped").to.equal("ECONNREFUSED");
+    expect(await untilRefused(port), `a connection once koogate has stopped; its output:\n${lines.join("\n")}`).to.equal("ECONNREFUSED");
   });
 });
