@@ -10,6 +10,27 @@
 /** How often the parent is looked at. */
 export const PARENT_CHECK_MS = 500;
 
+/**
+ * The parent when this module was first evaluated: the executables (bin/koogate.ts, server/main.ts)
+ * import it before they load the rest, so a parent that goes while koogate is still loading counts.
+ */
+const launchParent = process.ppid;
+
+/** A stop asked for before `onStop` listened (see `catchEarlyStop`). */
+let early: string | undefined;
+const earlyTerm = () => void (early ??= "SIGTERM");
+const earlyInt = () => void (early ??= "SIGINT");
+
+/**
+ * For `koogate serve`, called first thing by the executable: a SIGTERM or SIGINT that arrives while
+ * the server is still loading (a second or more on a busy machine) is remembered, and honoured by
+ * `onStop` as soon as the server has started, instead of killing it half-way.
+ */
+export function catchEarlyStop(): void {
+  process.on("SIGTERM", earlyTerm);
+  process.on("SIGINT", earlyInt);
+}
+
 export interface StopSignals {
   /** stops watching (the process ends by itself) */
   dispose(): void;
@@ -18,8 +39,10 @@ export interface StopSignals {
 /**
  * Calls `stop` once, with the reason, on the first SIGTERM, SIGINT or (started by npm) the parent's
  * end. A second signal while stopping is ignored: the stop is already bounded by its own timeout.
+ * `parent` is the parent's pid when the process started (default: when this module was first
+ * evaluated): one that went while the process was still starting counts too.
  */
-export function onStop(stop: (reason: string) => void, env: NodeJS.ProcessEnv = process.env): StopSignals {
+export function onStop(stop: (reason: string) => void, env: NodeJS.ProcessEnv = process.env, parent = launchParent): StopSignals {
   let stopped = false;
   const once = (reason: string) => {
     if (stopped) return;
@@ -30,14 +53,16 @@ export function onStop(stop: (reason: string) => void, env: NodeJS.ProcessEnv = 
   const onInt = () => once("SIGINT");
   process.on("SIGTERM", onTerm);
   process.on("SIGINT", onInt);
+  process.off("SIGTERM", earlyTerm);
+  process.off("SIGINT", earlyInt);
+  if (early) setImmediate(() => once(early!));
   // npm sets npm_lifecycle_event for every script it runs, "npx" for npx; a process started otherwise
   // (systemd, a container, a shell with nohup) outlives its parent on purpose
-  const parent = process.ppid;
-  const watch = env.npm_lifecycle_event
-    ? setInterval(() => {
-        if (process.ppid !== parent) once("parent process (npm) exited");
-      }, PARENT_CHECK_MS).unref()
-    : undefined;
+  const gone = () => {
+    if (process.ppid !== parent) once("parent process (npm) exited");
+  };
+  const watch = env.npm_lifecycle_event ? setInterval(gone, PARENT_CHECK_MS).unref() : undefined;
+  if (watch) setImmediate(gone);
   return {
     dispose() {
       process.off("SIGTERM", onTerm);

@@ -18,7 +18,7 @@ import { allMigrations } from "../core/kernel.js";
 import { KINDS } from "../core/kinds/index.js";
 import type { Logger } from "../core/logger.js";
 import { migrateDatabase } from "../core/store/migrate-database.js";
-import { onStop, withDeadline } from "./stop-signals.js";
+import { withDeadline } from "./stop-signals.js";
 
 export const RESTART_BACKOFF_MS = 500;
 export const CRASH_WINDOW_MS = 60_000;
@@ -29,8 +29,9 @@ const MAX_BACKOFF_MS = 15_000;
 export interface WorkersOptions {
   count: number;
   config: Config;
-  env: NodeJS.ProcessEnv;
   logger: Logger;
+  /** resolves with the reason when the primary is told to stop (SIGTERM, SIGINT, npm gone: ./stop-signals.ts) */
+  stopRequested: Promise<string>;
 }
 
 /** Runs the primary until its workers are stopped; resolves to the exit code. */
@@ -65,7 +66,6 @@ export async function runWorkers(opts: WorkersOptions): Promise<number> {
         for (const w of alive) if (!w.isDead()) w.process.kill("SIGKILL");
         exitCode = 1;
       }
-      signals.dispose();
       cluster.removeAllListeners("exit");
       resolve(exitCode);
     };
@@ -73,6 +73,12 @@ export async function runWorkers(opts: WorkersOptions): Promise<number> {
     cluster.on("exit", (w, code, signal) => {
       if (stopping) {
         if (code !== 0) exitCode = 1;
+        return;
+      }
+      if (code === 0) {
+        // a worker stops by itself only when told to: a Ctrl-C reaches every process of the terminal's group
+        log.info("a worker stopped: stopping the others", { worker: w.process.pid });
+        void stopAll(0);
         return;
       }
       if (!listened.has(w)) {
@@ -93,10 +99,11 @@ export async function runWorkers(opts: WorkersOptions): Promise<number> {
       setTimeout(() => stopping || fork(), wait);
     });
 
-    const signals = onStop((reason) => {
+    void opts.stopRequested.then((reason) => {
+      if (stopping) return;
       log.info("stopping workers", { signal: reason, timeoutSeconds: config.stopTimeoutMs / 1000 });
       void stopAll(0);
-    }, opts.env);
+    });
     for (let i = 0; i < count; i++) fork();
   });
 }

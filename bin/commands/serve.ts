@@ -39,36 +39,41 @@ export async function serve(argv: string[], io: Io): Promise<number> {
     io.out(serveHelp);
     return EXIT.ok;
   }
-  const project = await loadProject({ env: io.env });
-  const { config } = project;
-  const flag = str(values, "workers");
-  const workers = flag === undefined ? config.workers : workerCount("--workers", flag);
-  const logger = createLogger({ level: config.logLevel, format: config.logFormat });
-  if (workers > 1 && cluster.isPrimary) return runWorkers({ count: workers, config, env: io.env, logger });
-  const koogate = await createKoogate({ config, env: io.env, logger, adapters: project.adapters, adapterHint: project.adapterHint });
-  const server = await koogate.listen().catch(async (e: unknown) => {
-    await koogate.close();
-    throw e;
-  });
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : config.port;
-  for (const id of koogate.kernel.products().map((p) => p.id)) {
-    const { product, kind } = koogate.kernel.product(id)!;
-    for (const e of kind.describe(product).endpoints) {
-      logger.info("serving", { product: id, kind: kind.name, what: e.what, method: e.method, url: `http://localhost:${port}${e.path}` });
+  // Listened for from the first moment: a SIGTERM (or npm gone) while the server is still starting
+  // stops it as soon as it has started, rather than killing it half-way. A worker's parent is its
+  // primary (server/workers.ts): only the primary watches npm.
+  let requested: (reason: string) => void = () => undefined;
+  const stopRequested = new Promise<string>((resolve) => (requested = resolve));
+  const signals = onStop((reason) => requested(reason), cluster.isWorker ? {} : io.env);
+  try {
+    const project = await loadProject({ env: io.env });
+    const { config } = project;
+    const flag = str(values, "workers");
+    const workers = flag === undefined ? config.workers : workerCount("--workers", flag);
+    const logger = createLogger({ level: config.logLevel, format: config.logFormat });
+    if (workers > 1 && cluster.isPrimary) return await runWorkers({ count: workers, config, logger, stopRequested });
+    const koogate = await createKoogate({ config, env: io.env, logger, adapters: project.adapters, adapterHint: project.adapterHint });
+    const server = await koogate.listen().catch(async (e: unknown) => {
+      await koogate.close();
+      throw e;
+    });
+    const address = server.address();
+    const port = typeof address === "object" && address ? address.port : config.port;
+    for (const id of koogate.kernel.products().map((p) => p.id)) {
+      const { product, kind } = koogate.kernel.product(id)!;
+      for (const e of kind.describe(product).endpoints) {
+        logger.info("serving", { product: id, kind: kind.name, what: e.what, method: e.method, url: `http://localhost:${port}${e.path}` });
+      }
     }
+    logger.info("koogate listening", { port, database: redactUrl(config.databaseUrl), ...(cluster.isWorker ? { worker: process.pid } : {}) });
+    const reason = await stopRequested;
+    logger.info("stopping", { signal: reason, timeoutSeconds: config.stopTimeoutMs / 1000 });
+    const outcome = await withDeadline(() => koogate.close(), config.stopTimeoutMs);
+    if (outcome === "done") return EXIT.ok;
+    if (outcome === "late") logger.error("stop took longer than KOOGATE_STOP_TIMEOUT_SECONDS: exiting with work unfinished; the outbox hands it to the next start", { timeoutSeconds: config.stopTimeoutMs / 1000 });
+    else logger.error("stop failed", { error: outcome.message });
+    return EXIT.failed;
+  } finally {
+    signals.dispose();
   }
-  logger.info("koogate listening", { port, database: redactUrl(config.databaseUrl), ...(cluster.isWorker ? { worker: process.pid } : {}) });
-  return new Promise<number>((resolve) => {
-    // a worker is stopped by its primary (server/workers.ts), which watches npm and the signals itself
-    const signals = onStop(async (reason) => {
-      logger.info("stopping", { signal: reason, timeoutSeconds: config.stopTimeoutMs / 1000 });
-      const outcome = await withDeadline(() => koogate.close(), config.stopTimeoutMs);
-      signals.dispose();
-      if (outcome === "done") return resolve(EXIT.ok);
-      if (outcome === "late") logger.error("stop took longer than KOOGATE_STOP_TIMEOUT_SECONDS: exiting with work unfinished; the outbox hands it to the next start", { timeoutSeconds: config.stopTimeoutMs / 1000 });
-      else logger.error("stop failed", { error: outcome.message });
-      resolve(EXIT.failed);
-    }, cluster.isWorker ? {} : io.env);
-  });
 }
