@@ -19,6 +19,8 @@
  * Issue 15: under a further load of (b), `/readyz` is polled every 10 ms from another process; its p99 must stay < 5 ms.
  * KOOGATE_BENCH_PROFILE=<dir> makes every server write a V8 CPU profile there.
  * Metering (issue 12): records/s through record → push → acknowledged against raw inserts into the same table (bench/metering.ts).
+ * Workers (issue 20): (c) against `koogate serve --workers 1` and `--workers 2` on a throwaway PostgreSQL
+ * (bench/workers.ts), skipped with the reason when there is none; KOOGATE_BENCH_ONLY=workers runs it alone.
  */
 import "reflect-metadata";
 import autocannon from "autocannon";
@@ -34,6 +36,8 @@ import { startLocalMarketplace } from "../sim/marketplace/server.js";
 import { BENCH_KEY, BENCH_LICENSE_KEY, BENCH_LICENSE_YAML, BENCH_PRODUCT_YAML } from "./product.js";
 import { BENCH_APIG, loadApi, printApi, writeApiProduct, type ApiCaseResult } from "./api.js";
 import { meteringCase } from "./metering.js";
+import { serveWorkers, startPostgres } from "./workers.js";
+import { freshPostgresDatabase } from "../core/testing/database.js";
 
 const SECONDS = Number(process.env.KOOGATE_BENCH_SECONDS || 8);
 /** records of the metering case (KOOGATE_BENCH_METERING_RECORDS) */
@@ -93,9 +97,16 @@ async function stopChild(r: Running): Promise<void> {
   await exited;
 }
 
+/** The resident memory of `pid` and of its children (the workers of `koogate serve --workers`), in MB. */
 function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  return m ? Number(m[1]) / 1024 : 0;
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    // the process has just ended
+  }
+  return (m ? Number(m[1]) / 1024 : 0) + children.reduce((sum, c) => sum + rssMb(c), 0);
 }
 
 function sign(product: string, body: object): Prepared {
@@ -192,6 +203,7 @@ async function main(): Promise<void> {
 
   let r: Running;
   if (process.env.KOOGATE_BENCH_ONLY === "api") return printApi(...(await apiCase(dir)));
+  if (process.env.KOOGATE_BENCH_ONLY === "workers") return printWorkers(await workersCase(dir, products, run));
 
   // (a) bare Koa
   r = await startChild("./servers/bare-koa.js", []);
@@ -227,7 +239,9 @@ async function main(): Promise<void> {
 
   const api = await apiCase(dir);
   const metering = await meteringCase(dir, METERING_RECORDS);
+  const workers = await workersCase(dir, products, run);
   print(results);
+  printWorkers(workers);
   printApi(...api);
   const ratio = (100 * metering.perSecond) / metering.floorPerSecond;
   console.log(`\nMetering (issue 12): ${metering.records} records through record → push → acknowledged by the local marketplace`);
@@ -237,6 +251,36 @@ async function main(): Promise<void> {
   console.log(`\n/readyz under the load of (b), polled every 10 ms by another process: ${readyMs.length} answers, p50 ${percentile(readyMs, 50).toFixed(2)} ms, p99 ${percentile(readyMs, 99).toFixed(2)} ms (target < 5 ms: ${percentile(readyMs, 99) < 5 ? "met" : "NOT met"})`);
   console.log("\nStatements per call (knex 'query' events, koogate in-process, same adapter and database kind):");
   for (const line of await countStatements(join(dir, "count.sqlite"), products)) console.log(`  ${line}`);
+}
+
+/** The workers case: (c) with 1 and with 2 workers on PostgreSQL, or why it was skipped. */
+async function workersCase(dir: string, products: string, run: number): Promise<CaseResult[] | string> {
+  const cluster = startPostgres();
+  if (typeof cluster === "string") return cluster;
+  try {
+    const results: CaseResult[] = [];
+    for (const n of [1, 2]) {
+      const databaseUrl = await freshPostgresDatabase(cluster.url, `bench_workers_${n}`);
+      const r = await serveWorkers(dir, products, databaseUrl, n, { BENCH_BASIC_KEY: BENCH_KEY, BENCH_KIT_KEY: "bench-kit-key" });
+      const order = (i: number) => ({ activity: "newInstance", orderId: `W${n}-${i}`, orderLineId: `W${n}-${i}-1`, businessId: `w${n}-${run}-${i}`, testFlag: "0" });
+      results.push(await load(`w${n}`, `koogate newInstance (fresh orders), PostgreSQL, --workers ${n}`, r, order));
+      await stopChild(r);
+    }
+    return results;
+  } finally {
+    cluster.stop();
+  }
+}
+
+function printWorkers(w: CaseResult[] | string): void {
+  console.log("\nWorkers (issue 20): fresh purchases on PostgreSQL, koogate serve --workers 1 and 2");
+  if (typeof w === "string") return console.log(`  skipped: ${w}`);
+  for (const x of w) {
+    const codes = [...x.codes].map(([k, v]) => `${k}:${v}`).join(" ");
+    console.log(`  ${x.label.padEnd(66)} ${x.rps.toFixed(0).padStart(6)} req/s  p50 ${x.p50} ms  p99 ${x.p99} ms  RSS ${x.rssMb.toFixed(0)} MB (all processes)  ${codes}${x.errors ? ` errors:${x.errors}` : ""}`);
+  }
+  const [one, two] = w;
+  if (one && two) console.log(`  2 workers / 1 worker: ×${(two.rps / one.rps).toFixed(2)} (the load generator shares the machine's cores)`);
 }
 
 /** The API case: the upstream alone, (a3) a bare proxy in front of it, then koogate in front of it (a products folder of its own). */

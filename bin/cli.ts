@@ -10,6 +10,7 @@ import { events } from "./commands/events.js";
 import { init } from "./commands/init.js";
 import { license } from "./commands/license.js";
 import { marketplace } from "./commands/marketplace.js";
+import { migrate } from "./commands/migrate.js";
 import { serve } from "./commands/serve.js";
 import { reconcileCommand } from "./commands/reconcile.js";
 import { sim } from "./commands/sim.js";
@@ -18,6 +19,7 @@ import { usage } from "./commands/usage.js";
 const COMMANDS: Record<string, { run: (argv: string[], io: Io) => Promise<number>; summary: string }> = {
   init: { run: init, summary: "scaffold a project here: config, a product, a TypeScript adapter, a test, npm scripts" },
   serve: { run: serve, summary: "serve the project here (its koogate config, adapters and products); alias: start" },
+  migrate: { run: migrate, summary: "bring the database to the newest schema and exit (a deployment's migration job)" },
   check: { run: check, summary: "validate every product definition; show URLs, adapters and which key variables are set" },
   sim: { run: sim, summary: "play KooGallery against a running server: sign, send, check every answer" },
   events: { run: events, summary: "read the server's event log" },
@@ -68,6 +70,20 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     io.err(`koogate ${name}: ${e instanceof Error ? e.message : String(e)}`);
     return EXIT.failed;
   }
+}
+
+/**
+ * After a command finished, how long the process may take to end by itself before it is ended: a
+ * handle left open (a database pool a failed start opened, a timer) must not keep a finished command
+ * — a server that could not start — alive, where no supervisor would restart it (issue 20, "Fail fast").
+ */
+export const EXIT_GRACE_MS = 2_000;
+
+/** Runs a command line as this process's whole work: the command's exit code, at the latest EXIT_GRACE_MS after it finished. */
+export async function runAsProcess(argv: string[]): Promise<void> {
+  const code = await main(argv);
+  process.exitCode = code;
+  setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
 }
 
 function version(): string {

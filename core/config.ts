@@ -78,6 +78,21 @@ export interface Config {
    * socket peer, whatever it sends (core/serving/client-address.ts). Default none: no header is trusted.
    */
   trustedProxies: TrustedProxies;
+  /**
+   * `KOOGATE_WORKERS`: how many server processes `koogate serve` runs on one port (node:cluster), each
+   * a whole koogate on the shared database; a primary process restarts one that dies. A whole number
+   * from 1 to 64, or `auto`: the cores (`os.availableParallelism()`). Default 1 (no primary). More than
+   * one needs PostgreSQL. `koogate serve --workers` overrides it.
+   */
+  workers: number;
+  /**
+   * `KOOGATE_STOP_TIMEOUT_SECONDS`: how long a stop (SIGTERM, SIGINT) may take: new connections are
+   * refused at once, calls in flight are answered, adapter work finishes or is handed back to the
+   * outbox (5 s), the database closes, and the process exits 0. Past this it exits 1 with whatever is
+   * unfinished left to the outbox's leases. Default 20, from 1 to 3600: below the 30 s a container
+   * platform waits after SIGTERM before it kills.
+   */
+  stopTimeoutMs: number;
 }
 
 export const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
@@ -108,8 +123,41 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, stderrIsTTY = p
     adapterConcurrency: integer(env, "KOOGATE_ADAPTER_CONCURRENCY", defaultAdapterConcurrency(availableParallelism(), env.UV_THREADPOOL_SIZE), 1, 1024),
     adapterWaitMs: integer(env, "KOOGATE_ADAPTER_WAIT_MS", 100, 0, 4000),
     trustedProxies: parseTrustedProxies(env.KOOGATE_TRUSTED_PROXIES),
+    workers: workerCount("KOOGATE_WORKERS", env.KOOGATE_WORKERS),
+    stopTimeoutMs: integer(env, "KOOGATE_STOP_TIMEOUT_SECONDS", 20, 1, 3600) * 1000,
   };
 }
+
+/** Most worker processes: beyond the cores they only compete for them; 64 covers any one machine. */
+export const MAX_WORKERS = 64;
+
+/**
+ * A worker count as written in `KOOGATE_WORKERS` or `--workers` (`what` names which, for the message):
+ * a whole number from 1 to MAX_WORKERS, or `auto` for the cores. Unset or empty: 1.
+ */
+export function workerCount(what: string, raw: string | undefined, cores = availableParallelism()): number {
+  if (raw === undefined || raw.trim() === "") return 1;
+  if (raw.trim() === "auto") return Math.min(cores, MAX_WORKERS);
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_WORKERS) throw new SetupError(`${what} must be a whole number from 1 to ${MAX_WORKERS} or auto (the cores), not "${raw}"`);
+  return n;
+}
+
+/**
+ * Every environment variable koogate itself reads (this module, core/marketplace/config.ts,
+ * core/ops/config.ts), for the deployment files' test; product key variables are named by the
+ * definitions, adapters read their own.
+ */
+export const SETTINGS: readonly string[] = [
+  "PORT", "NODE_ENV", "KOOGATE_CONFIG", "KOOGATE_PRODUCTS", "KOOGATE_DATABASE_URL", "KOOGATE_LOG_LEVEL", "KOOGATE_LOG_FORMAT",
+  "KOOGATE_MAX_BODY_BYTES", "KOOGATE_MAX_CONNECTIONS", "KOOGATE_REQUEST_TIMEOUT_MS", "KOOGATE_IDLE_TIMEOUT_MS",
+  "KOOGATE_RETENTION_DAYS", "KOOGATE_REFUSAL_SAMPLE", "KOOGATE_USAGE_FLUSH_SECONDS", "KOOGATE_ADAPTER_CONCURRENCY",
+  "KOOGATE_ADAPTER_WAIT_MS", "UV_THREADPOOL_SIZE", "KOOGATE_WORKERS", "KOOGATE_STOP_TIMEOUT_SECONDS",
+  "KOOGATE_MARKETPLACE_URL", "KOOGATE_MARKETPLACE_FALLBACK_URL", "KOOGATE_MARKETPLACE_AK", "KOOGATE_MARKETPLACE_SK",
+  "KOOGATE_METRICS_TOKEN", "KOOGATE_OPS_TOKEN", "KOOGATE_ALERT_WEBHOOK", "KOOGATE_ALERT_FORMAT", "KOOGATE_ALERT_WINDOW_MINUTES",
+  "KOOGATE_ALERT_THRESHOLD_PERCENT", "KOOGATE_ALERT_MIN_CALLS", "KOOGATE_ALERT_CHECK_MS", "KOOGATE_PROVISIONING_DEADLINE_MINUTES",
+  "KOOGATE_RECONCILE_AT", "KOOGATE_TRUSTED_PROXIES",
+];
 
 /**
  * Adapter calls one process runs at once unless told: no more than the cores, because CPU-bound adapter

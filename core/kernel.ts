@@ -15,7 +15,11 @@ import { OrderFetch } from "./orders/fetch.js";
 import { Outbox } from "./outbox/outbox.js";
 import type { ProductBase } from "./products/definition.js";
 import { loadProducts } from "./products/loader.js";
-import { CORE_MIGRATIONS, mergeMigrations, migrateLatest } from "./store/migrate.js";
+import { CORE_MIGRATIONS, mergeMigrations } from "./store/migrate.js";
+import { bringUpToDate } from "./store/migrate-database.js";
+import { MarketplaceClient } from "./marketplace/client.js";
+import { loadOpsConfig } from "./ops/config.js";
+import { featureProblems, oneSetupError } from "./products/requirements.js";
 import { NonceStore } from "./store/nonces.js";
 import { Retention } from "./store/retention.js";
 import { RefusalSampler } from "./serving/refusal-sampler.js";
@@ -69,7 +73,8 @@ export class Kernel {
       logger: this.logger,
       adapterHint,
     });
-    await migrateLatest(this.db, allMigrations(this.kinds));
+    this.checkFeatures(products, container, env);
+    await bringUpToDate(this.db, this.config.databaseUrl, allMigrations(this.kinds));
     this.container = container;
     const byName = new Map(this.kinds.map((k) => [k.name, k]));
     const setUp = new Set<unknown>();
@@ -110,6 +115,17 @@ export class Kernel {
     this.retentionTimer = setInterval(() => (this.retaining ??= this.retain().finally(() => (this.retaining = undefined))), RETENTION_INTERVAL_MS);
     this.retentionTimer.unref();
     this.outbox.startPolling((id) => this.served.get(id));
+  }
+
+  /**
+   * Refuses (production) or warns about (elsewhere) a feature switched on without what it needs
+   * (core/products/requirements.ts), before the database is touched.
+   */
+  private checkFeatures(products: readonly ProductBase[], container: DependencyContainer, env: NodeJS.ProcessEnv): void {
+    const settings = { marketplaceKeys: container.resolve(MarketplaceClient).hasAccessKeys, reconcileAt: loadOpsConfig(env).reconcileAt !== undefined };
+    const problems = featureProblems(products, this.kinds, settings);
+    if (problems.length && this.config.production) throw oneSetupError(problems);
+    for (const p of problems) this.logger.warn(`!!! ${p.message} (NODE_ENV=production refuses to start)`);
   }
 
   /** One retention run; the timer starts none while one is still going (a large backlog on a slow disk). */

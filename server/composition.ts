@@ -34,6 +34,7 @@ import { EventLog } from "../core/store/events.js";
 import { JobStore } from "../core/store/jobs.js";
 import { createOps, type Ops } from "./ops/wiring.js";
 import { closeUnusedConnections, createHttpServer } from "./http-server.js";
+import { listenError } from "./listen-error.js";
 
 /**
  * Node answers a request still incomplete after `requestTimeoutMs` with 408 and closes it; the body
@@ -117,7 +118,13 @@ export async function createKoogate(opts: KoogateOptions): Promise<Koogate> {
     await db.destroy();
     throw e;
   }
-  const ops = createOps({ config: opsConfig, kernel, container, db, clock, logger, env, usageDueMs: config.usageFlushSeconds * 1000 });
+  let ops: Ops;
+  try {
+    ops = createOps({ config: opsConfig, kernel, container, db, clock, logger, env, usageDueMs: config.usageFlushSeconds * 1000 });
+  } catch (e) {
+    await kernel.stop();
+    throw e;
+  }
   observer = ops.observer;
   const endpoints = new Map<string, readonly Endpoint[]>(kernel.kinds.map((k) => [k.name, k.endpoints(container)]));
   const app = createApp({ kernel, endpoints, logger, maxBodyBytes: config.maxBodyBytes, bodyTimeoutMs: config.requestTimeoutMs + BODY_TIMEOUT_GRACE_MS, trustedProxies: config.trustedProxies,
@@ -138,7 +145,11 @@ export async function createKoogate(opts: KoogateOptions): Promise<Koogate> {
         const s = createHttpServer(app.callback(), config, logger);
         s.listen(port, host);
         s.once("listening", () => resolve(s));
-        s.once("error", reject);
+        s.once("error", (e: NodeJS.ErrnoException) => {
+          if (s.listening) return;
+          server = undefined;
+          reject(listenError(e, port, host));
+        });
         server = s;
       });
     },

@@ -9,6 +9,8 @@ import type { ProductBase } from "../../core/products/definition.js";
 import { KEY_TYPES } from "../../core/vocabulary.js";
 import { loadAllProducts } from "../../sim/target.js";
 import { loadProject } from "../../core/project/index.js";
+import { loadOpsConfig } from "../../core/ops/config.js";
+import { featureProblems, featureSettings, oneSetupError } from "../../core/products/requirements.js";
 import { EXIT, optionLines, parse, str, type Io } from "../args.js";
 
 const OPTIONS = {
@@ -22,7 +24,9 @@ export const checkHelp = [
   "Validates every product definition of the project (its koogate config's products folder, or",
   "KOOGATE_PRODUCTS) with the adapters of its config's modules, exactly as `koogate serve` would,",
   "and prints per product its production URL, kind, protocol, adapter and which key variables are set.",
-  "Exits 1 on any problem in the definitions.",
+  "Exits 1 on any problem in the definitions, and with NODE_ENV=production on a feature switched on",
+  "without what it needs (the licence relay, order notification or KOOGATE_RECONCILE_AT without",
+  "KOOGATE_MARKETPLACE_AK/_SK): exactly what `koogate serve` refuses.",
   "",
   ...optionLines({ ...OPTIONS, help: { type: "boolean", description: "show this help" } }),
 ].join("\n");
@@ -36,10 +40,14 @@ export async function check(argv: string[], io: Io): Promise<number> {
   const base = (str(values, "url") ?? OPTIONS.url.default).replace(/\/+$/, "");
   let loaded: ReturnType<typeof loadAllProducts>;
   let dir: string;
+  let unmet: SetupError[];
   try {
     const project = await loadProject({ env: io.env });
     dir = project.config.productsDir;
     loaded = loadAllProducts(io.env, project.adapters, KINDS, { productsDir: dir, adapterHint: project.adapterHint });
+    // what `serve` refuses in production (core/products/requirements.ts), refused here too
+    unmet = featureProblems(loaded.products, KINDS, { ...featureSettings(io.env), reconcileAt: loadOpsConfig(io.env).reconcileAt !== undefined });
+    if (unmet.length && project.config.production) throw oneSetupError(unmet);
   } catch (e) {
     if (!(e instanceof SetupError)) throw e;
     if (values.json) io.out(JSON.stringify({ ok: false, problem: e.message }));
@@ -48,7 +56,7 @@ export async function check(argv: string[], io: Io): Promise<number> {
   }
   const { products } = loaded;
   if (values.json) {
-    io.out(JSON.stringify({ ok: true, products: products.map((p) => describe(p, base)) }, null, 2));
+    io.out(JSON.stringify({ ok: true, warnings: unmet.map((u) => u.message), products: products.map((p) => describe(p, base)) }, null, 2));
     return EXIT.ok;
   }
   for (const p of products) {
@@ -69,6 +77,7 @@ export async function check(argv: string[], io: Io): Promise<number> {
   if (unset.length) {
     io.out(`note: ${unset.length} key variable${unset.length === 1 ? " is" : "s are"} not set; outside production the server uses public development keys for ${unset.length === 1 ? "it" : "them"} (NODE_ENV=production refuses to start)`);
   }
+  for (const u of unmet) io.out(`warning: ${u.message} (NODE_ENV=production refuses to start)`);
   io.out(`OK  ${products.length} product${products.length === 1 ? "" : "s"} in ${dir}`);
   return EXIT.ok;
 }

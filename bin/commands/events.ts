@@ -5,7 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import { loadProject } from "../../core/project/index.js";
-import { createDatabase } from "../../core/store/database.js";
+import { createDatabase, redactUrl } from "../../core/store/database.js";
 import { EventLog, type EventRecord } from "../../core/store/events.js";
 import { EXIT, optionLines, parse, str, UsageError, type Io, type Values } from "../args.js";
 
@@ -61,7 +61,7 @@ export async function events(argv: string[], io: Io): Promise<number> {
   }
   const { limit, since } = windowOf(values);
   const url = (await loadProject({ env: io.env, importAdapters: false })).config.databaseUrl;
-  const shown = url.replace(/\/\/[^@]*@/, "//…@");
+  const shown = redactUrl(url);
   if (missingDatabase("events", url, io)) return EXIT.failed;
   const db = createDatabase(url);
   try {

@@ -51,6 +51,18 @@ export interface Endpoint<P extends ProductBase = ProductBase, A = unknown> {
   serve(served: Served<P, A>, call: HttpCall): Promise<HttpAnswer>;
 }
 
+/**
+ * What is configured besides the definitions, for `Kind.requires`: a feature a listing switches on may
+ * need a setting of the server (issue 20, "Fail fast").
+ */
+export interface FeatureSettings {
+  /**
+   * whether KOOGATE_MARKETPLACE_AK and KOOGATE_MARKETPLACE_SK are both set: every call to the
+   * marketplace's open APIs but the usage push is signed with them (docs/marketplace/api-image-openapi.md §1)
+   */
+  marketplaceKeys: boolean;
+}
+
 /** How `koogate check`, the simulator and the start-up log describe a product. */
 export interface ProductDescription {
   /** what the marketplace calls, relative to the server's base URL */
@@ -88,6 +100,14 @@ export interface Kind<P extends ProductBase = ProductBase, A = unknown> {
    * run once every definition has loaded; one SetupError per problem, none when all is well
    */
   checkAll?(own: readonly P[], all: readonly ProductBase[]): SetupError[];
+  /**
+   * what the features this product switches on need from the settings and do not have (the licence
+   * relay without the seller's access keys); one SetupError per problem naming the file, the path and
+   * the fix, none when all is well. In production each one refuses the start (and fails `koogate
+   * check`); outside it each is logged as a warning. The shared features (order notification) are
+   * checked by the core (core/products/requirements.ts).
+   */
+  requires?(product: P, settings: FeatureSettings): SetupError[];
   /** lets go of what the kind holds (buffered rows, timers) before the database closes; default nothing */
   stop?(container: DependencyContainer): Promise<void>;
   /** the tables it owns: `<UTC yyyymmddhhmmss>_<name>` → migration (every registered kind's always run) */

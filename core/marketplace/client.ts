@@ -72,9 +72,12 @@ export interface SoftwareUsage {
 
 export class MarketplaceClient {
   private readonly caller: OpenApiCaller;
+  /** whether the seller's AK and SK are both set: every call but the usage push needs them */
+  readonly hasAccessKeys: boolean;
 
   /** @throws Error when a URL is not https (or http on loopback) */
   constructor(opts: MarketplaceClientOptions = {}) {
+    this.hasAccessKeys = !!opts.ak && !!opts.sk;
     const logger = opts.logger ?? createLogger({ level: "silent" });
     const baseUrl = checkMarketplaceUrl(opts.baseUrl ?? DEFAULT_MARKETPLACE_URL, logger);
     const fallback = opts.fallbackUrl === undefined ? (opts.baseUrl === undefined ? DEFAULT_FALLBACK_URL : null) : opts.fallbackUrl;

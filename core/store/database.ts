@@ -70,7 +70,12 @@ export function createDatabase(url: string, opts: DatabaseOptions = {}): Knex {
       acquireConnectionTimeout: 3000,
     });
   }
-  throw new SetupError(`KOOGATE_DATABASE_URL must start with sqlite: or postgres://, not "${url.replace(/\/\/[^@]*@/, "//…@")}"`);
+  throw new SetupError(`KOOGATE_DATABASE_URL must start with sqlite: or postgres://, not "${redactUrl(url)}"`);
+}
+
+/** A database URL fit for a log line or a message: the user and password left out. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/[^@]*@/, "//…@");
 }
 
 /**

@@ -14,7 +14,11 @@ export const testDatabaseKind: "sqlite" | "postgres" = process.env.KOOGATE_TEST_
 export async function freshDatabaseUrl(): Promise<string> {
   const admin = process.env.KOOGATE_TEST_DATABASE_URL;
   if (!admin) return `sqlite:${join(mkdtempSync(join(tmpdir(), "koogate-test-")), "koogate.sqlite")}`;
-  const name = `koogate_test_${randomBytes(6).toString("hex")}`;
+  return freshPostgresDatabase(admin);
+}
+
+/** Creates an empty database on the PostgreSQL server of `admin` (a URL whose user may create databases); its URL. */
+export async function freshPostgresDatabase(admin: string, name = `koogate_test_${randomBytes(6).toString("hex")}`): Promise<string> {
   const client = new pg.Client({ connectionString: admin });
   await client.connect();
   try {

@@ -2,30 +2,14 @@
  * The `koogate` executable end to end: spawned as `node dist/bin/koogate.js`, against a started koogate
  * server and its database, asserting exit codes and what is printed.
  */
-import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { expect } from "chai";
+import { runKoogate } from "../support/process.js";
 import { productYaml, startServer, TEST_KEY, TEST_KIT_KEY, type TestServer } from "../support/server.js";
 
-const BIN = fileURLToPath(new URL("../../bin/koogate.js", import.meta.url));
-
-interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `koogate <args>` with only the given environment (plus PATH). */
-function koogate(args: string[], env: Record<string, string>): Promise<Ran> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? "", ...env } }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const koogate = runKoogate;
 
 function productsDir(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), "koogate-cli-products-"));

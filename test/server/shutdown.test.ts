@@ -1,23 +1,11 @@
 import { expect } from "chai";
 import type { Knex } from "knex";
-import net from "node:net";
 import { createDatabase } from "../../core/store/database.js";
 import { freshDatabaseUrl, testDatabaseKind } from "../support/database.js";
-import { startServerProcess, type ServerProcess } from "../support/process.js";
+import { connectTo, startServerProcess, type ServerProcess } from "../support/process.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Resolves with the error code of a new TCP connection to `port`, or "connected". */
-function connectTo(port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, "127.0.0.1");
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve("connected");
-    });
-    socket.once("error", (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
-  });
-}
 
 // `npm start` stopped by SIGTERM (a deploy, a scale-down): stop accepting, finish what is in flight.
 describe(`SIGTERM with calls in flight (${testDatabaseKind})`, function () {

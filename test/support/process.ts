@@ -2,7 +2,8 @@
  * Runs koogate as a real operating-system process (`node dist/server/main.js`), the way `npm start`
  * does, so that tests can run two of them on one database, kill one with SIGKILL, or stop one with SIGTERM.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import net from "node:net";
 import { fileURLToPath } from "node:url";
 import { sendSigned, TEST_KEY, TEST_KIT_KEY, type Reply, type SendOptions } from "./client.js";
 import { writeProducts } from "./server.js";
@@ -10,12 +11,33 @@ import { writeProducts } from "./server.js";
 /** the compiled server entry point, beside this compiled file's tree */
 export const MAIN_JS = fileURLToPath(new URL("../../server/main.js", import.meta.url));
 
+/** the compiled `koogate` executable */
+export const BIN_JS = fileURLToPath(new URL("../../bin/koogate.js", import.meta.url));
+
+/** What a finished `koogate` command did. */
+export interface Ran {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `koogate <args>` with only the given environment (plus PATH); resolves when it exits. */
+export function runKoogate(args: string[], env: Record<string, string>): Promise<Ran> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN_JS, ...args], { env: { PATH: process.env.PATH ?? "", ...env } }, (err, stdout, stderr) => {
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
 export interface ServerProcessOptions {
   databaseUrl: string;
   /** a products folder (default: one "test-saas" product with the demo adapter) */
   productsDir?: string;
   /** added to the child's environment (e.g. DEMO_SAAS_PROVISION_DELAY_MS) */
   env?: Record<string, string>;
+  /** options of `koogate serve` (e.g. --workers 2) */
+  args?: string[];
 }
 
 export interface ServerProcess {
@@ -33,7 +55,7 @@ export interface ServerProcess {
 
 /** Starts `node dist/server/main.js` on a free loopback port; resolves once it listens. */
 export async function startServerProcess(opts: ServerProcessOptions): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [MAIN_JS], {
+  const child = spawn(process.execPath, [MAIN_JS, ...(opts.args ?? [])], {
     env: {
       PATH: process.env.PATH ?? "",
       PORT: "0",
@@ -76,4 +98,16 @@ export async function startServerProcess(opts: ServerProcessOptions): Promise<Se
       await exited;
     },
   };
+}
+
+/** Resolves with the error code of a new TCP connection to `port` on loopback (ECONNREFUSED: nothing listens), or "connected". */
+export function connectTo(port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve("connected");
+    });
+    socket.once("error", (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+  });
 }

@@ -25,7 +25,7 @@ import { LicenseRelay } from "./relay/service.js";
 import { RelayUsage, USAGE_JOB } from "./relay/usage.js";
 import * as licenseTables from "./migrations/20261130020000_license.js";
 import * as relayWindows from "./migrations/20261206150000_relay_windows.js";
-import { ADAPTER_METHODS, licenseKeyTypes, loadLicenseProduct, type LicenseDefinition, type LicenseProduct } from "./product.js";
+import { ADAPTER_METHODS, licenseKeyTypes, licenseRequirements, loadLicenseProduct, type LicenseDefinition, type LicenseProduct } from "./product.js";
 import { LICENSE_SCHEMA } from "./schema.js";
 
 type LicenseEndpoint = Endpoint<LicenseProduct, LicenseAdapter>;
@@ -78,6 +78,7 @@ export const licenseKind = defineKind<LicenseProduct, LicenseAdapter>({
   adapterMethods: (def) => ADAPTER_METHODS[(def as LicenseDefinition).variant],
   orderNotify: true,
   metering: true,
+  requires: licenseRequirements,
   migrations: { "20261130020000_license": licenseTables, "20261206150000_relay_windows": relayWindows },
   endpoints,
   jobs,

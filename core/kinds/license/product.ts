@@ -2,10 +2,11 @@
  * A License listing's own part of a product definition (its schema is in ./schema.ts): the variant,
  * how adapter work that outlives the deadline is run, and the licence relay's limits.
  */
+import { ACCESS_KEYS_FIX } from "../../products/requirements.js";
 import { SetupError } from "../../errors.js";
 import type { BaseDefinition, ProductBase } from "../../products/definition.js";
 import type { KeyType, LicenseVariant } from "../../vocabulary.js";
-import type { LoadContext } from "../kind.js";
+import type { FeatureSettings, LoadContext } from "../kind.js";
 import { DEFAULT_PROVISIONING, type ProvisioningSettings, type SaasProduct } from "../saas/product.js";
 import { loadMetering, type MeteringSettings } from "../../metering/definition.js";
 import { loadOrderNotify, type OrderNotifySettings } from "../../orders/definition.js";
@@ -118,4 +119,20 @@ export function loadLicenseProduct(def: LicenseDefinition, base: ProductBase, _c
     metering,
     saasView,
   };
+}
+
+/**
+ * What a License listing's features need (Kind.requires): the relay activates and queries codes and
+ * reports their usage (docs/marketplace/license.md §2.3), the online variant uploads each issued licence
+ * to its event (§3.7); both call the open APIs with the seller's access keys.
+ */
+export function licenseRequirements(p: LicenseProduct, settings: FeatureSettings): SetupError[] {
+  if (settings.marketplaceKeys) return [];
+  if (p.relay.enabled) {
+    return [new SetupError(`the licence relay activates and checks authorization codes with the marketplace, signed with the seller's access keys: ${ACCESS_KEYS_FIX}, or set relay.enabled: false`, p.file, "/relay/enabled")];
+  }
+  if (p.variant === "online") {
+    return [new SetupError(`an online License listing uploads every issued licence to the marketplace, signed with the seller's access keys: ${ACCESS_KEYS_FIX}`, p.file, "/variant")];
+  }
+  return [];
 }
