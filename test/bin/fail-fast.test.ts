@@ -19,7 +19,7 @@ async function takenPort(): Promise<net.Server> {
   return s;
 }
 
-const LICENSE_CODE = ["id: relay-license", "name: Relay licence", "kind: license", "variant: code", "adapter: DemoLicenseAdapter", "keys:", "  license: [TEST_LICENSE_KEY]", ""].join("\n");
+const LICENSE_CODE = ["id: relay-license", "name: Relay licence", "kind: license", "variant: code", "adapter: DemoLicenseAdapter", "relay:", "  productIds: [OFFI-RELAY]", "keys:", "  license: [TEST_LICENSE_KEY]", ""].join("\n");
 const LICENSE_ONLINE = ["id: online-license", "name: Online licence", "kind: license", "variant: online", "adapter: DemoLicenseAdapter", "keys:", "  basic: [TEST_BASIC_KEY]", ""].join("\n");
 const keys = { TEST_BASIC_KEY: TEST_KEY, TEST_KIT_KEY, TEST_LICENSE_KEY: TEST_KEY };
 
