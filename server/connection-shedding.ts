@@ -22,6 +22,13 @@ import type { Socket } from "node:net";
  */
 export const SILENT_GRACE_MS = 250;
 
+/**
+ * How many connections, the oldest first, are compared to choose one to close: a flood past the limit
+ * then costs a bounded look per new connection, not one over every connection (Redis samples its LRU
+ * the same way). The oldest are the ones that have had the most time to make progress.
+ */
+export const SAMPLE = 64;
+
 export interface SheddingLimits {
   /** most connections open at once (`KOOGATE_MAX_CONNECTIONS`) */
   maxConnections: number;
@@ -108,8 +115,8 @@ export class ConnectionShedder {
   }
 
   /**
-   * The connection among `candidates` (not `newcomer`, not one being answered) that has made the least
-   * progress: one silent for longer than SILENT_GRACE_MS, the longest silent first; else the one
+   * The connection among the SAMPLE oldest of `candidates` (not `newcomer`, not one being answered)
+   * that has made the least progress: one silent for longer than SILENT_GRACE_MS, the longest silent first; else the one
    * sending its request at the lowest rate; else one silent for less, the oldest. Undefined when none.
    */
   private leastProgressed(candidates: Iterable<Tracked>, newcomer: Tracked): Tracked | undefined {
@@ -118,8 +125,10 @@ export class ConnectionShedder {
     let young: Tracked | undefined;
     let slowest: Tracked | undefined;
     let slowestRate = Infinity;
+    let looked = 0;
     for (const t of candidates) {
       if (t === newcomer || t.request?.complete) continue;
+      if (++looked > SAMPLE) break;
       const sent = t.socket.bytesRead - t.bytesAtSince;
       const age = now - t.since;
       if (sent === 0) {

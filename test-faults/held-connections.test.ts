@@ -84,9 +84,9 @@ describe(`1 000 connections that send nothing and 1 500 that stall their bodies,
   });
 
   it("let every legitimate call through, closing held connections instead", async () => {
-    const silent = holdConnections(s.port, SILENT, held, 500, true);
+    const silent = holdConnections(s.port, SILENT, held, 100, true);
     await silent.all;
-    const stalled = holdConnections(s.port, STALLED, held, 500);
+    const stalled = holdConnections(s.port, STALLED, held, 100);
     await stalled.half;
     figures.faults += SILENT + STALLED;
     const heldAtStart = held.filter((c) => !c.socket.destroyed).length;
