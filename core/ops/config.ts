@@ -9,8 +9,19 @@ export const ALERT_FORMATS = ["generic", "slack", "feishu", "dingtalk"] as const
 export type AlertFormat = (typeof ALERT_FORMATS)[number];
 
 export interface OpsConfig {
-  /** `KOOGATE_METRICS_TOKEN`: when set, `/metrics` wants `Authorization: Bearer <token>`. Default none (open). */
+  /**
+   * `KOOGATE_METRICS_TOKEN`: `/metrics` wants `Authorization: Bearer <token>`. Default none: `/metrics`
+   * on the main port answers 404 (issue 24, finding 13: metrics were open to the internet by default).
+   */
   metricsToken?: string;
+  /**
+   * `KOOGATE_METRICS_LISTEN`: `<host>:<port>` of a second listener that serves only `GET /metrics`,
+   * without a token unless `KOOGATE_METRICS_TOKEN` is set too: for a private interface that only
+   * Prometheus reaches (e.g. `10.0.0.5:9464`, `127.0.0.1:9464`). Default none.
+   */
+  metricsListen?: { host: string; port: number };
+  /** `KOOGATE_PROCESS_NAME`: the `process` label of every metric. Default `<hostname>-<pid>`. */
+  processName?: string;
   /** `KOOGATE_OPS_TOKEN`: the operator page's token; none → `/ops` is off (404). */
   opsToken?: string;
   /** `KOOGATE_ALERT_WEBHOOK`: where alerts are POSTed; none → alarms are only logged and shown on /ops. */
@@ -42,6 +53,8 @@ export function loadOpsConfig(env: NodeJS.ProcessEnv): OpsConfig {
   if (at !== undefined && !hm) throw new SetupError(`KOOGATE_RECONCILE_AT must be a UTC time HH:MM, not "${at}"`);
   return {
     metricsToken: token(set("KOOGATE_METRICS_TOKEN"), "KOOGATE_METRICS_TOKEN"),
+    metricsListen: hostPort(set("KOOGATE_METRICS_LISTEN"), "KOOGATE_METRICS_LISTEN"),
+    processName: label(set("KOOGATE_PROCESS_NAME"), "KOOGATE_PROCESS_NAME"),
     opsToken: token(set("KOOGATE_OPS_TOKEN"), "KOOGATE_OPS_TOKEN"),
     alertWebhook: webhook,
     alertFormat: format as AlertFormat,
@@ -57,6 +70,21 @@ export function loadOpsConfig(env: NodeJS.ProcessEnv): OpsConfig {
 /** A token short enough to guess is refused: it guards the buyers' orders. */
 function token(v: string | undefined, name: string): string | undefined {
   if (v !== undefined && v.length < 16) throw new SetupError(`${name} must be at least 16 characters (a random one: openssl rand -hex 24)`);
+  return v;
+}
+
+/** `<host>:<port>`, an IPv6 host in brackets; the port in decimal digits, 0 for any free one. */
+function hostPort(v: string | undefined, name: string): { host: string; port: number } | undefined {
+  if (v === undefined) return undefined;
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^\s:[\]]+)):(\d{1,5})$/.exec(v);
+  const port = Number(m?.[3]);
+  if (!m || port > 65535) throw new SetupError(`${name} must be <host>:<port> (e.g. 127.0.0.1:9464, [::1]:9464), not "${v}"`);
+  return { host: m[1] ?? m[2]!, port };
+}
+
+/** A Prometheus label value of at most 64 printable ASCII characters. */
+function label(v: string | undefined, name: string): string | undefined {
+  if (v !== undefined && !/^[\x21-\x7e]{1,64}$/.test(v)) throw new SetupError(`${name} must be 1 to 64 printable characters without spaces, not "${v.slice(0, 80)}"`);
   return v;
 }
 

@@ -5,6 +5,7 @@ import * as scopes from "./migrations/20261130010000_scopes_and_request_ids.js";
 import * as orders from "./migrations/20261201090000_orders.js";
 import * as usage from "./migrations/20261201100000_usage.js";
 import * as reconciliations from "./migrations/20261201000000_reconciliations.js";
+import * as opsSessions from "./migrations/20261206140000_ops_sessions_and_heartbeat.js";
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -24,6 +25,7 @@ export const CORE_MIGRATIONS: Readonly<Record<string, Migration>> = {
   "20261201090000_orders": orders,
   "20261201100000_usage": usage,
   "20261201000000_reconciliations": reconciliations,
+  "20261206140000_ops_sessions_and_heartbeat": opsSessions,
 };
 
 /**

@@ -4,7 +4,8 @@
  *   GET  /healthz              the process is up (always 200)
  *   GET  /readyz               database, migrations, outbox, products: 200 or 503, JSON, read from the
  *                              background probe's verdict (no statement per request)
- *   GET  /metrics              Prometheus text; with KOOGATE_METRICS_TOKEN, only with that bearer token
+ *   GET  /metrics              Prometheus text, with the bearer token of KOOGATE_METRICS_TOKEN only (else
+ *                              404); see ./metrics-endpoint.ts for the private listener
  *   GET  /ops…                 the operator page, with KOOGATE_OPS_TOKEN only (else 404): overview, calls,
  *                              instances, jobs, usage records, a License listing's codes, reconciliation
  *   POST /ops/login, /ops/logout, /ops/jobs/:id/retry   same-origin form posts
@@ -24,6 +25,7 @@ import type { Clock } from "../../core/tokens.js";
 import { readRawBody } from "../raw-body.js";
 import { authorized, bearer, closeSession, openSession, sameOrigin, sameSecret } from "./auth.js";
 import { STYLESHEET } from "./html.js";
+import { scrape } from "./metrics-endpoint.js";
 import { callsPage, instancePage, jobsPage, licencesPage, loginPage, overviewPage, reconciliationPage, usagePage, USAGE_STATES, type CallFilters } from "./pages.js";
 import type { Ops } from "./wiring.js";
 
@@ -47,16 +49,10 @@ export function registerOpsRoutes(router: Router, d: OpsRouteDeps): void {
     json(ctx, r.ready ? 200 : 503, { status: r.ready ? "ready" : "not ready", checks: r.checks });
   });
   router.get("/metrics", async (ctx) => {
-    const token = d.ops.config.metricsToken;
-    if (token !== undefined) {
-      const b = bearer(ctx);
-      if (b === undefined || !sameSecret(b, token)) {
-        ctx.set("WWW-Authenticate", 'Bearer realm="koogate metrics"');
-        return json(ctx, 401, { error: "the metrics need the bearer token of KOOGATE_METRICS_TOKEN" });
-      }
-    }
-    ctx.type = d.ops.metrics.contentType;
-    ctx.body = await d.ops.metrics.text();
+    const a = await scrape(d.ops.metrics, { token: d.ops.config.metricsToken, open: false, authorization: ctx.get("authorization") });
+    ctx.status = a.status;
+    ctx.set(a.headers);
+    ctx.body = a.body;
   });
   const token = d.ops.config.opsToken;
   if (token !== undefined) registerPage(router, d, token);
