@@ -5,6 +5,10 @@
  */
 import { SetupError } from "../errors.js";
 
+/** When the operator page's session cookie is `Secure`: always, or when the request is https (`ctx.secure`). */
+export const OPS_SECURE_COOKIE = ["always", "auto"] as const;
+export type OpsSecureCookie = (typeof OPS_SECURE_COOKIE)[number];
+
 export const ALERT_FORMATS = ["generic", "slack", "feishu", "dingtalk"] as const;
 export type AlertFormat = (typeof ALERT_FORMATS)[number];
 
@@ -24,6 +28,12 @@ export interface OpsConfig {
   processName?: string;
   /** `KOOGATE_OPS_TOKEN`: the operator page's token; none → `/ops` is off (404). */
   opsToken?: string;
+  /**
+   * `KOOGATE_OPS_SECURE_COOKIE`: always | auto. `always`: the session cookie is `Secure` whatever the
+   * request looks like; `auto`: only when the request is https as Koa sees it (directly, or through a
+   * trusted proxy). Default always when `NODE_ENV=production`, else auto.
+   */
+  opsSecureCookie: OpsSecureCookie;
   /** `KOOGATE_ALERT_WEBHOOK`: where alerts are POSTed; none → alarms are only logged and shown on /ops. */
   alertWebhook?: string;
   /** `KOOGATE_ALERT_FORMAT`: generic | slack | feishu | dingtalk. Default generic. */
@@ -48,6 +58,8 @@ export function loadOpsConfig(env: NodeJS.ProcessEnv): OpsConfig {
   if (webhook !== undefined && !/^https?:\/\/[^\s]+$/.test(webhook)) throw new SetupError("KOOGATE_ALERT_WEBHOOK must be an http:// or https:// URL");
   const format = set("KOOGATE_ALERT_FORMAT") ?? "generic";
   if (!(ALERT_FORMATS as readonly string[]).includes(format)) throw new SetupError(`KOOGATE_ALERT_FORMAT must be one of ${ALERT_FORMATS.join(", ")}, not "${format}"`);
+  const secureCookie = set("KOOGATE_OPS_SECURE_COOKIE") ?? (env.NODE_ENV === "production" ? "always" : "auto");
+  if (!(OPS_SECURE_COOKIE as readonly string[]).includes(secureCookie)) throw new SetupError(`KOOGATE_OPS_SECURE_COOKIE must be one of ${OPS_SECURE_COOKIE.join(", ")}, not "${secureCookie}"`);
   const at = set("KOOGATE_RECONCILE_AT");
   const hm = at === undefined ? undefined : /^([01]\d|2[0-3]):([0-5]\d)$/.exec(at);
   if (at !== undefined && !hm) throw new SetupError(`KOOGATE_RECONCILE_AT must be a UTC time HH:MM, not "${at}"`);
@@ -56,6 +68,7 @@ export function loadOpsConfig(env: NodeJS.ProcessEnv): OpsConfig {
     metricsListen: hostPort(set("KOOGATE_METRICS_LISTEN"), "KOOGATE_METRICS_LISTEN"),
     processName: label(set("KOOGATE_PROCESS_NAME"), "KOOGATE_PROCESS_NAME"),
     opsToken: token(set("KOOGATE_OPS_TOKEN"), "KOOGATE_OPS_TOKEN"),
+    opsSecureCookie: secureCookie as OpsSecureCookie,
     alertWebhook: webhook,
     alertFormat: format as AlertFormat,
     alertWindowMs: number(env, "KOOGATE_ALERT_WINDOW_MINUTES", 60, 1, 1440) * 60_000,

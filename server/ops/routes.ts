@@ -23,7 +23,9 @@ import { JobStore } from "../../core/store/jobs.js";
 import { ReconciliationStore } from "../../core/store/reconciliations.js";
 import type { Clock } from "../../core/tokens.js";
 import { readRawBody } from "../raw-body.js";
-import { authorized, bearer, closeSession, openSession, sameOrigin, sameSecret } from "./auth.js";
+import { OpsSessions } from "../../core/ops/sessions.js";
+import { SignInThrottle } from "../../core/ops/sign-in-throttle.js";
+import { OpsAuth, SESSION_COOKIE, sameOrigin, type Verdict } from "./auth.js";
 import { STYLESHEET } from "./html.js";
 import { scrape } from "./metrics-endpoint.js";
 import { callsPage, instancePage, jobsPage, licencesPage, loginPage, overviewPage, reconciliationPage, usagePage, USAGE_STATES, type CallFilters } from "./pages.js";
@@ -62,9 +64,11 @@ function registerPage(router: Router, d: OpsRouteDeps, token: string): void {
   const reconciliations = new ReconciliationStore(d.kernel.db);
   const usage = new UsageStore(d.kernel.db);
   const codes = new LicenseCodeStore(d.kernel.db);
+  const auth = new OpsAuth({ token, sessions: new OpsSessions(d.kernel.db, token), throttle: new SignInThrottle(), secureCookie: d.ops.config.opsSecureCookie, logger: d.logger });
   const view = (handler: (ctx: Koa.Context) => Promise<string> | string) => async (ctx: Koa.Context) => {
     secureHeaders(ctx);
-    if (!authorized(ctx, token)) return htmlAnswer(ctx, 401, loginPage(ctx.get("authorization") !== "" || ctx.cookies.get("koogate_ops") !== undefined));
+    const v = await auth.check(ctx);
+    if (!v.ok) return refuse(ctx, v, ctx.get("authorization") !== "" || ctx.cookies.get(SESSION_COOKIE) !== undefined);
     htmlAnswer(ctx, 200, await handler(ctx));
   };
   const post = (handler: (ctx: Koa.Context) => Promise<void>) => async (ctx: Koa.Context) => {
@@ -87,11 +91,8 @@ function registerPage(router: Router, d: OpsRouteDeps, token: string): void {
     post(async (ctx) => {
       const raw = await readRawBody(ctx.req, 4096, 5000);
       const given = raw.oversize ? undefined : new URLSearchParams(raw.bytes.toString("utf8")).get("token");
-      if (given === null || given === undefined || !sameSecret(given, token)) {
-        d.logger.warn("operator page: wrong token", { ip: ctx.ip });
-        return htmlAnswer(ctx, 401, loginPage(true));
-      }
-      openSession(ctx, token);
+      const v = await auth.signIn(ctx, given ?? undefined);
+      if (!v.ok) return refuse(ctx, v, true);
       ctx.redirect("/ops");
       ctx.status = 303;
     }),
@@ -99,7 +100,7 @@ function registerPage(router: Router, d: OpsRouteDeps, token: string): void {
   router.post(
     "/ops/logout",
     post(async (ctx) => {
-      closeSession(ctx);
+      await auth.signOut(ctx);
       ctx.redirect("/ops/login");
       ctx.status = 303;
     }),
@@ -175,7 +176,8 @@ function registerPage(router: Router, d: OpsRouteDeps, token: string): void {
   router.post(
     "/ops/jobs/:id/retry",
     post(async (ctx) => {
-      if (!authorized(ctx, token)) return htmlAnswer(ctx, 401, loginPage(true));
+      const v = await auth.check(ctx);
+      if (!v.ok) return refuse(ctx, v, true);
       const id = Number(ctx.params.id);
       if (!Number.isSafeInteger(id) || id < 1) return htmlAnswer(ctx, 404, "no such job");
       const ok = await d.jobs.retryNow(id, d.clock.now());
@@ -193,6 +195,13 @@ function secureHeaders(ctx: Koa.Context): void {
   ctx.set("X-Content-Type-Options", "nosniff");
   ctx.set("Referrer-Policy", "same-origin");
   ctx.set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+}
+
+/** The sign-in form (401), or, while wrong tokens are throttled, 429 with when to try again. */
+function refuse(ctx: Koa.Context, v: Exclude<Verdict, { ok: true }>, tried: boolean): void {
+  if (v.status === 401) return htmlAnswer(ctx, 401, loginPage(tried));
+  ctx.set("Retry-After", String(v.retryAfterSeconds));
+  htmlAnswer(ctx, 429, `too many wrong tokens: try again in ${v.retryAfterSeconds} s`);
 }
 
 function htmlAnswer(ctx: Koa.Context, status: number, body: string): void {
