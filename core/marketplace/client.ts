@@ -11,7 +11,7 @@ import { createLogger, type Logger } from "../logger.js";
 import { usagePushBody } from "../signing/usage-push.js";
 import type { JsonObject, MarketplaceResult } from "./answers.js";
 import { OpenApiCaller, type OpenApiCall } from "./caller.js";
-import { DEFAULT_FALLBACK_URL, DEFAULT_MARKETPLACE_URL, loadMarketplaceConfig } from "./config.js";
+import { DEFAULT_FALLBACK_URL, DEFAULT_MARKETPLACE_URL, loadMarketplaceConfig, MAX_ANSWER_BYTES } from "./config.js";
 import { readLicenseCodeInfo, readLicenseInfo, readOrder, readUsagePush, type LicenseCodeInfo, type LicenseInfo, type OrderInfo, type UsagePushData } from "./data.js";
 import { checkMarketplaceUrl } from "./loopback.js";
 import { buildMultipart, type MultipartPart } from "./multipart.js";
@@ -31,6 +31,8 @@ export interface MarketplaceClientOptions {
   logger?: Logger;
   /** per request, connection included; default 10 000 ms */
   timeoutMs?: number;
+  /** the most bytes of an answer read; a larger one fails `ANSWER_TOO_LARGE`; default MAX_ANSWER_BYTES (4 MiB) */
+  maxAnswerBytes?: number;
   /** further attempts after a retryable failure; default 2 */
   retries?: number;
   /** backoff before the first retry, doubled each time, plus jitter; default 500 ms */
@@ -83,6 +85,7 @@ export class MarketplaceClient {
       sk: opts.sk,
       logger,
       timeoutMs: opts.timeoutMs ?? 10_000,
+      maxAnswerBytes: opts.maxAnswerBytes ?? MAX_ANSWER_BYTES,
       retries: opts.retries ?? 2,
       backoffMs: opts.backoffMs ?? 500,
       now: opts.now ?? (() => new Date()),

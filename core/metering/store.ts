@@ -5,6 +5,12 @@ import type { StoredUsage } from "./record.js";
 
 export const USAGE_TABLE = "koogate_usage";
 
+/**
+ * Values bound in one `whereIn` beside the push's ids: with a push's 1000 ids, under SQLite's 32 766
+ * parameters and PostgreSQL's 65 535.
+ */
+const SETTLE_CHUNK = 500;
+
 type Db = Knex | Knex.Transaction;
 
 /** A record to insert (state pending). */
@@ -80,14 +86,30 @@ export class UsageStore {
     await this.db(USAGE_TABLE).whereIn("id", ids).increment("push_attempts", 1);
   }
 
-  /** Settles a push the marketplace answered: refused records `rejected` with why, the others `pushed`. */
+  /**
+   * Settles a push the marketplace answered: refused records `rejected` with why, the others `pushed`.
+   * One statement per distinct reason (usually one), each limited to `ids`: a record outside the push
+   * is never touched, whatever the answer names.
+   */
   async settle(ids: readonly number[], rejected: ReadonlyMap<string, { code: string; message: string }>, nowMs: number): Promise<void> {
+    const byReason = new Map<string, { code: string; message: string; sns: string[] }>();
+    for (const [sn, why] of rejected) {
+      const code = why.code.slice(0, 32);
+      const message = why.message.slice(0, 255);
+      const key = JSON.stringify([code, message]);
+      const group = byReason.get(key) ?? { code, message, sns: [] };
+      group.sns.push(sn);
+      byReason.set(key, group);
+    }
     await this.db.transaction(async (trx) => {
-      for (const [sn, why] of rejected) {
-        await trx(USAGE_TABLE)
-          .whereIn("id", ids)
-          .andWhere({ metering_sn: sn, state: "pending" })
-          .update({ state: "rejected", error_code: why.code.slice(0, 32), error_msg: why.message.slice(0, 255), pushed_at: nowMs });
+      for (const { code, message, sns } of byReason.values()) {
+        for (let i = 0; i < sns.length; i += SETTLE_CHUNK) {
+          await trx(USAGE_TABLE)
+            .whereIn("id", ids)
+            .whereIn("metering_sn", sns.slice(i, i + SETTLE_CHUNK))
+            .andWhere({ state: "pending" })
+            .update({ state: "rejected", error_code: code, error_msg: message, pushed_at: nowMs });
+        }
       }
       await trx(USAGE_TABLE).whereIn("id", ids).andWhere({ state: "pending" }).update({ state: "pushed", pushed_at: nowMs, error_code: null, error_msg: null });
     });

@@ -8,7 +8,7 @@ import { inject, injectable } from "tsyringe";
 import type { Served } from "../kinds/kind.js";
 import type { Logger } from "../logger.js";
 import { MarketplaceClient } from "../marketplace/client.js";
-import type { JobHandler, RetryPolicy } from "../outbox/handlers.js";
+import { failedCall, type JobHandler, type RetryPolicy } from "../outbox/handlers.js";
 import { adapterLogger } from "../serving/call-context.js";
 import type { Job } from "../store/jobs.js";
 import { CLOCK, type Clock } from "../tokens.js";
@@ -49,7 +49,7 @@ export class OrderFetch {
     let stored = await this.orders.lines(product.id, orderId, keys);
     if (stored.length === 0) {
       const r = await this.marketplace.queryOrder({ orderId });
-      if (!r.ok) throw new Error(`query order ${orderId} answered ${r.family} ${r.code} (${r.kind}): ${r.message}`);
+      if (!r.ok) throw failedCall(`query order ${orderId}`, r);
       const lines = notifiedLines(r.data, orderId, job.test);
       if (lines.length === 0) throw new Error(`query order ${orderId} answered no order line`);
       await this.orders.save(product.id, lines, keys[0]!, this.clock.now());
