@@ -4,6 +4,7 @@
  */
 import { availableParallelism } from "node:os";
 import { SetupError } from "./errors.js";
+import { parseWholeNumber } from "./numbers.js";
 
 export interface Config {
   /** `PORT`: TCP port of the HTTP server. Default 8080. */
@@ -126,8 +127,8 @@ export function defaultAdapterConcurrency(cores: number, poolSize: string | unde
 function integer(env: NodeJS.ProcessEnv, name: string, dflt: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === "") return dflt;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
+  const n = parseWholeNumber(raw);
+  if (n === undefined || n < min || n > max) {
     throw new SetupError(`${name} must be a whole number from ${min} to ${max}, not "${raw}"`);
   }
   return n;

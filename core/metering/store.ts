@@ -1,4 +1,5 @@
 /** The usage records table (core/store/migrations/20261201100000_usage.ts). */
+import { createHash } from "node:crypto";
 import { inject, injectable } from "tsyringe";
 import { DATABASE, type Knex } from "../tokens.js";
 import type { StoredUsage } from "./record.js";
@@ -12,6 +13,19 @@ export const USAGE_TABLE = "koogate_usage";
 const SETTLE_CHUNK = 500;
 
 type Db = Knex | Knex.Transaction;
+
+/** Thrown inside the insert's transaction to roll it back when the window overlaps `record`. */
+class Overlap extends Error {
+  constructor(readonly record: StoredUsage) {
+    super("the window overlaps a recorded one");
+  }
+}
+
+/** The advisory lock of one instance's records: the first 8 bytes of a SHA-256, as a signed bigint. */
+function instanceLockKey(productId: string, instanceId: string): string {
+  const d = createHash("sha256").update(`koogate usage\u0000${productId}\u0000${instanceId}`).digest();
+  return d.readBigInt64BE(0).toString();
+}
 
 /** A record to insert (state pending). */
 export type NewUsage = Omit<StoredUsage, "id" | "state" | "pushAttempts" | "errorCode" | "errorMsg" | "pushedAt">;
@@ -68,6 +82,41 @@ export class UsageStore {
     }));
     const added: Array<{ metering_sn: string } | string> = await trx(USAGE_TABLE).insert(rows).onConflict("metering_sn").ignore().returning("metering_sn");
     return added.map((a) => (typeof a === "string" ? a : a.metering_sn));
+  }
+
+  /**
+   * Inserts a record unless it overlaps another of its instance, in one transaction that concurrent
+   * records of the same instance take in turn (issue 24, finding 11: three overlapping windows of one
+   * hour were all stored, and that hour pushed three times). The same window again is no overlap: it
+   * is the same record (`metering_sn`), stored once. A rejected record does not count: the marketplace
+   * did not count it either.
+   *
+   * Taking turns: on PostgreSQL an advisory lock per product and instance, held to the commit; on
+   * SQLite the insert comes first and holds the database's write lock to the commit, so another
+   * writer's check waits for this one's row.
+   * @returns `added`, or the stored record the window overlaps (nothing added)
+   */
+  async insertUnlessOverlapping(u: NewUsage): Promise<{ added: boolean; overlapping?: StoredUsage }> {
+    try {
+      return await this.db.transaction(async (trx) => {
+        if (trx.client.config.client === "pg") await trx.raw("select pg_advisory_xact_lock(?::bigint)", [instanceLockKey(u.productId, u.instanceId)]);
+        const [added] = await this.insert([u], trx);
+        if (added === undefined) return { added: false };
+        const clash = await trx(USAGE_TABLE)
+          .where({ product_id: u.productId, instance_id: u.instanceId })
+          .whereNot("state", "rejected")
+          .whereNot("metering_sn", u.meteringSn)
+          .where("begin_at", "<", u.endAt)
+          .where("end_at", ">", u.beginAt)
+          .orderBy("begin_at")
+          .first();
+        if (clash) throw new Overlap(fromRow(clash));
+        return { added: true };
+      });
+    } catch (e) {
+      if (e instanceof Overlap) return { added: false, overlapping: e.record };
+      throw e;
+    }
   }
 
   async bySn(sn: string, trx: Db = this.db): Promise<StoredUsage | undefined> {

@@ -4,6 +4,7 @@
  * effect. A value that cannot be used stops the start with a message naming the variable.
  */
 import { SetupError } from "../errors.js";
+import { parseDecimal } from "../numbers.js";
 
 /** When the operator page's session cookie is `Secure`: always, or when the request is https (`ctx.secure`). */
 export const OPS_SECURE_COOKIE = ["always", "auto"] as const;
@@ -102,10 +103,10 @@ function label(v: string | undefined, name: string): string | undefined {
 }
 
 function number(env: NodeJS.ProcessEnv, name: string, dflt: number, min: number, max: number): number {
-  const raw = env[name]?.trim();
+  const raw = env[name];
   if (!raw) return dflt;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < min || n > max) throw new SetupError(`${name} must be a number from ${min} to ${max}, not "${raw}"`);
+  const n = parseDecimal(raw);
+  if (n === undefined || n < min || n > max) throw new SetupError(`${name} must be a number from ${min} to ${max}, not "${raw}"`);
   return n;
 }
 
