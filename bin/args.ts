@@ -3,6 +3,7 @@
  * names the command's `--help`.
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { parseWholeNumber } from "../core/numbers.js";
 
 /** Where a command writes and what it reads; tests pass their own. */
 export interface Io {
@@ -45,6 +46,18 @@ export function optionLines(options: Record<string, { type: "string" | "boolean"
   const rows = Object.entries(options).map(([name, o]) => [`--${name}${o.type === "string" ? " <value>" : ""}`, o.description + (o.default !== undefined ? ` (default: ${o.default})` : "")] as const);
   const width = Math.max(0, ...rows.map(([l]) => l.length));
   return rows.map(([l, d]) => `  ${l.padEnd(width)}  ${d}`);
+}
+
+/**
+ * A whole-number option in decimal digits from `min` to `max` (`dflt` when absent); anything else
+ * (`0x10`, `1e3`, `" 5 "`) is a UsageError naming the option.
+ */
+export function wholeOption(values: Values, name: string, o: { min: number; max: number; dflt: number; unit?: string }): number {
+  const text = str(values, name);
+  if (text === undefined) return o.dflt;
+  const n = parseWholeNumber(text);
+  if (n === undefined || n < o.min || n > o.max) throw new UsageError(`--${name} must be a whole number${o.unit ? ` of ${o.unit}` : ""} from ${o.min} to ${o.max}, in decimal digits`);
+  return n;
 }
 
 /** A string option's value, or undefined. */

@@ -5,6 +5,7 @@
 import { availableParallelism } from "node:os";
 import { SetupError } from "./errors.js";
 import { parseTrustedProxies, type TrustedProxies } from "./serving/client-address.js";
+import { parseWholeNumber } from "./numbers.js";
 
 export interface Config {
   /** `PORT`: TCP port of the HTTP server. Default 8080. */
@@ -25,13 +26,22 @@ export interface Config {
   /** `KOOGATE_MAX_BODY_BYTES`: largest request body accepted. Default 65536. */
   maxBodyBytes: number;
   /**
-   * `KOOGATE_MAX_CONNECTIONS`: most TCP connections open at once; past it a new connection is closed
-   * as soon as it is accepted (logged at most every 10 s). Default 1000: far above what two cores
+   * `KOOGATE_MAX_CONNECTIONS`: most TCP connections open at once; past it the new connection is
+   * accepted and the least-progressed one closed (see `maxConnectionsPerAddress`; logged at most every 10 s). Default 1000: far above what two cores
    * answer at once (calls take milliseconds and each connection is bounded by the timeouts below),
    * and under the usual `ulimit -n` of 1024, so the process runs out of connections before it runs
    * out of file descriptors.
    */
   maxConnections: number;
+  /**
+   * `KOOGATE_MAX_CONNECTIONS_PER_ADDRESS`: most TCP connections open at once from one socket address
+   * (the peer's, never a forwarded header). Default 256. Past either limit the new connection is
+   * accepted and the least-progressed one (of that address, for this limit) is closed: one that has
+   * sent nothing, else the slowest sender; never one being answered (server/connection-shedding.ts).
+   * Behind a reverse proxy every connection has the proxy's address: keep it above the proxy's
+   * connection count to koogate.
+   */
+  maxConnectionsPerAddress: number;
   /**
    * `KOOGATE_REQUEST_TIMEOUT_MS`: how long a caller has to send one request, headers and body, from
    * its first byte; past it the connection is answered 408 and closed. Default 5000: KooGallery gives
@@ -115,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, stderrIsTTY = p
     logFormat: oneOf(env, "KOOGATE_LOG_FORMAT", LOG_FORMATS, stderrIsTTY ? "pretty" : "json"),
     maxBodyBytes: integer(env, "KOOGATE_MAX_BODY_BYTES", 65536, 1024, 16 * 1024 * 1024),
     maxConnections: integer(env, "KOOGATE_MAX_CONNECTIONS", 1000, 1, 1_000_000),
+    maxConnectionsPerAddress: integer(env, "KOOGATE_MAX_CONNECTIONS_PER_ADDRESS", 256, 1, 1_000_000),
     requestTimeoutMs: integer(env, "KOOGATE_REQUEST_TIMEOUT_MS", 5000, 100, 120_000),
     idleTimeoutMs: integer(env, "KOOGATE_IDLE_TIMEOUT_MS", 5000, 100, 120_000),
     retentionDays: integer(env, "KOOGATE_RETENTION_DAYS", 90, 1, 36500),
@@ -156,7 +167,8 @@ export const SETTINGS: readonly string[] = [
   "KOOGATE_MARKETPLACE_URL", "KOOGATE_MARKETPLACE_FALLBACK_URL", "KOOGATE_MARKETPLACE_AK", "KOOGATE_MARKETPLACE_SK",
   "KOOGATE_METRICS_TOKEN", "KOOGATE_OPS_TOKEN", "KOOGATE_ALERT_WEBHOOK", "KOOGATE_ALERT_FORMAT", "KOOGATE_ALERT_WINDOW_MINUTES",
   "KOOGATE_ALERT_THRESHOLD_PERCENT", "KOOGATE_ALERT_MIN_CALLS", "KOOGATE_ALERT_CHECK_MS", "KOOGATE_PROVISIONING_DEADLINE_MINUTES",
-  "KOOGATE_RECONCILE_AT", "KOOGATE_TRUSTED_PROXIES",
+  "KOOGATE_RECONCILE_AT", "KOOGATE_TRUSTED_PROXIES", "KOOGATE_MAX_CONNECTIONS_PER_ADDRESS", "KOOGATE_MARKETPLACE_MAX_ANSWER_BYTES",
+  "KOOGATE_METRICS_LISTEN", "KOOGATE_OPS_SECURE_COOKIE", "KOOGATE_PROCESS_NAME",
 ];
 
 /**
@@ -173,8 +185,8 @@ export function defaultAdapterConcurrency(cores: number, poolSize: string | unde
 function integer(env: NodeJS.ProcessEnv, name: string, dflt: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === "") return dflt;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
+  const n = parseWholeNumber(raw);
+  if (n === undefined || n < min || n > max) {
     throw new SetupError(`${name} must be a whole number from ${min} to ${max}, not "${raw}"`);
   }
   return n;

@@ -42,8 +42,17 @@ export const callErrors = {
     new CallError("000003", RESULT_MESSAGES["000003"], `no instance ${instanceId}`),
 };
 
-/** A short, secret-free description of any thrown value, for log lines. */
+/**
+ * The longest description `describeError` gives: a driver's message can quote a whole statement (a
+ * 600-line insert made a 243 KB log line at every retry: issue 24, finding 10).
+ */
+export const MAX_ERROR_DESCRIPTION = 1000;
+
+/** A short, secret-free description of any thrown value, for log lines; at most MAX_ERROR_DESCRIPTION characters. */
 export function describeError(err: unknown): string {
-  if (err instanceof Error) return `${err.name}: ${err.message}`;
-  return String(err);
+  const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  if (text.length <= MAX_ERROR_DESCRIPTION) return text;
+  // room for the note: " … (" + up to 16 digits + " more characters)" is under 40 characters
+  const keep = MAX_ERROR_DESCRIPTION - 40;
+  return `${text.slice(0, keep)} … (${text.length - keep} more characters)`;
 }

@@ -33,6 +33,7 @@ import { NO_OBSERVER, type CallObserver } from "../core/ops/observer.js";
 import { EventLog } from "../core/store/events.js";
 import { JobStore } from "../core/store/jobs.js";
 import { createOps, type Ops } from "./ops/wiring.js";
+import { listenForMetrics } from "./ops/metrics-endpoint.js";
 import { closeUnusedConnections, createHttpServer } from "./http-server.js";
 import { listenError } from "./listen-error.js";
 
@@ -70,8 +71,10 @@ export interface Koogate {
   metering: UsageLedger;
   /** metrics, readiness, alarm (server/ops/wiring.ts) */
   ops: Ops;
-  /** starts listening; resolves once the port is bound */
+  /** starts listening (and on `KOOGATE_METRICS_LISTEN`, when set); resolves once the port is bound */
   listen(port?: number, host?: string): Promise<Server>;
+  /** the metrics-only listener of `KOOGATE_METRICS_LISTEN`, once `listen` has started it */
+  readonly metricsServer: Server | undefined;
   /** stops accepting, waits for calls in flight, closes the database */
   close(): Promise<void>;
 }
@@ -132,6 +135,7 @@ export async function createKoogate(opts: KoogateOptions): Promise<Koogate> {
   });
 
   let server: Server | undefined;
+  let metricsServer: Server | undefined;
   return {
     app,
     kernel,
@@ -140,7 +144,12 @@ export async function createKoogate(opts: KoogateOptions): Promise<Koogate> {
     logger,
     metering: container.resolve(UsageLedger),
     ops,
-    listen(port = config.port, host?: string) {
+    get metricsServer() {
+      return metricsServer;
+    },
+    async listen(port = config.port, host?: string) {
+      const { metricsListen, metricsToken } = opsConfig;
+      if (metricsListen) metricsServer = await listenForMetrics(ops.metrics, { ...metricsListen, token: metricsToken, logger });
       return new Promise((resolve, reject) => {
         const s = createHttpServer(app.callback(), config, logger);
         s.listen(port, host);
@@ -154,6 +163,10 @@ export async function createKoogate(opts: KoogateOptions): Promise<Koogate> {
       });
     },
     async close() {
+      if (metricsServer) {
+        const m = metricsServer;
+        await new Promise((r) => m.close(r).closeAllConnections());
+      }
       if (server) {
         const s = server;
         await new Promise<void>((resolve) => {

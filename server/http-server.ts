@@ -1,12 +1,15 @@
 /**
  * The HTTP server in front of the Koa app, with the bounds an internet-facing server needs
  * ("Hold under hostile traffic", item 4): a request must arrive within `requestTimeoutMs`, an idle
- * keep-alive connection is closed after `idleTimeoutMs`, at most `maxConnections` are open at once, and
- * a request answered before its body fully arrived (a body refused as oversize) closes its connection.
+ * keep-alive connection is closed after `idleTimeoutMs`, at most `maxConnections` are open at once (and
+ * `maxConnectionsPerAddress` from one address) — past them the least-progressed connection is closed,
+ * not the new one (server/connection-shedding.ts) — and a request answered before its body fully
+ * arrived (a body refused as oversize) closes its connection.
  */
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { Logger } from "../core/logger.js";
+import { ConnectionShedder, type Shed } from "./connection-shedding.js";
 
 /** Per server, the connections that have not sent a request yet. */
 const unusedSockets = new WeakMap<Server, Set<Socket>>();
@@ -23,13 +26,15 @@ export function closeUnusedConnections(server: Server): void {
 export interface HttpLimits {
   /** most connections open at once (`KOOGATE_MAX_CONNECTIONS`) */
   maxConnections: number;
+  /** most connections open at once from one socket address (`KOOGATE_MAX_CONNECTIONS_PER_ADDRESS`) */
+  maxConnectionsPerAddress: number;
   /** time to send one whole request, headers and body (`KOOGATE_REQUEST_TIMEOUT_MS`) */
   requestTimeoutMs: number;
   /** idle time allowed between two requests of a keep-alive connection (`KOOGATE_IDLE_TIMEOUT_MS`) */
   idleTimeoutMs: number;
 }
 
-/** At most one log line per this long about refused connections, however many are refused. */
+/** At most one log line per this long about connections closed at a limit, however many are. */
 export const DROP_LOG_INTERVAL_MS = 10_000;
 
 /**
@@ -49,18 +54,22 @@ export function createHttpServer(listener: RequestListener, limits: HttpLimits, 
     },
     (req, res) => {
       unused.delete(req.socket);
+      shedder.requested(req);
+      res.once("finish", () => shedder.answered(req.socket));
       closeIfAnsweredEarly(req, res);
       listener(req, res);
     },
   );
   const unused = new Set<Socket>();
+  const shedder = new ConnectionShedder(limits);
+  const logShed = logDrops(server, limits, logger);
   server.on("connection", (socket: Socket) => {
     unused.add(socket);
     socket.once("close", () => unused.delete(socket));
+    const shed = shedder.accept(socket);
+    if (shed) logShed(shed);
   });
   unusedSockets.set(server, unused);
-  server.maxConnections = limits.maxConnections;
-  logDrops(server, limits.maxConnections, logger);
   // Past `listen`, an accept that fails (EMFILE: out of file descriptors) is emitted as an 'error' on
   // the server, which would end the process if nobody listened for it. The listening socket stays up.
   server.on("error", (err: NodeJS.ErrnoException) => {
@@ -85,24 +94,32 @@ function closeIfAnsweredEarly(req: IncomingMessage, res: ServerResponse): void {
 }
 
 /**
- * Logs that the connection limit was reached: at once for the first refused connection, then at most
- * every DROP_LOG_INTERVAL_MS with the count refused meanwhile, so that a flood cannot flood the log.
+ * Logs that a connection limit was reached: at once for the first connection closed, then at most
+ * every DROP_LOG_INTERVAL_MS with the counts closed meanwhile, so that a flood cannot flood the log.
+ * Returns the function to call for each connection closed.
  */
-function logDrops(server: Server, maxConnections: number, logger: Logger): void {
-  let refused = 0;
+function logDrops(server: Server, limits: HttpLimits, logger: Logger): (shed: Shed) => void {
+  const counts: Record<Shed, number> = { "closed-silent": 0, "closed-slowest": 0, refused: 0 };
   let timer: NodeJS.Timeout | undefined;
   const report = () => {
-    if (refused === 0) {
+    if (counts["closed-silent"] + counts["closed-slowest"] + counts.refused === 0) {
       timer = undefined;
       return;
     }
-    logger.warn("connection limit reached: new connections closed at once", { refused, maxConnections, setting: "KOOGATE_MAX_CONNECTIONS" });
-    refused = 0;
+    logger.warn("connection limit reached: least-progressed connections closed", {
+      closedSilent: counts["closed-silent"],
+      closedSlowest: counts["closed-slowest"],
+      refused: counts.refused,
+      maxConnections: limits.maxConnections,
+      maxConnectionsPerAddress: limits.maxConnectionsPerAddress,
+      settings: "KOOGATE_MAX_CONNECTIONS, KOOGATE_MAX_CONNECTIONS_PER_ADDRESS",
+    });
+    counts["closed-silent"] = counts["closed-slowest"] = counts.refused = 0;
     timer = setTimeout(report, DROP_LOG_INTERVAL_MS).unref();
   };
-  server.on("drop", () => {
-    refused++;
-    if (!timer) report();
-  });
   server.on("close", () => clearTimeout(timer));
+  return (shed) => {
+    counts[shed]++;
+    if (!timer) report();
+  };
 }

@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { loadProject } from "../../core/project/index.js";
 import { createDatabase, redactUrl } from "../../core/store/database.js";
 import { EventLog, type EventRecord } from "../../core/store/events.js";
-import { EXIT, optionLines, parse, str, UsageError, type Io, type Values } from "../args.js";
+import { EXIT, optionLines, parse, str, UsageError, wholeOption, type Io, type Values } from "../args.js";
 
 const OPTIONS = {
   product: { type: "string", description: "only this product id" },
@@ -39,8 +39,7 @@ export function parseSince(value: string, now: number): number {
 
 /** `--limit` (1–100000, default 100) and `--since` of a log-reading command, checked. */
 export function windowOf(values: Values): { limit: number; since?: number } {
-  const limit = Number(str(values, "limit") ?? "100");
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) throw new UsageError("--limit must be a whole number from 1 to 100000");
+  const limit = wholeOption(values, "limit", { min: 1, max: 100_000, dflt: 100 });
   const sinceText = str(values, "since");
   return { limit, since: sinceText === undefined ? undefined : parseSince(sinceText, Date.now()) };
 }

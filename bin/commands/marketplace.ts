@@ -7,7 +7,7 @@ import { startLocalMarketplace } from "../../sim/marketplace/server.js";
 import { DEV_MARKETPLACE_AK, DEV_MARKETPLACE_SK } from "../../sim/marketplace/dev-keys.js";
 import { FAULTS, type Fault } from "../../sim/marketplace/state.js";
 import { devKey } from "../../core/products/loader.js";
-import { EXIT, optionLines, parse, str, UsageError, type Io } from "../args.js";
+import { EXIT, optionLines, parse, str, UsageError, wholeOption, type Io } from "../args.js";
 
 const OPTIONS = {
   port: { type: "string", description: "port on 127.0.0.1", default: "8090" },
@@ -37,8 +37,7 @@ export async function marketplace(argv: string[], io: Io, stop: Promise<unknown>
     io.out(marketplaceHelp);
     return EXIT.ok;
   }
-  const port = Number(str(values, "port") ?? OPTIONS.port.default);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError("--port must be a whole number from 0 to 65535");
+  const port = wholeOption(values, "port", { min: 0, max: 65535, dflt: Number(OPTIONS.port.default) });
   const fault = str(values, "fault");
   if (fault !== undefined && !FAULTS.includes(fault as Fault)) throw new UsageError(`--fault must be one of ${FAULTS.join(", ")}`);
   const ak = io.env.KOOGATE_MARKETPLACE_AK?.trim() || undefined;

@@ -9,7 +9,7 @@ import { misfit, ScenarioUsageError, type Scenario } from "../../sim/scenario.js
 import { findScenario, SCENARIOS } from "../../sim/scenarios/index.js";
 import { formatHeader, formatStep, formatSummary } from "../../sim/report.js";
 import { loadTarget, MARKETPLACE_TIMEOUT_MS } from "../../sim/target.js";
-import { EXIT, optionLines, parse, str, UsageError, type Io } from "../args.js";
+import { EXIT, optionLines, parse, str, UsageError, wholeOption, type Io } from "../args.js";
 
 /** Options every scenario takes. */
 const COMMON = {
@@ -80,8 +80,7 @@ export async function sim(argv: string[], io: Io): Promise<number> {
     return EXIT.ok;
   }
   if (positionals.length !== 2) throw new UsageError("give a product and a scenario: koogate sim <product> <scenario>");
-  const timeoutMs = Number(str(values, "timeout") ?? COMMON.timeout.default);
-  if (!Number.isInteger(timeoutMs) || timeoutMs < 1) throw new UsageError("--timeout must be a whole number of milliseconds");
+  const timeoutMs = wholeOption(values, "timeout", { min: 1, max: 3_600_000, dflt: Number(COMMON.timeout.default), unit: "milliseconds" });
   const project = await loadProject({ env: io.env });
   const { target, notes } = loadTarget({
     productId: positionals[0]!,

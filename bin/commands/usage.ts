@@ -17,7 +17,8 @@ import { createDatabase } from "../../core/store/database.js";
 import { InstanceStore } from "../../core/store/instances.js";
 import { systemClock } from "../../core/tokens.js";
 import { loadAllProducts } from "../../sim/target.js";
-import { EXIT, optionLines, parse, str, UsageError, type Io } from "../args.js";
+import { parseDecimal } from "../../core/numbers.js";
+import { EXIT, optionLines, parse, str, UsageError, wholeOption, type Io } from "../args.js";
 
 const OPTIONS = {
   product: { type: "string", description: "the product id (record: required)" },
@@ -69,8 +70,9 @@ export async function usage(argv: string[], io: Io): Promise<number> {
     const productId = str(values, "product");
     const instanceId = str(values, "instance");
     if (!productId || !instanceId) throw new UsageError("--product and --instance are required");
-    const value = Number(str(values, "value"));
-    if (str(values, "value") === undefined || Number.isNaN(value)) throw new UsageError("--value must be a number");
+    const valueText = str(values, "value");
+    const value = valueText === undefined ? undefined : parseDecimal(valueText);
+    if (value === undefined) throw new UsageError("--value must be a number in decimal digits, like 12 or 0.5 (not 0x10, 1e3 or with spaces)");
     const product = loadAllProducts(io.env, project.adapters, KINDS, { productsDir: project.config.productsDir, adapterHint: project.adapterHint }).products.find((p) => p.id === productId);
     if (!product) {
       io.err(`koogate usage: no product ${productId} in the products folder`);
@@ -93,8 +95,7 @@ export async function usage(argv: string[], io: Io): Promise<number> {
 async function list(store: UsageStore, values: Record<string, string | boolean | undefined>, io: Io): Promise<number> {
   const state = str(values, "state");
   if (state !== undefined && !["pending", "pushed", "rejected"].includes(state)) throw new UsageError("--state must be pending, pushed or rejected");
-  const limit = Number(str(values, "limit") ?? "100");
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) throw new UsageError("--limit must be a whole number from 1 to 100000");
+  const limit = wholeOption(values, "limit", { min: 1, max: 100_000, dflt: 100 });
   const rows = await store.list({ productId: str(values, "product"), instanceId: str(values, "instance"), state: state as StoredUsage["state"] | undefined, limit });
   if (values.json) {
     io.out(JSON.stringify(rows, null, 2));

@@ -65,6 +65,17 @@ export type MarketplaceResult<T> = MarketplaceSuccess<T> | MarketplaceFailure;
 /** A JSON object as received; unknown fields are kept here and ignored by the typed readers. */
 export type JsonObject = Readonly<Record<string, unknown>>;
 
+/** The code of an answer cut because its body passed `KOOGATE_MARKETPLACE_MAX_ANSWER_BYTES` (family `http`). */
+export const ANSWER_TOO_LARGE = "ANSWER_TOO_LARGE";
+
+/**
+ * Whether asking again cannot help: the marketplace answered with more than koogate reads. A job that
+ * met such a failure is parked at once (for an operator's look and "retry now"), not retried for hours.
+ */
+export function isPermanent(f: MarketplaceFailure): boolean {
+  return f.code === ANSWER_TOO_LARGE;
+}
+
 const SUCCESS_CODES = new Set(["MKT.0000", "92020000", "CBC.0000"]);
 
 const KINDS: Readonly<Record<string, FailureKind>> = {

@@ -7,7 +7,7 @@ import { SetupError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { signApigRequest } from "../signing/apig.js";
 import { signUsagePushRequest } from "../signing/usage-push.js";
-import { classifyAnswer, type JsonObject, type MarketplaceFailure } from "./answers.js";
+import { ANSWER_TOO_LARGE, classifyAnswer, type JsonObject, type MarketplaceFailure } from "./answers.js";
 import { send, type WireOutcome } from "./transport.js";
 
 export interface CallerSettings {
@@ -17,6 +17,7 @@ export interface CallerSettings {
   sk?: string;
   logger: Logger;
   timeoutMs: number;
+  maxAnswerBytes: number;
   retries: number;
   backoffMs: number;
   now: () => Date;
@@ -71,7 +72,9 @@ export class OpenApiCaller {
       const answer =
         outcome.kind === "answer"
           ? classifyAnswer(outcome.status, outcome.bytes)
-          : { ok: false as const, family: "network" as const, code: outcome.code, message: networkMessage(outcome.code), kind: "unavailable" as const, status: 0 };
+          : outcome.kind === "oversize"
+            ? oversize(outcome.status, this.s.maxAnswerBytes)
+            : { ok: false as const, family: "network" as const, code: outcome.code, message: networkMessage(outcome.code), kind: "unavailable" as const, status: 0 };
       const retryable = !answer.ok && attempt <= this.s.retries && (answer.family === "network" || answer.status >= 500 || answer.status === 429 || answer.kind === "rate-limited");
       const wait = retryable ? this.backoff(attempt) : 0;
       // a retry that could not finish inside the budget is not made: the caller is answered now
@@ -99,7 +102,7 @@ export class OpenApiCaller {
   private async sendToHosts(c: OpenApiCall, deadline: number): Promise<{ outcome: WireOutcome; host: string }> {
     const first = await this.sendTo(this.s.baseUrl, c, deadline);
     const left = deadline - performance.now();
-    if (first.kind === "answer" || !first.unreachable || this.s.fallbackUrl === null || left < LEAST_ATTEMPT_MS) return { outcome: first, host: hostOf(this.s.baseUrl) };
+    if (first.kind !== "network" || !first.unreachable || this.s.fallbackUrl === null || left < LEAST_ATTEMPT_MS) return { outcome: first, host: hostOf(this.s.baseUrl) };
     this.s.logger.warn("marketplace host cannot be reached, trying the fallback host", {
       host: hostOf(this.s.baseUrl),
       fallback: hostOf(this.s.fallbackUrl),
@@ -124,8 +127,16 @@ export class OpenApiCaller {
     }
     // the attempt's timeout, cut to what is left of the call's budget (at least 1 ms: an attempt is always made)
     const timeoutMs = Math.max(1, Math.min(this.s.timeoutMs, Math.floor(deadline - performance.now())));
-    return send({ method: c.method, url, headers, body: c.method === "POST" ? body : undefined, timeoutMs });
+    return send({ method: c.method, url, headers, body: c.method === "POST" ? body : undefined, timeoutMs, maxAnswerBytes: this.s.maxAnswerBytes });
   }
+}
+
+/**
+ * An answer too large to read: a failure of its own (`ANSWER_TOO_LARGE`, kind `invalid`), never retried
+ * here — the same request would bring the same answer — and permanent for an outbox job (`isPermanent`).
+ */
+function oversize(status: number, limit: number): Omit<MarketplaceFailure, "attempts"> {
+  return { ok: false, family: "http", code: ANSWER_TOO_LARGE, message: `answer larger than ${limit} bytes (KOOGATE_MARKETPLACE_MAX_ANSWER_BYTES): cut, not read further`, kind: "invalid", status };
 }
 
 function hostOf(url: string): string {

@@ -13,7 +13,7 @@ import type { JsonObject, MarketplaceResult } from "./answers.js";
 import { OpenApiCaller, type CallOptions, type OpenApiCall } from "./caller.js";
 
 export type { CallOptions };
-import { DEFAULT_FALLBACK_URL, DEFAULT_MARKETPLACE_URL, loadMarketplaceConfig } from "./config.js";
+import { DEFAULT_FALLBACK_URL, DEFAULT_MARKETPLACE_URL, loadMarketplaceConfig, MAX_ANSWER_BYTES } from "./config.js";
 import { readLicenseCodeInfo, readLicenseInfo, readOrder, readUsagePush, type LicenseCodeInfo, type LicenseInfo, type OrderInfo, type UsagePushData } from "./data.js";
 import { checkMarketplaceUrl } from "./loopback.js";
 import { buildMultipart, type MultipartPart } from "./multipart.js";
@@ -33,6 +33,8 @@ export interface MarketplaceClientOptions {
   logger?: Logger;
   /** per request, connection included; default 10 000 ms */
   timeoutMs?: number;
+  /** the most bytes of an answer read; a larger one fails `ANSWER_TOO_LARGE`; default MAX_ANSWER_BYTES (4 MiB) */
+  maxAnswerBytes?: number;
   /** further attempts after a retryable failure; default 2 */
   retries?: number;
   /** backoff before the first retry, doubled each time, plus jitter; default 500 ms */
@@ -88,6 +90,7 @@ export class MarketplaceClient {
       sk: opts.sk,
       logger,
       timeoutMs: opts.timeoutMs ?? 10_000,
+      maxAnswerBytes: opts.maxAnswerBytes ?? MAX_ANSWER_BYTES,
       retries: opts.retries ?? 2,
       backoffMs: opts.backoffMs ?? 500,
       now: opts.now ?? (() => new Date()),

@@ -13,10 +13,14 @@ export interface WireCall {
   body?: Buffer;
   /** the whole exchange, connection included, must end within this */
   timeoutMs: number;
+  /** the most bytes of an answer body read; past them the exchange is cut (`oversize`) */
+  maxAnswerBytes: number;
 }
 
 export type WireOutcome =
   | { kind: "answer"; status: number; bytes: Buffer }
+  /** the answer's body passed `maxAnswerBytes` (declared or as it streamed): cut, not read further */
+  | { kind: "oversize"; status: number }
   | {
       kind: "network";
       /** ECONNREFUSED, ENOTFOUND, ETIMEDOUT (connect), TIMEOUT (after connecting), ECONNRESET … */
@@ -28,7 +32,10 @@ export type WireOutcome =
 /** Errors that mean "this host cannot be reached" (the fallback host is tried), not "it failed us". */
 const UNREACHABLE = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ETIMEDOUT"]);
 
-/** Sends one request; never throws. */
+/**
+ * Sends one request; never throws. The answer is read as it streams and cut at `maxAnswerBytes` (issue
+ * 24, finding 7: a 256 MiB order answer was read whole, three times, and took RSS past 1 GB).
+ */
 export function send(call: WireCall): Promise<WireOutcome> {
   return new Promise((resolve) => {
     const u = new URL(call.url);
@@ -49,9 +56,20 @@ export function send(call: WireCall): Promise<WireOutcome> {
       resolve(outcome);
     };
     const req = (u.protocol === "https:" ? httpsRequest : httpRequest)(u, options, (res) => {
+      const status = res.statusCode ?? 0;
+      const cut = () => {
+        finish({ kind: "oversize", status });
+        req.destroy();
+      };
+      if (Number(res.headers["content-length"]) > call.maxAnswerBytes) return cut();
       const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => finish({ kind: "answer", status: res.statusCode ?? 0, bytes: Buffer.concat(chunks) }));
+      let size = 0;
+      res.on("data", (c: Buffer) => {
+        size += c.length;
+        if (size > call.maxAnswerBytes) return cut();
+        chunks.push(c);
+      });
+      res.on("end", () => finish({ kind: "answer", status, bytes: Buffer.concat(chunks) }));
       res.on("error", () => finish({ kind: "network", code: "ECONNRESET", unreachable: false }));
     });
     req.on("socket", (socket) => {

@@ -49,8 +49,8 @@ export class UsageLedger {
 
   /**
    * Records usage of a served product.
-   * @throws UsageRefused for an unknown or unmetered product, a broken rule, an unknown instance, or a
-   *   window recorded already with another value
+   * @throws UsageRefused for an unknown or unmetered product, a broken rule, an unknown instance, a
+   *   window recorded already with another value, or a window overlapping another recorded one
    */
   record(productId: string, usage: UsageInput, source: UsageSource = "api"): Promise<Recorded> {
     const product = this.lookup(productId);
@@ -68,24 +68,28 @@ export class UsageLedger {
     if (!instance || instance.state === "failed") throw new UsageRefused(`instance ${usage.instanceId} is not an instance of ${product.id}`);
     const sn = meteringSn(product.id, usage.instanceId, usage.begin.getTime(), usage.end.getTime());
     const value = usageValueText(usage.value);
-    const added = await this.usage.insert([
-      {
-        productId: product.id,
-        instanceId: usage.instanceId,
-        meteringSn: sn,
-        beginAt: usage.begin.getTime(),
-        endAt: usage.end.getTime(),
-        recordTime: usageTime(Math.floor(now / 1000) * 1000),
-        usageValue: value,
-        relatePkgInstance: usage.relatePkgInstance ?? null,
-        source,
-        createdAt: now,
-      },
-    ]);
-    if (added.length === 1) return { meteringSn: sn, added: true };
+    const r = await this.usage.insertUnlessOverlapping({
+      productId: product.id,
+      instanceId: usage.instanceId,
+      meteringSn: sn,
+      beginAt: usage.begin.getTime(),
+      endAt: usage.end.getTime(),
+      recordTime: usageTime(Math.floor(now / 1000) * 1000),
+      usageValue: value,
+      relatePkgInstance: usage.relatePkgInstance ?? null,
+      source,
+      createdAt: now,
+    });
+    if (r.added) return { meteringSn: sn, added: true };
+    if (r.overlapping) {
+      const o = r.overlapping;
+      throw new UsageRefused(
+        `this window of ${usage.instanceId} overlaps the one recorded from ${new Date(o.beginAt).toISOString()} to ${new Date(o.endAt).toISOString()} (value ${o.usageValue}, metering_sn ${o.meteringSn.slice(0, 12)}…): a time of an instance is counted once; record usage over windows that do not overlap`,
+      );
+    }
     const first = await this.usage.bySn(sn);
     if (first && first.usageValue !== value) {
-      throw new UsageRefused(`this window of ${usage.instanceId} was recorded already with value ${first.usageValue}; record a correction over another window`);
+      throw new UsageRefused(`this window of ${usage.instanceId} was recorded already with value ${first.usageValue}; record a correction over a window that does not overlap it`);
     }
     return { meteringSn: sn, added: false };
   }

@@ -15,7 +15,7 @@ import { describeError } from "../errors.js";
 import type { Served } from "../kinds/kind.js";
 import type { Logger } from "../logger.js";
 import { MarketplaceClient } from "../marketplace/client.js";
-import type { JobHandler, RetryPolicy } from "../outbox/handlers.js";
+import { failedCall, type JobHandler, type RetryPolicy } from "../outbox/handlers.js";
 import { adapterLogger } from "../serving/call-context.js";
 import type { Job } from "../store/jobs.js";
 import { CLOCK, type Clock } from "../tokens.js";
@@ -63,8 +63,12 @@ export class UsagePusher {
       const ids = batch.map((u) => u.id);
       await this.usage.countAttempt(ids);
       const r = await this.marketplace.pushUsage({ records: batch.map(wireRecord), key: product.keys.basic[0]! });
-      if (!r.ok) throw new Error(`usage push answered ${r.family} ${r.code} (${r.kind}): ${r.message}`);
-      const abnormal = new Map(r.data.abnormal.filter((a) => a.meteringSn).map((a) => [a.meteringSn!, { code: a.code ?? "", message: a.message ?? "refused" }]));
+      if (!r.ok) throw failedCall("usage push", r);
+      // only the records of this batch: an answer naming others (100 000 unknown ids, issue 24 finding
+      // 7) changes nothing else, and costs no more than the batch
+      const sent = new Set(batch.map((u) => u.meteringSn));
+      const abnormal = new Map<string, { code: string; message: string }>();
+      for (const a of r.data.abnormal) if (a.meteringSn && sent.has(a.meteringSn)) abnormal.set(a.meteringSn, { code: a.code ?? "", message: a.message ?? "refused" });
       await this.usage.settle(ids, abnormal, this.clock.now());
       pushed += batch.length - abnormal.size;
       rejected += abnormal.size;

@@ -1,11 +1,31 @@
 /** The usage records table (core/store/migrations/20261201100000_usage.ts). */
+import { createHash } from "node:crypto";
 import { inject, injectable } from "tsyringe";
 import { DATABASE, type Knex } from "../tokens.js";
 import type { StoredUsage } from "./record.js";
 
 export const USAGE_TABLE = "koogate_usage";
 
+/**
+ * Values bound in one `whereIn` beside the push's ids: with a push's 1000 ids, under SQLite's 32 766
+ * parameters and PostgreSQL's 65 535.
+ */
+const SETTLE_CHUNK = 500;
+
 type Db = Knex | Knex.Transaction;
+
+/** Thrown inside the insert's transaction to roll it back when the window overlaps `record`. */
+class Overlap extends Error {
+  constructor(readonly record: StoredUsage) {
+    super("the window overlaps a recorded one");
+  }
+}
+
+/** The advisory lock of one instance's records: the first 8 bytes of a SHA-256, as a signed bigint. */
+function instanceLockKey(productId: string, instanceId: string): string {
+  const d = createHash("sha256").update(`koogate usage\u0000${productId}\u0000${instanceId}`).digest();
+  return d.readBigInt64BE(0).toString();
+}
 
 /** A record to insert (state pending). */
 export type NewUsage = Omit<StoredUsage, "id" | "state" | "pushAttempts" | "errorCode" | "errorMsg" | "pushedAt">;
@@ -64,6 +84,41 @@ export class UsageStore {
     return added.map((a) => (typeof a === "string" ? a : a.metering_sn));
   }
 
+  /**
+   * Inserts a record unless it overlaps another of its instance, in one transaction that concurrent
+   * records of the same instance take in turn (issue 24, finding 11: three overlapping windows of one
+   * hour were all stored, and that hour pushed three times). The same window again is no overlap: it
+   * is the same record (`metering_sn`), stored once. A rejected record does not count: the marketplace
+   * did not count it either.
+   *
+   * Taking turns: on PostgreSQL an advisory lock per product and instance, held to the commit; on
+   * SQLite the insert comes first and holds the database's write lock to the commit, so another
+   * writer's check waits for this one's row.
+   * @returns `added`, or the stored record the window overlaps (nothing added)
+   */
+  async insertUnlessOverlapping(u: NewUsage): Promise<{ added: boolean; overlapping?: StoredUsage }> {
+    try {
+      return await this.db.transaction(async (trx) => {
+        if (trx.client.config.client === "pg") await trx.raw("select pg_advisory_xact_lock(?::bigint)", [instanceLockKey(u.productId, u.instanceId)]);
+        const [added] = await this.insert([u], trx);
+        if (added === undefined) return { added: false };
+        const clash = await trx(USAGE_TABLE)
+          .where({ product_id: u.productId, instance_id: u.instanceId })
+          .whereNot("state", "rejected")
+          .whereNot("metering_sn", u.meteringSn)
+          .where("begin_at", "<", u.endAt)
+          .where("end_at", ">", u.beginAt)
+          .orderBy("begin_at")
+          .first();
+        if (clash) throw new Overlap(fromRow(clash));
+        return { added: true };
+      });
+    } catch (e) {
+      if (e instanceof Overlap) return { added: false, overlapping: e.record };
+      throw e;
+    }
+  }
+
   async bySn(sn: string, trx: Db = this.db): Promise<StoredUsage | undefined> {
     const r = await trx(USAGE_TABLE).where({ metering_sn: sn }).first();
     return r ? fromRow(r) : undefined;
@@ -80,14 +135,30 @@ export class UsageStore {
     await this.db(USAGE_TABLE).whereIn("id", ids).increment("push_attempts", 1);
   }
 
-  /** Settles a push the marketplace answered: refused records `rejected` with why, the others `pushed`. */
+  /**
+   * Settles a push the marketplace answered: refused records `rejected` with why, the others `pushed`.
+   * One statement per distinct reason (usually one), each limited to `ids`: a record outside the push
+   * is never touched, whatever the answer names.
+   */
   async settle(ids: readonly number[], rejected: ReadonlyMap<string, { code: string; message: string }>, nowMs: number): Promise<void> {
+    const byReason = new Map<string, { code: string; message: string; sns: string[] }>();
+    for (const [sn, why] of rejected) {
+      const code = why.code.slice(0, 32);
+      const message = why.message.slice(0, 255);
+      const key = JSON.stringify([code, message]);
+      const group = byReason.get(key) ?? { code, message, sns: [] };
+      group.sns.push(sn);
+      byReason.set(key, group);
+    }
     await this.db.transaction(async (trx) => {
-      for (const [sn, why] of rejected) {
-        await trx(USAGE_TABLE)
-          .whereIn("id", ids)
-          .andWhere({ metering_sn: sn, state: "pending" })
-          .update({ state: "rejected", error_code: why.code.slice(0, 32), error_msg: why.message.slice(0, 255), pushed_at: nowMs });
+      for (const { code, message, sns } of byReason.values()) {
+        for (let i = 0; i < sns.length; i += SETTLE_CHUNK) {
+          await trx(USAGE_TABLE)
+            .whereIn("id", ids)
+            .whereIn("metering_sn", sns.slice(i, i + SETTLE_CHUNK))
+            .andWhere({ state: "pending" })
+            .update({ state: "rejected", error_code: code, error_msg: message, pushed_at: nowMs });
+        }
       }
       await trx(USAGE_TABLE).whereIn("id", ids).andWhere({ state: "pending" }).update({ state: "pushed", pushed_at: nowMs, error_code: null, error_msg: null });
     });

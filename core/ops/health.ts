@@ -1,10 +1,18 @@
 /**
- * Readiness, decided in the background: a probe runs every second (one statement: the names of the
- * migrations run) and keeps its verdict; `/readyz` reads the verdict, so answering costs no database
+ * Readiness, decided in the background: a probe runs every second (two statements: the names of the
+ * migrations run, and the upsert of one heartbeat row, so that a database that answers reads but
+ * refuses writes — a full disk, a read-only replica — is not ready: issue 24, finding 13) and keeps its verdict; `/readyz` reads the verdict, so answering costs no database
  * statement however often a load balancer asks and however busy the database is.
  */
 import { MIGRATION_TABLE } from "../store/migrate.js";
 import type { Knex } from "../tokens.js";
+
+/** The one-row table the probe writes (core/store/migrations/20261206160000_ops_sessions_and_heartbeat.ts). */
+export const HEARTBEAT_TABLE = "koogate_heartbeat";
+
+function message(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).slice(0, 200);
+}
 
 /** One readiness condition. */
 export interface Check {
@@ -14,7 +22,7 @@ export interface Check {
 
 export interface Readiness {
   ready: boolean;
-  /** database, migrations, outbox, products */
+  /** database, writes, migrations, outbox, products */
   checks: Record<string, Check>;
   /** when the last probe finished (ms); 0 before the first */
   checkedAt: number;
@@ -44,6 +52,7 @@ export class HealthProbe {
   private lastAnswerAt = 0;
   private migrations: Check = { ok: false, detail: "not checked yet" };
   private database: Check = { ok: false, detail: "not checked yet" };
+  private writes: Check = { ok: false, detail: "not checked yet" };
   private readonly now: () => number;
 
   constructor(private readonly o: HealthProbeOptions) {
@@ -75,7 +84,8 @@ export class HealthProbe {
           : { ok: false, detail: `last polled ${now - polled} ms ago` };
     const n = this.o.products();
     const products: Check = { ok: n > 0, detail: `${n} loaded` };
-    const checks = { database, migrations: this.migrations, outbox, products };
+    const writes = database === this.database ? this.writes : { ok: false, detail: "unknown: the database does not answer" };
+    const checks = { database, writes, migrations: this.migrations, outbox, products };
     return { ready: Object.values(checks).every((c) => c.ok), checks, checkedAt: this.lastAnswerAt };
   }
 
@@ -83,18 +93,39 @@ export class HealthProbe {
     if (this.running) return; // the last one has not answered: status() reports it once it is stale
     this.running = true;
     try {
+      if (await this.read()) await this.write();
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** Reads the migrations run; false when the database could not be read. */
+  private async read(): Promise<boolean> {
+    try {
       const rows: Array<{ name: string }> = await this.o.db(MIGRATION_TABLE).select("name");
       this.lastAnswerAt = this.now();
       this.database = { ok: true, detail: "reachable" };
       const run = new Set(rows.map((r) => r.name));
       const missing = this.o.migrations.filter((m) => !run.has(m));
       this.migrations = missing.length === 0 ? { ok: true, detail: `${run.size} run` } : { ok: false, detail: `${missing.length} not run: ${missing.slice(0, 3).join(", ")}` };
+      return true;
     } catch (e) {
       this.lastAnswerAt = this.now();
-      this.database = { ok: false, detail: `unreachable: ${(e instanceof Error ? e.message : String(e)).slice(0, 200)}` };
+      this.database = { ok: false, detail: `unreachable: ${message(e)}` };
       this.migrations = { ok: false, detail: "unknown: the database cannot be read" };
-    } finally {
-      this.running = false;
+      this.writes = { ok: false, detail: "unknown: the database cannot be read" };
+      return false;
     }
+  }
+
+  /** Rewrites the heartbeat row: one row for every process, the write is what is proven, not who wrote last. */
+  private async write(): Promise<void> {
+    try {
+      await this.o.db(HEARTBEAT_TABLE).insert({ id: 1, beat_at: this.now() }).onConflict("id").merge();
+      this.writes = { ok: true, detail: "a write succeeded" };
+    } catch (e) {
+      this.writes = { ok: false, detail: `failing: ${message(e)}` };
+    }
+    this.lastAnswerAt = this.now();
   }
 }

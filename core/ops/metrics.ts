@@ -2,8 +2,12 @@
  * koogate's Prometheus metrics: the calls served and refused, the outbox, the marketplace calls made
  * and the usage records waiting, beside Node's process metrics. Each instance owns its registry, so
  * several servers in one process (the tests) keep separate figures. No database code: the figures
- * that live in tables come from functions the composition root hands over, read at each scrape.
+ * that live in tables come from functions the composition root hands over, read at most once every
+ * `figuresMaxAgeMs` however often Prometheus (or anyone holding the token) scrapes (issue 24, finding
+ * 13: a scrape flood cost two statements per scrape). Every sample carries a `process` label naming the
+ * process, because Prometheus scrapes each process of a deployment apart (issue 20).
  */
+import { hostname } from "node:os";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import { OVERSIZE, REPLAYED, UNVERIFIED } from "../serving/refusal-sampler.js";
 import { SIGNATURE_PROBLEMS } from "../signing/signature-error.js";
@@ -29,6 +33,23 @@ export interface MetricsOptions {
   activities?: readonly string[];
   /** refusal reasons counted by name; default the signature problems (`stale`, `bad-signature`, …), a replayed nonce, an oversize body and a refused unverified call */
   reasons?: readonly string[];
+  /** the `process` label of every sample; default `<hostname>-<pid>` (`defaultProcessName()`) */
+  processName?: string;
+  /**
+   * how old the figures read from tables may be when a scrape shows them; an older one is shown and
+   * read again in the background (one read at a time). Default FIGURES_MAX_AGE_MS.
+   */
+  figuresMaxAgeMs?: number;
+  /** default performance.now */
+  now?: () => number;
+}
+
+/** Figures read from tables are read again at most this often: a scrape every 15 s sees fresh ones. */
+export const FIGURES_MAX_AGE_MS = 5000;
+
+/** The `process` label unless told: the host and the process id, unique among a deployment's processes. */
+export function defaultProcessName(): string {
+  return `${hostname()}-${process.pid}`;
 }
 
 /** One served call, as `observeCall` counts it. */
@@ -49,7 +70,7 @@ export interface OutboxFigures {
   oldestPendingSeconds: number;
 }
 
-/** A function read at each scrape; it may query a database. */
+/** A function read at most once every `figuresMaxAgeMs`; it may query a database. */
 export type FigureSource<T> = () => T | Promise<T>;
 
 export class Metrics {
@@ -61,10 +82,9 @@ export class Metrics {
   private readonly refusals: Counter<"product" | "reason">;
   private readonly marketplaceCalls: Counter<"api" | "family">;
   private readonly sourceErrors: Counter<"source">;
-  private outboxSource?: FigureSource<OutboxFigures>;
-  private usageSource?: FigureSource<number>;
-  private outboxRead?: Promise<OutboxFigures | undefined>;
-  /** the source reads under way, for the error counter to wait for */
+  private readonly outbox: CachedFigure<OutboxFigures>;
+  private readonly usage: CachedFigure<number>;
+  /** the first reads under way (a scrape waits for those), for the error counter to wait for */
   private readonly reads = new Set<Promise<unknown>>();
 
   constructor(opts: MetricsOptions) {
@@ -73,7 +93,12 @@ export class Metrics {
       activity: new Set(opts.activities ?? [...SAAS_ACTIVITIES, ...SAAS_V1_ACTIVITIES, ...JOINT_SYNCS]),
       reason: new Set(opts.reasons ?? [...SIGNATURE_PROBLEMS, REPLAYED, OVERSIZE, UNVERIFIED]),
     };
+    const figure = <T>(name: string) =>
+      new CachedFigure<T>({ maxAgeMs: opts.figuresMaxAgeMs ?? FIGURES_MAX_AGE_MS, now: opts.now ?? (() => performance.now()), failed: () => this.sourceErrors.inc({ source: name }), waited: this.reads });
+    this.outbox = figure<OutboxFigures>("outbox");
+    this.usage = figure<number>("usage");
     const registers = [this.registry];
+    this.registry.setDefaultLabels({ process: cut(opts.processName ?? defaultProcessName()) });
     collectDefaultMetrics({ register: this.registry });
     this.calls = new Counter({
       name: "koogate_calls_total",
@@ -104,7 +129,7 @@ export class Metrics {
     this.usageGauge(registers);
     this.sourceErrors = new Counter({
       name: "koogate_metrics_source_errors_total",
-      help: "Scrapes at which a figure could not be read (its gauge is left without a sample)",
+      help: "Reads of a figure from its table that failed (its gauge is left without a sample until one succeeds)",
       labelNames: ["source"],
       registers,
       // registered last, so the registry asks for it after the gauges started their reads: waiting for
@@ -131,14 +156,19 @@ export class Metrics {
     this.marketplaceCalls.inc({ api: cut(api), family: cut(family) });
   }
 
-  /** Where `koogate_outbox_jobs` and `koogate_outbox_oldest_pending_seconds` are read from at each scrape. */
+  /** Where `koogate_outbox_jobs` and `koogate_outbox_oldest_pending_seconds` are read from. */
   setOutboxSource(fn: FigureSource<OutboxFigures>): void {
-    this.outboxSource = fn;
+    this.outbox.source = fn;
   }
 
-  /** Where `koogate_usage_records_pending` is read from at each scrape. */
+  /** Where `koogate_usage_records_pending` is read from. */
   setUsagePendingSource(fn: FigureSource<number>): void {
-    this.usageSource = fn;
+    this.usage.source = fn;
+  }
+
+  /** Reads every figure from its table now (the next scrape shows them); resolves once read. */
+  async refreshFigures(): Promise<void> {
+    await Promise.all([this.outbox.refresh(), this.usage.refresh()]);
   }
 
   /** The exposition text of every metric, for `GET /metrics`. */
@@ -163,7 +193,7 @@ export class Metrics {
       labelNames: ["type", "state"],
       registers,
       collect: async () => {
-        const figures = await this.readOutbox();
+        const figures = await this.outbox.get();
         // reset first: a type or state that has no job any more must not keep its last count
         jobs.reset();
         for (const j of figures?.jobs ?? []) jobs.set({ type: cut(j.type), state: cut(j.state) }, j.count);
@@ -174,19 +204,11 @@ export class Metrics {
       help: "Age of the oldest pending outbox job; 0 when none is pending",
       registers,
       collect: async () => {
-        const figures = await this.readOutbox();
+        const figures = await this.outbox.get();
         if (figures) oldest.set(figures.oldestPendingSeconds);
         else noSample(oldest);
       },
     });
-  }
-
-  /**
-   * The outbox figures of the scrape under way: the registry collects every metric at once, so the
-   * second gauge finds the first one's read still pending and shares it — one query per scrape.
-   */
-  private readOutbox(): Promise<OutboxFigures | undefined> {
-    return (this.outboxRead ??= this.read("outbox", this.outboxSource).finally(() => (this.outboxRead = undefined)));
   }
 
   private usageGauge(registers: Registry[]): void {
@@ -195,25 +217,52 @@ export class Metrics {
       help: "Usage records not yet reported to the marketplace",
       registers,
       collect: async () => {
-        const n = await this.read("usage", this.usageSource);
+        const n = await this.usage.get();
         if (n !== undefined) pending.set(n);
         else noSample(pending);
       },
     });
   }
+}
 
-  /** One figure read; a failing source costs its own gauge's sample, not the whole scrape. */
-  private read<T>(name: string, fn: FigureSource<T> | undefined): Promise<T | undefined> {
-    if (!fn) return Promise.resolve(undefined);
-    const r = Promise.resolve()
-      .then(fn)
-      .catch(() => {
-        this.sourceErrors.inc({ source: name });
-        return undefined;
-      });
-    this.reads.add(r);
-    void r.finally(() => this.reads.delete(r));
-    return r;
+/**
+ * A figure read from a table, kept between scrapes: a scrape shows the last value read and, when it is
+ * older than `maxAgeMs`, starts one read in the background for the next scrape; only the first scrape
+ * waits for a read. A failed read leaves no value (no sample) and is counted.
+ */
+class CachedFigure<T> {
+  source?: FigureSource<T>;
+  private value?: T;
+  private readAt?: number;
+  private reading?: Promise<void>;
+
+  constructor(private readonly o: { maxAgeMs: number; now: () => number; failed: () => void; waited: Set<Promise<unknown>> }) {}
+
+  async get(): Promise<T | undefined> {
+    if (!this.source) return undefined;
+    if (this.readAt === undefined) {
+      const first = this.refresh();
+      this.o.waited.add(first);
+      await first.finally(() => this.o.waited.delete(first));
+    } else if (this.o.now() - this.readAt >= this.o.maxAgeMs) void this.refresh();
+    return this.value;
+  }
+
+  /** Reads the figure now, or joins the read under way. */
+  refresh(): Promise<void> {
+    const source = this.source;
+    if (!source) return Promise.resolve();
+    return (this.reading ??= (async () => {
+      try {
+        this.value = await source();
+      } catch {
+        this.value = undefined;
+        this.o.failed();
+      } finally {
+        this.readAt = this.o.now();
+        this.reading = undefined;
+      }
+    })());
   }
 }
 

@@ -8,14 +8,14 @@ import { inject, injectable } from "tsyringe";
 import type { Served } from "../kinds/kind.js";
 import type { Logger } from "../logger.js";
 import { MarketplaceClient } from "../marketplace/client.js";
-import type { JobHandler, RetryPolicy } from "../outbox/handlers.js";
+import { failedCall, PermanentJobError, type JobHandler, type RetryPolicy } from "../outbox/handlers.js";
 import { adapterLogger } from "../serving/call-context.js";
 import type { Job } from "../store/jobs.js";
 import { CLOCK, type Clock } from "../tokens.js";
 import type { OrderNotifying } from "./definition.js";
 import { FETCH_ORDER_JOB } from "./notify.js";
 import { hasOrderNotified, notifiedLines } from "./order.js";
-import { OrderStore } from "./store.js";
+import { OrderStore, UnstorableOrder } from "./store.js";
 
 /**
  * KooGallery itself resends a notification for 3 hours (§5); koogate's own retries of the fetch run
@@ -49,10 +49,15 @@ export class OrderFetch {
     let stored = await this.orders.lines(product.id, orderId, keys);
     if (stored.length === 0) {
       const r = await this.marketplace.queryOrder({ orderId });
-      if (!r.ok) throw new Error(`query order ${orderId} answered ${r.family} ${r.code} (${r.kind}): ${r.message}`);
+      if (!r.ok) throw failedCall(`query order ${orderId}`, r);
       const lines = notifiedLines(r.data, orderId, job.test);
       if (lines.length === 0) throw new Error(`query order ${orderId} answered no order line`);
-      await this.orders.save(product.id, lines, keys[0]!, this.clock.now());
+      try {
+        await this.orders.save(product.id, lines, keys[0]!, this.clock.now());
+      } catch (e) {
+        // a value that cannot be stored will not fit at the next attempt either: parked for a person
+        throw e instanceof UnstorableOrder ? new PermanentJobError(e.message) : e;
+      }
       logger.info("order fetched and stored", { orderId, lines: lines.length });
       stored = await this.orders.lines(product.id, orderId, keys);
     }

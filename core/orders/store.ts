@@ -6,6 +6,7 @@ import { inject, injectable } from "tsyringe";
 import { openAtRest, sealAtRest } from "../crypto/at-rest.js";
 import { INSTANCES_TABLE } from "../store/instances.js";
 import { DATABASE, type Knex } from "../tokens.js";
+import { unfitOrder } from "./columns.js";
 import type { NotifiedOrder } from "./order.js";
 
 export const ORDERS_TABLE = "koogate_orders";
@@ -30,6 +31,18 @@ export interface UnprovisionedLine {
 
 type Db = Knex | Knex.Transaction;
 
+/**
+ * Lines per insert statement: SQLite inserts several rows as one compound SELECT of at most 500 terms
+ * ("too many terms in compound SELECT": a 600-line order was never stored), and 100 rows of 14 values
+ * stay far under either database's limit of bound values.
+ */
+export const LINES_PER_INSERT = 100;
+
+/** An order with a field that does not fit its column: storing it again cannot succeed. */
+export class UnstorableOrder extends Error {
+  override name = "UnstorableOrder";
+}
+
 /** A stored line and whether the adapter's hook has seen it. */
 export interface StoredOrderLine {
   order: NotifiedOrder;
@@ -41,12 +54,16 @@ export class OrderStore {
   constructor(@inject(DATABASE) private readonly db: Knex) {}
 
   /**
-   * Stores an order and its lines once; personal data sealed with `sealKey`.
+   * Stores an order and its lines once, the lines in chunks of LINES_PER_INSERT; personal data sealed
+   * with `sealKey`.
    * @returns whether anything was added (false: stored already)
+   * @throws UnstorableOrder when a field does not fit its column (columns.ts): nothing is stored
    */
   async save(productId: string, lines: readonly NotifiedOrder[], sealKey: string, nowMs: number, trx?: Knex.Transaction): Promise<boolean> {
     const first = lines[0];
     if (!first) return false;
+    const unfit = unfitOrder(lines);
+    if (unfit) throw new UnstorableOrder(`order ${[...first.orderId].length <= 64 ? first.orderId : "(an over-long id)"} cannot be stored: ${unfit}`);
     const run = async (t: Knex.Transaction) => {
       const added: unknown[] = await t(ORDERS_TABLE)
         .insert({
@@ -61,10 +78,12 @@ export class OrderStore {
         .onConflict(["product_id", "order_id"])
         .ignore()
         .returning("order_id");
-      await t(ORDER_LINES_TABLE)
-        .insert(lines.map((l) => lineRow(productId, l, sealKey)))
-        .onConflict(["product_id", "order_line_id"])
-        .ignore();
+      for (let i = 0; i < lines.length; i += LINES_PER_INSERT) {
+        await t(ORDER_LINES_TABLE)
+          .insert(lines.slice(i, i + LINES_PER_INSERT).map((l) => lineRow(productId, l, sealKey)))
+          .onConflict(["product_id", "order_line_id"])
+          .ignore();
+      }
       return added.length === 1;
     };
     return trx ? run(trx) : this.db.transaction(run);

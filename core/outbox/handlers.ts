@@ -4,9 +4,25 @@
  */
 import type { Knex } from "knex";
 import type { Logger } from "../logger.js";
+import { isPermanent, type MarketplaceFailure } from "../marketplace/answers.js";
 import type { ProductBase } from "../products/definition.js";
 import type { Job } from "../store/jobs.js";
 import type { Served } from "../kinds/kind.js";
+
+/**
+ * Thrown by a job's attempt when trying again cannot help (a marketplace answer too large to read, a
+ * value that cannot be stored): the job is parked as failed at once, for an operator to look at and
+ * "retry now", instead of being retried for hours with the same outcome each time.
+ */
+export class PermanentJobError extends Error {
+  override name = "PermanentJobError";
+}
+
+/** The error a job's attempt throws for a failed marketplace call: permanent when asking again cannot help. */
+export function failedCall(what: string, r: MarketplaceFailure): Error {
+  const message = `${what} answered ${r.family} ${r.code} (${r.kind}): ${r.message}`;
+  return isPermanent(r) ? new PermanentJobError(message) : new Error(message);
+}
 
 /** How a job is retried. */
 export interface RetryPolicy {

@@ -22,7 +22,7 @@ import { EventLog } from "../store/events.js";
 import { JobStore, type Job, type LaterJob } from "../store/jobs.js";
 import { CLOCK, CONFIG, DATABASE, LOGGER, type Clock, type Config, type Knex, type Logger } from "../tokens.js";
 import { Admission, holdUntil, type Release } from "./admission.js";
-import type { JobHandler, RetryPolicy } from "./handlers.js";
+import { PermanentJobError, type JobHandler, type RetryPolicy } from "./handlers.js";
 
 /** How long a job is held without a heartbeat; a holder renews it every third of that. */
 export const JOB_LEASE_MS = 15_000;
@@ -356,7 +356,7 @@ export class Outbox {
       return;
     }
     const policy: RetryPolicy = handler.policy(served);
-    const giveUp = job.attempts >= policy.maxAttempts;
+    const giveUp = job.attempts >= policy.maxAttempts || s.error instanceof PermanentJobError;
     const error = describeError(s.error);
     // whole milliseconds: the column is a BIGINT, which PostgreSQL will not fill with a fraction
     const nextAt = now + Math.round(Math.min(policy.retryBaseMs * 2 ** (job.attempts - 1), 300_000) * (0.75 + Math.random() * 0.25));

@@ -8,6 +8,7 @@ import * as reconciliations from "./migrations/20261201000000_reconciliations.js
 import * as alarms from "./migrations/20261206120000_alarms.js";
 import * as dailyRuns from "./migrations/20261206130000_daily_runs.js";
 import * as instanceTerms from "./migrations/20261206140000_instance_terms.js";
+import * as opsSessions from "./migrations/20261206160000_ops_sessions_and_heartbeat.js";
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -33,6 +34,8 @@ export const CORE_MIGRATIONS: Readonly<Record<string, Migration>> = {
   "20261206130000_daily_runs": dailyRuns,
   // the lifecycle's purchase terms and trial flag on every instance (core/lifecycle/)
   "20261206140000_instance_terms": instanceTerms,
+  // /ops sign-in sessions and the readiness probe's heartbeat row (server/ops/auth.ts, core/ops/health.ts)
+  "20261206160000_ops_sessions_and_heartbeat": opsSessions,
 };
 
 /**

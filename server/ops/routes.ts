@@ -4,7 +4,8 @@
  *   GET  /healthz              the process is up (always 200)
  *   GET  /readyz               database, migrations, outbox, products: 200 or 503, JSON, read from the
  *                              background probe's verdict (no statement per request)
- *   GET  /metrics              Prometheus text; with KOOGATE_METRICS_TOKEN, only with that bearer token
+ *   GET  /metrics              Prometheus text, with the bearer token of KOOGATE_METRICS_TOKEN only (else
+ *                              404); see ./metrics-endpoint.ts for the private listener
  *   GET  /ops…                 the operator page, with KOOGATE_OPS_TOKEN only (else 404): overview and a
  *                              listing's page (with charts), calls (an API listing's call log), instances,
  *                              jobs, usage records, orders, tenants, a License listing's licences,
@@ -27,8 +28,11 @@ import { ReconciliationStore } from "../../core/store/reconciliations.js";
 import type { Span } from "../../core/store/series.js";
 import type { Clock } from "../../core/tokens.js";
 import { readRawBody } from "../raw-body.js";
-import { authorized, bearer, closeSession, openSession, sameOrigin, sameSecret } from "./auth.js";
+import { OpsSessions } from "../../core/ops/sessions.js";
+import { SignInThrottle } from "../../core/ops/sign-in-throttle.js";
+import { OpsAuth, SESSION_COOKIE, sameOrigin, type Verdict } from "./auth.js";
 import { html, page, STYLESHEET } from "./html.js";
+import { scrape } from "./metrics-endpoint.js";
 import { activitySection } from "./activity-view.js";
 import { apiCallsView, filterOf, MAX_FILTER, registerKindViews } from "./kind-routes.js";
 import { callsPage, instancePage, jobsPage, loginPage, overviewPage, productPage, reconciliationPage, usagePage, USAGE_STATES, type CallFilters, type ProductHealth } from "./pages.js";
@@ -51,16 +55,10 @@ export function registerOpsRoutes(router: Router, d: OpsRouteDeps): void {
     json(ctx, r.ready ? 200 : 503, { status: r.ready ? "ready" : "not ready", checks: r.checks });
   });
   router.get("/metrics", async (ctx) => {
-    const token = d.ops.config.metricsToken;
-    if (token !== undefined) {
-      const b = bearer(ctx);
-      if (b === undefined || !sameSecret(b, token)) {
-        ctx.set("WWW-Authenticate", 'Bearer realm="koogate metrics"');
-        return json(ctx, 401, { error: "the metrics need the bearer token of KOOGATE_METRICS_TOKEN" });
-      }
-    }
-    ctx.type = d.ops.metrics.contentType;
-    ctx.body = await d.ops.metrics.text();
+    const a = await scrape(d.ops.metrics, { token: d.ops.config.metricsToken, open: false, authorization: ctx.get("authorization") });
+    ctx.status = a.status;
+    ctx.set(a.headers);
+    ctx.body = a.body;
   });
   const token = d.ops.config.opsToken;
   if (token !== undefined) registerPage(router, d, token);
@@ -69,9 +67,11 @@ export function registerOpsRoutes(router: Router, d: OpsRouteDeps): void {
 function registerPage(router: Router, d: OpsRouteDeps, token: string): void {
   const reconciliations = new ReconciliationStore(d.kernel.db);
   const usage = new UsageStore(d.kernel.db);
+  const auth = new OpsAuth({ token, sessions: new OpsSessions(d.kernel.db, token), throttle: new SignInThrottle(), secureCookie: d.ops.config.opsSecureCookie, logger: d.logger });
   const view = (handler: (ctx: Koa.Context) => Promise<string | Answer> | string) => async (ctx: Koa.Context) => {
     secureHeaders(ctx);
-    if (!authorized(ctx, token)) return htmlAnswer(ctx, 401, loginPage(ctx.get("authorization") !== "" || ctx.cookies.get("koogate_ops") !== undefined));
+    const v = await auth.check(ctx);
+    if (!v.ok) return refuse(ctx, v, ctx.get("authorization") !== "" || ctx.cookies.get(SESSION_COOKIE) !== undefined);
     const a = await handler(ctx);
     if (typeof a === "string") htmlAnswer(ctx, 200, a);
     else htmlAnswer(ctx, a.status, a.body);
@@ -96,11 +96,8 @@ function registerPage(router: Router, d: OpsRouteDeps, token: string): void {
     post(async (ctx) => {
       const raw = await readRawBody(ctx.req, 4096, 5000);
       const given = raw.oversize ? undefined : new URLSearchParams(raw.bytes.toString("utf8")).get("token");
-      if (given === null || given === undefined || !sameSecret(given, token)) {
-        d.logger.warn("operator page: wrong token", { ip: ctx.ip });
-        return htmlAnswer(ctx, 401, loginPage(true));
-      }
-      openSession(ctx, token);
+      const v = await auth.signIn(ctx, given ?? undefined);
+      if (!v.ok) return refuse(ctx, v, true);
       ctx.redirect("/ops");
       ctx.status = 303;
     }),
@@ -108,7 +105,7 @@ function registerPage(router: Router, d: OpsRouteDeps, token: string): void {
   router.post(
     "/ops/logout",
     post(async (ctx) => {
-      closeSession(ctx);
+      await auth.signOut(ctx);
       ctx.redirect("/ops/login");
       ctx.status = 303;
     }),
@@ -204,7 +201,8 @@ function registerPage(router: Router, d: OpsRouteDeps, token: string): void {
   router.post(
     "/ops/jobs/:id/retry",
     post(async (ctx) => {
-      if (!authorized(ctx, token)) return htmlAnswer(ctx, 401, loginPage(true));
+      const v = await auth.check(ctx);
+      if (!v.ok) return refuse(ctx, v, true);
       const id = Number(ctx.params.id);
       if (!Number.isSafeInteger(id) || id < 1) return htmlAnswer(ctx, 404, "no such job");
       const ok = await d.jobs.retryNow(id, d.clock.now());
@@ -233,6 +231,13 @@ interface Answer {
 /** A view of something that does not exist: 404, the page saying what. */
 function notFound(what: string): Answer {
   return { status: 404, body: page("Not found", html`<p class="empty">${what}</p>`) };
+}
+
+/** The sign-in form (401), or, while wrong tokens are throttled, 429 with when to try again. */
+function refuse(ctx: Koa.Context, v: Exclude<Verdict, { ok: true }>, tried: boolean): void {
+  if (v.status === 401) return htmlAnswer(ctx, 401, loginPage(tried));
+  ctx.set("Retry-After", String(v.retryAfterSeconds));
+  htmlAnswer(ctx, 429, `too many wrong tokens: try again in ${v.retryAfterSeconds} s`);
 }
 
 function htmlAnswer(ctx: Koa.Context, status: number, body: string): void {

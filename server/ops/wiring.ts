@@ -56,7 +56,7 @@ export function createOps(d: OpsDeps): Ops {
   const outbox = d.container.resolve(Outbox);
   const orders = d.container.resolve(OrderStore);
   const usage = d.container.resolve(UsageStore);
-  const metrics = new Metrics({ products: d.kernel.products().map((p) => p.id) });
+  const metrics = new Metrics({ products: d.kernel.products().map((p) => p.id), processName: d.config.processName });
   metrics.setOutboxSource(async () => {
     const f = await jobs.figures(now());
     return { jobs: f.jobs, oldestPendingSeconds: f.oldestPendingSeconds };

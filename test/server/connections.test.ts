@@ -4,6 +4,7 @@ import { sendSigned, TEST_KEY } from "../support/client.js";
 import { rawConnection, startLimitedServer, within, type LimitedServer } from "../support/limited-server.js";
 import { newInstanceBody } from "../support/orders.js";
 import { eventually } from "../support/wait.js";
+import { SILENT_GRACE_MS } from "../../server/connection-shedding.js";
 
 const PATH = "/produce/test-saas";
 
@@ -97,24 +98,57 @@ describe("connections (server/http-server.ts)", () => {
     });
     after(() => s.close());
 
-    it("closes connections past the limit at once, logs it once, and serves again when one is free", async () => {
-      const held = await Promise.all([1, 2, 3].map(() => rawConnection(s.port)));
-      for (const h of held) h.socket.write(`POST ${PATH} HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n{`);
-      await new Promise((r) => setTimeout(r, 100));
-      const extra = await Promise.all([1, 2, 3, 4].map(() => rawConnection(s.port)));
-      const closedAfter = await Promise.all(extra.map((e) => within(e.closed, 1000)));
-      expect(closedAfter.map((ms) => typeof ms), "each extra connection closed").to.deep.equal(["number", "number", "number", "number"]);
-      expect(extra.map((e) => e.received()), "without an answer").to.deep.equal(["", "", "", ""]);
-      const logged = s.lines.filter((l) => l.includes("connection limit reached"));
-      expect(logged, "one line for the burst").to.have.length(1);
-      expect(JSON.parse(logged[0]!)).to.include({ level: "warn", maxConnections: 3, refused: 1 });
-      expect(held.map((h) => h.socket.destroyed), "the held ones are untouched").to.deep.equal([false, false, false]);
+    it("answers a call while 3 connections are held, closing the one that sent nothing, and logs it once", async () => {
+      const silent = await rawConnection(s.port);
+      const stalled = await Promise.all([1, 2].map(() => rawConnection(s.port)));
+      for (const h of stalled) h.socket.write(`POST ${PATH} HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n{`);
+      await new Promise((r) => setTimeout(r, SILENT_GRACE_MS + 100));
 
-      held[0]!.socket.destroy();
-      await new Promise((r) => setTimeout(r, 100));
       const r = await sendSigned(s.url, newInstanceBody());
       expect(r.json.resultCode).to.equal("000000");
-      for (const h of held) h.socket.destroy();
+      expect(await within(silent.closed, 1000), "the silent connection closed").to.be.a("number");
+      expect(silent.received(), "without an answer").to.equal("");
+      expect(stalled.map((h) => h.socket.destroyed), "the ones sending a body are untouched").to.deep.equal([false, false]);
+      const logged = s.lines.filter((l) => l.includes("connection limit reached"));
+      expect(logged, "one line").to.have.length(1);
+      expect(JSON.parse(logged[0]!)).to.include({ level: "warn", maxConnections: 3, closedSilent: 1, closedSlowest: 0, refused: 0 });
+      for (const h of stalled) h.socket.destroy();
+    });
+
+    it("answers a call while 3 connections send bodies, closing the slowest sender", async () => {
+      const slow = await rawConnection(s.port);
+      slow.socket.write(`POST ${PATH} HTTP/1.1\r\n`);
+      const faster = await Promise.all([1, 2].map(() => rawConnection(s.port)));
+      for (const h of faster) h.socket.write(`POST ${PATH} HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{${" ".repeat(500)}`);
+      await new Promise((r) => setTimeout(r, 100));
+
+      const r = await sendSigned(s.url, newInstanceBody());
+      expect(r.json.resultCode).to.equal("000000");
+      expect(await within(slow.closed, 1000), "the slowest closed").to.be.a("number");
+      expect(faster.map((h) => h.socket.destroyed), "the others untouched").to.deep.equal([false, false]);
+      for (const h of faster) h.socket.destroy();
+    });
+  });
+
+  describe("with at most 2 connections per address", () => {
+    let s: LimitedServer;
+    before(async () => {
+      s = await startLimitedServer({ maxConnections: 100, maxConnectionsPerAddress: 2, requestTimeoutMs: 60_000 });
+    });
+    after(() => s.close());
+
+    it("closes a connection of the address past its bound, never another address's", async () => {
+      const others = await Promise.all([1, 2].map(() => rawConnection(s.port, "127.0.0.1")));
+      const mine = await Promise.all([1, 2].map(() => rawConnection(s.port, "127.0.0.2")));
+      await new Promise((r) => setTimeout(r, SILENT_GRACE_MS + 100));
+      const extra = await rawConnection(s.port, "127.0.0.2");
+
+      expect(await within(Promise.race(mine.map((m) => m.closed)), 1000), "one of the address's closed").to.be.a("number");
+      await new Promise((r) => setTimeout(r, 100));
+      expect(mine.filter((m) => m.socket.destroyed), "exactly one").to.have.length(1);
+      expect(extra.socket.destroyed, "the new one kept").to.equal(false);
+      expect(others.map((o) => o.socket.destroyed), "the other address untouched").to.deep.equal([false, false]);
+      for (const c of [...others, ...mine, extra]) c.socket.destroy();
     });
   });
 });

@@ -81,6 +81,12 @@ describe(`pay-per-use metering (docs/marketplace/api-image-openapi.md §4, ${tes
   });
 
   it("asks the usage hook once per live instance for the last window, and pushes what it answered", async () => {
+    // the pull the schedule queued at start may have run while the instances were being created: it is
+    // let finish and forgotten, so that the window is asked anew below
+    const db = rig.server.koogate.db;
+    await eventually(async () => (await db("koogate_jobs").where({ activity: PULL_USAGE_JOB }).whereNot({ state: "done" })).length === 0, "the pull queued at start done");
+    await db("koogate_jobs").where({ activity: PULL_USAGE_JOB }).delete();
+    seen.usageAsked = [];
     seen.usage.set("inst-1", 4.5);
     seen.usage.set("inst-2", 0);
     // The window before the last: the server queues the last one itself when it starts (UsageSchedule),
@@ -99,6 +105,46 @@ describe(`pay-per-use metering (docs/marketplace/api-image-openapi.md §4, ${tes
     expect(rig.mkt.state.usage.filter((u) => u.metering_sn === meteringSn("test-saas", "inst-2", window.begin, window.end))).to.have.length(0);
     const asked = [...seen.usageAsked].filter((a) => a.endsWith(`@${hourAgo(2).toISOString()}`));
     expect(asked.sort()).to.deep.equal(["inst-1", "inst-2", "inst-3"].map((i) => `${i}@${hourAgo(2).toISOString()}`));
+  });
+
+  // issue 24, finding 11: three overlapping windows of one hour were all stored, and that hour pushed three times
+  describe("overlapping windows", () => {
+    const at = (hoursAgo: number, minutes = 0) => new Date(hourAgo(hoursAgo).getTime() + minutes * 60_000);
+    const recordAt = (instanceId: string, begin: Date, end: Date, value = 1) => rig.server.koogate.metering.record("test-saas", { instanceId, value, begin, end });
+
+    it("refuses a window that overlaps one recorded for the instance, naming it, and stores nothing", async () => {
+      await recordAt("inst-1", at(3), at(2));
+      const err = await recordAt("inst-1", at(3, 30), at(2, 30)).catch((e: unknown) => e);
+      expect(err).to.be.instanceOf(UsageRefused);
+      expect((err as Error).message).to.match(/overlaps the one recorded from \S+ to \S+ \(value 1, metering_sn [0-9a-f]{12}…\)/);
+      expect(await states()).to.have.length(1);
+    });
+
+    it("refuses a window inside, or around, a recorded one", async () => {
+      await recordAt("inst-1", at(3), at(2));
+      for (const [b, e] of [[at(3, 10), at(3, 20)], [at(4), at(1)]] as const) expect(await recordAt("inst-1", b, e).catch((x: unknown) => x)).to.be.instanceOf(UsageRefused);
+      expect(await states()).to.have.length(1);
+    });
+
+    it("accepts windows that only touch, and the same window of another instance", async () => {
+      await recordAt("inst-1", at(3), at(2));
+      await recordAt("inst-1", at(2), at(1));
+      await recordAt("inst-2", at(3), at(2));
+      expect(await states()).to.have.length(3);
+    });
+
+    it("does not count a window the marketplace rejected", async () => {
+      const { meteringSn } = await recordAt("inst-1", at(3), at(2));
+      await rig.server.koogate.db("koogate_usage").where({ metering_sn: meteringSn }).update({ state: "rejected" });
+      expect((await recordAt("inst-1", at(3, 30), at(2, 30))).added).to.equal(true);
+    });
+
+    it("stores one of three overlapping windows recorded at once", async () => {
+      const results = await Promise.allSettled([0, 10, 20].map((m) => recordAt("inst-1", at(3, m), at(2, m))));
+      expect(results.filter((r) => r.status === "fulfilled"), "recorded").to.have.length(1);
+      expect(results.filter((r) => r.status === "rejected").map((r) => (r as PromiseRejectedResult).reason), "refused").to.satisfy((e: unknown[]) => e.every((x) => x instanceof UsageRefused));
+      expect(await states()).to.have.length(1);
+    });
   });
 
   it("answers queryInstance with the usage recorded so far, saying so (usageInfo, field names UNCONFIRMED)", async () => {
@@ -139,6 +185,16 @@ describe(`koogate usage (${testDatabaseKind})`, function () {
     const listed = await run(["usage", "list", "--product", "test-saas"]);
     expect(listed.out).to.include("inst-1").and.include("2.5").and.include("pushed");
   });
+
+  // issue 24, finding 11: the CLI took --value 0x10 as 16, 0b11 as 3 and " 5 " as 5
+  for (const value of ["0x10", "0b11", " 5 ", "1e1", "Infinity", "-1", "+1"]) {
+    it(`refuses --value ${JSON.stringify(value)}: numbers are decimal digits only`, async () => {
+      const r = await run(["usage", "record", "--product", "test-saas", "--instance", "inst-1", "--value", value, "--begin", hourAgo(2).toISOString(), "--end", hourAgo(1).toISOString()]);
+      expect(r.code).to.equal(2);
+      expect(r.err).to.match(/--value/);
+      expect(await rig.server.koogate.db("koogate_usage").select()).to.deep.equal([]);
+    });
+  }
 
   it("refuses a record for an unknown instance with exit code 1 and the rule it broke", async () => {
     const r = await run(["usage", "record", "--product", "test-saas", "--instance", "ghost", "--value", "1", "--begin", hourAgo(2).toISOString(), "--end", hourAgo(1).toISOString()]);

@@ -12,7 +12,7 @@ import { TEST_KEY, TEST_KIT_KEY } from "./client.js";
 import { freshDatabaseUrl } from "./database.js";
 import { writeProducts } from "./server.js";
 
-export type Limits = Partial<Pick<Config, "maxConnections" | "requestTimeoutMs" | "idleTimeoutMs" | "maxBodyBytes">>;
+export type Limits = Partial<Pick<Config, "maxConnections" | "maxConnectionsPerAddress" | "requestTimeoutMs" | "idleTimeoutMs" | "maxBodyBytes">>;
 
 export interface LimitedServer {
   url: string;
@@ -42,11 +42,14 @@ export interface RawConnection {
   closed: Promise<number>;
 }
 
-/** Opens a TCP connection to `port` on loopback; resolves once connected. */
-export function rawConnection(port: number): Promise<RawConnection> {
+/**
+ * Opens a TCP connection to `port` on loopback; resolves once connected.
+ * @param from the local address to connect from (another loopback address, e.g. 127.0.0.2, is another caller)
+ */
+export function rawConnection(port: number, from?: string): Promise<RawConnection> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const socket = net.connect(port, "127.0.0.1");
+    const socket = net.connect({ port, host: "127.0.0.1", localAddress: from });
     let text = "";
     socket.on("data", (d: Buffer) => (text += d.toString("latin1")));
     // a reset is one way for the server to close: what matters to these tests is when

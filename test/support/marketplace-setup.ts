@@ -62,6 +62,8 @@ export async function startRig(
     databaseUrl?: string;
     env?: Record<string, string>;
     mkt?: LocalMarketplace;
+    /** collect the server's log lines here instead of printing them */
+    logLines?: string[];
     /** the server's open-API client, made from the environment that points at the local marketplace; default the real one */
     client?: (env: Record<string, string>) => MarketplaceClient;
   } = {},
@@ -78,6 +80,7 @@ export async function startRig(
     databaseUrl: opts.databaseUrl,
     env: { TEST_GENERAL_KEY, ...marketplaceEnvOf(mkt), ...opts.env },
     marketplace: opts.client?.(marketplaceEnvOf(mkt)),
+    logLines: opts.logLines,
   });
   return {
     mkt,

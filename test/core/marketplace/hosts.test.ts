@@ -78,12 +78,20 @@ describe("MarketplaceClient hosts and configuration", () => {
   });
 
   it("reads the environment once, with the .cn fallback only for the default host", () => {
-    expect(loadMarketplaceConfig({})).to.deep.equal({ baseUrl: "https://mkt.myhuaweicloud.com", fallbackUrl: "https://mkt.myhuaweicloud.cn", ak: undefined, sk: undefined });
+    expect(loadMarketplaceConfig({})).to.deep.equal({ baseUrl: "https://mkt.myhuaweicloud.com", fallbackUrl: "https://mkt.myhuaweicloud.cn", ak: undefined, sk: undefined, maxAnswerBytes: 4 * 1024 * 1024 });
     expect(loadMarketplaceConfig({ KOOGATE_MARKETPLACE_URL: "https://mkt-intl.myhuaweicloud.com", KOOGATE_MARKETPLACE_AK: " ak ", KOOGATE_MARKETPLACE_SK: "sk" })).to.deep.equal({
       baseUrl: "https://mkt-intl.myhuaweicloud.com",
       fallbackUrl: null,
       ak: "ak",
       sk: "sk",
+      maxAnswerBytes: 4 * 1024 * 1024,
     });
+  });
+
+  it("reads KOOGATE_MARKETPLACE_MAX_ANSWER_BYTES in decimal digits only", () => {
+    expect(loadMarketplaceConfig({ KOOGATE_MARKETPLACE_MAX_ANSWER_BYTES: "65536" }).maxAnswerBytes).to.equal(65536);
+    for (const v of ["0x10000", "1e6", "65536.5", "-65536", "100", "2000000000"]) {
+      expect(() => loadMarketplaceConfig({ KOOGATE_MARKETPLACE_MAX_ANSWER_BYTES: v }), v).to.throw(SetupError, /KOOGATE_MARKETPLACE_MAX_ANSWER_BYTES/);
+    }
   });
 });

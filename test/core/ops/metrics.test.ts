@@ -1,13 +1,19 @@
 import { expect } from "chai";
-import { MAX_LABEL_LENGTH, Metrics, type OutboxFigures } from "../../../core/ops/metrics.js";
-import { parsePrometheus as parse, type Sample } from "../../support/prometheus.js";
+import { hostname } from "node:os";
+import { FIGURES_MAX_AGE_MS, MAX_LABEL_LENGTH, Metrics, type MetricsOptions, type OutboxFigures } from "../../../core/ops/metrics.js";
+import { parsePrometheus, type Sample } from "../../support/prometheus.js";
+
+/** The samples of `text` without the `process` label every one of them carries (its own test is below). */
+function parse(text: string): Sample[] {
+  return parsePrometheus(text).map(({ labels: { process, ...labels }, ...s }) => ({ ...s, labels }));
+}
 
 async function samples(metrics: Metrics, name: string): Promise<Sample[]> {
   return parse(await metrics.text()).filter((s) => s.name === name);
 }
 
-function newMetrics() {
-  return new Metrics({ products: ["demo-saas"], reasons: ["stale", "bad-signature"] });
+function newMetrics(opts: Partial<MetricsOptions> = {}) {
+  return new Metrics({ products: ["demo-saas"], reasons: ["stale", "bad-signature"], ...opts });
 }
 
 const call = { product: "demo-saas", activity: "newInstance", verdict: "processed", resultCode: "000000", seconds: 0.3 };
@@ -40,6 +46,19 @@ describe("Metrics", () => {
     a.observeCall(call);
     expect(await samples(a, "koogate_calls_total")).to.have.length(1);
     expect(await samples(b, "koogate_calls_total")).to.deep.equal([]);
+  });
+
+  it("labels every sample, Node's too, with the process it comes from", async () => {
+    const m = newMetrics({ processName: "host-a-4242" });
+    m.observeCall(call);
+    const all = parsePrometheus(await m.text());
+    expect(all.length).to.be.greaterThan(20);
+    expect(all.filter((s) => s.labels.process !== "host-a-4242").map((s) => s.name)).to.deep.equal([]);
+  });
+
+  it("names the process by host and process id unless told", async () => {
+    const [first] = parsePrometheus(await newMetrics().text());
+    expect(first!.labels.process).to.equal(`${hostname()}-${process.pid}`);
   });
 
   it("says its exposition is Prometheus' text format", () => {
@@ -138,6 +157,7 @@ describe("Metrics", () => {
       m.setOutboxSource(async () => figures);
       await m.text();
       figures = { jobs: [{ type: "newInstance", state: "done", count: 1 }], oldestPendingSeconds: 0 };
+      await m.refreshFigures();
       expect((await samples(m, "koogate_outbox_jobs")).map((s) => s.labels.state)).to.deep.equal(["done"]);
     });
 
@@ -164,13 +184,44 @@ describe("Metrics", () => {
   });
 
   describe("usage gauge", () => {
-    it("reads the pending usage records at each scrape", async () => {
+    it("shows the pending usage records as last read", async () => {
       const m = newMetrics();
       let n = 2;
       m.setUsagePendingSource(async () => n);
       expect((await samples(m, "koogate_usage_records_pending"))[0]!.value).to.equal(2);
       n = 0;
+      await m.refreshFigures();
       expect((await samples(m, "koogate_usage_records_pending"))[0]!.value).to.equal(0);
+    });
+  });
+
+  // issue 24, finding 13: a flood of 700 scrapes a second cost two statements each
+  describe("figures read from tables", () => {
+    it("are read once however many scrapes come within their maximum age", async () => {
+      let t = 0;
+      const m = newMetrics({ now: () => t });
+      let reads = 0;
+      m.setOutboxSource(() => (reads++, { jobs: [], oldestPendingSeconds: 0 }));
+      m.setUsagePendingSource(() => (reads++, 3));
+      await Promise.all(Array.from({ length: 100 }, () => m.text()));
+      t = FIGURES_MAX_AGE_MS - 1;
+      for (let i = 0; i < 100; i++) await m.text();
+      expect(reads).to.equal(2);
+    });
+
+    it("are shown as last read once older, and read again in the background for the next scrape", async () => {
+      let t = 0;
+      const m = newMetrics({ now: () => t });
+      let n = 2;
+      let reads = 0;
+      m.setUsagePendingSource(() => (reads++, n));
+      await m.text();
+      n = 5;
+      t = FIGURES_MAX_AGE_MS;
+      expect((await samples(m, "koogate_usage_records_pending"))[0]!.value, "the last value read").to.equal(2);
+      await new Promise((r) => setImmediate(r));
+      expect((await samples(m, "koogate_usage_records_pending"))[0]!.value, "the one read meanwhile").to.equal(5);
+      expect(reads).to.equal(2);
     });
   });
 });

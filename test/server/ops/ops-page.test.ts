@@ -44,7 +44,7 @@ describe("the operator page over HTTP", () => {
     const res = await fetch(`${s.url}/ops/login`, { method: "POST", body: `token=${OPS_TOKEN}`, headers: { origin: s.url, "content-type": "application/x-www-form-urlencoded" }, redirect: "manual" });
     expect(res.status).to.equal(303);
     const cookie = res.headers.get("set-cookie")!;
-    expect(cookie).to.match(/^koogate_ops=[\w-]+; path=\/ops; samesite=strict; httponly$/);
+    expect(cookie).to.match(/^koogate_ops=[\w-]{43}; path=\/ops; expires=[^;]+; samesite=strict; httponly$/);
     expect(cookie).not.to.contain(OPS_TOKEN);
     expect((await get(s, "/ops", { cookie: cookie.split(";")[0]! })).status).to.equal(200);
   });
