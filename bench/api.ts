@@ -25,11 +25,11 @@ export interface ApiCaseResult {
   signedOnTheFly?: number;
 }
 
-/** Writes the API listing the koogate child serves, forwarding to `upstreamPort`. */
+/** Writes the API listing the koogate child serves, forwarding to `upstreamPort`; its per-buyer limit is counted on every call but never reached. */
 export function writeApiProduct(productsDir: string, upstreamPort: number): void {
   writeFileSync(
     join(productsDir, "bench-api.yaml"),
-    ["id: bench-api", "name: Benchmark API", "kind: api", "auth: apig-signature", "gatewayKeys:", "  - { key: BENCH_APIG_KEY, secret: BENCH_APIG_SECRET }", `upstream: http://127.0.0.1:${upstreamPort}`, ""].join("\n"),
+    ["id: bench-api", "name: Benchmark API", "kind: api", "auth: apig-signature", "gatewayKeys:", "  - { key: BENCH_APIG_KEY, secret: BENCH_APIG_SECRET }", `upstream: http://127.0.0.1:${upstreamPort}`, "rateLimit: { requests: 1000000, perSeconds: 60 }", ""].join("\n"),
   );
 }
 

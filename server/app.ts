@@ -9,7 +9,7 @@
  * with `Allow`, both as short JSON. A method no route serves (TRACE, PROPFIND, OPTIONS, …) is a 405
  * JSON on every path, never Koa's plain-text 501. No stack trace ever leaves.
  */
-import { METHODS } from "node:http";
+import { METHODS, type IncomingMessage, type ServerResponse } from "node:http";
 import Router from "@koa/router";
 import Koa from "koa";
 import type { Endpoint } from "../core/kinds/kind.js";
@@ -19,6 +19,7 @@ import { clientAddress, NO_TRUSTED_PROXIES, type TrustedProxies } from "../core/
 import type { HttpAnswer, HttpCall } from "../core/serving/http.js";
 import { readRawBody } from "./raw-body.js";
 import { registerOpsRoutes, type OpsRouteDeps } from "./ops/routes.js";
+import { API_ROUTE, apiFastPath, type CallDeps } from "./api-fast-path.js";
 
 export interface AppDeps {
   kernel: Kernel;
@@ -35,8 +36,26 @@ export interface AppDeps {
   trustedProxies?: TrustedProxies;
 }
 
+/**
+ * Koa, except that the calls of API listings (`/api/<id>/…`, ./api-fast-path.ts) are served below its
+ * middleware stack: they are the hot path (issue 21), and Koa's context, router and response pipeline
+ * cost more per call than the proxying itself. Every other request, and every API call the fast path
+ * does not recognise as plainly its own, goes through Koa as before.
+ */
+class KoogateApp extends Koa {
+  apiFastPath?: (req: IncomingMessage, res: ServerResponse) => boolean;
+
+  override callback(): ReturnType<Koa["callback"]> {
+    const koa = super.callback();
+    const fast = this.apiFastPath;
+    if (!fast) return koa;
+    // the server is node:http (./http-server.ts), never HTTP/2
+    return (req, res) => (fast(req as IncomingMessage, res as ServerResponse) ? Promise.resolve() : koa(req, res));
+  }
+}
+
 export function createApp(deps: AppDeps): Koa {
-  const app = new Koa();
+  const app = new KoogateApp();
   // Koa's proxy mode believes X-Forwarded-For from any peer: a caller could pick the address it is
   // rate-limited under. The client address comes from core/serving/client-address.ts instead.
   app.proxy = false;
@@ -64,10 +83,12 @@ export function createApp(deps: AppDeps): Koa {
           if (allowed.length === 0) return answer(ctx, { status: 404, body: JSON.stringify({ error: "not served for this product" }) });
           return answer(ctx, { status: 405, headers: { Allow: allowed.join(", ") }, body: JSON.stringify({ error: `method not allowed: this listing is served with ${allowed.join(", ")}` }) });
         }
-        answer(ctx, await endpoint.serve(served, httpCall(ctx, deps)));
+        answer(ctx, await endpoint.serve(served, httpCall(ctx.req, ctx.path, ctx.querystring, ctx.params as Record<string, string>, deps)));
       });
     }
   }
+  const api = routes.get(API_ROUTE)?.get("ALL");
+  if (api) app.apiFastPath = apiFastPath(api, deps, httpCall);
 
   if (deps.ops) registerOpsRoutes(router, deps.ops);
   else router.get("/healthz", (ctx) => void (ctx.body = { status: "ok" }));
@@ -99,26 +120,26 @@ export function createApp(deps: AppDeps): Koa {
   return app;
 }
 
-/** The Koa request as a kind's endpoint sees it. */
-function httpCall(ctx: Koa.Context, deps: Pick<AppDeps, "maxBodyBytes" | "bodyTimeoutMs" | "trustedProxies">): HttpCall {
-  const peer = ctx.req.socket.remoteAddress ?? "";
+/** The request as a kind's endpoint sees it (`path` and `rawQuery` as Koa splits the URL). */
+function httpCall(req: IncomingMessage, path: string, rawQuery: string, params: Record<string, string>, deps: CallDeps): HttpCall {
+  const peer = req.socket.remoteAddress ?? "";
   return {
-    method: ctx.method,
-    path: ctx.path,
-    params: ctx.params as Record<string, string>,
+    method: req.method ?? "GET",
+    path,
+    params,
     // the raw query, still URL-encoded: signatures are checked over it
-    rawQuery: ctx.querystring,
-    clientAddress: clientAddress(peer, header(ctx, "x-forwarded-for"), deps.trustedProxies ?? NO_TRUSTED_PROXIES),
-    header: (name) => header(ctx, name),
-    headers: ctx.req.headers,
-    body: (limit = deps.maxBodyBytes) => readRawBody(ctx.req, limit, deps.bodyTimeoutMs),
-    bodyStream: () => ctx.req,
+    rawQuery,
+    clientAddress: clientAddress(peer, header(req, "x-forwarded-for"), deps.trustedProxies ?? NO_TRUSTED_PROXIES),
+    header: (name) => header(req, name),
+    headers: req.headers,
+    body: (limit = deps.maxBodyBytes) => readRawBody(req, limit, deps.bodyTimeoutMs),
+    bodyStream: () => req,
     remoteAddress: peer,
   };
 }
 
-function header(ctx: Koa.Context, name: string): string | undefined {
-  const v = ctx.req.headers[name];
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
   return Array.isArray(v) ? v.join(", ") : v;
 }
 
