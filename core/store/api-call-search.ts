@@ -3,8 +3,7 @@
  * newest calls matching every filter given, through the (product_id, at) index.
  */
 import type { Knex } from "knex";
-import type { CallRecord } from "../kinds/api/call-log.js";
-import type { CallOutcome } from "../kinds/api/vocabulary.js";
+import { callRecordOf, type CallRecord } from "../kinds/api/call-log.js";
 
 export interface ApiCallSearch {
   productId: string;
@@ -20,17 +19,5 @@ export async function searchApiCalls(db: Knex, q: ApiCallSearch): Promise<CallRe
   if (q.buyerId) sql = sql.where("buyer_id", q.buyerId);
   if (q.outcome) sql = sql.where("outcome", q.outcome);
   const rows: Array<Record<string, unknown>> = await sql;
-  return rows.map((r) => ({
-    at: Number(r.at),
-    productId: String(r.product_id),
-    buyerId: (r.buyer_id as string | null) ?? null,
-    requestId: (r.request_id as string | null) ?? null,
-    method: String(r.method),
-    status: Number(r.status),
-    outcome: r.outcome as CallOutcome,
-    durationMs: Number(r.duration_ms),
-    bytesIn: Number(r.bytes_in),
-    bytesOut: Number(r.bytes_out),
-    note: (r.note as string | null) ?? null,
-  }));
+  return rows.map(callRecordOf);
 }

@@ -116,18 +116,23 @@ export class CallLog {
     if (q.buyerId) sql = sql.where("buyer_id", q.buyerId);
     if (q.since !== undefined) sql = sql.where("at", ">=", q.since);
     const rows: Array<Record<string, unknown>> = await sql;
-    return rows.reverse().map((r) => ({
-      at: Number(r.at),
-      productId: String(r.product_id),
-      buyerId: (r.buyer_id as string | null) ?? null,
-      requestId: (r.request_id as string | null) ?? null,
-      method: String(r.method),
-      status: Number(r.status),
-      outcome: r.outcome as CallOutcome,
-      durationMs: Number(r.duration_ms),
-      bytesIn: Number(r.bytes_in),
-      bytesOut: Number(r.bytes_out),
-      note: (r.note as string | null) ?? null,
-    }));
+    return rows.reverse().map(callRecordOf);
   }
+}
+
+/** A row of the call-log table as a CallRecord (the call log and the operator page's search read it alike). */
+export function callRecordOf(r: Record<string, unknown>): CallRecord {
+  return {
+    at: Number(r.at),
+    productId: String(r.product_id),
+    buyerId: (r.buyer_id as string | null) ?? null,
+    requestId: (r.request_id as string | null) ?? null,
+    method: String(r.method),
+    status: Number(r.status),
+    outcome: r.outcome as CallOutcome,
+    durationMs: Number(r.duration_ms),
+    bytesIn: Number(r.bytes_in),
+    bytesOut: Number(r.bytes_out),
+    note: (r.note as string | null) ?? null,
+  };
 }
