@@ -47,3 +47,14 @@ describe("the koogate commands the documentation shows", () => {
     });
   }
 });
+
+describe("the CLI page (docs/cli.md)", () => {
+  it("has a row for every command koogate --help lists and every scenario koogate sim --help lists", async () => {
+    const page = read("docs/cli.md");
+    const rows = page.split("\n").filter((l) => l.startsWith("| `"));
+    const named = new Set(rows.flatMap((l) => [...l.split("|")[1]!.matchAll(/`(?:koogate )?([\w-]+)/g)].map((m) => m[1]!)));
+    const { commands } = await cliHelp();
+    const missing = commands.flatMap((c) => [c.name, ...c.scenarios.map((s) => s.name)]).filter((n) => !named.has(n));
+    expect(missing).to.deep.equal([]);
+  });
+});
