@@ -2,8 +2,8 @@
  * Sends a request to a koogate server as KooGallery does: POST /produce/<product>?signature=…&timestamp=…&nonce=…,
  * signed with the server's own signing module, and reads the answer with its Body-Sign checked.
  */
-import { signBasicRequest } from "../signing/basic.js";
-import { verifyBodySign } from "../signing/body-sign.js";
+import { signBasicRequest } from "../core/signing/basic.js";
+import { verifyBodySign } from "../core/signing/body-sign.js";
 
 export const TEST_KEY = "test-basic-key-0123456789";
 export const TEST_KIT_KEY = "test-kit-key-0123456789";
