@@ -21,7 +21,7 @@ export const DIST = fileURLToPath(new URL("../", import.meta.url));
 export const GENERATED: readonly { file: string; text: () => Promise<string> }[] = [
   { file: CLI_REFERENCE_FILE, text: cliReference },
   { file: YAML_REFERENCE_FILE, text: async () => yamlReference(JSON.parse(readFileSync(ROOT + SCHEMA_FILE, "utf8"))) },
-  { file: API_REFERENCE_FILE, text: async () => apiReference(DIST) },
+  { file: API_REFERENCE_FILE, text: async () => apiReference(DIST, JSON.parse(readFileSync(ROOT + "package.json", "utf8"))) },
 ];
 
 if (process.argv[1]?.endsWith("write-docs.js")) {

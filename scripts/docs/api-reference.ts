@@ -9,11 +9,13 @@ import { anchorOf, GENERATED_NOTE } from "./markdown.js";
 
 export const API_REFERENCE_FILE = "docs/reference/api.md";
 
-/** The package's entry points: what a merchant imports, and its declaration file in dist/. */
-export const ENTRIES = [
-  { specifier: "koogate", file: "core/index.d.ts" },
-  { specifier: "koogate/testing", file: "core/testing/index.d.ts" },
-] as const;
+/** The package's entry points, from package.json's `exports`: what a merchant imports, and its declaration file. */
+export function entries(pkg: { name: string; exports: Record<string, string | { types?: string }> }): { specifier: string; file: string }[] {
+  return Object.entries(pkg.exports).flatMap(([path, target]) => {
+    const types = typeof target === "object" ? target.types : undefined;
+    return types ? [{ specifier: path === "." ? pkg.name : `${pkg.name}/${path.replace(/^\.\//, "")}`, file: types.replace(/^\.\/dist\//, "") }] : [];
+  });
+}
 
 const KIND_WORD: Record<string, string> = {
   class: "class",
@@ -45,8 +47,11 @@ function entry(d: Declared): string[] {
   return out;
 }
 
-/** @param dist the build's output folder (its `.d.ts` files) */
-export function apiReference(dist: string): string {
+/**
+ * @param dist the build's output folder (its `.d.ts` files)
+ * @param pkg the package's package.json
+ */
+export function apiReference(dist: string, pkg: Parameters<typeof entries>[0]): string {
   const reader = new DeclarationReader(dist);
   const out = [
     "# Public API reference",
@@ -60,7 +65,7 @@ export function apiReference(dist: string): string {
   ];
   const anchor = anchors();
   anchor("Public API reference");
-  for (const e of ENTRIES) {
+  for (const e of entries(pkg)) {
     const all = reader.exportsOf(join(dist, e.file));
     anchor(e.specifier);
     out.push("", `## ${e.specifier}`, "", all.map((d) => `[${d.name}](#${anchor(d.name)})`).join(" · "));

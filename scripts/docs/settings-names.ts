@@ -2,7 +2,7 @@
  * The environment variables the settings reference (docs/reference/settings.md) documents, and those
  * the code reads, for the test that neither has a name the other lacks. What the code reads: the
  * settings koogate declares (core/config.ts SETTINGS), the key variables the shipped product definitions
- * name, and every `KOOGATE_…`/`DEMO_…` name the sources (core, server, bin, sim, adapters) spell out.
+ * name, and every `KOOGATE_…`/`DEMO_…` name the sources (core, server, bin, sim, testing, adapters) spell out.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -51,7 +51,7 @@ function productVariables(productsDir: string): string[] {
 /** Every variable the code reads, from the repository at `root`. */
 export function readVariables(root: string): Set<string> {
   const names = new Set<string>([...SETTINGS, ...productVariables(join(root, "products"))]);
-  const texts = ["core", "server", "bin", "sim", "adapters"].flatMap((dir) => sources(join(root, dir)).map((f) => readFileSync(f, "utf8")));
+  const texts = ["core", "server", "bin", "sim", "testing", "adapters"].flatMap((dir) => sources(join(root, dir)).map((f) => readFileSync(f, "utf8")));
   // a constant spelled like a variable (DEMO_LICENSE_KEY_VARIABLE) is a name in the code, not a setting
   const constants = new Set(texts.flatMap((t) => [...t.matchAll(/\b(?:const|let|var)\s+([A-Z][A-Z0-9_]*)/g)].map((m) => m[1]!)));
   for (const text of texts) {
