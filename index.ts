@@ -26,23 +26,24 @@ export { CallError, SetupError } from "./core/errors.js";
 
 // adapters
 export type { AdapterClass, AdapterSetup } from "./core/adapters.js";
+export type { AdapterContext, ProductInfo } from "./core/serving/adapter-context.js";
+// the instance activities of a SaaS listing and of an online License listing
 export type {
-  AdapterContext,
   AppInfo,
   ChangeInstanceCheckRequest,
   ChangeInstanceCheckResult,
   CustomerInfo,
+  InstanceAdapter,
   NewInstanceDetails,
   NewInstanceRequest,
   NewInstanceResult,
-  ProductInfo,
   RefreshInstanceRequest,
   ReleaseInstanceRequest,
-  SaasAdapter,
   UpdateInstanceStatusRequest,
   UpgradeDetails,
   UpgradeInstanceRequest,
-} from "./core/kinds/saas/adapter.js";
+} from "./core/instances/adapter.js";
+export type { SaasAdapter } from "./core/kinds/saas/adapter.js";
 export type { ApiAdapter, ApiReply, ApiRequest, BuyerIdentity } from "./core/kinds/api/adapter.js";
 export type { ApplicationChange, AuthChange, JointOperationHooks, OrgChange, TenantChange } from "./core/kinds/saas/sync/hooks.js";
 // License adapters, one interface per variant (code, online, v1)

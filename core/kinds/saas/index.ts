@@ -17,7 +17,7 @@ import { SAAS_SCHEMA } from "./schema.js";
 import { SaasV2Interface } from "./service.js";
 import { JointSyncInterface } from "./sync/service.js";
 import { SaasV1Interface } from "./v1/service.js";
-import { SaasWork } from "./work.js";
+import { InstanceWork } from "../../instances/work.js";
 
 type SaasEndpoint = Endpoint<SaasProduct, SaasAdapter>;
 
@@ -63,7 +63,7 @@ export const saasKind = defineKind<SaasProduct, SaasAdapter>({
   // every `<UTC yyyymmddhhmmss>_<name>` file of ./migrations/, by name
   migrations: await migrationsIn(new URL("./migrations/", import.meta.url)),
   endpoints,
-  jobs: (container) => container.resolve(SaasWork).handlers(),
+  jobs: (container) => container.resolve(InstanceWork).handlers(),
   describe: (p) => ({
     endpoints: [
       // the 1.0 protocol is served by GET on the same path (docs/marketplace/saas.md §9)

@@ -33,8 +33,8 @@ describe(`License variant online: instances and getLicenseAsync (docs/marketplac
     expect(r.json.resultCode).to.equal("000000");
     return r.json.instanceId as string;
   }
-  const apply = (instanceId: string, eventId: string, extra: object = {}) =>
-    send({ activity: "getLicenseAsync", eventId, instanceId, effectiveTime: "2025-01-01 00:00:00 z", deviceFingerprint: FINGERPRINT, ...extra });
+  const apply = (instanceId: string, eventId: string, extra: object = {}, product = "lic-online") =>
+    send({ activity: "getLicenseAsync", eventId, instanceId, effectiveTime: "2025-01-01 00:00:00 z", deviceFingerprint: FINGERPRINT, ...extra }, product);
 
   before(async () => {
     lm = await startLocalMarketplace({ ak: DEV_MARKETPLACE_AK, sk: DEV_MARKETPLACE_SK });
@@ -42,6 +42,7 @@ describe(`License variant online: instances and getLicenseAsync (docs/marketplac
       products: {
         "online.yaml": licenseYaml("lic-online", "online", "provisioning:\n  budgetMs: 300"),
         "vector.yaml": licenseYaml("vector-online", "online").replace("TEST_BASIC_KEY", "VECTOR_KEY"),
+        "metered.yaml": licenseYaml("lic-metered", "online", "metering: { enabled: true }"),
       },
       adapters: [RecordingLicenseAdapter],
       env: { ...LICENSE_ENV, VECTOR_KEY, ...marketplaceEnv(lm.url) },
@@ -56,6 +57,7 @@ describe(`License variant online: instances and getLicenseAsync (docs/marketplac
     clock.t = Date.now();
     RecordingLicenseAdapter.issueDelayMs = 0;
     RecordingLicenseAdapter.refuseWith = undefined;
+    RecordingLicenseAdapter.meterOnIssue = undefined;
   });
 
   it("answers the §7.2 getLicenseAsync vector 000000 and uploads a licence that verifies offline for that device", async () => {
@@ -157,6 +159,19 @@ describe(`License variant online: instances and getLicenseAsync (docs/marketplac
     expect((await send({ activity: "releaseInstance", instanceId })).json.resultCode).to.equal("000000");
     expect((await send({ activity: "releaseInstance", instanceId })).json.resultCode).to.equal("000000");
     expect((await apply(instanceId, uid("ev"))).json.resultCode).to.equal("000003");
+  });
+
+  it("hands the adapter of a metered listing its usage recorder: what it records for the instance is stored to be pushed", async () => {
+    const instanceId = await instance("lic-metered");
+    const hour = Math.floor(clock.now() / 3_600_000) * 3_600_000;
+    RecordingLicenseAdapter.meterOnIssue = { value: 3, begin: new Date(hour - 3_600_000), end: new Date(hour) };
+    expect((await apply(instanceId, uid("ev"), {}, "lic-metered")).json.resultCode).to.equal("000000");
+    // issued within the budget, or from the outbox past it
+    const rows = await eventually(async () => {
+      const found: Array<Record<string, unknown>> = await s.koogate.db("koogate_usage").where({ product_id: "lic-metered", instance_id: instanceId });
+      return found.length ? found : null;
+    }, "the usage row");
+    expect(rows.map((r) => [r.usage_value, Number(r.begin_at), Number(r.end_at)])).to.deep.equal([["3", hour - 3_600_000, hour]]);
   });
 
   it("applies the SaaS 2.0 field rules to the instance activities (000002 naming the field)", async () => {

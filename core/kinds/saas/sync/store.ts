@@ -8,7 +8,7 @@
  * reason, and never require the row to exist.
  */
 import { inject, injectable } from "tsyringe";
-import { DATABASE, type Knex } from "../tokens.js";
+import { DATABASE, type Knex } from "../../../tokens.js";
 
 type Db = Knex | Knex.Transaction;
 
