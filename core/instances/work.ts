@@ -35,8 +35,6 @@ export type DeferrableCall =
   | { activity: "releaseInstance"; request: ReleaseInstanceRequest }
   | { activity: "upgradeInstance"; request: UpgradeInstanceRequest };
 
-export const DEFERRABLE_ACTIVITIES = ["newInstance", "refreshInstance", "updateInstanceStatus", "releaseInstance", "upgradeInstance"] as const;
-
 function invokeAdapter(adapter: InstanceAdapter, call: DeferrableCall, ctx: AdapterContext): Promise<NewInstanceResult | void> {
   switch (call.activity) {
     case "newInstance":

@@ -24,8 +24,7 @@ import { V1LicenseInterface } from "./v1/service.js";
 import { V1_CALLS } from "./v1/work.js";
 import { LicenseRelay } from "./relay/service.js";
 import { RelayUsage, USAGE_JOB } from "./relay/usage.js";
-import * as licenseTables from "./migrations/20261130020000_license.js";
-import * as relayWindows from "./migrations/20261206150000_relay_windows.js";
+import { migrationsIn } from "../../store/migrate.js";
 import { ADAPTER_METHODS, licenseKeyTypes, licenseRequirements, loadLicenseProduct, type LicenseDefinition, type LicenseProduct } from "./product.js";
 import { LICENSE_SCHEMA } from "./schema.js";
 
@@ -79,7 +78,8 @@ export const licenseKind = defineKind<LicenseProduct, LicenseAdapter>({
   orderNotify: true,
   metering: true,
   requires: licenseRequirements,
-  migrations: { "20261130020000_license": licenseTables, "20261206150000_relay_windows": relayWindows },
+  // every `<UTC yyyymmddhhmmss>_<name>` file of ./migrations/, by name
+  migrations: await migrationsIn(new URL("./migrations/", import.meta.url)),
   endpoints,
   jobs,
   describe: (p) => ({

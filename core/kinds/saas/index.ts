@@ -11,7 +11,7 @@ import { CallPipeline } from "../../serving/pipeline.js";
 import { isJointSync } from "../../vocabulary.js";
 import { defineKind, type Endpoint } from "../kind.js";
 import type { SaasAdapter } from "./adapter.js";
-import * as jointOperationTables from "./migrations/20261124100000_joint_operation.js";
+import { migrationsIn } from "../../store/migrate.js";
 import { loadSaasProduct, saasKeyTypes, type SaasDefinition, type SaasProduct } from "./product.js";
 import { SAAS_SCHEMA } from "./schema.js";
 import { SaasV2Interface } from "./service.js";
@@ -60,7 +60,8 @@ export const saasKind = defineKind<SaasProduct, SaasAdapter>({
   adapterMethods: ["newInstance", "refreshInstance", "updateInstanceStatus", "releaseInstance", "upgradeInstance"],
   orderNotify: true,
   metering: true,
-  migrations: { "20261124100000_joint_operation": jointOperationTables },
+  // every `<UTC yyyymmddhhmmss>_<name>` file of ./migrations/, by name
+  migrations: await migrationsIn(new URL("./migrations/", import.meta.url)),
   endpoints,
   jobs: (container) => container.resolve(InstanceWork).handlers(),
   describe: (p) => ({

@@ -63,11 +63,6 @@ export interface OrgUnit {
   parentCode: string | null;
 }
 
-export interface OrgUnitRow extends TenantScope, OrgUnit {
-  deleted: boolean;
-  syncAt: number;
-}
-
 const scopeCols = (s: TenantScope) => ({ product_id: s.productId, instance_id: s.instanceId, tenant_id: s.tenantId });
 const SCOPE_KEY = ["product_id", "instance_id", "tenant_id"];
 
