@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { loadConfig } from "../core/config.js";
+import { loadConfig } from "../core/settings/index.js";
 import { sendSigned } from "../test/support/client.js";
 import { testDatabaseKind } from "../test/support/database.js";
 import { rawConnection, startLimitedServer, type LimitedServer, type RawConnection } from "../test/support/limited-server.js";

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect } from "chai";
 import { parse, parseAllDocuments } from "yaml";
-import { SETTINGS } from "../../core/config.js";
+import { SETTINGS } from "../../core/settings/index.js";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const read = (path: string) => readFileSync(join(ROOT, path), "utf8");

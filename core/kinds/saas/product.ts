@@ -10,6 +10,7 @@ import { loadMetering, type MeteringSettings } from "../../metering/definition.j
 import { loadOrderNotify, type OrderNotifySettings } from "../../orders/definition.js";
 import type { LoadContext } from "../kind.js";
 import { loadJointOperation } from "./joint-operation.js";
+import { ADAPTER_BUDGET_MS } from "../../settings/timings.js";
 
 /** A SaaS definition as written in `products/<id>.yaml`. */
 export interface SaasDefinition extends BaseDefinition {
@@ -29,7 +30,7 @@ export interface ProvisioningSettings {
   attemptTimeoutMs: number;
 }
 
-export const DEFAULT_PROVISIONING: ProvisioningSettings = { budgetMs: 3000, maxAttempts: 8, retryBaseMs: 1000, attemptTimeoutMs: 300_000 };
+export const DEFAULT_PROVISIONING: ProvisioningSettings = { budgetMs: ADAPTER_BUDGET_MS, maxAttempts: 8, retryBaseMs: 1000, attemptTimeoutMs: 300_000 };
 
 /** Joint-operation sync settings after loading (docs/marketplace/saas.md §5). */
 export interface JointOperation {
