@@ -31,7 +31,7 @@ import type {
   ReleaseInstanceRequest,
   UpdateInstanceStatusRequest,
   UpgradeInstanceRequest,
-} from "../core/kinds/saas/adapter.js";
+} from "../core/instances/adapter.js";
 import type { Settings } from "../core/settings/index.js";
 import { CONFIG, LOGGER, SETTINGS_TOKEN, type Config, type Logger } from "../core/tokens.js";
 import { parseMarketplaceTime } from "../core/time.js";

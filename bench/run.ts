@@ -37,7 +37,7 @@ import { BENCH_KEY, BENCH_LICENSE_KEY, BENCH_LICENSE_YAML, BENCH_PRODUCT_YAML } 
 import { BENCH_APIG, loadApi, printApi, writeApiProduct, type ApiCaseResult } from "./api.js";
 import { meteringCase } from "./metering.js";
 import { serveWorkers, startPostgres } from "./workers.js";
-import { freshPostgresDatabase } from "../core/testing/database.js";
+import { freshPostgresDatabase } from "../testing/database.js";
 import { processEnvironment } from "../core/settings/environment.js";
 import { benchSettings } from "../core/settings/tools.js";
 

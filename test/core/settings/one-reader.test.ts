@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { expect } from "chai";
 
 const ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
-const SHIPPED = ["core", "server", "bin", "sim", "adapters", "bench", "scripts"];
+const SHIPPED = ["index.ts", "core", "server", "bin", "sim", "testing", "adapters", "bench", "scripts"];
 const ALLOWED = (file: string) => file.startsWith("core/settings/") || file === "bin/koogate.ts";
 
 /** `process.env`, and a `KOOGATE_*` variable read from any environment object (`env.KOOGATE_X`, `env["KOOGATE_X"]`). */
@@ -20,11 +20,12 @@ function code(text: string): string {
   return text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:"'`\\])\/\/.*$/gm, "$1");
 }
 
-function sources(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return name === "node_modules" ? [] : sources(path);
-    return name.endsWith(".ts") && !name.endsWith(".d.ts") ? [path] : [];
+function sources(path: string): string[] {
+  if (!statSync(path).isDirectory()) return [path];
+  return readdirSync(path).flatMap((name) => {
+    const inside = join(path, name);
+    if (statSync(inside).isDirectory()) return name === "node_modules" ? [] : sources(inside);
+    return name.endsWith(".ts") && !name.endsWith(".d.ts") ? [inside] : [];
   });
 }
 

@@ -14,7 +14,7 @@ import { benchSettings, testDatabaseServer } from "../../../core/settings/tools.
 import { ADAPTER_BUDGET_MS, ANSWER_DEADLINE_MS, MARKETPLACE_CALL_TIMEOUT_MS, ONCE_WAIT_MS, PROVISIONING_DEADLINE_MS, QUERY_TIMEOUT_MS } from "../../../core/settings/timings.js";
 import { ANSWER_DEADLINE_MS as PIPELINE_DEADLINE } from "../../../core/serving/pipeline.js";
 import { WAIT_BUDGET_MS } from "../../../core/serving/once.js";
-import { DEFAULT_PROVISIONING } from "../../../core/kinds/saas/product.js";
+import { DEFAULT_PROVISIONING } from "../../../core/outbox/provisioning.js";
 import { productYaml } from "../../support/server.js";
 
 const SECRET = "a-secret-token-of-24-chars";

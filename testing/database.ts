@@ -8,7 +8,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { testDatabaseServer } from "../settings/tools.js";
+import { testDatabaseServer } from "../core/settings/tools.js";
 
 export const testDatabaseKind: "sqlite" | "postgres" = testDatabaseServer() ? "postgres" : "sqlite";
 
