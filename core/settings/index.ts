@@ -14,7 +14,7 @@ import { readMarketplaceSettings, type MarketplaceConfig } from "./marketplace.j
 import { readOpsSettings, type OpsConfig } from "./ops.js";
 import { readProjectConfig, shown, type ProjectConfigFile } from "./project-file.js";
 import { SettingsReader, type Environment } from "./reader.js";
-import type { SettingVariable } from "./table.js";
+import { SETTING_TABLE as TABLE, type SettingRow, type SettingVariable } from "./table.js";
 import { DEFAULT_DATABASE_URL, DEFAULT_PRODUCTS_DIR, readServerSettings, type Config } from "./server.js";
 
 export interface Settings {
@@ -97,7 +97,10 @@ export function loadConfig(env: Environment = processEnvironment(), stderrIsTTY 
 
 export { processEnvironment, environmentOf } from "./environment.js";
 export { SettingsError, type Environment, type SettingProblem } from "./reader.js";
-export { SETTING_TABLE, SETTINGS, type SettingRow, type SettingPart, type SettingVariable } from "./table.js";
+export { SETTINGS, type SettingRow, type SettingPart, type SettingVariable } from "./table.js";
+
+/** Every variable koogate reads, one row each (core/settings/table.ts): what the settings reference is made from. */
+export const SETTING_TABLE: readonly SettingRow[] = TABLE;
 export { effectiveSettings, type EffectiveSetting } from "./effective.js";
 export type { Config, MarketplaceConfig, OpsConfig, ProjectConfigFile };
 
