@@ -18,8 +18,9 @@ import { spawnSync } from "node:child_process";
 import { openSync, writeSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createLogger, type LogFields, type Logger } from "../core/logger.js";
+import { benchSettings } from "../core/settings/tools.js";
 
-const LINES = Number(process.env.KOOGATE_BENCH_LINES || 200_000);
+const LINES = benchSettings().logLines;
 const CALL = "call";
 const FIELDS: LogFields = {
   product: "demo-saas",

@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { loadConfig } from "../core/config.js";
+import { readSettings, withServer } from "../core/settings/index.js";
 import { createLogger } from "../core/logger.js";
 import { USAGE_TABLE } from "../core/metering/store.js";
 import { INSTANCES_TABLE, InstanceStore } from "../core/store/instances.js";
@@ -44,10 +44,9 @@ export async function meteringCase(dir: string, records: number): Promise<Meteri
     ["id: bench-metered", "name: Benchmark metered product", "kind: saas", "adapter: BenchSaasAdapter", "keys:", "  basic: [BENCH_BASIC_KEY]", "metering: { enabled: true, period: hour }", ""].join("\n"),
   );
   // pushes only when the case asks (flushNow), so the figure is the case's own
-  const config = { ...loadConfig({}), databaseUrl: `sqlite:${join(dir, "metering.sqlite")}`, productsDir: products, port: 0, usageFlushSeconds: 86_400 };
+  const settings = readSettings({ BENCH_BASIC_KEY: BENCH_KEY, KOOGATE_MARKETPLACE_URL: market.url, KOOGATE_MARKETPLACE_AK: DEV_MARKETPLACE_AK, KOOGATE_MARKETPLACE_SK: DEV_MARKETPLACE_SK });
   const koogate = await createKoogate({
-    config,
-    env: { BENCH_BASIC_KEY: BENCH_KEY, KOOGATE_MARKETPLACE_URL: market.url, KOOGATE_MARKETPLACE_AK: DEV_MARKETPLACE_AK, KOOGATE_MARKETPLACE_SK: DEV_MARKETPLACE_SK },
+    settings: withServer(settings, { databaseUrl: `sqlite:${join(dir, "metering.sqlite")}`, productsDir: products, port: 0, usageFlushSeconds: 86_400 }),
     logger: createLogger({ level: "silent" }),
     adapters: [BenchSaasAdapter],
   });

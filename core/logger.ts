@@ -16,7 +16,7 @@
 import { pino, type DestinationStream, type Logger as Pino } from "pino";
 import type { SonicBoom } from "sonic-boom";
 import { isatty } from "node:tty";
-import type { LogFormat, LogLevel } from "./config.js";
+import type { LogFormat, LogLevel } from "./settings/server.js";
 
 export type LogFields = Record<string, unknown>;
 

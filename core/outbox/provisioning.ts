@@ -9,6 +9,7 @@ import type { Served } from "../kinds/kind.js";
 import type { ProductBase } from "../products/definition.js";
 import { AdapterFailure } from "../serving/outcome.js";
 import type { JobSpec, Outbox, StartOptions, Started } from "./outbox.js";
+import { ADAPTER_BUDGET_MS } from "../settings/timings.js";
 
 /** A definition's `provisioning` after loading (the schema below says what each field means). */
 export interface ProvisioningSettings {
@@ -18,7 +19,8 @@ export interface ProvisioningSettings {
   attemptTimeoutMs: number;
 }
 
-export const DEFAULT_PROVISIONING: ProvisioningSettings = { budgetMs: 3000, maxAttempts: 8, retryBaseMs: 1000, attemptTimeoutMs: 300_000 };
+/** `budgetMs`: the adapter budget, derived from the answer deadline (core/settings/timings.ts). */
+export const DEFAULT_PROVISIONING: ProvisioningSettings = { budgetMs: ADAPTER_BUDGET_MS, maxAttempts: 8, retryBaseMs: 1000, attemptTimeoutMs: 300_000 };
 
 /**
  * Calls the adapter (`run`) for at most the product's budget; past it, the caller answers at once and

@@ -1,13 +1,13 @@
 /**
  * The environment variables the settings reference (docs/reference/settings.md) documents, and those
  * the code reads, for the test that neither has a name the other lacks. What the code reads: the
- * settings koogate declares (core/config.ts SETTINGS), the key variables the shipped product definitions
+ * settings koogate declares (core/settings/table.ts SETTINGS), the key variables the shipped product definitions
  * name, and every `KOOGATE_…`/`DEMO_…` name the sources (core, server, bin, sim, testing, adapters) spell out.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { SETTINGS } from "../../core/config.js";
+import { SETTINGS } from "../../core/settings/index.js";
 import { proseLines } from "./markdown.js";
 
 export const SETTINGS_REFERENCE_FILE = "docs/reference/settings.md";
@@ -50,7 +50,8 @@ function productVariables(productsDir: string): string[] {
 
 /** Every variable the code reads, from the repository at `root`. */
 export function readVariables(root: string): Set<string> {
-  const names = new Set<string>([...SETTINGS, ...productVariables(join(root, "products"))]);
+  // npm_lifecycle_event is npm's own (koogate only notices it was started by npm): not a setting to document
+  const names = new Set<string>([...SETTINGS.filter((n) => NAME.test(n)), ...productVariables(join(root, "products"))]);
   const texts = ["core", "server", "bin", "sim", "testing", "adapters"].flatMap((dir) => sources(join(root, dir)).map((f) => readFileSync(f, "utf8")));
   // a constant spelled like a variable (DEMO_LICENSE_KEY_VARIABLE) is a name in the code, not a setting
   const constants = new Set(texts.flatMap((t) => [...t.matchAll(/\b(?:const|let|var)\s+([A-Z][A-Z0-9_]*)/g)].map((m) => m[1]!)));
