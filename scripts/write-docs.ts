@@ -1,7 +1,8 @@
 /**
  * `npm run docs`: writes the generated reference pages of docs/reference/ from the code — the CLI
  * reference from the commands' own help, the product YAML reference from the JSON Schema, the public
- * API reference from the build's declaration files. test/docs/references.test.ts fails when a
+ * API reference from the build's declaration files, the settings reference from the settings module's
+ * table and the demo definitions. test/docs/references.test.ts fails when a
  * committed page differs from what this writes.
  */
 import "reflect-metadata";
@@ -9,8 +10,10 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { API_REFERENCE_FILE, apiReference } from "./docs/api-reference.js";
 import { CLI_REFERENCE_FILE, cliReference } from "./docs/cli-reference.js";
+import { SETTINGS_REFERENCE_FILE, settingsReference } from "./docs/settings-reference.js";
 import { YAML_REFERENCE_FILE, yamlReference } from "./docs/yaml-reference.js";
 import { SCHEMA_FILE } from "./write-schema.js";
+import { SETTING_TABLE } from "../core/settings/index.js";
 
 /** The repository's root, from dist/scripts/. */
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -21,6 +24,7 @@ export const DIST = fileURLToPath(new URL("../", import.meta.url));
 export const GENERATED: readonly { file: string; text: () => Promise<string> }[] = [
   { file: CLI_REFERENCE_FILE, text: cliReference },
   { file: YAML_REFERENCE_FILE, text: async () => yamlReference(JSON.parse(readFileSync(ROOT + SCHEMA_FILE, "utf8"))) },
+  { file: SETTINGS_REFERENCE_FILE, text: async () => settingsReference(SETTING_TABLE, ROOT) },
   { file: API_REFERENCE_FILE, text: async () => apiReference(DIST, JSON.parse(readFileSync(ROOT + "package.json", "utf8"))) },
 ];
 

@@ -31,27 +31,41 @@ function sources(dir: string): string[] {
     .map((e) => join(e.parentPath, e.name));
 }
 
-/** The key variables the definitions in `productsDir` name (keys, gatewayKeys, privateKey.env). */
-function productVariables(productsDir: string): string[] {
-  const names: string[] = [];
-  const collect = (v: unknown): void => {
-    if (typeof v === "string" && NAME.test(v)) names.push(v);
-    else if (Array.isArray(v)) v.forEach(collect);
-    else if (v && typeof v === "object") Object.values(v).forEach(collect);
-  };
-  for (const f of readdirSync(productsDir).filter((f) => f.endsWith(".yaml"))) {
+/** A key variable a product definition names: the listing, the key's role in it, and the variable. */
+export interface ProductKeyVariable {
+  readonly product: string;
+  /** `keys.<role>` (`basic`, `kit`, `license`, `general`), `gatewayKeys.key`/`.secret`, or `privateKey` */
+  readonly role: string;
+  /** 0 for the first name of a list (required), 1… for the extra keys accepted during a rotation */
+  readonly index: number;
+  readonly variable: string;
+}
+
+/** The key variables the definitions in `productsDir` name (keys, gatewayKeys, jointOperation.privateKey.env), file by file. */
+export function productKeyVariables(productsDir: string): ProductKeyVariable[] {
+  const out: ProductKeyVariable[] = [];
+  for (const f of readdirSync(productsDir).filter((f) => f.endsWith(".yaml")).sort()) {
     const def = parse(readFileSync(join(productsDir, f), "utf8")) as Record<string, unknown>;
-    collect(def.keys);
-    collect(def.gatewayKeys);
-    collect((def.jointOperation as { privateKey?: unknown } | undefined)?.privateKey);
+    const product = String(def.id);
+    const add = (role: string, index: number, v: unknown): void => {
+      if (typeof v === "string" && NAME.test(v)) out.push({ product, role, index, variable: v });
+    };
+    for (const [role, names] of Object.entries((def.keys ?? {}) as Record<string, unknown>)) {
+      (Array.isArray(names) ? names : [names]).forEach((v, i) => add(`keys.${role}`, i, v));
+    }
+    ((def.gatewayKeys ?? []) as { key?: unknown; secret?: unknown }[]).forEach((pair, i) => {
+      add("gatewayKeys.key", i, pair.key);
+      add("gatewayKeys.secret", i, pair.secret);
+    });
+    add("privateKey", 0, (def.jointOperation as { privateKey?: { env?: unknown } } | undefined)?.privateKey?.env);
   }
-  return names;
+  return out;
 }
 
 /** Every variable the code reads, from the repository at `root`. */
 export function readVariables(root: string): Set<string> {
   // npm_lifecycle_event is npm's own (koogate only notices it was started by npm): not a setting to document
-  const names = new Set<string>([...SETTINGS.filter((n) => NAME.test(n)), ...productVariables(join(root, "products"))]);
+  const names = new Set<string>([...SETTINGS.filter((n) => NAME.test(n)), ...productKeyVariables(join(root, "products")).map((k) => k.variable)]);
   const texts = ["core", "server", "bin", "sim", "testing", "adapters"].flatMap((dir) => sources(join(root, dir)).map((f) => readFileSync(f, "utf8")));
   // a constant spelled like a variable (DEMO_LICENSE_KEY_VARIABLE) is a name in the code, not a setting
   const constants = new Set(texts.flatMap((t) => [...t.matchAll(/\b(?:const|let|var)\s+([A-Z][A-Z0-9_]*)/g)].map((m) => m[1]!)));
