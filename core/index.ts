@@ -62,10 +62,13 @@ export type {
 
 // the closed vocabularies, in the marketplace's own words
 export * from "./vocabulary.js";
+export * from "./kinds/saas/vocabulary.js";
+export * from "./kinds/license/vocabulary.js";
 
 // product kinds: the registry and the contract a kind implements
-export { KINDS, SUPPORTED_KINDS, type Product } from "./kinds/index.js";
-export { defineKind, type Endpoint, type Kind, type LoadContext, type ProductDescription, type Served } from "./kinds/kind.js";
+export { KINDS, registerKind, type Product } from "./kinds/index.js";
+export { activities, keyTypes, resultMessageOf } from "./kinds/registry.js";
+export { defineKind, type Endpoint, type Kind, type KindCommand, type KindVocabulary, type LoadContext, type ProductDescription, type Served } from "./kinds/kind.js";
 export type { SaasProduct } from "./kinds/saas/product.js";
 export type { ApiProduct } from "./kinds/api/product.js";
 export type { ImageProduct } from "./kinds/image/product.js";

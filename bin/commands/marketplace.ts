@@ -7,7 +7,7 @@ import { startLocalMarketplace } from "../../sim/marketplace/server.js";
 import { DEV_MARKETPLACE_AK, DEV_MARKETPLACE_SK } from "../../sim/marketplace/dev-keys.js";
 import { FAULTS, type Fault } from "../../sim/marketplace/state.js";
 import { devKey } from "../../core/products/loader.js";
-import { EXIT, optionLines, parse, str, UsageError, wholeOption, type Io } from "../args.js";
+import { EXIT, optionLines, parse, str, UsageError, wholeOption, type Io } from "../../core/cli/args.js";
 
 const OPTIONS = {
   port: { type: "string", description: "port on 127.0.0.1", default: "8090" },

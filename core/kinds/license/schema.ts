@@ -2,7 +2,7 @@
  * The fields a License definition adds to the common ones (core/products/schema.ts). The adapter-work
  * settings are the SaaS kind's (the same outbox, the same deadline), so their schema is imported.
  */
-import { LICENSE_VARIANTS } from "../../vocabulary.js";
+import { LICENSE_VARIANTS } from "./vocabulary.js";
 import { SAAS_SCHEMA } from "../saas/schema.js";
 import { METERING_SCHEMA } from "../../metering/definition.js";
 import { ORDER_NOTIFY_SCHEMA } from "../../orders/definition.js";

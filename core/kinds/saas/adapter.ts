@@ -5,7 +5,8 @@
  */
 import type { Logger } from "../../logger.js";
 import type { UsageRecorder } from "../../metering/ledger.js";
-import type { EncryptType, InstanceStatusChange, RefreshScene } from "../../vocabulary.js";
+import type { EncryptType } from "../../vocabulary.js";
+import type { InstanceStatusChange, RefreshScene } from "./vocabulary.js";
 import type { PurchaseTerms } from "../../lifecycle/terms.js";
 
 export type { PurchaseTerms };

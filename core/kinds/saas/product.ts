@@ -5,7 +5,8 @@
 import type { KeyObject } from "node:crypto";
 import { SetupError } from "../../errors.js";
 import type { BaseDefinition, ProductBase } from "../../products/definition.js";
-import type { EncryptType, KeyType, SaasProtocol } from "../../vocabulary.js";
+import type { EncryptType, KeyType } from "../../vocabulary.js";
+import type { SaasProtocol } from "./vocabulary.js";
 import { loadMetering, type MeteringSettings } from "../../metering/definition.js";
 import { loadOrderNotify, type OrderNotifySettings } from "../../orders/definition.js";
 import type { LoadContext } from "../kind.js";

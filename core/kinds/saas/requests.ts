@@ -8,7 +8,7 @@ import { callErrors } from "../../errors.js";
 import { explainRule, identifier, parseJsonObject, PRINTABLE } from "../field-rules.js";
 import { parseMarketplaceTime } from "../../time.js";
 import type { NewInstanceDetails, PurchaseTerms, UpgradeDetails } from "./adapter.js";
-import { INSTANCE_STATUS_CHANGES, isSaasActivity, type InstanceStatusChange, type SaasActivity } from "../../vocabulary.js";
+import { INSTANCE_STATUS_CHANGES, isSaasActivity, type InstanceStatusChange, type SaasActivity } from "./vocabulary.js";
 
 // every string field but the activity, scene and times is an identifier (core/kinds/field-rules.ts)
 const str = (maxLength: number) => identifier(maxLength);

@@ -3,7 +3,7 @@
  * names the command's `--help`.
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { parseWholeNumber } from "../core/numbers.js";
+import { parseWholeNumber } from "../numbers.js";
 
 /** Where a command writes and what it reads; tests pass their own. */
 export interface Io {
