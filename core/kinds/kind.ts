@@ -91,6 +91,12 @@ export interface KindVocabulary {
   readonly refusalReasons?: readonly string[];
 }
 
+/** What a kind may set up in the local marketplace of `koogate marketplace` (sim/marketplace/state.ts), `Kind.localMarketplace`. */
+export interface LocalMarketplace {
+  /** issues a test authorization code, received by the buyer (docs/marketplace/license.md §2.4) */
+  issueLicense(opts: { code: string }): { code: string };
+}
+
 /** One `koogate <name>` command a kind brings (`Kind.commands`). */
 export interface KindCommand {
   /** one line for `koogate --help` */
@@ -114,6 +120,11 @@ export interface Kind<P extends ProductBase = ProductBase, A = unknown> {
   readonly vocabulary?: KindVocabulary;
   /** its `koogate <name>` commands, listed by `koogate --help` beside the core's */
   readonly commands?: Readonly<Record<string, KindCommand>>;
+  /**
+   * what `koogate marketplace` sets up for this kind in the local marketplace it starts (a test
+   * authorization code for the licence relay); the lines it returns are printed with the rest
+   */
+  readonly localMarketplace?: (m: LocalMarketplace) => readonly string[];
   /**
    * JSON Schema of the fields this kind adds to a definition, beside the common ones (id, name, kind,
    * adapter, keys, options). Unknown fields are refused: the loader adds `additionalProperties: false`.

@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { DEMO_LICENSE_DEV_SEED, DEMO_LICENSE_KEY_VARIABLE, privateKeyFrom, publicKeyFrom, verifyLicense } from "./signed-licence.js";
 import { EXIT, optionLines, parse, str, UsageError, type Io } from "../../cli/args.js";
-import type { KindCommand } from "../kind.js";
+import type { KindCommand, LocalMarketplace } from "../kind.js";
 
 const OPTIONS = {
   "public-key": { type: "string", description: `the public key: base64 of its 32 bytes, or a PEM file; default the key of ${DEMO_LICENSE_KEY_VARIABLE}, else the development key` },
@@ -55,3 +55,12 @@ function readKey(privateText: string | undefined): string {
 export const LICENSE_COMMANDS: Readonly<Record<string, KindCommand>> = {
   license: { run: license, summary: "verify a demo licence offline: signature, device, validity" },
 };
+
+/** The test authorization code `koogate marketplace` issues, for trying the licence relay against it. */
+export const LOCAL_TEST_CODE = "PLTEST000001";
+
+/** What `koogate marketplace` sets up for License listings (`Kind.localMarketplace`): one test code, received. */
+export function licenseLocalMarketplace(m: LocalMarketplace): readonly string[] {
+  const { code } = m.issueLicense({ code: LOCAL_TEST_CODE });
+  return [`  test code     ${code} (received, not activated)`];
+}

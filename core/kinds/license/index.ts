@@ -27,7 +27,7 @@ import * as licenseTables from "./migrations/20261130020000_license.js";
 import * as relayWindows from "./migrations/20261206150000_relay_windows.js";
 import { ADAPTER_METHODS, licenseKeyTypes, licenseRequirements, loadLicenseProduct, type LicenseDefinition, type LicenseProduct } from "./product.js";
 import { LICENSE_SCHEMA } from "./schema.js";
-import { LICENSE_COMMANDS } from "./cli.js";
+import { LICENSE_COMMANDS, licenseLocalMarketplace } from "./cli.js";
 import { LICENSE_VOCABULARY } from "./vocabulary.js";
 
 type LicenseEndpoint = Endpoint<LicenseProduct, LicenseAdapter>;
@@ -76,6 +76,7 @@ export const licenseKind = defineKind<LicenseProduct, LicenseAdapter>({
   summary: "a License listing: authorization codes (code), online activation with per-device licences (online) or the legacy 1.0 licence (v1)",
   vocabulary: LICENSE_VOCABULARY,
   commands: LICENSE_COMMANDS,
+  localMarketplace: licenseLocalMarketplace,
   schema: LICENSE_SCHEMA,
   keyTypes: (def) => licenseKeyTypes(def as LicenseDefinition),
   load: (def, base, ctx) => loadLicenseProduct(def as LicenseDefinition, base, ctx),
