@@ -7,8 +7,8 @@
  */
 
 /**
- * The result codes of every kind (docs/marketplace/saas.md §6). A kind adds its own with their messages
- * (`Kind.vocabulary.resultCodes`) and their names to `ResultCodes` below (e.g. the License kind's 0009xx).
+ * The common result codes, which every kind may answer (docs/marketplace/saas.md §6). A kind adds its
+ * own with their messages (`Kind.vocabulary.resultCodes`) and their names to `ResultCodes` below.
  */
 export const RESULT_CODES = {
   success: "000000",
