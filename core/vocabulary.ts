@@ -43,8 +43,35 @@ export const RESULT_MESSAGES: Readonly<Record<CommonResultCode, string>> = {
   "000101": "something wrong with appSecret",
 };
 
-/** Activities the core itself serves on a kind's production URL: the order notification (core/orders/). */
-export const CORE_ACTIVITIES = ["orderNotify"] as const;
+/**
+ * The seven 2.0 instance activities (docs/marketplace/saas.md §4), served by the instance lifecycle the
+ * kinds share (core/instances/): SaaS listings and online License listings.
+ */
+export const SAAS_ACTIVITIES = [
+  "newInstance",
+  "queryInstance",
+  "refreshInstance",
+  "updateInstanceStatus",
+  "releaseInstance",
+  "upgradeInstance",
+  "changeInstanceCheck",
+] as const;
+export type SaasActivity = (typeof SAAS_ACTIVITIES)[number];
+
+export function isSaasActivity(value: unknown): value is SaasActivity {
+  return typeof value === "string" && (SAAS_ACTIVITIES as readonly string[]).includes(value);
+}
+
+/** Scenes of refreshInstance (docs/marketplace/saas.md §4.3). `RENEWAL_CHANGE` is seen only in third-party code (§11.8). */
+export const REFRESH_SCENES = ["TRIAL_TO_FORMAL", "RENEWAL", "UNSUBSCRIBE_RENEWAL_PERIOD", "RENEWAL_CHANGE"] as const;
+export type RefreshScene = (typeof REFRESH_SCENES)[number];
+
+/** Statuses of updateInstanceStatus (docs/marketplace/saas.md §4.4). */
+export const INSTANCE_STATUS_CHANGES = ["FREEZE", "UNFREEZE"] as const;
+export type InstanceStatusChange = (typeof INSTANCE_STATUS_CHANGES)[number];
+
+/** Activities the core itself serves on a kind's production URL: the instance activities (core/instances/) and the order notification (core/orders/). */
+export const CORE_ACTIVITIES = [...SAAS_ACTIVITIES, "orderNotify"] as const;
 
 /** Lifecycle state koogate keeps for an instance. */
 /**

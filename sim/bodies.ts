@@ -4,7 +4,7 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { formatMarketplaceTime } from "../core/time.js";
-import type { InstanceStatusChange, RefreshScene, SaasActivity } from "../core/kinds/saas/vocabulary.js";
+import type { InstanceStatusChange, RefreshScene, SaasActivity } from "../core/vocabulary.js";
 
 type Body = { activity: SaasActivity } & Record<string, unknown>;
 type TestFlag = "0" | "1";

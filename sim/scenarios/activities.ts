@@ -4,8 +4,7 @@
  * `000003` answer); `--expect` narrows it.
  */
 import { parseMarketplaceTime } from "../../core/time.js";
-import { RESULT_CODES, type ResultCode } from "../../core/vocabulary.js";
-import { INSTANCE_STATUS_CHANGES, type InstanceStatusChange, type SaasActivity } from "../../core/kinds/saas/vocabulary.js";
+import { INSTANCE_STATUS_CHANGES, RESULT_CODES, type InstanceStatusChange, type ResultCode, type SaasActivity } from "../../core/vocabulary.js";
 import {
   changeInstanceCheckBody,
   expireIn,

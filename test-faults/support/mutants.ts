@@ -4,7 +4,7 @@
  * (signBasicRequest, the server's own signing code), some not. Deterministic for a given seed.
  */
 import { signBasicRequest } from "../../core/signing/basic.js";
-import { SAAS_ACTIVITIES } from "../../core/kinds/saas/vocabulary.js";
+import { SAAS_ACTIVITIES } from "../../core/vocabulary.js";
 
 export interface Mutant {
   /** what was bent, for the figures */

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { SAAS_ACTIVITIES } from "../../core/kinds/saas/vocabulary.js";
+import { SAAS_ACTIVITIES } from "../../core/vocabulary.js";
 import { singleActivities } from "../../sim/scenarios/activities.js";
 import { productYaml, startServer, type TestServer } from "../support/server.js";
 import { failures, run, targetOf } from "../support/sim.js";

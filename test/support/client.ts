@@ -1,6 +1,6 @@
-/** Moved into the package (koogate/testing): core/testing/client.ts. Kept so tests import one place. */
-import type { SendOptions as PackageSendOptions } from "../../core/testing/client.js";
-export * from "../../core/testing/client.js";
+/** Moved into the package (koogate/testing): testing/client.ts. Kept so tests import one place. */
+import type { SendOptions as PackageSendOptions } from "../../testing/client.js";
+export * from "../../testing/client.js";
 
 /** The tests' send options: the product defaults to the suite's SaaS listing, "test-saas" (test/support/server.ts). */
 export type SendOptions = Partial<PackageSendOptions>;

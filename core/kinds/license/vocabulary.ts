@@ -24,7 +24,7 @@ declare module "../../vocabulary.js" {
 /** What the License kind declares to the registry (core/kinds/kind.ts, `Kind.vocabulary`). */
 export const LICENSE_VOCABULARY = {
   keyTypes: { license: "Key of the licence-code interface." },
-  // online listings also serve the SaaS 2.0 instance activities (declared by that kind) and getLicenseAsync
+  // online listings also serve the 2.0 instance activities, which are the core's (core/instances/)
   activities: ["getLicenseAsync", ...CODE_ACTIVITIES, ...V1_LICENSE_ACTIVITIES],
   /** online activation's getLicenseAsync (docs/marketplace/license.md §3.6) */
   resultCodes: {

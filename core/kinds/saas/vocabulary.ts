@@ -4,22 +4,6 @@
 export const SAAS_PROTOCOLS = ["v2", "v1"] as const;
 export type SaasProtocol = (typeof SAAS_PROTOCOLS)[number];
 
-/** The seven SaaS 2.0 basic activities (docs/marketplace/saas.md §4). */
-export const SAAS_ACTIVITIES = [
-  "newInstance",
-  "queryInstance",
-  "refreshInstance",
-  "updateInstanceStatus",
-  "releaseInstance",
-  "upgradeInstance",
-  "changeInstanceCheck",
-] as const;
-export type SaasActivity = (typeof SAAS_ACTIVITIES)[number];
-
-export function isSaasActivity(value: unknown): value is SaasActivity {
-  return typeof value === "string" && (SAAS_ACTIVITIES as readonly string[]).includes(value);
-}
-
 /** The joint-operation (联营) sync calls, each at `/produceAPI/v2/<name>` (docs/marketplace/saas.md §5). */
 export const JOINT_SYNCS = ["tenantSync", "applicationSync", "authSync", "singleOrgSync", "allOrgSync"] as const;
 export type JointSync = (typeof JOINT_SYNCS)[number];
@@ -48,14 +32,6 @@ export function isSaasV1Activity(value: unknown): value is SaasV1Activity {
 export const V1_INSTANCE_STATUSES = ["FREEZE", "NORMAL"] as const;
 export type V1InstanceStatus = (typeof V1_INSTANCE_STATUSES)[number];
 
-/** Scenes of refreshInstance (docs/marketplace/saas.md §4.3). `RENEWAL_CHANGE` is seen only in third-party code (§11.8). */
-export const REFRESH_SCENES = ["TRIAL_TO_FORMAL", "RENEWAL", "UNSUBSCRIBE_RENEWAL_PERIOD", "RENEWAL_CHANGE"] as const;
-export type RefreshScene = (typeof REFRESH_SCENES)[number];
-
-/** Statuses of updateInstanceStatus (docs/marketplace/saas.md §4.4). */
-export const INSTANCE_STATUS_CHANGES = ["FREEZE", "UNFREEZE"] as const;
-export type InstanceStatusChange = (typeof INSTANCE_STATUS_CHANGES)[number];
-
 declare module "../../vocabulary.js" {
   interface KeyTypes {
     kit: true;
@@ -65,5 +41,6 @@ declare module "../../vocabulary.js" {
 /** What the SaaS kind declares to the registry (core/kinds/kind.ts, `Kind.vocabulary`). */
 export const SAAS_VOCABULARY = {
   keyTypes: { kit: "Key of the joint-operation sync interfaces." },
-  activities: [...SAAS_ACTIVITIES, ...SAAS_V1_ACTIVITIES, ...JOINT_SYNCS],
+  // its 2.0 instance activities are the core's (core/instances/, CORE_ACTIVITIES)
+  activities: [...SAAS_V1_ACTIVITIES, ...JOINT_SYNCS],
 };
