@@ -6,7 +6,7 @@
  * The headers come from core/signing/kit.ts `signKitRequest`, the module the server verifies with.
  */
 import { signKitRequest } from "../../core/signing/kit.js";
-import type { JointSync } from "../../core/vocabulary.js";
+import type { JointSync } from "../../core/kinds/saas/vocabulary.js";
 import type { SimTarget } from "../target.js";
 import type { WireRequest } from "../wire.js";
 

@@ -4,7 +4,7 @@
  */
 import type { LicenseProduct } from "../../core/kinds/license/product.js";
 import type { ProductBase } from "../../core/products/definition.js";
-import type { LicenseVariant } from "../../core/vocabulary.js";
+import type { LicenseVariant } from "../../core/kinds/license/vocabulary.js";
 import type { Scenario, ScenarioOption } from "../scenario.js";
 
 export function forLicense(variant: LicenseVariant): Pick<Scenario, "kind" | "needs" | "fits"> {

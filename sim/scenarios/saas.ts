@@ -4,7 +4,7 @@
  */
 import type { SaasProduct } from "../../core/kinds/saas/product.js";
 import type { ProductBase } from "../../core/products/definition.js";
-import type { SaasProtocol } from "../../core/vocabulary.js";
+import type { SaasProtocol } from "../../core/kinds/saas/vocabulary.js";
 import type { Scenario } from "../scenario.js";
 import type { SimTarget } from "../target.js";
 

@@ -14,6 +14,7 @@ import type { LocalMarketplace } from "../../sim/marketplace/server.js";
 import { testDatabaseKind } from "../support/database.js";
 import { marketplaceEnvOf, startRig, startTestMarketplace, type MarketplaceRig } from "../support/marketplace-setup.js";
 import { closeServer, failures, fakeProduct, listenOnLoopback, run, target, targetOf } from "../support/sim.js";
+import { keyLists } from "../support/keys.js";
 
 describe(`koogate sim order-notify against the real server (${testDatabaseKind})`, function () {
   this.timeout(30_000);
@@ -79,7 +80,7 @@ describe("koogate sim order-notify against deliberately broken servers", functio
     await mkt.close();
   });
 
-  const fake = () => target(fakeProduct(BASIC, { keys: { basic: [BASIC], kit: [], license: [], general: [GENERAL] }, orderNotify: { enabled: true } }), url);
+  const fake = () => target(fakeProduct(BASIC, { keys: keyLists({ basic: [BASIC], general: [GENERAL] }), orderNotify: { enabled: true } }), url);
   const play = (f: Fault) => ((fault = f), run("order-notify", fake(), { marketplace: mkt.url, wait: "1500", settle: "300" }));
 
   it("passes the fake without a fault (so each failure below is its fault's)", async () => {

@@ -8,7 +8,7 @@ import { jsonError } from "../../serving/http.js";
 import { OrderNotifyInterface } from "../../orders/notify.js";
 import { routeOrderNotify } from "../../orders/route.js";
 import { CallPipeline } from "../../serving/pipeline.js";
-import { isJointSync } from "../../vocabulary.js";
+import { isJointSync, SAAS_VOCABULARY } from "./vocabulary.js";
 import { defineKind, type Endpoint } from "../kind.js";
 import type { SaasAdapter } from "./adapter.js";
 import { migrationsIn } from "../../store/migrate.js";
@@ -54,6 +54,7 @@ function endpoints(container: DependencyContainer): SaasEndpoint[] {
 export const saasKind = defineKind<SaasProduct, SaasAdapter>({
   name: "saas",
   summary: "a SaaS listing: instances created, renewed, frozen and released by the marketplace (2.0 POST or legacy 1.0 GET)",
+  vocabulary: SAAS_VOCABULARY,
   schema: SAAS_SCHEMA,
   keyTypes: (def) => saasKeyTypes(def as SaasDefinition),
   load: (def, base, ctx) => loadSaasProduct(def as SaasDefinition, base, ctx),

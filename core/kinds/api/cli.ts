@@ -1,14 +1,14 @@
 /**
- * `koogate calls`: the per-buyer call log of API listings (core/kinds/api/call-log.ts), read from the
+ * `koogate calls`: the per-buyer call log of API listings (./call-log.ts), read from the
  * server's database: when each gateway call came, for which product and buyer, the gateway's request
  * id, the status answered, what became of it, how long it took and how many bytes went each way.
  */
-import { loadProject } from "../../core/project/index.js";
-import { API_CALLS_TABLE, CallLog, type CallRecord } from "../../core/kinds/api/call-log.js";
-import { createLogger } from "../../core/logger.js";
-import { createDatabase } from "../../core/store/database.js";
-import { EXIT, optionLines, parse, str, type Io } from "../args.js";
-import { missingDatabase, windowOf } from "./events.js";
+import { EXIT, optionLines, parse, str, type Io } from "../../cli/args.js";
+import { missingDatabase, windowOf } from "../../cli/log-window.js";
+import { createLogger } from "../../logger.js";
+import { createDatabase } from "../../store/database.js";
+import type { KindCommand } from "../kind.js";
+import { API_CALLS_TABLE, CallLog, type CallRecord } from "./call-log.js";
 
 const OPTIONS = {
   product: { type: "string", description: "only this product id" },
@@ -18,7 +18,7 @@ const OPTIONS = {
   json: { type: "boolean", description: "print JSON instead of text" },
 } as const;
 
-export const callsHelp = [
+const callsHelp = [
   "Usage: koogate calls [--product P] [--buyer B] [--since T] [--limit N] [--json]",
   "",
   "Prints the call log of API listings from the server's database (KOOGATE_DATABASE_URL), oldest first:",
@@ -27,13 +27,15 @@ export const callsHelp = [
   ...optionLines({ ...OPTIONS, help: { type: "boolean", description: "show this help" } }),
 ].join("\n");
 
-export async function calls(argv: string[], io: Io): Promise<number> {
+async function calls(argv: string[], io: Io): Promise<number> {
   const { values } = parse(argv, OPTIONS, false);
   if (values.help) {
     io.out(callsHelp);
     return EXIT.ok;
   }
   const { limit, since } = windowOf(values);
+  // imported when run: the project module reads the registry, which imports this kind
+  const { loadProject } = await import("../../project/index.js");
   const url = (await loadProject({ env: io.env, importAdapters: false })).config.databaseUrl;
   if (missingDatabase("calls", url, io)) return EXIT.failed;
   const db = createDatabase(url);
@@ -52,7 +54,7 @@ export async function calls(argv: string[], io: Io): Promise<number> {
   }
 }
 
-export function formatCall(r: CallRecord): string {
+function formatCall(r: CallRecord): string {
   return [
     new Date(r.at).toISOString(),
     r.productId,
@@ -68,3 +70,8 @@ export function formatCall(r: CallRecord): string {
     .join("  ")
     .trimEnd();
 }
+
+/** The API kind's commands (`Kind.commands`). */
+export const API_COMMANDS: Readonly<Record<string, KindCommand>> = {
+  calls: { run: calls, summary: "read the call log of API listings (per buyer: status, latency, bytes)" },
+};

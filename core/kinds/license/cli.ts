@@ -1,11 +1,12 @@
 /**
- * `koogate license verify`: checks a demo licence (core/kinds/license/signed-licence.ts) offline, the way the
+ * `koogate license verify`: checks a demo licence (./signed-licence.ts) offline, the way the
  * merchant's software would: the Ed25519 signature with the public key, the device, the validity window.
  */
 import { readFileSync } from "node:fs";
-import { DEMO_LICENSE_DEV_SEED, DEMO_LICENSE_KEY_VARIABLE, privateKeyFrom, publicKeyFrom, verifyLicense, type LicensePayload } from "../../core/kinds/license/signed-licence.js";
-import { SignatureError } from "../../core/signing/signature-error.js";
-import { EXIT, optionLines, parse, str, UsageError, type Io } from "../args.js";
+import { DEMO_LICENSE_DEV_SEED, DEMO_LICENSE_KEY_VARIABLE, privateKeyFrom, publicKeyFrom, verifyLicense, type LicensePayload } from "./signed-licence.js";
+import { EXIT, optionLines, parse, str, UsageError, type Io } from "../../cli/args.js";
+import { SignatureError } from "../../signing/signature-error.js";
+import type { KindCommand, LocalMarketplace } from "../kind.js";
 
 const OPTIONS = {
   "public-key": { type: "string", description: `the public key: base64 of its 32 bytes, or a PEM file; default the key of ${DEMO_LICENSE_KEY_VARIABLE}, else the development key` },
@@ -13,7 +14,7 @@ const OPTIONS = {
   at: { type: "string", description: "check the validity window at this ISO time (default now)" },
 } as const;
 
-export const licenseHelp = [
+const licenseHelp = [
   "Usage: koogate license verify <licence | @file> [--public-key K] [--fingerprint F] [--at TIME]",
   "",
   "Checks a licence issued by the demo adapter offline: signature, device and validity window.",
@@ -21,7 +22,7 @@ export const licenseHelp = [
   ...optionLines(OPTIONS),
 ].join("\n");
 
-export async function license(argv: string[], io: Io): Promise<number> {
+async function license(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(argv, OPTIONS);
   if (values.help) {
     io.out(licenseHelp);
@@ -52,4 +53,18 @@ export async function license(argv: string[], io: Io): Promise<number> {
 /** The PEM of the signing key's public half (from the private key the server signs with). */
 function readKey(privateText: string | undefined): string {
   return privateKeyFrom(privateText ?? DEMO_LICENSE_DEV_SEED).export({ format: "pem", type: "pkcs8" }).toString();
+}
+
+/** The License kind's commands (`Kind.commands`). */
+export const LICENSE_COMMANDS: Readonly<Record<string, KindCommand>> = {
+  license: { run: license, summary: "verify a demo licence offline: signature, device, validity" },
+};
+
+/** The test authorization code `koogate marketplace` issues, for trying the licence relay against it. */
+export const LOCAL_TEST_CODE = "PLTEST000001";
+
+/** What `koogate marketplace` sets up for License listings (`Kind.localMarketplace`): one test code, received. */
+export function licenseLocalMarketplace(m: LocalMarketplace): readonly string[] {
+  const { code } = m.issueLicense({ code: LOCAL_TEST_CODE });
+  return [`  test code     ${code} (received, not activated)`];
 }

@@ -3,9 +3,9 @@
  * names the command's `--help`.
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { parseWholeNumber } from "../core/numbers.js";
-import { processEnvironment } from "../core/settings/environment.js";
-import type { Environment } from "../core/settings/reader.js";
+import { parseWholeNumber } from "../numbers.js";
+import { processEnvironment } from "../settings/environment.js";
+import type { Environment } from "../settings/reader.js";
 
 /** Where a command writes and what it reads; tests pass their own. */
 export interface Io {
