@@ -2,8 +2,8 @@
  * The contract every product kind implements. A kind is a folder (core/kinds/<kind>/) plus one line in
  * the registry (core/kinds/index.ts): it brings the fields its definitions add and their schema, how a
  * validated definition becomes a typed product, the methods its adapter classes must have, the tables
- * it owns (migrations), the endpoints it serves, the outbox jobs it runs, and how `koogate check`, the
- * simulator and the start-up log describe one of its products. The kernel, the server, the loader and
+ * it owns (migrations), the endpoints it serves, the outbox jobs it runs, its operator-page views, and
+ * how `koogate check`, the simulator and the start-up log describe one of its products. The kernel, the server, the loader and
  * the CLI know kinds only through this contract.
  */
 import type { DependencyContainer } from "tsyringe";
@@ -12,6 +12,7 @@ import type { Logger } from "../logger.js";
 import type { BaseDefinition, ProductBase } from "../products/definition.js";
 import type { JobHandler } from "../outbox/handlers.js";
 import type { HttpAnswer, HttpCall } from "../serving/http.js";
+import type { KindOps } from "../ops/views.js";
 import type { Migration } from "../store/migrate.js";
 import type { KeyType } from "../vocabulary.js";
 
@@ -123,6 +124,12 @@ export interface Kind<P extends ProductBase = ProductBase, A = unknown> {
   readonly metering?: boolean;
   /** the outbox jobs it runs, by the job's `activity` */
   jobs?(container: DependencyContainer): Readonly<Record<string, JobHandler<P, A>>>;
+  /**
+   * what the operator page (/ops) shows of its products beyond the core's views: its own views (with
+   * their navigation entries), the links to them on a listing's row, and its own call log when its
+   * calls skip the pipeline's event log (core/ops/views.ts); default nothing more
+   */
+  readonly ops?: KindOps<P>;
   describe(product: P): ProductDescription;
 }
 

@@ -13,6 +13,7 @@ import * as apiLimits from "./migrations/20261206140000_api_limits.js";
 import { loadApiProduct, type ApiDefinition, type ApiProduct } from "./product.js";
 import { API_SCHEMA } from "./schema.js";
 import { ApiService } from "./service.js";
+import { API_OPS } from "./ops.js";
 
 /** One service per server (container): its call log, upstream connections and limits. */
 const services = new WeakMap<DependencyContainer, ApiService>();
@@ -43,6 +44,7 @@ export const apiKind = defineKind<ApiProduct, ApiAdapter | undefined>({
     await services.get(container)?.stop();
     services.delete(container);
   },
+  ops: API_OPS,
   describe: (p) => ({
     endpoints: [{ method: "ANY", path: `/api/${p.id}/…`, what: "backend URL" }],
     facts: [

@@ -27,6 +27,7 @@ import * as licenseTables from "./migrations/20261130020000_license.js";
 import * as relayWindows from "./migrations/20261206150000_relay_windows.js";
 import { ADAPTER_METHODS, licenseKeyTypes, licenseRequirements, loadLicenseProduct, type LicenseDefinition, type LicenseProduct } from "./product.js";
 import { LICENSE_SCHEMA } from "./schema.js";
+import { LICENSE_OPS } from "./ops.js";
 
 type LicenseEndpoint = Endpoint<LicenseProduct, LicenseAdapter>;
 
@@ -82,6 +83,7 @@ export const licenseKind = defineKind<LicenseProduct, LicenseAdapter>({
   migrations: { "20261130020000_license": licenseTables, "20261206150000_relay_windows": relayWindows },
   endpoints,
   jobs,
+  ops: LICENSE_OPS,
   describe: (p) => ({
     endpoints: [
       { method: p.variant === "v1" ? "GET" : "POST", path: `/produce/${p.id}`, what: "production URL" },

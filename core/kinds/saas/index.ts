@@ -18,6 +18,7 @@ import { SaasV2Interface } from "./service.js";
 import { JointSyncInterface } from "./sync/service.js";
 import { SaasV1Interface } from "./v1/service.js";
 import { SaasWork } from "./work.js";
+import { SAAS_OPS } from "./ops.js";
 
 type SaasEndpoint = Endpoint<SaasProduct, SaasAdapter>;
 
@@ -63,6 +64,7 @@ export const saasKind = defineKind<SaasProduct, SaasAdapter>({
   migrations: { "20261124100000_joint_operation": jointOperationTables },
   endpoints,
   jobs: (container) => container.resolve(SaasWork).handlers(),
+  ops: SAAS_OPS,
   describe: (p) => ({
     endpoints: [
       // the 1.0 protocol is served by GET on the same path (docs/marketplace/saas.md §9)
