@@ -2,8 +2,9 @@
  * The contract every product kind implements. A kind is a folder (core/kinds/<kind>/) plus one line in
  * the registry (core/kinds/index.ts): it brings the fields its definitions add and their schema, how a
  * validated definition becomes a typed product, the methods its adapter classes must have, the tables
- * it owns (migrations), the endpoints it serves, the outbox jobs it runs, its operator-page views, and
- * how `koogate check`, the simulator and the start-up log describe one of its products. The kernel, the server, the loader and
+ * it owns (migrations), the endpoints it serves, the outbox jobs it runs, its operator-page views, its
+ * simulator scenarios, and how `koogate check`, the simulator and the start-up log describe one of its
+ * products. The kernel, the server, the loader and
  * the CLI know kinds only through this contract.
  */
 import type { DependencyContainer } from "tsyringe";
@@ -15,6 +16,7 @@ import type { HttpAnswer, HttpCall } from "../serving/http.js";
 import type { KindOps } from "../ops/views.js";
 import type { Migration } from "../store/migrate.js";
 import type { KeyType } from "../vocabulary.js";
+import type { Scenario } from "../../sim/scenario.js";
 
 /** What a kind's loader may use besides the definition. */
 export interface LoadContext {
@@ -130,6 +132,13 @@ export interface Kind<P extends ProductBase = ProductBase, A = unknown> {
    * calls skip the pipeline's event log (core/ops/views.ts); default nothing more
    */
   readonly ops?: KindOps<P>;
+  /**
+   * the simulator's scenarios for its products (`koogate sim <listing> <scenario>`, sim/scenario.ts),
+   * in the order `--help` lists them; each names this kind and says what else it needs of a product.
+   * The scenarios shared by several kinds (sim/scenarios/: delivery, order notification, usage) are
+   * played by each kind that offers them, under a name of its own.
+   */
+  readonly scenarios?: readonly Scenario[];
   describe(product: P): ProductDescription;
 }
 

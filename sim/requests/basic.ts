@@ -14,8 +14,12 @@ export interface BasicRequestOptions {
   nonce?: string;
   /** the `timestamp` parameter; default now, in ms. A stale value makes a `stale` request. */
   timestamp?: string;
-  /** which of the product's keys signs: `basic` (default), `license` for the authorization-code calls (docs/marketplace/license.md §1), `general` for the order notification (docs/marketplace/api-image-openapi.md §5) */
-  keyType?: "basic" | "license" | "general";
+  /**
+   * which of the product's key types signs: `basic` (default); a kind's scenarios name their own (the
+   * authorization-code calls, docs/marketplace/license.md §1), `general` for the order notification
+   * (docs/marketplace/api-image-openapi.md §5)
+   */
+  keyType?: keyof SimTarget["product"]["keys"];
 }
 
 /**

@@ -6,14 +6,12 @@
  */
 import { createDatabase } from "../../core/store/database.js";
 import { databaseUrl } from "../local-marketplace-client.js";
-import type { Scenario } from "../scenario.js";
-import { bothKinds, eventsOf, notChecked, surfaceOf } from "./delivery.js";
+import { eventsOf, notChecked, type DeliveryTemplate } from "./delivery.js";
 
-export const [callsMadeOnce, licenseCallsMadeOnce]: [Scenario, Scenario] = bothKinds({
+export const callsMadeOnce: DeliveryTemplate = {
   name: "calls-made-once",
   summary: "renew, expire, release (made once by the marketplace): each answered 000000 and none lost",
-  async run(ctx) {
-    const surface = surfaceOf(ctx.target.product);
+  async run(ctx, surface) {
     const { instanceId, orderId } = await surface.buy(ctx);
     const sent: string[] = [];
     for (const move of ["renew", "expire", "release"] as const) sent.push(await surface.send(ctx, move, instanceId, orderId, "made once"));
@@ -33,4 +31,4 @@ export const [callsMadeOnce, licenseCallsMadeOnce]: [Scenario, Scenario] = bothK
     ];
     ctx.check("none lost", problems.length === 0 ? null : problems.join("; "), `${sent.length} calls, each told or queued`);
   },
-});
+};

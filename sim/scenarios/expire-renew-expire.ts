@@ -6,19 +6,14 @@
  * scenario checks that koogate told the backend of the second expiry rather than skipping it as
  * already done (the buyer would keep using what the renewed term no longer pays for).
  */
-import type { SaasProduct } from "../../core/kinds/saas/product.js";
-import type { Scenario } from "../scenario.js";
-import { bothKinds, eventsOf, notChecked, surfaceOf, type Move } from "./delivery.js";
+import { eventsOf, notChecked, type DeliveryTemplate, type Move } from "./delivery.js";
 
-export const [expireRenewExpire, licenseExpireRenewExpire]: [Scenario, Scenario] = bothKinds({
+export const expireRenewExpire: DeliveryTemplate = {
   name: "expire-renew-expire",
   summary: "expire, renew, expire again: the second expiry must reach the backend",
-  async run(ctx) {
-    const p = ctx.target.product;
-    const surface = surfaceOf(p);
+  async run(ctx, surface) {
     const { instanceId, orderId } = await surface.buy(ctx);
-    const v2 = p.kind === "saas" && (p as SaasProduct).protocol === "v2";
-    const moves: Move[] = v2 ? ["expire", "renew", "unfreeze", "expire"] : ["expire", "renew", "expire"];
+    const moves: Move[] = surface.unfreezesAfterRenewal ? ["expire", "renew", "unfreeze", "expire"] : ["expire", "renew", "expire"];
     let expiry = "";
     // the last move is the second expiry: remember the activity it was sent as
     for (const [i, move] of moves.entries()) expiry = await surface.send(ctx, move, instanceId, orderId, i === moves.length - 1 ? "the renewed instance expires again" : move);
@@ -33,4 +28,4 @@ export const [expireRenewExpire, licenseExpireRenewExpire]: [Scenario, Scenario]
       last ? `${expiry}: ${last.verdict}` : undefined,
     );
   },
-});
+};

@@ -14,9 +14,7 @@ import { DATABASE_OPTION, databaseUrl, LocalMarketplaceClient, MARKETPLACE_OPTIO
 import type { LocalOrder } from "../marketplace/orders.js";
 import type { ReceivedCall } from "../marketplace/state.js";
 import { basicRequest } from "../requests/basic.js";
-import type { LicenseProduct } from "../../core/kinds/license/product.js";
 import type { Scenario, ScenarioContext } from "../scenario.js";
-import { forSaas } from "./saas.js";
 
 const QUERY_PATH = "/v1/order/query";
 
@@ -48,10 +46,10 @@ function simOrder(nowMs: number): LocalOrder {
 const queriesOf = (calls: readonly ReceivedCall[], orderId: string) =>
   calls.filter((c) => c.path.endsWith(QUERY_PATH) && new URLSearchParams(c.query).get("orderId") === orderId);
 
-export const orderNotify: Scenario = {
+/** The scenario before a kind offers it: the kind adds which of its listings it fits (those with order notification). */
+export const orderNotify: Omit<Scenario, "kind" | "needs" | "fits"> = {
   name: "order-notify",
   summary: "notify an order; koogate queries it at the local marketplace and stores it once",
-  ...forSaas("v2", "orderNotify"),
   options: {
     marketplace: MARKETPLACE_OPTION,
     database: DATABASE_OPTION,
@@ -142,17 +140,3 @@ async function checkStored(ctx: ScenarioContext, url: string, order: LocalOrder,
     await db.destroy();
   }
 }
-
-/** The same, for an online License listing with order notification (docs/marketplace/lifecycle.md §6). */
-export const licenseOrderNotify: Scenario = {
-  ...orderNotify,
-  name: "license-order-notify",
-  summary: "online License: notify an order; koogate queries it at the local marketplace and stores it once",
-  kind: "license",
-  needs: "variant online, order notification",
-  fits(product) {
-    const p = product as LicenseProduct;
-    if (p.variant !== "online") return `is for variant online License products; ${p.id} is variant ${p.variant}`;
-    return p.orderNotify.enabled ? null : `needs order notification; ${p.id} does not enable it (orderNotify.enabled in ${p.file})`;
-  },
-};

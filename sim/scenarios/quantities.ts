@@ -6,8 +6,8 @@
  */
 import { createDatabase } from "../../core/store/database.js";
 import { databaseUrl } from "../local-marketplace-client.js";
-import type { Scenario, ScenarioContext } from "../scenario.js";
-import { bothKinds, notChecked, surfaceOf } from "./delivery.js";
+import type { ScenarioContext } from "../scenario.js";
+import { notChecked, type DeliveryTemplate, type Surface } from "./delivery.js";
 
 const BOUGHT = { amount: "30", chargingMode: "0", periodType: "month", periodNumber: "12" };
 
@@ -21,8 +21,7 @@ function seatsOf(licence: string | undefined): number | undefined | "other" {
   }
 }
 
-async function run(ctx: ScenarioContext): Promise<void> {
-  const surface = surfaceOf(ctx.target.product);
+async function run(ctx: ScenarioContext, surface: Surface): Promise<void> {
   const bought = await surface.buy(ctx, BOUGHT);
   const oneOff = await surface.buy(ctx, { amount: "1", chargingMode: "3" });
   if (bought.licence !== undefined) {
@@ -46,12 +45,9 @@ async function run(ctx: ScenarioContext): Promise<void> {
   }
 }
 
-export const [quantities, licenseQuantities]: [Scenario, Scenario] = bothKinds({
+/** A kind whose 2.0 purchases carry no quantities plays it on its 1.0 listings only (its `fits`). */
+export const quantities: DeliveryTemplate = {
   name: "quantities",
   summary: "a quantity-priced and a one-off 1.0 purchase: what was bought is stored, the one-off never expires",
   run,
-}).map((s) =>
-  s.kind === "saas"
-    ? { ...s, needs: "protocol v1", fits: (p) => ((p as { protocol?: string }).protocol === "v1" ? null : `is for protocol v1 products; ${p.id} speaks v2 (2.0 purchases carry no quantities: read the order)`) }
-    : s,
-) as [Scenario, Scenario];
+};

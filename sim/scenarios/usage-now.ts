@@ -4,13 +4,10 @@
  * must answer a usageInfo item with the usage, and say whether it is the backend's real-time figure
  * or what was recorded so far.
  */
-import type { LicenseProduct } from "../../core/kinds/license/product.js";
-import type { ProductBase } from "../../core/products/definition.js";
 import { queryInstanceBody } from "../bodies.js";
 import { basicRequest } from "../requests/basic.js";
 import type { Scenario, ScenarioContext } from "../scenario.js";
 import { purchase } from "./purchase.js";
-import { forSaas } from "./saas.js";
 
 async function run(ctx: ScenarioContext): Promise<void> {
   const { instanceId } = await purchase(ctx);
@@ -27,22 +24,9 @@ async function run(ctx: ScenarioContext): Promise<void> {
   ctx.check("usage now", problem, usage ? `usageValue ${String(usage.usageValue)} (${String(usage.source ?? "source not said")})${usage.remainingValue !== undefined ? `, ${String(usage.remainingValue)} left` : ""}` : undefined);
 }
 
-export const usageNow: Scenario = {
+/** The scenario before a kind offers it: the kind adds its name for it, and which of its listings it fits (metered ones). */
+export const usageNow: Omit<Scenario, "kind" | "needs" | "fits"> = {
   name: "usage-now",
   summary: "queryInstance right after a purchase answers the usage in real time",
-  ...forSaas("v2", "metering"),
-  run,
-};
-
-export const licenseUsageNow: Scenario = {
-  name: "license-usage-now",
-  summary: "online License: queryInstance right after a purchase answers the usage in real time",
-  kind: "license",
-  needs: "variant online, metering",
-  fits(product: ProductBase) {
-    const p = product as LicenseProduct;
-    if (p.variant !== "online") return `is for variant online License products; ${p.id} is variant ${p.variant}`;
-    return p.metering.enabled ? null : `needs metering; ${p.id} does not enable it (metering.enabled in ${p.file})`;
-  },
   run,
 };

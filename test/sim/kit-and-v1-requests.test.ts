@@ -3,7 +3,7 @@ import { verifyAuthToken } from "../../core/signing/auth-token.js";
 import { verifyKit } from "../../core/signing/kit.js";
 import { kitRequest } from "../../sim/requests/kit.js";
 import { v1Request } from "../../sim/requests/v1.js";
-import { syncTime, tenantSyncBody } from "../../sim/sync-bodies.js";
+import { syncTime, tenantSyncBody } from "../../core/kinds/saas/scenarios/sync-bodies.js";
 import { fakeProduct, target } from "../support/sim.js";
 
 // docs/marketplace/saas.md §10.2 (self-computed), key made up by the spec's authors.

@@ -14,6 +14,7 @@ import { loadApiProduct, type ApiDefinition, type ApiProduct } from "./product.j
 import { API_SCHEMA } from "./schema.js";
 import { ApiService } from "./service.js";
 import { API_OPS } from "./ops.js";
+import { API_SCENARIOS } from "./scenarios/index.js";
 
 /** One service per server (container): its call log, upstream connections and limits. */
 const services = new WeakMap<DependencyContainer, ApiService>();
@@ -45,6 +46,7 @@ export const apiKind = defineKind<ApiProduct, ApiAdapter | undefined>({
     services.delete(container);
   },
   ops: API_OPS,
+  scenarios: API_SCENARIOS,
   describe: (p) => ({
     endpoints: [{ method: "ANY", path: `/api/${p.id}/…`, what: "backend URL" }],
     facts: [

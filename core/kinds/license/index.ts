@@ -28,6 +28,7 @@ import * as relayWindows from "./migrations/20261206150000_relay_windows.js";
 import { ADAPTER_METHODS, licenseKeyTypes, licenseRequirements, loadLicenseProduct, type LicenseDefinition, type LicenseProduct } from "./product.js";
 import { LICENSE_SCHEMA } from "./schema.js";
 import { LICENSE_OPS } from "./ops.js";
+import { LICENSE_SCENARIOS } from "./scenarios/index.js";
 
 type LicenseEndpoint = Endpoint<LicenseProduct, LicenseAdapter>;
 
@@ -84,6 +85,7 @@ export const licenseKind = defineKind<LicenseProduct, LicenseAdapter>({
   endpoints,
   jobs,
   ops: LICENSE_OPS,
+  scenarios: LICENSE_SCENARIOS,
   describe: (p) => ({
     endpoints: [
       { method: p.variant === "v1" ? "GET" : "POST", path: `/produce/${p.id}`, what: "production URL" },

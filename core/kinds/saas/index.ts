@@ -19,6 +19,7 @@ import { JointSyncInterface } from "./sync/service.js";
 import { SaasV1Interface } from "./v1/service.js";
 import { SaasWork } from "./work.js";
 import { SAAS_OPS } from "./ops.js";
+import { SAAS_SCENARIOS } from "./scenarios/index.js";
 
 type SaasEndpoint = Endpoint<SaasProduct, SaasAdapter>;
 
@@ -65,6 +66,7 @@ export const saasKind = defineKind<SaasProduct, SaasAdapter>({
   endpoints,
   jobs: (container) => container.resolve(SaasWork).handlers(),
   ops: SAAS_OPS,
+  scenarios: SAAS_SCENARIOS,
   describe: (p) => ({
     endpoints: [
       // the 1.0 protocol is served by GET on the same path (docs/marketplace/saas.md §9)

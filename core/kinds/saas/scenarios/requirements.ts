@@ -2,11 +2,11 @@
  * What a SaaS scenario needs of a product: a protocol, and a feature for the scenarios that exercise
  * one (joint-operation sync, order notification, metering). Spread into a scenario: `...forSaas("v2")`.
  */
-import type { SaasProduct } from "../../core/kinds/saas/product.js";
-import type { ProductBase } from "../../core/products/definition.js";
-import type { SaasProtocol } from "../../core/vocabulary.js";
-import type { Scenario } from "../scenario.js";
-import type { SimTarget } from "../target.js";
+import type { SaasProduct } from "../product.js";
+import type { ProductBase } from "../../../products/definition.js";
+import type { SaasProtocol } from "../../../vocabulary.js";
+import type { Scenario } from "../../../../sim/scenario.js";
+import type { SimTarget } from "../../../../sim/target.js";
 
 /** A feature a scenario needs: what it is called, and where a definition enables it. */
 const FEATURES = {

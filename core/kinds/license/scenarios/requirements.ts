@@ -2,10 +2,10 @@
  * What a License scenario needs of a product: its variant. Spread into a scenario: `...forLicense("code")`.
  * Also the local marketplace's `/_local/*` routes the License scenarios use (sim/marketplace/app.ts).
  */
-import type { LicenseProduct } from "../../core/kinds/license/product.js";
-import type { ProductBase } from "../../core/products/definition.js";
-import type { LicenseVariant } from "../../core/vocabulary.js";
-import type { Scenario, ScenarioOption } from "../scenario.js";
+import type { LicenseProduct } from "../product.js";
+import type { ProductBase } from "../../../products/definition.js";
+import type { LicenseVariant } from "../../../vocabulary.js";
+import type { Scenario, ScenarioOption } from "../../../../sim/scenario.js";
 
 export function forLicense(variant: LicenseVariant): Pick<Scenario, "kind" | "needs" | "fits"> {
   return {

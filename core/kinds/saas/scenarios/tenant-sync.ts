@@ -11,14 +11,14 @@
  * any secret either, and the step expects 000101 and says why.
  */
 import { createPublicKey, randomBytes, randomUUID } from "node:crypto";
-import { sealClientSecret } from "../../core/kinds/saas/sync/client-secret.js";
-import type { SaasProduct } from "../../core/kinds/saas/product.js";
-import type { ResultCode } from "../../core/vocabulary.js";
-import { newOrderLine } from "../bodies.js";
-import { kitRequest } from "../requests/kit.js";
-import type { Scenario } from "../scenario.js";
-import { allOrgSyncBody, applicationSyncBody, authSyncBody, newTenantId, singleOrgSyncBody, syncTime, tenantSyncBody } from "../sync-bodies.js";
-import { forSaas, saasProduct } from "./saas.js";
+import { sealClientSecret } from "../sync/client-secret.js";
+import type { SaasProduct } from "../product.js";
+import type { ResultCode } from "../../../vocabulary.js";
+import { newOrderLine } from "../../../../sim/bodies.js";
+import { kitRequest } from "../../../../sim/requests/kit.js";
+import type { Scenario } from "../../../../sim/scenario.js";
+import { allOrgSyncBody, applicationSyncBody, authSyncBody, newTenantId, singleOrgSyncBody, syncTime, tenantSyncBody } from "./sync-bodies.js";
+import { forSaas, saasProduct } from "./requirements.js";
 
 export const tenantSync: Scenario = {
   name: "tenant-sync",

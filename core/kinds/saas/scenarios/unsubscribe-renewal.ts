@@ -2,11 +2,11 @@
  * A renewal, then that renewal period unsubscribed: refreshInstance RENEWAL moves the expiry forward,
  * UNSUBSCRIBE_RENEWAL_PERIOD with the same renewal order moves it back (docs/marketplace/saas.md §4.3).
  */
-import { expireIn, newOrderLine, refreshInstanceBody } from "../bodies.js";
-import { basicRequest } from "../requests/basic.js";
-import type { Scenario } from "../scenario.js";
-import { purchase } from "./purchase.js";
-import { forSaas } from "./saas.js";
+import { expireIn, newOrderLine, refreshInstanceBody } from "../../../../sim/bodies.js";
+import { basicRequest } from "../../../../sim/requests/basic.js";
+import type { Scenario } from "../../../../sim/scenario.js";
+import { purchase } from "../../../../sim/scenarios/purchase.js";
+import { forSaas } from "./requirements.js";
 
 export const unsubscribeRenewal: Scenario = {
   name: "unsubscribe-renewal",

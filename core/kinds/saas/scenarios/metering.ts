@@ -7,16 +7,16 @@
  * The server pushes every KOOGATE_USAGE_FLUSH_SECONDS (default 3600): play this against a server
  * started with a short one (2 s, say), or the record cannot arrive within --wait.
  */
-import { UsageLedger } from "../../core/metering/ledger.js";
-import { usageTime } from "../../core/metering/record.js";
-import { UsageStore } from "../../core/metering/store.js";
-import { createDatabase } from "../../core/store/database.js";
-import { InstanceStore } from "../../core/store/instances.js";
-import { DATABASE_OPTION, databaseUrl, LocalMarketplaceClient, MARKETPLACE_OPTION, marketplaceUrl, msOption, within } from "../local-marketplace-client.js";
-import type { ReceivedCall } from "../marketplace/state.js";
-import { ScenarioUsageError, type Scenario } from "../scenario.js";
-import { purchase } from "./purchase.js";
-import { forSaas } from "./saas.js";
+import { UsageLedger } from "../../../metering/ledger.js";
+import { usageTime } from "../../../metering/record.js";
+import { UsageStore } from "../../../metering/store.js";
+import { createDatabase } from "../../../store/database.js";
+import { InstanceStore } from "../../../store/instances.js";
+import { DATABASE_OPTION, databaseUrl, LocalMarketplaceClient, MARKETPLACE_OPTION, marketplaceUrl, msOption, within } from "../../../../sim/local-marketplace-client.js";
+import type { ReceivedCall } from "../../../../sim/marketplace/state.js";
+import { ScenarioUsageError, type Scenario } from "../../../../sim/scenario.js";
+import { purchase } from "../../../../sim/scenarios/purchase.js";
+import { forSaas } from "./requirements.js";
 
 const PUSH_PATH = "/v1/isv/usage-data";
 const HOUR = 3_600_000;

@@ -7,10 +7,10 @@
  * clear, the product's encryptType and appInfo whose userName/password decrypt (docs/marketplace/saas.md §7).
  */
 import { randomUUID } from "node:crypto";
-import { expireIn, newOrderLine } from "../bodies.js";
-import { v1Request } from "../requests/v1.js";
-import { ScenarioAbort, type Scenario } from "../scenario.js";
-import { forSaas, saasProduct } from "./saas.js";
+import { expireIn, newOrderLine } from "../../../../sim/bodies.js";
+import { v1Request } from "../../../../sim/requests/v1.js";
+import { ScenarioAbort, type Scenario } from "../../../../sim/scenario.js";
+import { forSaas, saasProduct } from "./requirements.js";
 
 /** The product a 1.0 order names; its newInstance is idempotent per order and product (docs/marketplace/saas.md §9). */
 const PRODUCT_ID = "00301-666666-0--0";

@@ -3,10 +3,10 @@
  * with 000002 (docs/marketplace/saas.md §2.1, §6). Then the same call with a fresh timestamp, which must be accepted,
  * shows the refusals came from the timestamp and not from the key.
  */
-import { newBusinessId, newInstanceBody, newOrderLine } from "../bodies.js";
-import { basicRequest } from "../requests/basic.js";
-import { ScenarioUsageError, type Scenario } from "../scenario.js";
-import { forSaas } from "./saas.js";
+import { newBusinessId, newInstanceBody, newOrderLine } from "../../../../sim/bodies.js";
+import { basicRequest } from "../../../../sim/requests/basic.js";
+import { ScenarioUsageError, type Scenario } from "../../../../sim/scenario.js";
+import { forSaas } from "./requirements.js";
 
 export const stale: Scenario = {
   name: "stale",

@@ -3,11 +3,11 @@
  * (docs/marketplace/saas.md §2.1). Then the untouched request, freshly signed, which must be accepted, shows the refusal
  * came from the changed byte.
  */
-import { newBusinessId, newInstanceBody, newOrderLine } from "../bodies.js";
-import { basicRequest } from "../requests/basic.js";
-import type { Scenario } from "../scenario.js";
-import { tamperOneByte } from "../wire.js";
-import { forSaas } from "./saas.js";
+import { newBusinessId, newInstanceBody, newOrderLine } from "../../../../sim/bodies.js";
+import { basicRequest } from "../../../../sim/requests/basic.js";
+import type { Scenario } from "../../../../sim/scenario.js";
+import { tamperOneByte } from "../../../../sim/wire.js";
+import { forSaas } from "./requirements.js";
 
 export const tamper: Scenario = {
   name: "tamper",

@@ -3,10 +3,10 @@
  * once and then N times one after another, each delivery with a new businessId and nonce. Every answer
  * must name the same instanceId, and all answers must be the same bytes.
  */
-import { newBusinessId, newInstanceBody, newOrderLine } from "../bodies.js";
-import { basicRequest } from "../requests/basic.js";
-import { ScenarioUsageError, type Exchanged, type Scenario } from "../scenario.js";
-import { forSaas } from "./saas.js";
+import { newBusinessId, newInstanceBody, newOrderLine } from "../../../../sim/bodies.js";
+import { basicRequest } from "../../../../sim/requests/basic.js";
+import { ScenarioUsageError, type Exchanged, type Scenario } from "../../../../sim/scenario.js";
+import { forSaas } from "./requirements.js";
 
 export const retryStorm: Scenario = {
   name: "retry-storm",

@@ -5,13 +5,13 @@
  * of a signature over X-Request-Id; a wrong secret, a date or token too old, and (APIG) a body changed
  * after signing.
  */
-import type { ApiProduct } from "../../core/kinds/api/product.js";
-import type { ProductBase } from "../../core/products/definition.js";
-import type { Expectation } from "../judge.js";
-import { agentRequest, apigRequest, type GatewayRequestOptions } from "../requests/gateway.js";
-import type { Scenario, ScenarioContext } from "../scenario.js";
-import type { SimTarget } from "../target.js";
-import type { WireRequest } from "../wire.js";
+import type { ApiProduct } from "../product.js";
+import type { ProductBase } from "../../../products/definition.js";
+import type { Expectation } from "../../../../sim/judge.js";
+import { agentRequest, apigRequest, type GatewayRequestOptions } from "./gateway-request.js";
+import type { Scenario, ScenarioContext } from "../../../../sim/scenario.js";
+import type { SimTarget } from "../../../../sim/target.js";
+import type { WireRequest } from "../../../../sim/wire.js";
 
 const through: Expectation = {
   codes: [],

@@ -3,10 +3,10 @@
  * refreshLicense, expireLicense, releaseLicense and the release resent; every answer Body-Signed.
  */
 import { randomUUID } from "node:crypto";
-import { expireIn, newOrderLine } from "../bodies.js";
-import { v1Request } from "../requests/v1.js";
-import { ScenarioAbort, type Scenario } from "../scenario.js";
-import { forLicense } from "./license.js";
+import { expireIn, newOrderLine } from "../../../../sim/bodies.js";
+import { v1Request } from "../../../../sim/requests/v1.js";
+import { ScenarioAbort, type Scenario } from "../../../../sim/scenario.js";
+import { forLicense } from "./requirements.js";
 
 export const licenseV1Lifecycle: Scenario = {
   name: "license-v1-lifecycle",

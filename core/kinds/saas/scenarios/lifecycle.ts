@@ -3,11 +3,11 @@
  * renewal → freeze (expiry) → unfreeze (renewed late) → upgrade → release, and the release resent
  * (a repeat must succeed, docs/marketplace/saas.md §4.5).
  */
-import { expireIn, newOrderLine, refreshInstanceBody, releaseInstanceBody, updateInstanceStatusBody, upgradeInstanceBody } from "../bodies.js";
-import { basicRequest } from "../requests/basic.js";
-import type { Scenario } from "../scenario.js";
-import { awaitCredentials, purchase } from "./purchase.js";
-import { forSaas } from "./saas.js";
+import { expireIn, newOrderLine, refreshInstanceBody, releaseInstanceBody, updateInstanceStatusBody, upgradeInstanceBody } from "../../../../sim/bodies.js";
+import { basicRequest } from "../../../../sim/requests/basic.js";
+import type { Scenario } from "../../../../sim/scenario.js";
+import { awaitCredentials, purchase } from "../../../../sim/scenarios/purchase.js";
+import { forSaas } from "./requirements.js";
 
 export const lifecycle: Scenario = {
   name: "lifecycle",

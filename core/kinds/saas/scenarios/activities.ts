@@ -3,8 +3,8 @@
  * options. By default any result code valid for the activity passes (an unknown instance is a valid
  * `000003` answer); `--expect` narrows it.
  */
-import { parseMarketplaceTime } from "../../core/time.js";
-import { INSTANCE_STATUS_CHANGES, RESULT_CODES, type InstanceStatusChange, type ResultCode, type SaasActivity } from "../../core/vocabulary.js";
+import { parseMarketplaceTime } from "../../../time.js";
+import { INSTANCE_STATUS_CHANGES, RESULT_CODES, type InstanceStatusChange, type ResultCode, type SaasActivity } from "../../../vocabulary.js";
 import {
   changeInstanceCheckBody,
   expireIn,
@@ -16,10 +16,10 @@ import {
   releaseInstanceBody,
   updateInstanceStatusBody,
   upgradeInstanceBody,
-} from "../bodies.js";
-import { basicRequest } from "../requests/basic.js";
-import { ScenarioUsageError, type Scenario, type ScenarioContext, type ScenarioOption } from "../scenario.js";
-import { forSaas } from "./saas.js";
+} from "../../../../sim/bodies.js";
+import { basicRequest } from "../../../../sim/requests/basic.js";
+import { ScenarioUsageError, type Scenario, type ScenarioContext, type ScenarioOption } from "../../../../sim/scenario.js";
+import { forSaas } from "./requirements.js";
 
 /** The result codes a correct server may answer to each activity (docs/marketplace/saas.md §4, §6). */
 export const VALID_CODES: Readonly<Record<SaasActivity, readonly ResultCode[]>> = {

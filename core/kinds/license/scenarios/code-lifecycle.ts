@@ -4,10 +4,10 @@
  * call signed with the basic key instead of the license key, which must be refused.
  */
 import { randomBytes } from "node:crypto";
-import { expireIn } from "../bodies.js";
-import { basicRequest } from "../requests/basic.js";
-import type { Scenario } from "../scenario.js";
-import { forLicense } from "./license.js";
+import { expireIn } from "../../../../sim/bodies.js";
+import { basicRequest } from "../../../../sim/requests/basic.js";
+import type { Scenario } from "../../../../sim/scenario.js";
+import { forLicense } from "./requirements.js";
 
 export const licenseCodeLifecycle: Scenario = {
   name: "license-code-lifecycle",

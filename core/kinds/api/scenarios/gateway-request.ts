@@ -5,11 +5,11 @@
  * (X-Request-Id, X-Customer-Id, X-Customer-Name) are added as the gateway adds them.
  */
 import { randomUUID } from "node:crypto";
-import type { ApiProduct } from "../../core/kinds/api/product.js";
-import { signAgentJwt } from "../../core/signing/agents-jwt.js";
-import { signApigRequest } from "../../core/signing/apig.js";
-import type { SimTarget } from "../target.js";
-import type { WireRequest } from "../wire.js";
+import type { ApiProduct } from "../product.js";
+import { signAgentJwt } from "../../../signing/agents-jwt.js";
+import { signApigRequest } from "../../../signing/apig.js";
+import type { SimTarget } from "../../../../sim/target.js";
+import type { WireRequest } from "../../../../sim/wire.js";
 
 export interface GatewayRequestOptions {
   method: string;

@@ -4,10 +4,10 @@
  * upgrade, freeze, release.
  */
 import { randomBytes } from "node:crypto";
-import { expireIn, newBusinessId, newInstanceBody, newOrderLine } from "../bodies.js";
-import { basicRequest } from "../requests/basic.js";
-import { ScenarioAbort, type Scenario } from "../scenario.js";
-import { forLicense, MARKETPLACE_OPTION, uploadsOf } from "./license.js";
+import { expireIn, newBusinessId, newInstanceBody, newOrderLine } from "../../../../sim/bodies.js";
+import { basicRequest } from "../../../../sim/requests/basic.js";
+import { ScenarioAbort, type Scenario } from "../../../../sim/scenario.js";
+import { forLicense, MARKETPLACE_OPTION, uploadsOf } from "./requirements.js";
 
 export const licenseOnlineLifecycle: Scenario = {
   name: "license-online-lifecycle",

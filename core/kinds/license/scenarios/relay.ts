@@ -3,8 +3,8 @@
  * a test code issued there, activate, activate again (its status, not an error), check twice (the second
  * from the day's cache), usage, and a malformed request (400).
  */
-import type { Scenario } from "../scenario.js";
-import { forLicense, issueTestCode, MARKETPLACE_OPTION } from "./license.js";
+import type { Scenario } from "../../../../sim/scenario.js";
+import { forLicense, issueTestCode, MARKETPLACE_OPTION } from "./requirements.js";
 
 export const licenseRelay: Scenario = {
   name: "license-relay",
