@@ -3,8 +3,8 @@
  * over the exact bytes received (docs/marketplace/saas.md §3, with core/signing/body-sign.ts), JSON with a result code of
  * docs/marketplace/saas.md §6 that the step expects, the fields its activity must carry (an instanceId for newInstance,
  * `info` for queryInstance), the same instanceId as the first delivery on a resend, and credentials
- * that decrypt when `encryptType` is present (docs/marketplace/saas.md §7, with core/crypto/credential.ts), and on a 1.0
- * newInstance the encryptType and appInfo that 1.0 answers carry, with the instanceId in clear (docs/marketplace/saas.md §9).
+ * that decrypt when `encryptType` is present (docs/marketplace/saas.md §7, with core/crypto/credential.ts), and whatever
+ * else the step's scenario checks (`Expectation.checks`: a kind's own answers, e.g. a 1.0 newInstance's appInfo).
  */
 import { decryptCredential } from "../core/crypto/credential.js";
 import { verifyBodySign } from "../core/signing/body-sign.js";
@@ -27,11 +27,17 @@ export interface Expectation {
   /** a queryInstance answer must carry an `info` entry for this instance */
   instanceInInfo?: string;
   /**
-   * 1.0 newInstance (docs/marketplace/saas.md §9, §7): the answer must carry this `encryptType` (the product's) and an
-   * appInfo whose userName and password decrypt with the product's key and it; instanceId stays in clear
+   * what a kind's scenario checks besides, on a successful answer (a 1.0 newInstance's encrypted
+   * appInfo, core/kinds/saas/scenarios/answers.ts), after the checks of its activity
    */
-  encryptedAppInfo?: EncryptType;
+  checks?: readonly AnswerCheck[];
 }
+
+/**
+ * A check of a successful answer: `answer` is its parsed body, `key` the key its Body-Sign verified
+ * with; it adds every failure to `j.failures` (and what it saw, e.g. `j.withCredentials`).
+ */
+export type AnswerCheck = (answer: Record<string, unknown>, key: string, j: Judgement) => void;
 
 /** What was read from an answer, and every reason it fails. */
 export interface Judgement {
@@ -90,13 +96,14 @@ export function judge(activity: string, req: WireRequest, reply: WireReply, expe
     j.failures.push("resultMsg must be a string of at most 255 characters (docs/marketplace/saas.md §4)");
   }
   if (o.resultCode === "000000") {
-    if (activity === "newInstance") checkNewInstance(o, expect, req.replyKeys[0]!, j);
+    if (activity === "newInstance") checkNewInstance(o, expect, j);
     if (activity === "queryInstance") checkQueryInstance(o, expect, req.replyKeys[0]!, j);
+    for (const check of expect.checks ?? []) check(o, req.replyKeys[0]!, j);
   }
   return j;
 }
 
-function checkNewInstance(o: Record<string, unknown>, expect: Expectation, key: string, j: Judgement) {
+function checkNewInstance(o: Record<string, unknown>, expect: Expectation, j: Judgement) {
   if (typeof o.instanceId !== "string" || o.instanceId === "" || o.instanceId.length > 64) {
     j.failures.push("a successful newInstance must answer an instanceId of 1 to 64 characters (docs/marketplace/saas.md §4.1)");
     return;
@@ -104,32 +111,6 @@ function checkNewInstance(o: Record<string, unknown>, expect: Expectation, key: 
   j.instanceId = o.instanceId;
   if (expect.instanceId !== undefined && o.instanceId !== expect.instanceId) {
     j.failures.push(`instanceId ${o.instanceId} differs from the first delivery's ${expect.instanceId}: a resend must get the same one (docs/marketplace/saas.md §4.1)`);
-  }
-  if (expect.encryptedAppInfo !== undefined) {
-    const problem = encryptedAppInfoProblem(o, o.instanceId, expect.encryptedAppInfo, key);
-    if (problem) j.failures.push(problem);
-    else j.withCredentials.push(o.instanceId);
-  }
-}
-
-/** null when a 1.0 newInstance answer carries the product's encryptType and decryptable credentials. */
-function encryptedAppInfoProblem(o: Record<string, unknown>, instanceId: string, type: EncryptType, key: string): string | null {
-  if (o.encryptType !== String(type)) return `encryptType ${JSON.stringify(o.encryptType)}, expected "${type}", the product's (docs/marketplace/saas.md §7, §9)`;
-  if (!o.appInfo || typeof o.appInfo !== "object" || Array.isArray(o.appInfo)) return "a 1.0 newInstance answer must carry appInfo (docs/marketplace/saas.md §9)";
-  const appInfo = o.appInfo as Record<string, unknown>;
-  for (const f of ["userName", "password"]) {
-    if (typeof appInfo[f] !== "string" || appInfo[f] === "") return `appInfo.${f} is missing (docs/marketplace/saas.md §9)`;
-  }
-  if (decryptsToText(instanceId, type, key)) return "instanceId is encrypted: it must be sent in clear (docs/marketplace/saas.md §7)";
-  return credentialProblem(appInfo, o.encryptType, key);
-}
-
-/** True when `value` decrypts to printable text: it was sent encrypted (some third-party code does, docs/marketplace/saas.md §7). */
-function decryptsToText(value: string, type: EncryptType, key: string): boolean {
-  try {
-    return /^[\x20-\x7e]+$/.test(decryptCredential(value, { accessKey: key, encryptType: type }));
-  } catch {
-    return false;
   }
 }
 
@@ -162,7 +143,7 @@ function checkQueryInstance(o: Record<string, unknown>, expect: Expectation, key
 }
 
 /** null when the appInfo fields are strings and, with an `encryptType`, userName/password decrypt. */
-function credentialProblem(appInfo: Record<string, unknown>, encryptType: unknown, key: string): string | null {
+export function credentialProblem(appInfo: Record<string, unknown>, encryptType: unknown, key: string): string | null {
   for (const f of ["frontEndUrl", "adminUrl", "userName", "password", "memo"]) {
     if (appInfo[f] !== undefined && typeof appInfo[f] !== "string") return `appInfo.${f} is not a string (docs/marketplace/saas.md §4.2)`;
   }

@@ -11,6 +11,7 @@ import { expireIn, newOrderLine } from "../../../../sim/bodies.js";
 import { v1Request } from "../../../../sim/requests/v1.js";
 import { ScenarioAbort, type Scenario } from "../../../../sim/scenario.js";
 import { forSaas, saasProduct } from "./requirements.js";
+import { encryptedAppInfo } from "./answers.js";
 
 /** The product a 1.0 order names; its newInstance is idempotent per order and product (docs/marketplace/saas.md §9). */
 const PRODUCT_ID = "00301-666666-0--0";
@@ -21,15 +22,15 @@ export const v1Lifecycle: Scenario = {
   ...forSaas("v1"),
   async run(ctx) {
     const t = ctx.target;
-    const encryptedAppInfo = saasProduct(t).encryptType;
+    const checks = [encryptedAppInfo(saasProduct(t).encryptType)];
     const { orderId } = newOrderLine();
     const purchase = (businessId: string) =>
       v1Request(t, "newInstance", { businessId, orderId, productId: PRODUCT_ID, customerId: "68cbc86abc2018ab880d92f36422fa0e", expireTime: expireIn(365) });
 
-    const first = await ctx.exchange("newInstance", purchase(randomUUID()), { codes: ["000000"], encryptedAppInfo });
+    const first = await ctx.exchange("newInstance", purchase(randomUUID()), { codes: ["000000"], checks });
     const instanceId = first.judgement.instanceId;
     if (!instanceId) throw new ScenarioAbort("newInstance answered no instanceId: nothing to act on");
-    await ctx.exchange("newInstance", purchase(randomUUID()), { codes: ["000000"], instanceId, encryptedAppInfo }, "the same order resent (new businessId)");
+    await ctx.exchange("newInstance", purchase(randomUUID()), { codes: ["000000"], instanceId, checks }, "the same order resent (new businessId)");
     await ctx.exchange("queryInstance", v1Request(t, "queryInstance", { instanceId }), { codes: ["000000"], instanceInInfo: instanceId });
     await ctx.exchange("refreshInstance", v1Request(t, "refreshInstance", { instanceId, orderId: newOrderLine().orderId, productId: PRODUCT_ID, expireTime: expireIn(730) }), "000000", "renewal");
     await ctx.exchange("expireInstance", v1Request(t, "expireInstance", { instanceId, orderId }), "000000", "freeze");
