@@ -6,7 +6,7 @@
  */
 import { html, instanceLink, table, time, type Html } from "../../ops/html.js";
 import type { KindOps, OpsContent } from "../../ops/views.js";
-import { listIssued, relayUsageDays, type IssuedView, type RelayUsageDay } from "../../store/licence-view.js";
+import { listIssued, relayUsageDays, type IssuedView, type RelayUsageDay } from "./licence-view.js";
 import { LicenseCodeStore, type CodeRow } from "./codes.js";
 import type { LicenseProduct } from "./product.js";
 

@@ -1,11 +1,11 @@
 /**
  * What the operator page shows of a SaaS listing beyond the core's views (core/ops/views.ts): its
  * joint-operation tenants (docs/marketplace/saas.md §5), each with its applications, users (masked by
- * core/store/tenant-view.ts) and departments, linked from the listing's row.
+ * ./tenant-view.ts) and departments, linked from the listing's row.
  */
 import { html, instanceLink, select, table, time } from "../../ops/html.js";
 import { filterOf, type KindOps, type OpsContent } from "../../ops/views.js";
-import { listTenants, type TenantView } from "../../store/tenant-view.js";
+import { listTenants, type TenantView } from "./tenant-view.js";
 import type { SaasProduct } from "./product.js";
 
 const yes = (b: boolean) => (b ? "yes" : "no");

@@ -6,7 +6,7 @@
  * show neither.
  */
 import type { Knex } from "knex";
-import type { TenantRow } from "./joint-operation.js";
+import type { TenantRow } from "../../store/joint-operation.js";
 
 /** A personal value shown by its first and last character only: "alice@example.com" → "a…m". */
 export function mask(value: string | null | undefined): string {
