@@ -5,7 +5,7 @@
  */
 import { html, instanceLink, select, table, time } from "../../ops/html.js";
 import { filterOf, type KindOps, type OpsContent } from "../../ops/views.js";
-import { listTenants, type TenantView } from "./tenant-view.js";
+import { listTenants, type TenantView } from "./sync/tenant-view.js";
 import type { SaasProduct } from "./product.js";
 
 const yes = (b: boolean) => (b ? "yes" : "no");
