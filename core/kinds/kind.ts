@@ -16,7 +16,7 @@ import type { HttpAnswer, HttpCall } from "../serving/http.js";
 import type { KindOps } from "../ops/views.js";
 import type { Migration } from "../store/migrate.js";
 import type { KeyType } from "../vocabulary.js";
-import type { Scenario } from "../../sim/scenario.js";
+import type { Scenario } from "../simulation/scenario.js";
 
 /** What a kind's loader may use besides the definition. */
 export interface LoadContext {
@@ -133,9 +133,9 @@ export interface Kind<P extends ProductBase = ProductBase, A = unknown> {
    */
   readonly ops?: KindOps<P>;
   /**
-   * the simulator's scenarios for its products (`koogate sim <listing> <scenario>`, sim/scenario.ts),
+   * the simulator's scenarios for its products (`koogate sim <listing> <scenario>`, core/simulation/scenario.ts),
    * in the order `--help` lists them; each names this kind and says what else it needs of a product.
-   * The scenarios shared by several kinds (sim/scenarios/: delivery, order notification, usage) are
+   * The scenarios shared by several kinds (core/simulation/scenarios/: delivery, order notification, usage) are
    * played by each kind that offers them, under a name of its own.
    */
   readonly scenarios?: readonly Scenario[];

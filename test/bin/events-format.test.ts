@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { formatEvents } from "../../bin/commands/events.js";
 import { withArticle } from "../../core/article.js";
 import type { EventRecord } from "../../core/store/events.js";
-import { misfit } from "../../sim/scenario.js";
+import { misfit } from "../../core/simulation/scenario.js";
 import { findScenario } from "../../sim/scenarios/index.js";
 import { fakeProduct } from "../support/sim.js";
 

@@ -13,7 +13,7 @@ import type { AdapterContext, NewInstanceRequest, NewInstanceResult } from "../.
 import { sealClientSecret } from "../../core/kinds/saas/sync/client-secret.js";
 import { signAuthToken } from "../../core/signing/auth-token.js";
 import { DATABASE, type Knex } from "../../core/tokens.js";
-import { misfit } from "../../sim/scenario.js";
+import { misfit } from "../../core/simulation/scenario.js";
 import { SCENARIOS } from "../../sim/scenarios/index.js";
 import { testDatabaseKind } from "../support/database.js";
 import { productYaml, startServer, TEST_KEY, TEST_KIT_KEY, type TestServer } from "../support/server.js";

@@ -5,7 +5,7 @@ import { KINDS } from "../../core/kinds/index.js";
 import type { Kind } from "../../core/kinds/kind.js";
 import { signBasicRequest } from "../../core/signing/basic.js";
 import { runScenario } from "../../sim/runner.js";
-import { misfit, type Scenario } from "../../sim/scenario.js";
+import { misfit, type Scenario } from "../../core/simulation/scenario.js";
 import { SCENARIOS, scenariosOf } from "../../sim/scenarios/index.js";
 import { FixtureGreeterAdapter, greeterKind, greeterYaml } from "../support/fixture-kind/index.js";
 import { productYaml, startServer, type TestServer } from "../support/server.js";

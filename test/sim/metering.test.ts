@@ -8,7 +8,7 @@ import { MarketplaceClient, type UsageRecord } from "../../core/marketplace/clie
 import { loadMarketplaceConfig } from "../../core/marketplace/config.js";
 import type { UsagePushData } from "../../core/marketplace/data.js";
 import type { MarketplaceResult } from "../../core/marketplace/answers.js";
-import { misfit } from "../../sim/scenario.js";
+import { misfit } from "../../core/simulation/scenario.js";
 import { metering } from "../../core/kinds/saas/scenarios/metering.js";
 import { testDatabaseKind } from "../support/database.js";
 import { startRig, type MarketplaceRig } from "../support/marketplace-setup.js";

@@ -7,7 +7,7 @@ import { createServer, type Server } from "node:http";
 import { expect } from "chai";
 import { MarketplaceClient } from "../../core/marketplace/client.js";
 import { signBody } from "../../core/signing/body-sign.js";
-import { misfit } from "../../sim/scenario.js";
+import { misfit } from "../../core/simulation/scenario.js";
 import { findScenario } from "../../sim/scenarios/index.js";
 import type { LocalMarketplace } from "../../sim/marketplace/server.js";
 import { testDatabaseKind } from "../support/database.js";

@@ -7,11 +7,11 @@
  */
 import type { ApiProduct } from "../product.js";
 import type { ProductBase } from "../../../products/definition.js";
-import type { Expectation } from "../../../../sim/judge.js";
+import type { Expectation } from "../../../simulation/judge.js";
 import { agentRequest, apigRequest, type GatewayRequestOptions } from "./gateway-request.js";
-import type { Scenario, ScenarioContext } from "../../../../sim/scenario.js";
-import type { SimTarget } from "../../../../sim/target.js";
-import type { WireRequest } from "../../../../sim/wire.js";
+import type { Scenario, ScenarioContext } from "../../../simulation/scenario.js";
+import type { SimTarget } from "../../../simulation/target.js";
+import type { WireRequest } from "../../../simulation/wire.js";
 
 const through: Expectation = {
   codes: [],

@@ -8,8 +8,8 @@ import { randomUUID } from "node:crypto";
 import type { ApiProduct } from "../product.js";
 import { signAgentJwt } from "../../../signing/agents-jwt.js";
 import { signApigRequest } from "../../../signing/apig.js";
-import type { SimTarget } from "../../../../sim/target.js";
-import type { WireRequest } from "../../../../sim/wire.js";
+import type { SimTarget } from "../../../simulation/target.js";
+import type { WireRequest } from "../../../simulation/wire.js";
 
 export interface GatewayRequestOptions {
   method: string;

@@ -4,9 +4,9 @@
  * call signed with the basic key instead of the license key, which must be refused.
  */
 import { randomBytes } from "node:crypto";
-import { expireIn } from "../../../../sim/bodies.js";
-import { basicRequest } from "../../../../sim/requests/basic.js";
-import type { Scenario } from "../../../../sim/scenario.js";
+import { expireIn } from "../../../simulation/bodies.js";
+import { basicRequest } from "../../../simulation/requests/basic.js";
+import type { Scenario } from "../../../simulation/scenario.js";
 import { forLicense } from "./requirements.js";
 
 export const licenseCodeLifecycle: Scenario = {

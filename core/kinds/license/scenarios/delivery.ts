@@ -1,12 +1,12 @@
 /**
- * How the delivery scenarios (sim/scenarios/delivery.ts) buy a 1.0 licence and send each move
+ * How the delivery scenarios (core/simulation/scenarios/delivery.ts) buy a 1.0 licence and send each move
  * (docs/marketplace/license.md §4), and the License play of them, named `license-<scenario>`.
  */
 import { randomUUID } from "node:crypto";
-import { expireIn, newOrderLine } from "../../../../sim/bodies.js";
-import { v1Request } from "../../../../sim/requests/v1.js";
-import { ScenarioAbort } from "../../../../sim/scenario.js";
-import { SIM_CUSTOMER, type DeliveryPlay, type Surface } from "../../../../sim/scenarios/delivery.js";
+import { expireIn, newOrderLine } from "../../../simulation/bodies.js";
+import { v1Request } from "../../../simulation/requests/v1.js";
+import { ScenarioAbort } from "../../../simulation/scenario.js";
+import { SIM_CUSTOMER, type DeliveryPlay, type Surface } from "../../../simulation/scenarios/delivery.js";
 import { forLicense } from "./requirements.js";
 
 const licenceV1: Surface = {

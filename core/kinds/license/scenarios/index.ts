@@ -1,15 +1,15 @@
 /**
  * The License kind's simulator scenarios (`koogate sim <listing> <scenario>`), in the order `--help`
- * lists them: its own, then the shared ones it plays (sim/scenarios/), named `license-<scenario>`.
+ * lists them: its own, then the shared ones it plays (core/simulation/scenarios/), named `license-<scenario>`.
  */
 import type { ProductBase } from "../../../products/definition.js";
-import type { Scenario } from "../../../../sim/scenario.js";
-import { callsMadeOnce } from "../../../../sim/scenarios/calls-made-once.js";
-import { playDelivery } from "../../../../sim/scenarios/delivery.js";
-import { expireRenewExpire } from "../../../../sim/scenarios/expire-renew-expire.js";
-import { orderNotify } from "../../../../sim/scenarios/order-notify.js";
-import { quantities } from "../../../../sim/scenarios/quantities.js";
-import { usageNow } from "../../../../sim/scenarios/usage-now.js";
+import type { Scenario } from "../../../simulation/scenario.js";
+import { callsMadeOnce } from "../../../simulation/scenarios/calls-made-once.js";
+import { playDelivery } from "../../../simulation/scenarios/delivery.js";
+import { expireRenewExpire } from "../../../simulation/scenarios/expire-renew-expire.js";
+import { orderNotify } from "../../../simulation/scenarios/order-notify.js";
+import { quantities } from "../../../simulation/scenarios/quantities.js";
+import { usageNow } from "../../../simulation/scenarios/usage-now.js";
 import type { LicenseProduct } from "../product.js";
 import { licenseCodeLifecycle } from "./code-lifecycle.js";
 import { LICENSE_DELIVERY } from "./delivery.js";

@@ -4,9 +4,9 @@
  * upgrade, freeze, release.
  */
 import { randomBytes } from "node:crypto";
-import { expireIn, newBusinessId, newInstanceBody, newOrderLine } from "../../../../sim/bodies.js";
-import { basicRequest } from "../../../../sim/requests/basic.js";
-import { ScenarioAbort, type Scenario } from "../../../../sim/scenario.js";
+import { expireIn, newBusinessId, newInstanceBody, newOrderLine } from "../../../simulation/bodies.js";
+import { basicRequest } from "../../../simulation/requests/basic.js";
+import { ScenarioAbort, type Scenario } from "../../../simulation/scenario.js";
 import { forLicense, MARKETPLACE_OPTION, uploadsOf } from "./requirements.js";
 
 export const licenseOnlineLifecycle: Scenario = {

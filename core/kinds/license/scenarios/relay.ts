@@ -3,7 +3,7 @@
  * a test code issued there, activate, activate again (its status, not an error), check twice (the second
  * from the day's cache), usage, and a malformed request (400).
  */
-import type { Scenario } from "../../../../sim/scenario.js";
+import type { Scenario } from "../../../simulation/scenario.js";
 import { forLicense, issueTestCode, MARKETPLACE_OPTION } from "./requirements.js";
 
 export const licenseRelay: Scenario = {

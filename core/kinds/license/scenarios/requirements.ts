@@ -5,7 +5,7 @@
 import type { LicenseProduct } from "../product.js";
 import type { ProductBase } from "../../../products/definition.js";
 import type { LicenseVariant } from "../../../vocabulary.js";
-import type { Scenario, ScenarioOption } from "../../../../sim/scenario.js";
+import type { Scenario, ScenarioOption } from "../../../simulation/scenario.js";
 
 export function forLicense(variant: LicenseVariant): Pick<Scenario, "kind" | "needs" | "fits"> {
   return {

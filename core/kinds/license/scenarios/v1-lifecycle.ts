@@ -3,9 +3,9 @@
  * refreshLicense, expireLicense, releaseLicense and the release resent; every answer Body-Signed.
  */
 import { randomUUID } from "node:crypto";
-import { expireIn, newOrderLine } from "../../../../sim/bodies.js";
-import { v1Request } from "../../../../sim/requests/v1.js";
-import { ScenarioAbort, type Scenario } from "../../../../sim/scenario.js";
+import { expireIn, newOrderLine } from "../../../simulation/bodies.js";
+import { v1Request } from "../../../simulation/requests/v1.js";
+import { ScenarioAbort, type Scenario } from "../../../simulation/scenario.js";
 import { forLicense } from "./requirements.js";
 
 export const licenseV1Lifecycle: Scenario = {

@@ -16,9 +16,9 @@ import {
   releaseInstanceBody,
   updateInstanceStatusBody,
   upgradeInstanceBody,
-} from "../../../../sim/bodies.js";
-import { basicRequest } from "../../../../sim/requests/basic.js";
-import { ScenarioUsageError, type Scenario, type ScenarioContext, type ScenarioOption } from "../../../../sim/scenario.js";
+} from "../../../simulation/bodies.js";
+import { basicRequest } from "../../../simulation/requests/basic.js";
+import { ScenarioUsageError, type Scenario, type ScenarioContext, type ScenarioOption } from "../../../simulation/scenario.js";
 import { forSaas } from "./requirements.js";
 
 /** The result codes a correct server may answer to each activity (docs/marketplace/saas.md §4, §6). */

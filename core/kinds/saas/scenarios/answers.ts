@@ -1,12 +1,12 @@
 /**
- * What the SaaS scenarios check of an answer beyond the judge's checks of every answer (sim/judge.ts):
+ * What the SaaS scenarios check of an answer beyond the judge's checks of every answer (core/simulation/judge.ts):
  * a 1.0 newInstance answer carries the product's `encryptType` and an appInfo whose userName and
  * password decrypt with the product's key and it, while the instanceId stays in clear
  * (docs/marketplace/saas.md §9, §7).
  */
 import { decryptCredential } from "../../../crypto/credential.js";
 import type { EncryptType } from "../../../vocabulary.js";
-import { credentialProblem, type AnswerCheck } from "../../../../sim/judge.js";
+import { credentialProblem, type AnswerCheck } from "../../../simulation/judge.js";
 
 /** The check of a 1.0 newInstance answer for a product whose `encryptType` is `type`. */
 export function encryptedAppInfo(type: EncryptType): AnswerCheck {

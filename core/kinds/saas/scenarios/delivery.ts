@@ -1,14 +1,14 @@
 /**
- * How the delivery scenarios (sim/scenarios/delivery.ts) buy a SaaS listing and send each move, on
+ * How the delivery scenarios (core/simulation/scenarios/delivery.ts) buy a SaaS listing and send each move, on
  * 2.0 (docs/marketplace/saas.md §4) and on 1.0 (§9), and the SaaS play of them.
  */
 import { randomUUID } from "node:crypto";
-import { expireIn, newOrderLine, refreshInstanceBody, releaseInstanceBody, updateInstanceStatusBody } from "../../../../sim/bodies.js";
-import { basicRequest } from "../../../../sim/requests/basic.js";
-import { v1Request } from "../../../../sim/requests/v1.js";
-import { ScenarioAbort } from "../../../../sim/scenario.js";
-import { SIM_CUSTOMER, type DeliveryPlay, type Surface } from "../../../../sim/scenarios/delivery.js";
-import { purchase } from "../../../../sim/scenarios/purchase.js";
+import { expireIn, newOrderLine, refreshInstanceBody, releaseInstanceBody, updateInstanceStatusBody } from "../../../simulation/bodies.js";
+import { basicRequest } from "../../../simulation/requests/basic.js";
+import { v1Request } from "../../../simulation/requests/v1.js";
+import { ScenarioAbort } from "../../../simulation/scenario.js";
+import { SIM_CUSTOMER, type DeliveryPlay, type Surface } from "../../../simulation/scenarios/delivery.js";
+import { purchase } from "../../../simulation/scenarios/purchase.js";
 import type { SaasProduct } from "../product.js";
 
 const saasV2: Surface = {

@@ -3,10 +3,10 @@
  * renewal → freeze (expiry) → unfreeze (renewed late) → upgrade → release, and the release resent
  * (a repeat must succeed, docs/marketplace/saas.md §4.5).
  */
-import { expireIn, newOrderLine, refreshInstanceBody, releaseInstanceBody, updateInstanceStatusBody, upgradeInstanceBody } from "../../../../sim/bodies.js";
-import { basicRequest } from "../../../../sim/requests/basic.js";
-import type { Scenario } from "../../../../sim/scenario.js";
-import { awaitCredentials, purchase } from "../../../../sim/scenarios/purchase.js";
+import { expireIn, newOrderLine, refreshInstanceBody, releaseInstanceBody, updateInstanceStatusBody, upgradeInstanceBody } from "../../../simulation/bodies.js";
+import { basicRequest } from "../../../simulation/requests/basic.js";
+import type { Scenario } from "../../../simulation/scenario.js";
+import { awaitCredentials, purchase } from "../../../simulation/scenarios/purchase.js";
 import { forSaas } from "./requirements.js";
 
 export const lifecycle: Scenario = {

@@ -12,10 +12,10 @@ import { usageTime } from "../../../metering/record.js";
 import { UsageStore } from "../../../metering/store.js";
 import { createDatabase } from "../../../store/database.js";
 import { InstanceStore } from "../../../store/instances.js";
-import { DATABASE_OPTION, databaseUrl, LocalMarketplaceClient, MARKETPLACE_OPTION, marketplaceUrl, msOption, within } from "../../../../sim/local-marketplace-client.js";
-import type { ReceivedCall } from "../../../../sim/marketplace/state.js";
-import { ScenarioUsageError, type Scenario } from "../../../../sim/scenario.js";
-import { purchase } from "../../../../sim/scenarios/purchase.js";
+import { DATABASE_OPTION, databaseUrl, LocalMarketplaceClient, MARKETPLACE_OPTION, marketplaceUrl, msOption, within } from "../../../simulation/local-marketplace-client.js";
+import type { ReceivedCall } from "../../../simulation/local-marketplace.js";
+import { ScenarioUsageError, type Scenario } from "../../../simulation/scenario.js";
+import { purchase } from "../../../simulation/scenarios/purchase.js";
 import { forSaas } from "./requirements.js";
 
 const PUSH_PATH = "/v1/isv/usage-data";

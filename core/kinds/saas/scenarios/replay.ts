@@ -2,9 +2,9 @@
  * A captured request sent again byte for byte, same nonce and signature: a correct server refuses it
  * with 000001 (docs/marketplace/saas.md §2.1: cache nonces to reject replays).
  */
-import { newBusinessId, newInstanceBody, newOrderLine } from "../../../../sim/bodies.js";
-import { basicRequest } from "../../../../sim/requests/basic.js";
-import type { Scenario } from "../../../../sim/scenario.js";
+import { newBusinessId, newInstanceBody, newOrderLine } from "../../../simulation/bodies.js";
+import { basicRequest } from "../../../simulation/requests/basic.js";
+import type { Scenario } from "../../../simulation/scenario.js";
 import { forSaas } from "./requirements.js";
 
 export const replay: Scenario = {

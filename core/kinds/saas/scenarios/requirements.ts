@@ -5,8 +5,8 @@
 import type { SaasProduct } from "../product.js";
 import type { ProductBase } from "../../../products/definition.js";
 import type { SaasProtocol } from "../../../vocabulary.js";
-import type { Scenario } from "../../../../sim/scenario.js";
-import type { SimTarget } from "../../../../sim/target.js";
+import type { Scenario } from "../../../simulation/scenario.js";
+import type { SimTarget } from "../../../simulation/target.js";
 
 /** A feature a scenario needs: what it is called, and where a definition enables it. */
 const FEATURES = {

@@ -3,9 +3,9 @@
  * once and then N times one after another, each delivery with a new businessId and nonce. Every answer
  * must name the same instanceId, and all answers must be the same bytes.
  */
-import { newBusinessId, newInstanceBody, newOrderLine } from "../../../../sim/bodies.js";
-import { basicRequest } from "../../../../sim/requests/basic.js";
-import { ScenarioUsageError, type Exchanged, type Scenario } from "../../../../sim/scenario.js";
+import { newBusinessId, newInstanceBody, newOrderLine } from "../../../simulation/bodies.js";
+import { basicRequest } from "../../../simulation/requests/basic.js";
+import { ScenarioUsageError, type Exchanged, type Scenario } from "../../../simulation/scenario.js";
 import { forSaas } from "./requirements.js";
 
 export const retryStorm: Scenario = {

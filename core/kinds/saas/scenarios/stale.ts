@@ -3,9 +3,9 @@
  * with 000002 (docs/marketplace/saas.md §2.1, §6). Then the same call with a fresh timestamp, which must be accepted,
  * shows the refusals came from the timestamp and not from the key.
  */
-import { newBusinessId, newInstanceBody, newOrderLine } from "../../../../sim/bodies.js";
-import { basicRequest } from "../../../../sim/requests/basic.js";
-import { ScenarioUsageError, type Scenario } from "../../../../sim/scenario.js";
+import { newBusinessId, newInstanceBody, newOrderLine } from "../../../simulation/bodies.js";
+import { basicRequest } from "../../../simulation/requests/basic.js";
+import { ScenarioUsageError, type Scenario } from "../../../simulation/scenario.js";
 import { forSaas } from "./requirements.js";
 
 export const stale: Scenario = {

@@ -3,10 +3,10 @@
  * (docs/marketplace/saas.md §2.1). Then the untouched request, freshly signed, which must be accepted, shows the refusal
  * came from the changed byte.
  */
-import { newBusinessId, newInstanceBody, newOrderLine } from "../../../../sim/bodies.js";
-import { basicRequest } from "../../../../sim/requests/basic.js";
-import type { Scenario } from "../../../../sim/scenario.js";
-import { tamperOneByte } from "../../../../sim/wire.js";
+import { newBusinessId, newInstanceBody, newOrderLine } from "../../../simulation/bodies.js";
+import { basicRequest } from "../../../simulation/requests/basic.js";
+import type { Scenario } from "../../../simulation/scenario.js";
+import { tamperOneByte } from "../../../simulation/wire.js";
 import { forSaas } from "./requirements.js";
 
 export const tamper: Scenario = {

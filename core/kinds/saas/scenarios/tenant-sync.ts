@@ -14,9 +14,9 @@ import { createPublicKey, randomBytes, randomUUID } from "node:crypto";
 import { sealClientSecret } from "../sync/client-secret.js";
 import type { SaasProduct } from "../product.js";
 import type { ResultCode } from "../../../vocabulary.js";
-import { newOrderLine } from "../../../../sim/bodies.js";
-import { kitRequest } from "../../../../sim/requests/kit.js";
-import type { Scenario } from "../../../../sim/scenario.js";
+import { newOrderLine } from "../../../simulation/bodies.js";
+import { kitRequest } from "../../../simulation/requests/kit.js";
+import type { Scenario } from "../../../simulation/scenario.js";
 import { allOrgSyncBody, applicationSyncBody, authSyncBody, newTenantId, singleOrgSyncBody, syncTime, tenantSyncBody } from "./sync-bodies.js";
 import { forSaas, saasProduct } from "./requirements.js";
 

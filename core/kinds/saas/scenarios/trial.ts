@@ -1,8 +1,8 @@
 /** A trial purchase, then its conversion to a paid order: refreshInstance TRIAL_TO_FORMAL (docs/marketplace/saas.md §4.3). */
-import { expireIn, newOrderLine, refreshInstanceBody } from "../../../../sim/bodies.js";
-import { basicRequest } from "../../../../sim/requests/basic.js";
-import type { Scenario } from "../../../../sim/scenario.js";
-import { awaitCredentials, purchase } from "../../../../sim/scenarios/purchase.js";
+import { expireIn, newOrderLine, refreshInstanceBody } from "../../../simulation/bodies.js";
+import { basicRequest } from "../../../simulation/requests/basic.js";
+import type { Scenario } from "../../../simulation/scenario.js";
+import { awaitCredentials, purchase } from "../../../simulation/scenarios/purchase.js";
 import { forSaas } from "./requirements.js";
 
 export const trial: Scenario = {

@@ -2,10 +2,10 @@
  * A renewal, then that renewal period unsubscribed: refreshInstance RENEWAL moves the expiry forward,
  * UNSUBSCRIBE_RENEWAL_PERIOD with the same renewal order moves it back (docs/marketplace/saas.md §4.3).
  */
-import { expireIn, newOrderLine, refreshInstanceBody } from "../../../../sim/bodies.js";
-import { basicRequest } from "../../../../sim/requests/basic.js";
-import type { Scenario } from "../../../../sim/scenario.js";
-import { purchase } from "../../../../sim/scenarios/purchase.js";
+import { expireIn, newOrderLine, refreshInstanceBody } from "../../../simulation/bodies.js";
+import { basicRequest } from "../../../simulation/requests/basic.js";
+import type { Scenario } from "../../../simulation/scenario.js";
+import { purchase } from "../../../simulation/scenarios/purchase.js";
 import { forSaas } from "./requirements.js";
 
 export const unsubscribeRenewal: Scenario = {

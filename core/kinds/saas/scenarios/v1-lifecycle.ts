@@ -7,9 +7,9 @@
  * clear, the product's encryptType and appInfo whose userName/password decrypt (docs/marketplace/saas.md §7).
  */
 import { randomUUID } from "node:crypto";
-import { expireIn, newOrderLine } from "../../../../sim/bodies.js";
-import { v1Request } from "../../../../sim/requests/v1.js";
-import { ScenarioAbort, type Scenario } from "../../../../sim/scenario.js";
+import { expireIn, newOrderLine } from "../../../simulation/bodies.js";
+import { v1Request } from "../../../simulation/requests/v1.js";
+import { ScenarioAbort, type Scenario } from "../../../simulation/scenario.js";
 import { forSaas, saasProduct } from "./requirements.js";
 import { encryptedAppInfo } from "./answers.js";
 

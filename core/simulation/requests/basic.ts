@@ -5,7 +5,7 @@
  * The signature comes from core/signing/basic.ts `signBasicRequest`, the module the server verifies
  * with: one implementation of the scheme, so a fix lands in the server and the simulator at once.
  */
-import { signBasicRequest } from "../../core/signing/basic.js";
+import { signBasicRequest } from "../../signing/basic.js";
 import type { SimTarget } from "../target.js";
 import type { WireRequest } from "../wire.js";
 

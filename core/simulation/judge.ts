@@ -6,10 +6,10 @@
  * that decrypt when `encryptType` is present (docs/marketplace/saas.md §7, with core/crypto/credential.ts), and whatever
  * else the step's scenario checks (`Expectation.checks`: a kind's own answers, e.g. a 1.0 newInstance's appInfo).
  */
-import { decryptCredential } from "../core/crypto/credential.js";
-import { verifyBodySign } from "../core/signing/body-sign.js";
-import { refusalOf } from "../core/signing/signature-error.js";
-import { RESULT_CODES, type EncryptType, type ResultCode } from "../core/vocabulary.js";
+import { decryptCredential } from "../crypto/credential.js";
+import { verifyBodySign } from "../signing/body-sign.js";
+import { refusalOf } from "../signing/signature-error.js";
+import { RESULT_CODES, type EncryptType, type ResultCode } from "../vocabulary.js";
 import type { WireReply, WireRequest } from "./wire.js";
 
 const ALL_CODES = Object.values(RESULT_CODES) as readonly string[];

@@ -4,8 +4,8 @@
  * the usage records it accepted. Over HTTP, so a scenario plays against a marketplace in another
  * process exactly as against one started by a test.
  */
-import type { LocalOrder } from "./marketplace/orders.js";
-import type { AcceptedUsage, Fault, ReceivedCall } from "./marketplace/state.js";
+import type { LocalOrder } from "./local-marketplace.js";
+import type { AcceptedUsage, Fault, ReceivedCall } from "./local-marketplace.js";
 import { ScenarioAbort, ScenarioUsageError, type ScenarioContext } from "./scenario.js";
 
 /** The `--marketplace` option shared by the scenarios that look at the local marketplace. */

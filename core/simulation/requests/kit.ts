@@ -5,8 +5,8 @@
  *
  * The headers come from core/signing/kit.ts `signKitRequest`, the module the server verifies with.
  */
-import { signKitRequest } from "../../core/signing/kit.js";
-import type { JointSync } from "../../core/vocabulary.js";
+import { signKitRequest } from "../../signing/kit.js";
+import type { JointSync } from "../../vocabulary.js";
 import type { SimTarget } from "../target.js";
 import type { WireRequest } from "../wire.js";
 

@@ -4,7 +4,7 @@
  * purchase. With the server's database the scenario checks that both were stored with what was bought
  * and that the one-off has no expiry; a licence in koogate's signed format must grant the seats bought.
  */
-import { createDatabase } from "../../core/store/database.js";
+import { createDatabase } from "../../store/database.js";
 import { databaseUrl } from "../local-marketplace-client.js";
 import type { ScenarioContext } from "../scenario.js";
 import { notChecked, type DeliveryTemplate, type Surface } from "./delivery.js";

@@ -6,8 +6,8 @@
  * call (`resent`: nothing changed for the buyer). A kind plays them (`playDelivery`) with its own
  * surface: how its listings are bought and how each move is sent (core/kinds/<kind>/scenarios/).
  */
-import type { ProductBase } from "../../core/products/definition.js";
-import { createDatabase } from "../../core/store/database.js";
+import type { ProductBase } from "../../products/definition.js";
+import { createDatabase } from "../../store/database.js";
 import { databaseUrl, DATABASE_OPTION } from "../local-marketplace-client.js";
 import type { Scenario, ScenarioContext } from "../scenario.js";
 

@@ -1,21 +1,23 @@
 /**
- * What a scenario is, and what it may do while it runs. A scenario is a file in sim/scenarios/ that
- * exports a `Scenario` and is listed in sim/scenarios/index.ts; the runner (sim/runner.ts) knows nothing
- * of any particular scenario. A scenario builds requests (sim/requests/: one builder per signing scheme,
- * each using the core module the server verifies with), hands them to `ctx.exchange`, and states what
- * it expects; the runner sends, judges (sim/judge.ts) and records one step per exchange.
+ * What a scenario is, and what it may do while it runs. A scenario is declared by a kind
+ * (`Kind.scenarios`, core/kinds/<kind>/scenarios/) and listed by the registry (sim/scenarios/index.ts);
+ * the runner (sim/runner.ts) knows nothing of any particular scenario. A scenario builds requests
+ * (./requests/: one builder per signing scheme, each using the core module the server verifies with),
+ * hands them to `ctx.exchange`, and states what it expects; the runner sends (./wire.ts), judges
+ * (./judge.ts) and records one step per exchange. This toolkit lives in core/ because the kinds'
+ * scenarios build on it and core/ imports nothing outside it; sim/ runs the scenarios.
  *
  * One request builder per signing scheme: requests/basic.ts (2.0 query signature, docs/marketplace/saas.md §2.1),
  * requests/kit.ts (joint-operation `x-sign`, §2.2), requests/v1.ts (1.0 `authToken` GET, §2.3). Each
  * scenario declares the kind of product it plays and what else it needs (`misfit` below), so the CLI
  * refuses to play it against a product that lacks them.
  */
-import type { ProductBase } from "../core/products/definition.js";
-import type { ResultCode } from "../core/vocabulary.js";
+import type { ProductBase } from "../products/definition.js";
+import type { ResultCode } from "../vocabulary.js";
 import type { Expectation, Judgement } from "./judge.js";
 import type { SimTarget } from "./target.js";
 import type { WireReply, WireRequest } from "./wire.js";
-import { withArticle } from "../core/article.js";
+import { withArticle } from "../article.js";
 
 /** A command-line option of a scenario (`--<name>`), parsed with node:util parseArgs. */
 export interface ScenarioOption {

@@ -3,8 +3,8 @@
  * tables (docs/marketplace/saas.md §4.1–§4.7). Optional fields are left out when not given, as the marketplace does.
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import { formatMarketplaceTime } from "../core/time.js";
-import type { InstanceStatusChange, RefreshScene, SaasActivity } from "../core/vocabulary.js";
+import { formatMarketplaceTime } from "../time.js";
+import type { InstanceStatusChange, RefreshScene, SaasActivity } from "../vocabulary.js";
 
 type Body = { activity: SaasActivity } & Record<string, unknown>;
 type TestFlag = "0" | "1";

@@ -5,8 +5,8 @@
  *
  * The token comes from core/signing/auth-token.ts `signAuthToken`, the module the server verifies with.
  */
-import { signAuthToken } from "../../core/signing/auth-token.js";
-import type { SaasV1Activity } from "../../core/vocabulary.js";
+import { signAuthToken } from "../../signing/auth-token.js";
+import type { SaasV1Activity } from "../../vocabulary.js";
 import type { SimTarget } from "../target.js";
 import type { WireRequest } from "../wire.js";
 

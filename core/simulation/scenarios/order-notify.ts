@@ -7,12 +7,12 @@
  * twice.
  */
 import { randomBytes } from "node:crypto";
-import { OrderStore } from "../../core/orders/store.js";
-import { createDatabase } from "../../core/store/database.js";
-import { formatMarketplaceTime } from "../../core/time.js";
+import { OrderStore } from "../../orders/store.js";
+import { createDatabase } from "../../store/database.js";
+import { formatMarketplaceTime } from "../../time.js";
 import { DATABASE_OPTION, databaseUrl, LocalMarketplaceClient, MARKETPLACE_OPTION, marketplaceUrl, msOption, within } from "../local-marketplace-client.js";
-import type { LocalOrder } from "../marketplace/orders.js";
-import type { ReceivedCall } from "../marketplace/state.js";
+import type { LocalOrder } from "../local-marketplace.js";
+import type { ReceivedCall } from "../local-marketplace.js";
 import { basicRequest } from "../requests/basic.js";
 import type { Scenario, ScenarioContext } from "../scenario.js";
 

@@ -4,7 +4,7 @@
  * to restart it by hand. With the server's database the scenario checks that none of them was lost:
  * each was passed to the backend or queued in koogate's outbox, and no such job is parked as failed.
  */
-import { createDatabase } from "../../core/store/database.js";
+import { createDatabase } from "../../store/database.js";
 import { databaseUrl } from "../local-marketplace-client.js";
 import { eventsOf, notChecked, type DeliveryTemplate } from "./delivery.js";
 
