@@ -2,8 +2,9 @@
  * The contract every product kind implements. A kind is a folder (core/kinds/<kind>/) plus one line in
  * the registry (core/kinds/index.ts): it brings the fields its definitions add and their schema, how a
  * validated definition becomes a typed product, the methods its adapter classes must have, the tables
- * it owns (migrations), the endpoints it serves, the outbox jobs it runs, and how `koogate check`, the
- * simulator and the start-up log describe one of its products. The kernel, the server, the loader and
+ * it owns (migrations), the endpoints it serves, the outbox jobs it runs, its operator-page views, its
+ * simulator scenarios, and how `koogate check`, the simulator and the start-up log describe one of its
+ * products. The kernel, the server, the loader and
  * the CLI know kinds only through this contract.
  */
 import type { DependencyContainer } from "tsyringe";
@@ -14,8 +15,10 @@ import type { Environment } from "../settings/reader.js";
 import type { BaseDefinition, ProductBase } from "../products/definition.js";
 import type { JobHandler } from "../outbox/handlers.js";
 import type { HttpAnswer, HttpCall } from "../serving/http.js";
+import type { KindOps } from "../ops/views.js";
 import type { Migration } from "../store/migrate.js";
 import type { KeyType } from "../vocabulary.js";
+import type { Scenario } from "../simulation/scenario.js";
 
 /** What a kind's loader may use besides the definition. */
 export interface LoadContext {
@@ -174,6 +177,19 @@ export interface Kind<P extends ProductBase = ProductBase, A = unknown> {
   readonly metering?: boolean;
   /** the outbox jobs it runs, by the job's `activity` */
   jobs?(container: DependencyContainer): Readonly<Record<string, JobHandler<P, A>>>;
+  /**
+   * what the operator page (/ops) shows of its products beyond the core's views: its own views (with
+   * their navigation entries), the links to them on a listing's row, and its own call log when its
+   * calls skip the pipeline's event log (core/ops/views.ts); default nothing more
+   */
+  readonly ops?: KindOps<P>;
+  /**
+   * the simulator's scenarios for its products (`koogate sim <listing> <scenario>`, core/simulation/scenario.ts),
+   * in the order `--help` lists them; each names this kind and says what else it needs of a product.
+   * The scenarios shared by several kinds (core/simulation/scenarios/: delivery, order notification, usage) are
+   * played by each kind that offers them, under a name of its own.
+   */
+  readonly scenarios?: readonly Scenario[];
   describe(product: P): ProductDescription;
 }
 

@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import { verifyAuthToken } from "../../core/signing/auth-token.js";
 import { verifyKit } from "../../core/signing/kit.js";
-import { kitRequest } from "../../sim/requests/kit.js";
-import { v1Request } from "../../sim/requests/v1.js";
-import { syncTime, tenantSyncBody } from "../../sim/sync-bodies.js";
+import { kitRequest } from "../../core/simulation/requests/kit.js";
+import { v1Request } from "../../core/simulation/requests/v1.js";
+import { syncTime, tenantSyncBody } from "../../core/kinds/saas/scenarios/sync-bodies.js";
 import { fakeProduct, target } from "../support/sim.js";
 import { keyLists } from "../support/keys.js";
 

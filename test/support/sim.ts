@@ -8,7 +8,7 @@ import { DEFAULT_PROVISIONING } from "../../core/outbox/provisioning.js";
 import type { SaasProduct as Product } from "../../core/kinds/saas/product.js";
 import type { ProductBase } from "../../core/products/definition.js";
 import { runScenario, type RunReport } from "../../sim/runner.js";
-import type { OptionValues } from "../../sim/scenario.js";
+import type { OptionValues } from "../../core/simulation/scenario.js";
 import { findScenario } from "../../sim/scenarios/index.js";
 import type { SimTarget } from "../../sim/target.js";
 import type { TestServer } from "./server.js";

@@ -14,6 +14,8 @@ import { API_SCHEMA } from "./schema.js";
 import { ApiService } from "./service.js";
 import { API_COMMANDS } from "./cli.js";
 import { API_VOCABULARY } from "./vocabulary.js";
+import { API_OPS } from "./ops.js";
+import { API_SCENARIOS } from "./scenarios/index.js";
 
 /** One service per server (container): its call log, upstream connections and limits. */
 const services = new WeakMap<DependencyContainer, ApiService>();
@@ -47,6 +49,8 @@ export const apiKind = defineKind<ApiProduct, ApiAdapter | undefined>({
     await services.get(container)?.stop();
     services.delete(container);
   },
+  ops: API_OPS,
+  scenarios: API_SCENARIOS,
   describe: (p) => ({
     endpoints: [{ method: "ANY", path: `/api/${p.id}/…`, what: "backend URL" }],
     facts: [

@@ -29,6 +29,8 @@ import { ADAPTER_METHODS, licenseKeyTypes, licenseRequirements, loadLicenseProdu
 import { LICENSE_SCHEMA } from "./schema.js";
 import { LICENSE_COMMANDS, licenseLocalMarketplace } from "./cli.js";
 import { LICENSE_VOCABULARY } from "./vocabulary.js";
+import { LICENSE_OPS } from "./ops.js";
+import { LICENSE_SCENARIOS } from "./scenarios/index.js";
 
 type LicenseEndpoint = Endpoint<LicenseProduct, LicenseAdapter>;
 
@@ -87,6 +89,8 @@ export const licenseKind = defineKind<LicenseProduct, LicenseAdapter>({
   migrations: await migrationsIn(new URL("./migrations/", import.meta.url)),
   endpoints,
   jobs,
+  ops: LICENSE_OPS,
+  scenarios: LICENSE_SCENARIOS,
   describe: (p) => ({
     endpoints: [
       { method: p.variant === "v1" ? "GET" : "POST", path: `/produce/${p.id}`, what: "production URL" },

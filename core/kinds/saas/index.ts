@@ -18,6 +18,8 @@ import { SaasV2Interface } from "./service.js";
 import { JointSyncInterface } from "./sync/service.js";
 import { SaasV1Interface } from "./v1/service.js";
 import { InstanceWork } from "../../instances/work.js";
+import { SAAS_OPS } from "./ops.js";
+import { SAAS_SCENARIOS } from "./scenarios/index.js";
 
 type SaasEndpoint = Endpoint<SaasProduct, SaasAdapter>;
 
@@ -65,6 +67,8 @@ export const saasKind = defineKind<SaasProduct, SaasAdapter>({
   migrations: await migrationsIn(new URL("./migrations/", import.meta.url)),
   endpoints,
   jobs: (container) => container.resolve(InstanceWork).handlers(),
+  ops: SAAS_OPS,
+  scenarios: SAAS_SCENARIOS,
   describe: (p) => ({
     endpoints: [
       // the 1.0 protocol is served by GET on the same path (docs/marketplace/saas.md §9)
