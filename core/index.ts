@@ -86,4 +86,4 @@ export { signAgentJwt, verifyAgentJwt, type AgentJwtClaims } from "./signing/age
 
 // an API gateway's calls checked in a merchant's own server: a plain function, and Koa middleware
 export { verifyGatewayCall, refusalMessage, type GatewayAuth, type GatewayRequest, type GatewayVerdict } from "./kinds/api/gateway-auth.js";
-export { gatewayAuth, type GatewayMiddlewareOptions, type GatewayState } from "./kinds/api/middleware.js";
+export { gatewayAuth, type GatewayContext, type GatewayMiddleware, type GatewayMiddlewareOptions, type GatewayState } from "./kinds/api/middleware.js";

@@ -9,7 +9,7 @@ import Koa from "koa";
 import { verifyBasic } from "../../core/signing/basic.js";
 import { BODY_SIGN_HEADER, signBody } from "../../core/signing/body-sign.js";
 import { createDatabase } from "../../core/store/database.js";
-import { readRawBody } from "../../server/raw-body.js";
+import { readRawBody } from "../../core/serving/raw-body.js";
 import { BENCH_KEY } from "../product.js";
 import { announce } from "./listen.js";
 
