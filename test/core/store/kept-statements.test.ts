@@ -139,6 +139,21 @@ describe(`a statement built once per number of rows, on ${testDatabaseKind}`, ()
     ]);
   });
 
+  it("is seen by knex's 'query' event each time it runs, as a statement through the builder is (the bench counts statements so)", async () => {
+    const insert = new BuiltStatement<{ k: string; v: string | null }>(db, ["k", "v"], (rows) => db("t").insert(rows), "run");
+    const seen: string[] = [];
+    const listen = (q: { sql: string }) => seen.push(q.sql);
+    db.on("query", listen);
+    try {
+      await insert.run([{ k: "q1", v: "1" }]);
+      await insert.run([{ k: "q2", v: "2" }]);
+    } finally {
+      db.off("query", listen);
+    }
+    expect(seen).to.have.length(2);
+    expect(seen[0]).to.match(/^insert into/i);
+  });
+
   it("refuses, as a programming error, a statement that does not take every value of its rows", async () => {
     const partial = new BuiltStatement<{ k: string; v: string }>(db, ["k", "v"], (rows) => db("t").insert(rows.map((r) => ({ k: r.k }))), "run");
     const err = await partial.run([{ k: "p1", v: "1" }]).catch((e: Error) => e);
