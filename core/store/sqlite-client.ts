@@ -50,6 +50,14 @@ const DATA_METHODS: Readonly<Record<string, "all" | "run" | ((obj: QueryObject) 
 /** Statements kept per connection; past this the least recently used one is finalized (koogate runs about a hundred distinct ones). */
 export const MAX_PREPARED_STATEMENTS = 512;
 
+/**
+ * The SQL text kept per connection, in characters. A compiled statement takes about 55 bytes of memory
+ * per character of its SQL (the group commit's 64-row inserts run to 100 kB each), so this bounds the
+ * kept statements to about 3.5 MB (the RSS target of issue 21 is 150 MB); a statement longer than an
+ * eighth of it is prepared, run and finalized as before, its prepare shared by the many rows it writes.
+ */
+export const MAX_KEPT_SQL_CHARS = 64_000;
+
 type SqliteClientClass = new (config: Knex.Config) => Knex.Client;
 
 /** Runs SQL built beforehand (./built-statement.ts) as a kept statement, on a connection of the pool. */
@@ -71,53 +79,64 @@ export function keptStatements(db: Knex): KeptStatements | null {
 
 function makeClient(): SqliteClientClass {
   const Base = createRequire(import.meta.url)("knex/lib/dialects/sqlite3/index.js") as SqliteClientClass;
-  const kept = new WeakMap<DriverConnection, Map<string, DriverStatement>>();
+  /** per connection: its statements by SQL text, least recently used first, and their SQL's length in all */
+  const kept = new WeakMap<DriverConnection, { byText: Map<string, DriverStatement>; chars: number }>();
 
   const finalize = (s: DriverStatement) => new Promise<void>((resolve) => s.finalize(() => resolve()));
 
-  /** The statement of `sql` on `conn`, prepared the first time (its error, if any, rejects). */
-  const statementOf = (conn: DriverConnection, sql: string): DriverStatement | Promise<DriverStatement> => {
-    let byText = kept.get(conn);
-    if (!byText) kept.set(conn, (byText = new Map()));
-    const s = byText.get(sql);
+  /** Keeps `s` for `sql`, letting the least recently used go past the bounds. */
+  const keep = (k: { byText: Map<string, DriverStatement>; chars: number }, sql: string, s: DriverStatement) => {
+    k.byText.set(sql, s);
+    k.chars += sql.length;
+    while (k.byText.size > MAX_PREPARED_STATEMENTS || k.chars > MAX_KEPT_SQL_CHARS) {
+      const [oldest, s0] = k.byText.entries().next().value as [string, DriverStatement];
+      k.byText.delete(oldest);
+      k.chars -= oldest.length;
+      void finalize(s0);
+    }
+  };
+
+  /** The statement of `sql` on `conn`, prepared the first time (its error, if any, rejects); `kept` false: finalize it after its run. */
+  const statementOf = (conn: DriverConnection, sql: string): { s: DriverStatement; kept: boolean } | Promise<{ s: DriverStatement; kept: boolean }> => {
+    let k = kept.get(conn);
+    if (!k) kept.set(conn, (k = { byText: new Map(), chars: 0 }));
+    const s = k.byText.get(sql);
     if (s) {
       // most recently used last: the first one is the one to let go
-      byText.delete(sql);
-      byText.set(sql, s);
-      return s;
+      k.byText.delete(sql);
+      k.byText.set(sql, s);
+      return { s, kept: true };
     }
-    return new Promise<DriverStatement>((resolve, reject) => {
+    const k1 = k;
+    return new Promise((resolve, reject) => {
       const fresh = conn.prepare(sql, (err) => {
         if (err) return reject(err);
+        if (sql.length > MAX_KEPT_SQL_CHARS / 8) return resolve({ s: fresh, kept: false });
         // two first uses at once: the one kept wins, the other is let go (an open statement stops a close)
-        const first = byText.get(sql);
-        if (first) return void finalize(fresh).then(() => resolve(first));
-        byText.set(sql, fresh);
-        if (byText.size > MAX_PREPARED_STATEMENTS) {
-          const [oldest, s0] = byText.entries().next().value as [string, DriverStatement];
-          byText.delete(oldest);
-          void finalize(s0);
-        }
-        resolve(fresh);
+        const first = k1.byText.get(sql);
+        if (first) return void finalize(fresh).then(() => resolve({ s: first, kept: true }));
+        keep(k1, sql, fresh);
+        resolve({ s: fresh, kept: true });
       });
     });
   };
 
   const forget = (conn: DriverConnection, sql: string, s: DriverStatement) => {
-    const byText = kept.get(conn);
-    if (byText?.get(sql) === s) byText.delete(sql);
+    const k = kept.get(conn);
+    if (k?.byText.get(sql) === s) {
+      k.byText.delete(sql);
+      k.chars -= sql.length;
+    }
     void finalize(s);
   };
 
   /** Runs `sql` as the kept statement of `conn`: the driver's answer and its `this` (lastID, changes). */
   const execute = (conn: DriverConnection, sql: string, bindings: unknown[], call: "all" | "run") => {
-    const run = (s: DriverStatement) =>
+    const run = ({ s, kept }: { s: DriverStatement; kept: boolean }) =>
       new Promise<[unknown, unknown]>((resolve, reject) => {
         s[call](bindings, function (this: unknown, err: Error | null, response?: unknown) {
-          if (err) {
-            forget(conn, sql, s);
-            return reject(err);
-          }
+          if (err || !kept) forget(conn, sql, s);
+          if (err) return reject(err);
           resolve([response, this]);
         });
       });
@@ -154,9 +173,9 @@ function makeClient(): SqliteClientClass {
     }
 
     override async destroyRawConnection(connection: unknown): Promise<void> {
-      const byText = kept.get(connection as DriverConnection);
+      const k = kept.get(connection as DriverConnection);
       kept.delete(connection as DriverConnection);
-      if (byText) await Promise.all([...byText.values()].map(finalize));
+      if (k) await Promise.all([...k.byText.values()].map(finalize));
       await (Base.prototype as unknown as { destroyRawConnection(c: unknown): Promise<void> }).destroyRawConnection.call(this, connection);
     }
   }

@@ -100,12 +100,15 @@ describe("SQLite statements kept by the driver (issue 21)", () => {
     }
   });
 
-  it("closes the connection, statements kept, so that SQLite ends its write-ahead log", async () => {
+  it("closes the connection, statements kept or let go, so that SQLite ends its write-ahead log", async () => {
     const file = sqliteFile();
     const db = createDatabase(`sqlite:${file}`);
     await withTable(db);
     for (let i = 0; i < 20; i++) await db("t").insert({ k: `k${i}`, v: String(i) });
-    await db("t").select();
+    // and statements too long to keep (prepared, run, let go) or too many to keep (the oldest let go)
+    await db("t").insert(Array.from({ length: 400 }, (_, i) => ({ k: `long${i}`, v: String(i) })));
+    for (let n = 1; n <= 120; n++) await db("t").whereIn("k", Array.from({ length: n }, (_, i) => `k${i}`)).select("k");
+    expect(await db("t").count({ n: "*" })).to.deep.equal([{ n: 420 }]);
     expect(existsSync(`${file}-wal`)).to.equal(true);
     await db.destroy();
     // the last connection to close checkpoints and deletes the log; an open statement would keep it open
