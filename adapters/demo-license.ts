@@ -31,7 +31,7 @@ import type {
   ReleaseInstanceRequest,
   UpdateInstanceStatusRequest,
   UpgradeInstanceRequest,
-} from "../core/kinds/saas/adapter.js";
+} from "../core/instances/adapter.js";
 import { CONFIG, LOGGER, type Config, type Logger } from "../core/tokens.js";
 import { parseMarketplaceTime } from "../core/time.js";
 import { DEMO_LICENSE_DEV_SEED, DEMO_LICENSE_KEY_VARIABLE, deviceDigest, privateKeyFrom, publicKeyText, signLicense } from "../core/kinds/license/signed-licence.js";

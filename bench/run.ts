@@ -37,7 +37,7 @@ import { BENCH_KEY, BENCH_LICENSE_KEY, BENCH_LICENSE_YAML, BENCH_PRODUCT_YAML } 
 import { BENCH_APIG, loadApi, printApi, writeApiProduct, type ApiCaseResult } from "./api.js";
 import { meteringCase } from "./metering.js";
 import { serveWorkers, startPostgres } from "./workers.js";
-import { freshPostgresDatabase } from "../core/testing/database.js";
+import { freshPostgresDatabase } from "../testing/database.js";
 
 const SECONDS = Number(process.env.KOOGATE_BENCH_SECONDS || 8);
 /** records of the metering case (KOOGATE_BENCH_METERING_RECORDS) */

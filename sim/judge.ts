@@ -8,6 +8,7 @@
  */
 import { decryptCredential } from "../core/crypto/credential.js";
 import { verifyBodySign } from "../core/signing/body-sign.js";
+import { refusalOf } from "../core/signing/signature-error.js";
 import { RESULT_CODES, type EncryptType, type ResultCode } from "../core/vocabulary.js";
 import type { WireReply, WireRequest } from "./wire.js";
 
@@ -60,10 +61,8 @@ export function judge(activity: string, req: WireRequest, reply: WireReply, expe
     return j;
   }
   if (reply.status !== 200) j.failures.push(`HTTP ${reply.status}, expected 200 (docs/marketplace/saas.md §1)`);
-  const sign = verifyBodySign(reply.bodySign, reply.bytes, req.replyKeys);
-  if (sign === "missing") j.failures.push("no Body-Sign header (docs/marketplace/saas.md §3)");
-  if (sign === "malformed") j.failures.push('Body-Sign is not sign_type="HMAC-SHA256", signature="…" (docs/marketplace/saas.md §3)');
-  if (sign === "mismatch") j.failures.push("Body-Sign does not verify over the exact bytes received (docs/marketplace/saas.md §3)");
+  const sign = refusalOf(() => verifyBodySign(reply.bodySign, reply.bytes, req.replyKeys));
+  if (sign) j.failures.push(`${sign.message} (docs/marketplace/saas.md §3)`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(reply.bytes.toString("utf8"));

@@ -3,7 +3,8 @@
  * merchant's software would: the Ed25519 signature with the public key, the device, the validity window.
  */
 import { readFileSync } from "node:fs";
-import { DEMO_LICENSE_DEV_SEED, DEMO_LICENSE_KEY_VARIABLE, privateKeyFrom, publicKeyFrom, verifyLicense } from "../../core/kinds/license/signed-licence.js";
+import { DEMO_LICENSE_DEV_SEED, DEMO_LICENSE_KEY_VARIABLE, privateKeyFrom, publicKeyFrom, verifyLicense, type LicensePayload } from "../../core/kinds/license/signed-licence.js";
+import { SignatureError } from "../../core/signing/signature-error.js";
 import { EXIT, optionLines, parse, str, UsageError, type Io } from "../args.js";
 
 const OPTIONS = {
@@ -36,12 +37,15 @@ export async function license(argv: string[], io: Io): Promise<number> {
   const at = str(values, "at");
   const now = at ? new Date(at) : undefined;
   if (now && Number.isNaN(now.getTime())) throw new UsageError("--at must be an ISO time");
-  const v = verifyLicense(licence, key, { fingerprint: str(values, "fingerprint"), now });
-  if (!v.ok) {
-    io.err(`invalid: ${v.reason}`);
+  let p: LicensePayload;
+  try {
+    p = verifyLicense(licence, key, { fingerprint: str(values, "fingerprint"), now });
+  } catch (e) {
+    if (!(e instanceof SignatureError)) throw e;
+    io.err(`invalid: ${e.message}`);
     return EXIT.failed;
   }
-  io.out(`valid: product ${v.payload.product}, instance ${v.payload.instanceId}${v.payload.device ? ", bound to a device" : ""}${v.payload.seats ? `, ${v.payload.seats} seats` : ""}, until ${v.payload.notAfter ?? "no end"}`);
+  io.out(`valid: product ${p.product}, instance ${p.instanceId}${p.device ? ", bound to a device" : ""}${p.seats ? `, ${p.seats} seats` : ""}, until ${p.notAfter ?? "no end"}`);
   return EXIT.ok;
 }
 

@@ -10,6 +10,9 @@ import { sha1prngAesKey } from "./sha1prng.js";
 
 const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
+/** AES-256: what a listing that does not say uses (docs/marketplace/saas.md §7). */
+export const DEFAULT_ENCRYPT_TYPE: EncryptType = 1;
+
 /** Key size for an `encryptType`: 1 = AES-256, 2 = AES-128; nothing else is valid. */
 export function keyBits(encryptType: EncryptType): 128 | 256 {
   switch (encryptType) {

@@ -18,13 +18,5 @@ export interface CallObserver {
   refused(product: string, reason: string): void;
 }
 
-/** An observer that tells each of `observers`, in order. */
-export function fanOut(...observers: CallObserver[]): CallObserver {
-  return {
-    observeCall: (c) => observers.forEach((o) => o.observeCall(c)),
-    refused: (p, r) => observers.forEach((o) => o.refused(p, r)),
-  };
-}
-
 /** Hears nothing: the default when no observer is registered (a kind tested on its own). */
 export const NO_OBSERVER: CallObserver = { observeCall: () => {}, refused: () => {} };

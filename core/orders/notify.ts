@@ -10,7 +10,7 @@ import { verifyBasicCall } from "../serving/basic-call.js";
 import { Ajv } from "ajv";
 import { injectable } from "tsyringe";
 import { callErrors } from "../errors.js";
-import { explainRule, parseJsonObject } from "../kinds/field-rules.js";
+import { explainRule, parseJsonObject } from "../serving/field-rules.js";
 import { Outbox } from "../outbox/outbox.js";
 import type { Incoming, SignedInterface, Verified } from "../serving/pipeline.js";
 import { success, type Outcome } from "../serving/outcome.js";

@@ -9,6 +9,7 @@
  */
 import { createHmac } from "node:crypto";
 import { safeEqual } from "./compare.js";
+import { SignatureError } from "./signature-error.js";
 
 export const BODY_SIGN_HEADER = "Body-Sign";
 
@@ -22,20 +23,18 @@ export function signBody(accessKey: string, body: string | Buffer): string {
   return `sign_type="HMAC-SHA256", signature= "${bodySignature(accessKey, body)}"`;
 }
 
-/** Why a Body-Sign header was refused; null when it verified. */
-export type BodySignProblem = "missing" | "malformed" | "mismatch";
-
 /**
  * Checks a `Body-Sign` header against the exact body bytes received, as the marketplace would.
  * @param keys every key the signer may have used, the current one first
+ * @returns the index in `keys` of the key that signed the body
+ * @throws SignatureError `missing-signature` (no header), `malformed` (not `sign_type="HMAC-SHA256",
+ *   signature="…"`) or `bad-signature` (no key signed these bytes)
  */
-export function verifyBodySign(
-  header: string | null | undefined,
-  body: string | Buffer,
-  keys: readonly string[],
-): BodySignProblem | null {
-  if (!header) return "missing";
+export function verifyBodySign(header: string | null | undefined, body: string | Buffer, keys: readonly string[]): number {
+  if (!header) throw new SignatureError("missing-signature", "no Body-Sign header");
   const m = /^\s*sign_type\s*=\s*"HMAC-SHA256"\s*,\s*signature\s*=\s*"([A-Za-z0-9+/=]+)"\s*$/.exec(header);
-  if (!m) return "malformed";
-  return keys.some((k) => safeEqual(bodySignature(k, body), m[1]!)) ? null : "mismatch";
+  if (!m) throw new SignatureError("malformed", 'Body-Sign is not sign_type="HMAC-SHA256", signature="…"');
+  const index = keys.findIndex((k) => safeEqual(bodySignature(k, body), m[1]!));
+  if (index < 0) throw new SignatureError("bad-signature", "Body-Sign does not verify over the exact bytes received");
+  return index;
 }

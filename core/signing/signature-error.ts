@@ -33,3 +33,18 @@ export class SignatureError extends Error {
     super(message);
   }
 }
+
+/**
+ * The refusal of `check`, for code that reports a signature rather than answers it (the simulator's
+ * judge, the testing kit's `bodySignProblem`): the SignatureError it throws, or null when it passed.
+ * Any other error is not a refusal and is thrown on.
+ */
+export function refusalOf(check: () => unknown): SignatureError | null {
+  try {
+    check();
+    return null;
+  } catch (e) {
+    if (e instanceof SignatureError) return e;
+    throw e;
+  }
+}

@@ -1,46 +1,50 @@
 import type { Knex } from "knex";
-import * as init from "./migrations/20261124080000_init.js";
-import * as jobs from "./migrations/20261124090000_jobs.js";
-import * as scopes from "./migrations/20261130010000_scopes_and_request_ids.js";
-import * as orders from "./migrations/20261201090000_orders.js";
-import * as usage from "./migrations/20261201100000_usage.js";
-import * as reconciliations from "./migrations/20261201000000_reconciliations.js";
-import * as alarms from "./migrations/20261206120000_alarms.js";
-import * as dailyRuns from "./migrations/20261206130000_daily_runs.js";
-import * as instanceTerms from "./migrations/20261206140000_instance_terms.js";
-import * as opsSessions from "./migrations/20261206160000_ops_sessions_and_heartbeat.js";
+import { readdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
   down(knex: Knex): Promise<void>;
 }
 
-/**
- * koogate's own tables (nonces, operations, events, jobs, orders, usage). `init` also created `koogate_instances`,
- * which the SaaS kind uses: it came before kinds were plug-ins, and a migration that has run keeps its
- * name and place. Every later table belongs to the kind that owns it (`Kind.migrations`).
- */
-export const CORE_MIGRATIONS: Readonly<Record<string, Migration>> = {
-  "20261124080000_init": init,
-  "20261124090000_jobs": jobs,
-  "20261130010000_scopes_and_request_ids": scopes,
-  // shared features any kind may opt into: order notification (core/orders/), metering (core/metering/)
-  "20261201090000_orders": orders,
-  "20261201100000_usage": usage,
-  "20261201000000_reconciliations": reconciliations,
-  // the alarm's raised conditions, shared by every process on the database (core/store/alarms.ts)
-  "20261206120000_alarms": alarms,
-  // the daily reconciliation's claim, so several processes run it once (core/store/daily-runs.ts)
-  "20261206130000_daily_runs": dailyRuns,
-  // the lifecycle's purchase terms and trial flag on every instance (core/lifecycle/)
-  "20261206140000_instance_terms": instanceTerms,
-  // /ops sign-in sessions and the readiness probe's heartbeat row (server/ops/auth.ts, core/ops/health.ts)
-  "20261206160000_ops_sessions_and_heartbeat": opsSessions,
-};
+/** `<UTC yyyymmddhhmmss>_<name>`, the name knex records; a migration that has run keeps it for ever. */
+const MIGRATION_NAME = /^\d{14}_[a-z0-9_]+$/;
 
 /**
- * One ordered list of timestamped migrations from the core and every registered kind. All of them
- * always run: knex refuses a database whose completed migrations are missing from its source.
+ * Every migration in `folder` (the compiled `.js` files; declarations and source maps beside them are
+ * skipped), by name, which is timestamp order. A folder holds nothing else, so a file there that is not
+ * named `<UTC yyyymmddhhmmss>_<name>` or does not export `up` and `down` is a mistake, refused here
+ * rather than skipped and never run.
+ * @throws Error naming the file
+ */
+export async function migrationsIn(folder: URL): Promise<Record<string, Migration>> {
+  const dir = fileURLToPath(folder);
+  const names = readdirSync(dir)
+    .filter((f) => f.endsWith(".js"))
+    .map((f) => f.slice(0, -".js".length))
+    .sort();
+  const found: Record<string, Migration> = {};
+  for (const name of names) {
+    if (!MIGRATION_NAME.test(name)) throw new Error(`${dir}/${name}.js is not named <UTC yyyymmddhhmmss>_<name>: a migrations folder holds migrations only`);
+    const m = (await import(new URL(`${name}.js`, folder).href)) as Partial<Migration>;
+    if (typeof m.up !== "function" || typeof m.down !== "function") throw new Error(`${dir}/${name}.js does not export the functions up and down of a migration`);
+    found[name] = m as Migration;
+  }
+  return found;
+}
+
+/**
+ * koogate's own tables (nonces, operations, events, jobs, orders, usage, alarms, …): every migration in
+ * core/store/migrations/. `init` also created `koogate_instances`, which the SaaS kind uses: it came
+ * before kinds were plug-ins, and a migration that has run keeps its name. Every later table belongs
+ * to the kind that owns it (`Kind.migrations`, discovered the same way in the kind's own folder).
+ */
+export const CORE_MIGRATIONS: Readonly<Record<string, Migration>> = await migrationsIn(new URL("./migrations/", import.meta.url));
+
+/**
+ * One list of timestamped migrations from the core and every registered kind, sorted by name (which is
+ * timestamp order; knex runs them in that order too). All of them always run: knex refuses a database
+ * whose completed migrations are missing from its source.
  * @throws Error when two owners name the same migration
  */
 export function mergeMigrations(owners: ReadonlyArray<{ owner: string; migrations?: Readonly<Record<string, Migration>> }>): Record<string, Migration> {
@@ -48,14 +52,14 @@ export function mergeMigrations(owners: ReadonlyArray<{ owner: string; migration
   const ownerOf = new Map<string, string>();
   for (const { owner, migrations } of owners) {
     for (const [name, m] of Object.entries(migrations ?? {})) {
-      if (!/^\d{14}_[a-z0-9_]+$/.test(name)) throw new Error(`migration "${name}" of ${owner} is not named <UTC yyyymmddhhmmss>_<name>`);
+      if (!MIGRATION_NAME.test(name)) throw new Error(`migration "${name}" of ${owner} is not named <UTC yyyymmddhhmmss>_<name>`);
       const first = ownerOf.get(name);
       if (first) throw new Error(`migration "${name}" is defined by both ${first} and ${owner}`);
       ownerOf.set(name, owner);
       merged[name] = m;
     }
   }
-  return merged;
+  return Object.fromEntries(Object.entries(merged).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 export const MIGRATION_TABLE = "koogate_migrations";

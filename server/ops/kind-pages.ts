@@ -8,7 +8,7 @@ import { CALL_OUTCOMES } from "../../core/kinds/api/vocabulary.js";
 import type { CodeRow } from "../../core/kinds/license/codes.js";
 import type { IssuedView, RelayUsageDay } from "../../core/store/licence-view.js";
 import type { OrderView } from "../../core/store/order-view.js";
-import type { TenantView } from "../../core/store/tenant-view.js";
+import type { TenantView } from "../../core/kinds/saas/sync/tenant-view.js";
 import { html, page, table, time, type Html } from "./html.js";
 import { instanceLink, select } from "./pages.js";
 

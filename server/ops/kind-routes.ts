@@ -11,7 +11,7 @@ import type { LicenseProduct } from "../../core/kinds/license/product.js";
 import { searchApiCalls } from "../../core/store/api-call-search.js";
 import { listIssued, relayUsageDays } from "../../core/store/licence-view.js";
 import { listOrders } from "../../core/store/order-view.js";
-import { listTenants } from "../../core/store/tenant-view.js";
+import { listTenants } from "../../core/kinds/saas/sync/tenant-view.js";
 import { apiCallsPage, licencesPage, ordersPage, tenantsPage } from "./kind-pages.js";
 
 /** Longest value of a filter kept; the columns filtered are no longer. */

@@ -7,7 +7,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { expect } from "chai";
 import type { Page } from "playwright-core";
-import { JointOperationStore } from "../../core/store/joint-operation.js";
+import { JointOperationStore } from "../../core/kinds/saas/sync/store.js";
 import type { LocalMarketplace } from "../../sim/marketplace/server.js";
 import { launchChromium, OPS_TOKEN, signIn as signInAt, signOut, type Browser } from "../support/chromium.js";
 import { DEMO_ADAPTERS } from "../support/demo-adapters.js";

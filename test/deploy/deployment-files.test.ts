@@ -125,7 +125,7 @@ describe("the deployment files", () => {
 
     for (const [file, conf] of [
       ["deploy/nginx/koogate.conf", read("deploy/nginx/koogate.conf")],
-      ...["README.md", "docs/guide.md"].flatMap((f) => [...read(f).matchAll(/```nginx\n([\s\S]*?)```/g)].map((m, i) => [`${f} nginx example ${i + 1}`, m[1]!] as const)),
+      ...["docs/security.md", "docs/guide.md"].flatMap((f) => [...read(f).matchAll(/```nginx\n([\s\S]*?)```/g)].map((m, i) => [`${f} nginx example ${i + 1}`, m[1]!] as const)),
     ] as const) {
       it(`${file} proxies every path koogate serves, and /metrics to private networks only`, () => {
         const locs = locations(conf);

@@ -41,7 +41,7 @@ describe("the koogate package (npm pack)", function () {
   });
 
   it("ships its types and the project's own marketplace reference", () => {
-    const files = readdirSync(join(dir, "node_modules", "koogate", "dist", "core"));
+    const files = readdirSync(join(dir, "node_modules", "koogate", "dist"));
     expect(files).to.include.members(["index.js", "index.d.ts"]);
     expect(readdirSync(join(dir, "node_modules", "koogate", "docs", "marketplace"))).to.include.members(["saas" + ".md", "vectors" + ".md"]);
   });

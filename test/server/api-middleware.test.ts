@@ -1,7 +1,7 @@
 import type { Server } from "node:http";
 import { expect } from "chai";
 import Koa from "koa";
-import { gatewayAuth, verifyGatewayCall, type GatewayState } from "../../core/index.js";
+import { gatewayAuth, verifyGatewayCall, type GatewayState } from "../../index.js";
 import { APIG_KEY, APIG_SECRET, apigCall, sendRaw, signedRaw } from "../support/gateway.js";
 
 describe("the gateway check from the public entry, in a merchant's own Koa server", () => {

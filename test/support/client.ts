@@ -1,2 +1,2 @@
-/** Moved into the package (koogate/testing): core/testing/client.ts. Kept so tests import one place. */
-export * from "../../core/testing/client.js";
+/** Moved into the package (koogate/testing): testing/client.ts. Kept so tests import one place. */
+export * from "../../testing/client.js";

@@ -1,2 +1,2 @@
-/** Moved into the package (koogate/testing): core/testing/database.ts. Kept so tests import one place. */
-export * from "../../core/testing/database.js";
+/** Moved into the package (koogate/testing): testing/database.ts. Kept so tests import one place. */
+export * from "../../testing/database.js";

@@ -1,7 +1,8 @@
 /**
  * License listings for tests: definitions of each variant, and a demo adapter that writes one row per
  * call into its own table, so tests count adapter calls in the database. `RecordingLicenseAdapter.issueDelayMs`
- * makes issueLicense slow (to overlap deliveries or outlast the budget); `refuseWith` makes it throw a CallError.
+ * makes issueLicense slow (to overlap deliveries or outlast the budget); `refuseWith` makes it throw a CallError;
+ * `meterOnIssue` makes it record that usage of the instance with the context's usage recorder.
  */
 import { inject, injectable } from "tsyringe";
 import { CallError } from "../../core/errors.js";
@@ -47,6 +48,8 @@ export class RecordingLicenseAdapter extends DemoLicenseAdapter {
   static failOnce = new Set<string>();
   /** these methods always throw */
   static failAlways = new Set<string>();
+  /** usage issueLicense records for its instance through `ctx.metering` (a metered listing's recorder) */
+  static meterOnIssue: { value: number; begin: Date; end: Date } | undefined;
 
   constructor(
     @inject(CONFIG) config: Config,
@@ -106,6 +109,8 @@ export class RecordingLicenseAdapter extends DemoLicenseAdapter {
     if (RecordingLicenseAdapter.issueDelayMs > 0) await new Promise((r) => setTimeout(r, RecordingLicenseAdapter.issueDelayMs));
     if (RecordingLicenseAdapter.refuseWith) throw new CallError(RecordingLicenseAdapter.refuseWith);
     await this.record("issueLicense", req, ctx);
+    const usage = RecordingLicenseAdapter.meterOnIssue;
+    if (usage) await ctx.metering!.record({ instanceId: req.instanceId, ...usage });
     return super.issueLicense(req, ctx);
   }
 }

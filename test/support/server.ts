@@ -12,7 +12,7 @@ import type { Config } from "../../core/config.js";
 import type { Logger } from "../../core/logger.js";
 import type { MarketplaceClient } from "../../core/marketplace/client.js";
 import { signKitRequest } from "../../core/signing/kit.js";
-import { startKoogate } from "../../core/testing/server.js";
+import { startKoogate } from "../../testing/server.js";
 import type { Clock } from "../../core/tokens.js";
 import type { Koogate } from "../../server/composition.js";
 import { readReply, sendSigned, TEST_KEY, TEST_KIT_KEY, type Reply, type SendOptions } from "./client.js";

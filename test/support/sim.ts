@@ -4,7 +4,8 @@
  */
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { DEFAULT_PROVISIONING, type SaasProduct as Product } from "../../core/kinds/saas/product.js";
+import { DEFAULT_PROVISIONING } from "../../core/outbox/provisioning.js";
+import type { SaasProduct as Product } from "../../core/kinds/saas/product.js";
 import type { ProductBase } from "../../core/products/definition.js";
 import { runScenario, type RunReport } from "../../sim/runner.js";
 import type { OptionValues } from "../../sim/scenario.js";

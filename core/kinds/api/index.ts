@@ -8,8 +8,7 @@ import type { DependencyContainer } from "tsyringe";
 import { Kernel } from "../../kernel.js";
 import { defineKind } from "../kind.js";
 import type { ApiAdapter } from "./adapter.js";
-import * as apiCalls from "./migrations/20261201100000_api_calls.js";
-import * as apiLimits from "./migrations/20261206140000_api_limits.js";
+import { migrationsIn } from "../../store/migrate.js";
 import { loadApiProduct, type ApiDefinition, type ApiProduct } from "./product.js";
 import { API_SCHEMA } from "./schema.js";
 import { ApiService } from "./service.js";
@@ -31,7 +30,8 @@ export const apiKind = defineKind<ApiProduct, ApiAdapter | undefined>({
   load: (def, base, ctx) => loadApiProduct(def as ApiDefinition, base, ctx),
   adapterMethods: ["handle"],
   adapterOptional: true,
-  migrations: { "20261201100000_api_calls": apiCalls, "20261206140000_api_limits": apiLimits },
+  // every `<UTC yyyymmddhhmmss>_<name>` file of ./migrations/, by name
+  migrations: await migrationsIn(new URL("./migrations/", import.meta.url)),
   endpoints: (container) => {
     const service = serviceOf(container);
     const kernel = container.resolve(Kernel);

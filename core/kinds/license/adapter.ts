@@ -7,7 +7,8 @@
  * Every method may throw: koogate answers `000005` and the marketplace resends. To answer a specific
  * code, throw `new CallError(code)` (e.g. `000900` when an order's licence quota is used up).
  */
-import type { AdapterContext, SaasAdapter } from "../saas/adapter.js";
+import type { InstanceAdapter } from "../../instances/adapter.js";
+import type { AdapterContext } from "../../serving/adapter-context.js";
 import type { PurchaseTerms } from "../../lifecycle/terms.js";
 
 export type { AdapterContext, PurchaseTerms };
@@ -76,11 +77,11 @@ export interface IssueLicenseRequest {
 export type IssuedLicense = { characters: string } | { fileName: string; content: Buffer };
 
 /**
- * Variant `online`: the SaaS-style instance activities (the same request types as `SaasAdapter`; an
+ * Variant `online`: the instance activities (core/instances/adapter.ts, the same as a SaaS adapter's; an
  * online licence instance has no sign-in information, so `newInstance` answers `{}`) plus
  * `issueLicense`, called once per (eventId, deviceFingerprint) — a resend gets the stored licence.
  */
-export interface OnlineLicenseAdapter extends Pick<SaasAdapter, "newInstance" | "refreshInstance" | "updateInstanceStatus" | "releaseInstance" | "upgradeInstance"> {
+export interface OnlineLicenseAdapter extends Pick<InstanceAdapter, "newInstance" | "refreshInstance" | "updateInstanceStatus" | "releaseInstance" | "upgradeInstance"> {
   issueLicense(req: IssueLicenseRequest, ctx: AdapterContext): Promise<IssuedLicense>;
 }
 

@@ -1,6 +1,6 @@
 /**
  * Adapter calls of the License kind that can outlive the deadline (renew, freeze, revoke): each is
- * started with the product's budget like SaaS work (core/kinds/saas/work.ts) and, past it, goes on from
+ * started with the product's budget like instance work (core/instances/work.ts) and, past it, goes on from
  * the outbox under a job of the activity's name. Payloads are sealed: they carry codes and instances.
  * A variant describes its calls as a table of `CallSpec`s; the answer commits the state change itself,
  * so the jobs only run the adapter.
@@ -11,7 +11,7 @@ import { Outbox, type Started } from "../../outbox/outbox.js";
 import type { Knex } from "knex";
 import { AdapterFailure, deferredDetail, success, type Outcome } from "../../serving/outcome.js";
 import { calledOnce } from "../../lifecycle/delivery.js";
-import type { AdapterContext } from "../saas/adapter.js";
+import type { AdapterContext } from "../../serving/adapter-context.js";
 import { licenseContext, openPayload, sealPayload, type ServedLicense } from "./context.js";
 import type { LicenseProduct } from "./product.js";
 
@@ -39,7 +39,7 @@ export class LicenseCalls {
     const ctx = licenseContext(served.product, logger, { activity: call.activity, instanceId: call.ref, test: call.test });
     const job = { activity: call.activity, instanceId: call.ref, payload: () => sealPayload(served.product, call.request), test: call.test };
     try {
-      return await this.outbox.start(served, job, () => spec.invoke(served.adapter, call.request as never, ctx), served.product.provisioning.budgetMs, { once: calledOnce(call.activity), ordered: true });
+      return await this.outbox.start(served, job, () => spec.invoke(served.adapter, call.request, ctx), served.product.provisioning.budgetMs, { once: calledOnce(call.activity), ordered: true });
     } catch (err) {
       throw new AdapterFailure(err);
     }

@@ -1,17 +1,27 @@
 /**
  * What every License entry point shares: the served listing's type, the adapter context (the product
- * without its keys, as a SaaS adapter receives it), and sealing outbox payloads, which carry codes,
+ * without its keys, core/serving/adapter-context.ts), and sealing outbox payloads, which carry codes,
  * device fingerprints and buyer details (never at rest in clear).
  */
 import { openAtRest, sealAtRest } from "../../crypto/at-rest.js";
 import type { Logger } from "../../logger.js";
 import type { Served } from "../kind.js";
-import { adapterContext } from "../saas/context.js";
-import type { AdapterContext } from "../saas/adapter.js";
-import type { LicenseAdapter } from "./adapter.js";
+import { adapterContext, type AdapterContext } from "../../serving/adapter-context.js";
+import type { LicenseAdapter, OnlineLicenseAdapter } from "./adapter.js";
 import type { LicenseProduct } from "./product.js";
 
 export type ServedLicense<A = LicenseAdapter> = Served<LicenseProduct, A>;
+
+/** An online-activation listing: its instance activities are served by core/instances/. */
+export type ServedOnline = ServedLicense<OnlineLicenseAdapter>;
+
+/**
+ * The served listing typed with its variant's adapter. No check is needed here: the kernel refused at
+ * start any class that lacks one of its variant's methods (ADAPTER_METHODS, ./product.ts).
+ */
+export function servedAs<A extends LicenseAdapter>(s: ServedLicense): ServedLicense<A> {
+  return s as ServedLicense<A>;
+}
 
 /** The key a listing's stored payloads are sealed with: the key its interface is signed with. */
 function sealKeys(p: LicenseProduct): readonly string[] {
@@ -29,5 +39,5 @@ export function openPayload<T>(p: LicenseProduct, sealed: string): T {
 
 /** The context of one adapter call, bound to the call's activity and instance (or code reference). */
 export function licenseContext(p: LicenseProduct, logger: Logger, call: { activity: string; instanceId: string; test: boolean; id?: number }): AdapterContext {
-  return adapterContext(p.saasView, logger, call);
+  return adapterContext(p, logger, call);
 }

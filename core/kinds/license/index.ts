@@ -5,26 +5,26 @@
  * merchant's software at `/licenses/<id>/activate|check|usage`.
  */
 import type { DependencyContainer } from "tsyringe";
+import { InstanceWork } from "../../instances/work.js";
 import { CallPipeline } from "../../serving/pipeline.js";
 import { OrderNotifyInterface } from "../../orders/notify.js";
 import { routeOrderNotify } from "../../orders/route.js";
+import type { JobHandler } from "../../outbox/handlers.js";
 import { defineKind, type Endpoint } from "../kind.js";
-import type { LicenseAdapter, LicenseCodeAdapter } from "./adapter.js";
+import type { LicenseAdapter, LicenseCodeAdapter, OnlineLicenseAdapter, V1LicenseAdapter } from "./adapter.js";
 import { LicenseCodeInterface } from "./code/service.js";
 import { CODE_CALLS } from "./code/work.js";
 import { LicenseCalls } from "./calls.js";
+import { servedAs } from "./context.js";
 import { ISSUE_JOB } from "./online/activities.js";
 import { OnlineLicenseInterface } from "./online/service.js";
-import { throughView } from "./online/view.js";
 import { LicenseIssueWork } from "./online/work.js";
-import { SaasWork } from "../saas/work.js";
 import { V1_ISSUE_JOB } from "./v1/activities.js";
 import { V1LicenseInterface } from "./v1/service.js";
 import { V1_CALLS } from "./v1/work.js";
 import { LicenseRelay } from "./relay/service.js";
 import { RelayUsage, USAGE_JOB } from "./relay/usage.js";
-import * as licenseTables from "./migrations/20261130020000_license.js";
-import * as relayWindows from "./migrations/20261206150000_relay_windows.js";
+import { migrationsIn } from "../../store/migrate.js";
 import { ADAPTER_METHODS, licenseKeyTypes, licenseRequirements, loadLicenseProduct, type LicenseDefinition, type LicenseProduct } from "./product.js";
 import { LICENSE_SCHEMA } from "./schema.js";
 
@@ -40,13 +40,13 @@ function endpoints(container: DependencyContainer): LicenseEndpoint[] {
   return [
     { method: "POST", path: "/licenses/:id/:action", accepts: (p) => p.relay.enabled, serve: (s, call) => relay.serve(s, call) },
     // ctx.querystring is the raw query, still URL-encoded: the authToken is checked over it (docs/marketplace/license.md §4)
-    { method: "GET", path: "/produce/:id", accepts: (p) => p.variant === "v1", serve: (s, call) => pipeline.serve(s as never, v1, call) },
+    { method: "GET", path: "/produce/:id", accepts: (p) => p.variant === "v1", serve: (s, call) => pipeline.serve(servedAs<V1LicenseAdapter>(s), v1, call) },
     {
       method: "POST",
       path: "/produce/:id",
       accepts: (p) => p.variant === "code" || p.variant === "online",
       serve: async (s, call) => {
-        const serve = (c: typeof call) => (s.product.variant === "code" ? pipeline.serve(s as never, code, c) : pipeline.serve(s as never, online, c));
+        const serve = (c: typeof call) => (s.product.variant === "code" ? pipeline.serve(servedAs<LicenseCodeAdapter>(s), code, c) : pipeline.serve(servedAs<OnlineLicenseAdapter>(s), online, c));
         if (!s.product.orderNotify.enabled) return serve(call);
         // order notifications share the production URL, signed with the general key (core/orders/route.ts)
         const routed = await routeOrderNotify(call);
@@ -56,17 +56,16 @@ function endpoints(container: DependencyContainer): LicenseEndpoint[] {
   ];
 }
 
-/** Every job type of the kind: the code calls, the SaaS instance jobs of online listings, licence issue and upload. */
-function jobs(container: DependencyContainer) {
-  const saas = Object.fromEntries(Object.entries(container.resolve(SaasWork).handlers()).map(([k, h]) => [k, throughView(h)]));
+/** Every job type of the kind: the code calls, the instance jobs of online listings (core/instances/), licence issue and upload. */
+function jobs(container: DependencyContainer): Record<string, JobHandler<LicenseProduct, LicenseAdapter>> {
   return {
     ...container.resolve(LicenseCalls).handlers(CODE_CALLS),
-    ...saas,
+    ...container.resolve(InstanceWork).handlers(),
     ...container.resolve(LicenseCalls).handlers(V1_CALLS),
     ...container.resolve(LicenseIssueWork).handlers(ISSUE_JOB, { upload: true }),
     ...container.resolve(LicenseIssueWork).handlers(V1_ISSUE_JOB, { upload: false }),
     [USAGE_JOB]: container.resolve(RelayUsage).handler(),
-  } as never;
+  };
 }
 
 export const licenseKind = defineKind<LicenseProduct, LicenseAdapter>({
@@ -79,7 +78,8 @@ export const licenseKind = defineKind<LicenseProduct, LicenseAdapter>({
   orderNotify: true,
   metering: true,
   requires: licenseRequirements,
-  migrations: { "20261130020000_license": licenseTables, "20261206150000_relay_windows": relayWindows },
+  // every `<UTC yyyymmddhhmmss>_<name>` file of ./migrations/, by name
+  migrations: await migrationsIn(new URL("./migrations/", import.meta.url)),
   endpoints,
   jobs,
   describe: (p) => ({

@@ -7,7 +7,8 @@ import { SetupError } from "../../errors.js";
 import type { BaseDefinition, ProductBase } from "../../products/definition.js";
 import type { KeyType, LicenseVariant } from "../../vocabulary.js";
 import type { FeatureSettings, LoadContext } from "../kind.js";
-import { DEFAULT_PROVISIONING, type ProvisioningSettings, type SaasProduct } from "../saas/product.js";
+import { DEFAULT_PROVISIONING, type ProvisioningSettings } from "../../outbox/provisioning.js";
+import type { LifecycleProtocol } from "../../lifecycle/table.js";
 import { loadMetering, type MeteringSettings } from "../../metering/definition.js";
 import { loadOrderNotify, type OrderNotifySettings } from "../../orders/definition.js";
 
@@ -42,18 +43,19 @@ export const DEFAULT_RELAY: RelaySettings = { enabled: true, productIds: [], sku
 export interface LicenseProduct extends ProductBase {
   kind: "license";
   variant: LicenseVariant;
+  /**
+   * whose lifecycle rules apply (core/lifecycle/table.ts): 1.0 for variant v1, else 2.0. The online
+   * variant's instance activities are the shared ones (core/instances/, docs/marketplace/license.md
+   * §3.1–3.4), which read it; an online licence instance has no sign-in information, so the listing
+   * sets no credential settings.
+   */
+  protocol: LifecycleProtocol;
   provisioning: ProvisioningSettings;
   relay: RelaySettings;
   /** order notification on the production URL (core/orders/); variant online */
   orderNotify: OrderNotifySettings;
   /** metering of a listing billed by use (core/metering/); variant online */
   metering: MeteringSettings;
-  /**
-   * The same listing seen as a SaaS 2.0 product, for the online variant's instance activities, which are
-   * the SaaS ones (docs/marketplace/license.md §3.1–3.4): no credentials are ever answered (an online licence instance has
-   * no sign-in information), so the credential settings are inert.
-   */
-  saasView: SaasProduct;
 }
 
 /**
@@ -96,28 +98,15 @@ export function loadLicenseProduct(def: LicenseDefinition, base: ProductBase, _c
   // usage is answered by queryInstance and pushed for the instances of an online listing; the other
   // variants have no instance the marketplace queries (codes report usage through the relay)
   if (def.variant !== "online" && metering.enabled) throw new SetupError("metering needs instances the marketplace queries: only a variant online listing enables it", base.file, "/metering");
-  const provisioning = { ...DEFAULT_PROVISIONING, ...def.provisioning };
-  const saasView: SaasProduct = {
-    ...base,
-    kind: "saas",
-    protocol: "v2",
-    encryptType: 1,
-    credentials: "plain",
-    provisioning,
-    jointOperation: { enabled: false, privateKey: null, privateKeySource: null },
-    // order notification is the License kind's own route; metering is answered by the instance activities
-    orderNotify: { enabled: false },
-    metering,
-  };
   return {
     ...base,
     kind: "license",
     variant: def.variant,
-    provisioning,
+    protocol: def.variant === "v1" ? "v1" : "v2",
+    provisioning: { ...DEFAULT_PROVISIONING, ...def.provisioning },
     relay,
     orderNotify,
     metering,
-    saasView,
   };
 }
 

@@ -1,9 +1,9 @@
 /**
  * The fields a License definition adds to the common ones (core/products/schema.ts). The adapter-work
- * settings are the SaaS kind's (the same outbox, the same deadline), so their schema is imported.
+ * settings are the outbox's (core/outbox/provisioning.ts: the same outbox, the same deadline as SaaS).
  */
 import { LICENSE_VARIANTS } from "../../vocabulary.js";
-import { SAAS_SCHEMA } from "../saas/schema.js";
+import { PROVISIONING_SCHEMA } from "../../outbox/provisioning.js";
 import { METERING_SCHEMA } from "../../metering/definition.js";
 import { ORDER_NOTIFY_SCHEMA } from "../../orders/definition.js";
 
@@ -15,7 +15,7 @@ export const LICENSE_SCHEMA = {
       "description": "Which License delivery the listing uses (docs/marketplace/license.md §0): code = KooGallery's authorization codes (keys.license), online = online activation with getLicenseAsync (keys.basic), v1 = the legacy 1.0 getLicense GET (keys.basic).",
       "enum": LICENSE_VARIANTS
     },
-    "provisioning": SAAS_SCHEMA.properties.provisioning,
+    "provisioning": PROVISIONING_SCHEMA,
     // order notification (variant online: instances the orders are checked against, docs/marketplace/license.md §0)
     ...ORDER_NOTIFY_SCHEMA,
     // metering for a listing billed by use (variant online: its queryInstance answers usage, docs/marketplace/license.md §3)

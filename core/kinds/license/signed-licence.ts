@@ -9,6 +9,7 @@
  * The fingerprint is upper-cased before hashing, as the ISCDesk SDK upper-cases it (docs/marketplace/license.md §3.5).
  */
 import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from "node:crypto";
+import { SignatureError } from "../../signing/signature-error.js";
 
 export interface LicensePayload {
   /** format version */
@@ -63,28 +64,31 @@ export function signLicense(payload: LicensePayload, key: KeyObject): string {
   return `${body}.${sign(null, Buffer.from(body, "ascii"), key).toString("base64url")}`;
 }
 
-export type VerifiedLicense = { ok: true; payload: LicensePayload } | { ok: false; reason: string };
-
 /**
  * Checks a licence offline: the signature, the device (when `fingerprint` is given) and the validity
- * window at `now` (default the current time).
+ * window at `now` (default the current time). Refuses as every verifier does, with the SignatureError
+ * of core/signing/: `malformed` (not `payload.signature`, or a payload that is not a version-1 JSON
+ * licence), `bad-signature` (not signed with this key's private half, or signed for another device),
+ * `future` (not valid yet) and `stale` (expired). The messages name no secret: a licence's dates are
+ * what its holder can read anyway.
+ * @throws SignatureError
  */
-export function verifyLicense(licence: string, publicKey: KeyObject, opts: { fingerprint?: string; now?: Date } = {}): VerifiedLicense {
+export function verifyLicense(licence: string, publicKey: KeyObject, opts: { fingerprint?: string; now?: Date } = {}): LicensePayload {
   const [body, sig, extra] = licence.trim().split(".");
-  if (!body || !sig || extra !== undefined) return { ok: false, reason: "not a licence (payload.signature)" };
-  if (!verify(null, Buffer.from(body, "ascii"), publicKey, Buffer.from(sig, "base64url"))) return { ok: false, reason: "the signature does not verify with this public key" };
+  if (!body || !sig || extra !== undefined) throw new SignatureError("malformed", "not a licence (payload.signature)");
+  if (!verify(null, Buffer.from(body, "ascii"), publicKey, Buffer.from(sig, "base64url"))) throw new SignatureError("bad-signature", "the signature does not verify with this public key");
   let payload: LicensePayload;
   try {
     payload = JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as LicensePayload;
   } catch {
-    return { ok: false, reason: "the payload is not JSON" };
+    throw new SignatureError("malformed", "the payload is not JSON");
   }
-  if (payload.v !== 1) return { ok: false, reason: `unknown licence version ${String(payload.v)}` };
-  if (opts.fingerprint !== undefined && payload.device !== deviceDigest(opts.fingerprint)) return { ok: false, reason: "issued for another device" };
+  if (payload.v !== 1) throw new SignatureError("malformed", `unknown licence version ${String(payload.v)}`);
+  if (opts.fingerprint !== undefined && payload.device !== deviceDigest(opts.fingerprint)) throw new SignatureError("bad-signature", "issued for another device");
   const now = (opts.now ?? new Date()).getTime();
-  if (Date.parse(payload.notBefore) > now) return { ok: false, reason: `not valid before ${payload.notBefore}` };
-  if (payload.notAfter && Date.parse(payload.notAfter) < now) return { ok: false, reason: `expired at ${payload.notAfter}` };
-  return { ok: true, payload };
+  if (Date.parse(payload.notBefore) > now) throw new SignatureError("future", `not valid before ${payload.notBefore}`);
+  if (payload.notAfter && Date.parse(payload.notAfter) < now) throw new SignatureError("stale", `expired at ${payload.notAfter}`);
+  return payload;
 }
 
 /** The variable the demo adapter reads its Ed25519 signing key from (a base64 seed or a PEM key). */

@@ -11,13 +11,13 @@ import { CallPipeline } from "../../serving/pipeline.js";
 import { isJointSync } from "../../vocabulary.js";
 import { defineKind, type Endpoint } from "../kind.js";
 import type { SaasAdapter } from "./adapter.js";
-import * as jointOperationTables from "./migrations/20261124100000_joint_operation.js";
+import { migrationsIn } from "../../store/migrate.js";
 import { loadSaasProduct, saasKeyTypes, type SaasDefinition, type SaasProduct } from "./product.js";
 import { SAAS_SCHEMA } from "./schema.js";
 import { SaasV2Interface } from "./service.js";
 import { JointSyncInterface } from "./sync/service.js";
 import { SaasV1Interface } from "./v1/service.js";
-import { SaasWork } from "./work.js";
+import { InstanceWork } from "../../instances/work.js";
 
 type SaasEndpoint = Endpoint<SaasProduct, SaasAdapter>;
 
@@ -60,9 +60,10 @@ export const saasKind = defineKind<SaasProduct, SaasAdapter>({
   adapterMethods: ["newInstance", "refreshInstance", "updateInstanceStatus", "releaseInstance", "upgradeInstance"],
   orderNotify: true,
   metering: true,
-  migrations: { "20261124100000_joint_operation": jointOperationTables },
+  // every `<UTC yyyymmddhhmmss>_<name>` file of ./migrations/, by name
+  migrations: await migrationsIn(new URL("./migrations/", import.meta.url)),
   endpoints,
-  jobs: (container) => container.resolve(SaasWork).handlers(),
+  jobs: (container) => container.resolve(InstanceWork).handlers(),
   describe: (p) => ({
     endpoints: [
       // the 1.0 protocol is served by GET on the same path (docs/marketplace/saas.md §9)

@@ -3,12 +3,15 @@
  * how credentials are sent, how adapter work that outlives the deadline is run, and joint-operation sync.
  */
 import type { KeyObject } from "node:crypto";
+import { DEFAULT_ENCRYPT_TYPE } from "../../crypto/credential.js";
 import { SetupError } from "../../errors.js";
 import type { BaseDefinition, ProductBase } from "../../products/definition.js";
 import type { EncryptType, KeyType, SaasProtocol } from "../../vocabulary.js";
 import { loadMetering, type MeteringSettings } from "../../metering/definition.js";
 import { loadOrderNotify, type OrderNotifySettings } from "../../orders/definition.js";
-import type { LoadContext } from "../kind.js";
+import { DEFAULT_PROVISIONING, type ProvisioningSettings } from "../../outbox/provisioning.js";
+import type { LoadContext, Served } from "../kind.js";
+import type { SaasAdapter } from "./adapter.js";
 import { loadJointOperation } from "./joint-operation.js";
 
 /** A SaaS definition as written in `products/<id>.yaml`. */
@@ -20,16 +23,6 @@ export interface SaasDefinition extends BaseDefinition {
   provisioning?: Partial<ProvisioningSettings>;
   jointOperation?: { enabled: boolean; privateKey?: { env: string } | { file: string } };
 }
-
-/** How adapter work that outlives the 5-second deadline is run (see ./schema.ts). */
-export interface ProvisioningSettings {
-  budgetMs: number;
-  maxAttempts: number;
-  retryBaseMs: number;
-  attemptTimeoutMs: number;
-}
-
-export const DEFAULT_PROVISIONING: ProvisioningSettings = { budgetMs: 3000, maxAttempts: 8, retryBaseMs: 1000, attemptTimeoutMs: 300_000 };
 
 /** Joint-operation sync settings after loading (docs/marketplace/saas.md §5). */
 export interface JointOperation {
@@ -58,6 +51,9 @@ export interface SaasProduct extends ProductBase {
   metering: MeteringSettings;
 }
 
+/** A loaded SaaS listing with its adapter instance. */
+export type ServedSaasProduct = Served<SaasProduct, SaasAdapter>;
+
 /** The key types a SaaS definition's served interfaces use: basic always, kit for joint-operation sync, general for order notification. */
 export function saasKeyTypes(def: SaasDefinition): KeyType[] {
   return ["basic", ...(def.jointOperation?.enabled ? (["kit"] as const) : []), ...(loadOrderNotify(def).enabled ? (["general"] as const) : [])];
@@ -77,7 +73,7 @@ export function loadSaasProduct(def: SaasDefinition, base: ProductBase, ctx: Loa
     ...base,
     kind: "saas",
     protocol,
-    encryptType: def.encryptType ?? 1,
+    encryptType: def.encryptType ?? DEFAULT_ENCRYPT_TYPE,
     credentials: def.credentials ?? (protocol === "v1" ? "encrypted" : "plain"),
     provisioning: { ...DEFAULT_PROVISIONING, ...def.provisioning },
     jointOperation: loadJointOperation(def, base.file, ctx),

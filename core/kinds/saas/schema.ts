@@ -4,6 +4,7 @@
  */
 import { METERING_SCHEMA } from "../../metering/definition.js";
 import { ORDER_NOTIFY_SCHEMA } from "../../orders/definition.js";
+import { PROVISIONING_SCHEMA } from "../../outbox/provisioning.js";
 import { ENCRYPT_TYPES, SAAS_PROTOCOLS } from "../../vocabulary.js";
 
 export const SAAS_SCHEMA = {
@@ -25,37 +26,7 @@ export const SAAS_SCHEMA = {
         "encrypted"
       ]
     },
-    "provisioning": {
-      "description": "Adapter work that outlives the marketplace's 5-second deadline: answered 000000 after budgetMs, then continued from a durable outbox.",
-      "type": "object",
-      "additionalProperties": false,
-      "properties": {
-        "budgetMs": {
-          "description": "How long an adapter call may run before the answer is sent without it. Default 3000.",
-          "type": "integer",
-          "minimum": 0,
-          "maximum": 4500
-        },
-        "maxAttempts": {
-          "description": "Attempts (the first included) before the work is marked failed. Default 8.",
-          "type": "integer",
-          "minimum": 1,
-          "maximum": 100
-        },
-        "retryBaseMs": {
-          "description": "Backoff of the first retry; doubled per attempt, at most 5 minutes. Default 1000.",
-          "type": "integer",
-          "minimum": 10,
-          "maximum": 3600000
-        },
-        "attemptTimeoutMs": {
-          "description": "An attempt still running after this counts as failed and is retried. Default 300000.",
-          "type": "integer",
-          "minimum": 100,
-          "maximum": 86400000
-        }
-      }
-    },
+    "provisioning": PROVISIONING_SCHEMA,
     "jointOperation": {
       "description": "Joint-operation (联营) SaaS sync interfaces at /produce/<id>/produceAPI/v2/<sync> (docs/marketplace/saas.md §5). Needs keys.kit; 2.0 listings only.",
       "type": "object",

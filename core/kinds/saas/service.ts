@@ -8,36 +8,32 @@ import { verifyBasicCall } from "../../serving/basic-call.js";
 import { injectable } from "tsyringe";
 import { marketplaceRefusal } from "../../serving/refusal.js";
 import type { Incoming, SignedInterface, Verified } from "../../serving/pipeline.js";
-import { SaasActivities, type ServedSaasProduct } from "./activities.js";
+import { InstanceActivities } from "../../instances/activities.js";
+import { parseInstanceRequest, peekBody, type InstanceRequest } from "../../instances/requests.js";
 import type { SaasAdapter } from "./adapter.js";
-import type { SaasProduct } from "./product.js";
-import { parseSaasRequest, peek, type SaasRequest } from "./requests.js";
+import type { SaasProduct, ServedSaasProduct } from "./product.js";
 
 @injectable()
-export class SaasV2Interface implements SignedInterface<SaasProduct, SaasAdapter, Verified, SaasRequest> {
+export class SaasV2Interface implements SignedInterface<SaasProduct, SaasAdapter, Verified, InstanceRequest> {
   readonly scope = "saas-v2";
   readonly readsBody = true;
   readonly refuse = marketplaceRefusal;
 
-  constructor(private readonly activities: SaasActivities) {}
+  constructor(private readonly activities: InstanceActivities) {}
 
   verify(input: Incoming, product: SaasProduct): Verified {
     return verifyBasicCall(input, product.keys.basic);
   }
 
   peek(input: Incoming) {
-    try {
-      return peek(JSON.parse(input.rawBody.toString("utf8")));
-    } catch {
-      return { activity: "", test: false }; // parse() answers it
-    }
+    return peekBody(input.rawBody);
   }
 
-  parse(input: Incoming): SaasRequest {
-    return parseSaasRequest(input.rawBody);
+  parse(input: Incoming): InstanceRequest {
+    return parseInstanceRequest(input.rawBody);
   }
 
-  run(served: ServedSaasProduct, req: SaasRequest) {
+  run(served: ServedSaasProduct, req: InstanceRequest) {
     return this.activities.dispatch(served, req);
   }
 

@@ -25,7 +25,6 @@ describe("metering and order notification on License listings (docs/marketplace/
     const [p] = load(licence("online", "metering: { enabled: true, billing: package }\norderNotify: { enabled: true }"));
     expect(p!.metering).to.include({ enabled: true, billing: "package", realtimeBudgetMs: 1000 });
     expect(p!.orderNotify.enabled).to.equal(true);
-    expect(p!.saasView.metering.enabled, "its instance activities answer usage").to.equal(true);
   });
 
   for (const [variant, extra, message] of [

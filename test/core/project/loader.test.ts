@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import { SetupError } from "../../../core/errors.js";
 import { loadProject } from "../../../core/project/index.js";
-import { startProject } from "../../../core/testing/server.js";
+import { startProject } from "../../../testing/server.js";
 import { configJson, NOTES_YAML, PLAIN_ADAPTER_JS, writeProject } from "../../support/project.js";
 
 /** The SetupError `p` rejects with (fails the test when it resolves or throws anything else). */

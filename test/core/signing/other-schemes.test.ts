@@ -69,13 +69,23 @@ describe("Body-Sign (docs/marketplace/saas.md ยง3, docs/marketplace/vectors.md ย
     );
   });
 
-  it("verifies both header spellings and refuses other bytes", () => {
+  it("verifies both header spellings, answering which key signed", () => {
     const body = '{"resultCode":"000000"}';
-    expect(verifyBodySign(signBody(KEY, body), body, [KEY])).to.equal(null);
-    expect(verifyBodySign(`sign_type="HMAC-SHA256", signature="${bodySignature(KEY, body)}"`, body, [KEY])).to.equal(null);
-    expect(verifyBodySign(signBody(KEY, body), body + " ", [KEY])).to.equal("mismatch");
-    expect(verifyBodySign(undefined, body, [KEY])).to.equal("missing");
-    expect(verifyBodySign("HMAC-SHA256 abc", body, [KEY])).to.equal("malformed");
+    expect(verifyBodySign(signBody(KEY, body), body, [KEY])).to.equal(0);
+    expect(verifyBodySign(`sign_type="HMAC-SHA256", signature="${bodySignature(KEY, body)}"`, body, ["old-key", KEY])).to.equal(1);
+  });
+
+  it("refuses other bytes with the SignatureError every verifier throws (bad-signature)", () => {
+    const body = '{"resultCode":"000000"}';
+    expect(() => verifyBodySign(signBody(KEY, body), body + " ", [KEY])).to.throw(SignatureError).with.property("reason", "bad-signature");
+  });
+
+  it("refuses an answer without the header (missing-signature)", () => {
+    expect(() => verifyBodySign(undefined, "{}", [KEY])).to.throw(SignatureError).with.property("reason", "missing-signature");
+  });
+
+  it("refuses a header of another form (malformed)", () => {
+    expect(() => verifyBodySign("HMAC-SHA256 abc", "{}", [KEY])).to.throw(SignatureError).with.property("reason", "malformed");
   });
 });
 

@@ -57,7 +57,7 @@ describe(`License variant code: the authorization-code calls (docs/marketplace/l
       await s.koogate.db("koogate_nonces").del();
       const r = await s.send(v.body, { product: "vector-code", key: VECTOR_KEY, query });
       expect(r.json, v.activity).to.deep.equal({ resultCode: "000000", resultMsg: "success." });
-      expect(verifyBodySign(r.bodySign, r.text, [VECTOR_KEY])).to.equal(null);
+      expect(verifyBodySign(r.bodySign, r.text, [VECTOR_KEY]), "the license key signed the answer").to.equal(0);
     }
     const stored = await s.koogate.db("koogate_license_codes").where({ product_id: "vector-code" }).first();
     expect(stored).to.include({ status: "released", order_id: "CS2305231930ABCDE", code_hint: "0001" });

@@ -48,7 +48,7 @@ describe(`License variant v1: the 1.0 licence (docs/marketplace/license.md §4, 
     expect(r.json).to.include({ resultCode: "000000", resultMsg: "success.", instanceId: "61e834ba-7b97-4418-b8f7-e5345137278c" });
     expect(Object.keys(r.json)).to.deep.equal(["resultCode", "resultMsg", "instanceId", "license"]);
     const v = verifyLicense(r.json.license as string, createPublicKey(privateKeyFrom(DEMO_LICENSE_DEV_SEED)));
-    expect(v.ok && v.payload.instanceId).to.equal("61e834ba-7b97-4418-b8f7-e5345137278c");
+    expect(v.instanceId).to.equal("61e834ba-7b97-4418-b8f7-e5345137278c");
   });
 
   it("answers the same order resent (a new businessId) with the same instanceId and licence, issued once", async () => {

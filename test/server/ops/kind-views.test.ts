@@ -1,6 +1,6 @@
 import "reflect-metadata";
 import { expect } from "chai";
-import { JointOperationStore } from "../../../core/store/joint-operation.js";
+import { JointOperationStore } from "../../../core/kinds/saas/sync/store.js";
 import { DEMO_ADAPTERS } from "../../support/demo-adapters.js";
 import { APIG_KEYS, apigCall, apiYaml, GATEWAY_ENV, startUpstream, type Upstream } from "../../support/gateway.js";
 import { LICENSE_ENV, licenseYaml, RecordingLicenseAdapter } from "../../support/license.js";

@@ -6,7 +6,7 @@
 import { Ajv, type ValidateFunction } from "ajv";
 import { callErrors } from "../../../errors.js";
 import { parseMarketplaceTime } from "../../../time.js";
-import { explainRule, parseJsonObject } from "../../field-rules.js";
+import { explainRule, parseJsonObject } from "../../../serving/field-rules.js";
 
 export const CODE_ACTIVITIES = ["refreshLicenseCode", "updateLicenseCodeStatus", "releaseLicenseCode"] as const;
 export type CodeActivity = (typeof CODE_ACTIVITIES)[number];

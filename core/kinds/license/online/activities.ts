@@ -14,10 +14,9 @@ import { success, type Outcome } from "../../../serving/outcome.js";
 import { InstanceStore } from "../../../store/instances.js";
 import { CLOCK, LOGGER, type Clock, type Logger } from "../../../tokens.js";
 import type { IssueLicenseRequest } from "../adapter.js";
-import { licenseContext } from "../context.js";
+import { licenseContext, type ServedOnline } from "../context.js";
 import { ISSUED_TABLE, IssuedLicenseStore, requestKey, sealLicense } from "../issued.js";
 import type { GetLicenseAsyncRequest } from "./requests.js";
-import type { ServedOnline } from "./view.js";
 import { LicenseIssueWork } from "./work.js";
 
 export const ISSUE_JOB = "getLicenseAsync";

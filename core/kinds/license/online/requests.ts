@@ -1,11 +1,11 @@
 /**
- * The online-activation calls (docs/marketplace/license.md §3): the instance activities with the SaaS 2.0 field rules
- * (core/kinds/saas/requests.ts, imported: one set of rules), and getLicenseAsync (§3.5).
+ * The online-activation calls (docs/marketplace/license.md §3): the instance activities with the 2.0 field rules
+ * (core/instances/requests.ts, the SaaS kind's too: one set of rules), and getLicenseAsync (§3.5).
  */
 import { Ajv } from "ajv";
 import { callErrors, CallError } from "../../../errors.js";
-import { explainRule, parseJsonObject } from "../../field-rules.js";
-import { parseSaasRequest, type SaasRequest } from "../../saas/requests.js";
+import { explainRule, parseJsonObject } from "../../../serving/field-rules.js";
+import { parseInstanceRequest, type InstanceRequest } from "../../../instances/requests.js";
 
 export interface GetLicenseAsyncRequest {
   activity: "getLicenseAsync";
@@ -17,7 +17,7 @@ export interface GetLicenseAsyncRequest {
   test: boolean;
 }
 
-export type OnlineRequest = Exclude<SaasRequest, { activity: "changeInstanceCheck" }> | GetLicenseAsyncRequest;
+export type OnlineRequest = Exclude<InstanceRequest, { activity: "changeInstanceCheck" }> | GetLicenseAsyncRequest;
 
 /**
  * UNCONFIRMED (docs/marketplace/license.md §8 item 9): the SDK allows a 5 KB fingerprint, the interface 1024
@@ -47,7 +47,7 @@ const validate = new Ajv({ allErrors: false, strict: false }).compile({
 export function parseOnlineRequest(rawBody: Buffer): OnlineRequest {
   const o = parseJsonObject(rawBody);
   if (o.activity === "changeInstanceCheck") throw callErrors.param("param is invalid: unknown activity", "changeInstanceCheck is not an online-License activity (docs/marketplace/license.md §3)");
-  if (o.activity !== "getLicenseAsync") return parseSaasRequest(rawBody) as OnlineRequest;
+  if (o.activity !== "getLicenseAsync") return parseInstanceRequest(rawBody) as OnlineRequest;
   if (!validate(o)) throw callErrors.param(`param is invalid: ${explainRule(validate.errors![0]!, { eventId: "printable ASCII" })}`);
   for (const [k, v] of Object.entries(o)) if (typeof v === "string" && v.includes("\u0000")) throw callErrors.param(`param is invalid: ${k.slice(0, 32)} holds a NUL character`);
   const fingerprint = typeof o.deviceFingerprint === "string" ? o.deviceFingerprint.trim() : "";

@@ -1,38 +1,37 @@
 /**
  * The online-activation production interface (docs/marketplace/license.md §3) as a signed interface of the call
- * pipeline: the SaaS 2.0 signature with the basic key (docs/marketplace/license.md §1); the instance activities run as
- * the SaaS kind runs them, getLicenseAsync as online/activities.ts says.
+ * pipeline: the 2.0 signature with the basic key (docs/marketplace/license.md §1); the instance activities run as
+ * core/instances/ runs them for every listing whose buyers hold instances, getLicenseAsync as online/activities.ts says.
  */
 import { injectable } from "tsyringe";
+import { InstanceActivities } from "../../../instances/activities.js";
+import { peekBody } from "../../../instances/requests.js";
+import { verifyBasicCall } from "../../../serving/basic-call.js";
 import type { Incoming, SignedInterface, Verified } from "../../../serving/pipeline.js";
-import { SaasActivities } from "../../saas/activities.js";
-import { SaasV2Interface } from "../../saas/service.js";
+import { marketplaceRefusal } from "../../../serving/refusal.js";
 import type { OnlineLicenseAdapter } from "../adapter.js";
+import type { ServedOnline } from "../context.js";
 import type { LicenseProduct } from "../product.js";
 import { GetLicenseAsync } from "./activities.js";
 import { parseOnlineRequest, type OnlineRequest } from "./requests.js";
-import { saasView, type ServedOnline } from "./view.js";
 
 @injectable()
 export class OnlineLicenseInterface implements SignedInterface<LicenseProduct, OnlineLicenseAdapter, Verified, OnlineRequest> {
   readonly scope = "license-online";
   readonly readsBody = true;
+  readonly refuse = marketplaceRefusal;
 
   constructor(
-    /** the SaaS 2.0 interface: its verifier, refusals and peek are this interface's too */
-    private readonly saas: SaasV2Interface,
-    private readonly activities: SaasActivities,
+    private readonly activities: InstanceActivities,
     private readonly getLicense: GetLicenseAsync,
   ) {}
 
-  readonly refuse = (e: Parameters<SaasV2Interface["refuse"]>[0]) => this.saas.refuse(e);
-
   verify(input: Incoming, product: LicenseProduct): Verified {
-    return this.saas.verify(input, product.saasView);
+    return verifyBasicCall(input, product.keys.basic);
   }
 
   peek(input: Incoming) {
-    return this.saas.peek(input);
+    return peekBody(input.rawBody);
   }
 
   parse(input: Incoming): OnlineRequest {
@@ -40,7 +39,7 @@ export class OnlineLicenseInterface implements SignedInterface<LicenseProduct, O
   }
 
   run(served: ServedOnline, req: OnlineRequest) {
-    return req.activity === "getLicenseAsync" ? this.getLicense.run(served, req) : this.activities.dispatch(saasView(served), req);
+    return req.activity === "getLicenseAsync" ? this.getLicense.run(served, req) : this.activities.dispatch(served, req);
   }
 
   answerKey(product: LicenseProduct): string {
@@ -48,6 +47,6 @@ export class OnlineLicenseInterface implements SignedInterface<LicenseProduct, O
   }
 
   logFields(v: Verified | undefined) {
-    return this.saas.logFields(v);
+    return { signed: v?.signed };
   }
 }

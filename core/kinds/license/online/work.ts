@@ -11,7 +11,7 @@ import type { JobHandler } from "../../../outbox/handlers.js";
 import { Outbox, type Started } from "../../../outbox/outbox.js";
 import { AdapterFailure } from "../../../serving/outcome.js";
 import type { Job } from "../../../store/jobs.js";
-import type { AdapterContext } from "../../saas/adapter.js";
+import type { AdapterContext } from "../../../serving/adapter-context.js";
 import type { IssuedLicense, IssueLicenseRequest, OnlineLicenseAdapter } from "../adapter.js";
 import { licenseContext, openPayload, sealPayload, type ServedLicense } from "../context.js";
 import { IssuedLicenseStore, openLicense, sealLicense } from "../issued.js";

@@ -7,7 +7,7 @@
 import { Ajv, type ValidateFunction } from "ajv";
 import { callErrors } from "../../../errors.js";
 import { parseMarketplaceTime } from "../../../time.js";
-import { explainRule, queryRules } from "../../field-rules.js";
+import { explainRule, queryRules } from "../../../serving/field-rules.js";
 import { isOneOff, termsFrom, TERMS_RULES, type PurchaseTerms } from "../../../lifecycle/terms.js";
 
 export const V1_LICENSE_ACTIVITIES = ["getLicense", "refreshLicense", "expireLicense", "releaseLicense"] as const;

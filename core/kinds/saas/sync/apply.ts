@@ -5,10 +5,10 @@
 import { inject, injectable } from "tsyringe";
 import { sealAtRest } from "../../../crypto/at-rest.js";
 import { CallError } from "../../../errors.js";
-import { JointOperationStore, type TenantScope, type UserState } from "../../../store/joint-operation.js";
+import { JointOperationStore, type TenantScope, type UserState } from "./store.js";
 import { CLOCK, DATABASE, LOGGER, type Clock, type Knex, type Logger } from "../../../tokens.js";
 import { assertNever } from "../../../vocabulary.js";
-import type { ServedSaasProduct } from "../activities.js";
+import type { ServedSaasProduct } from "../product.js";
 import type { AdapterContext } from "../adapter.js";
 import { openClientSecret } from "./client-secret.js";
 import type { JointOperationHooks } from "./hooks.js";

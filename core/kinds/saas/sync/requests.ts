@@ -8,12 +8,12 @@
  */
 import { Ajv, type ValidateFunction } from "ajv";
 import { callErrors } from "../../../errors.js";
-import { explainRule, identifier, parseJsonObject } from "../../field-rules.js";
+import { explainRule, identifier, parseJsonObject } from "../../../serving/field-rules.js";
 import { parseMarketplaceTime } from "../../../time.js";
 import { assertNever, type JointSync } from "../../../vocabulary.js";
 
 const str = (maxLength: number) => ({ type: "string", minLength: 1, maxLength });
-/** an identifier (tenantId, appId, orgCode, userName, …): printable, core/kinds/field-rules.ts */
+/** an identifier (tenantId, appId, orgCode, userName, …): printable, core/serving/field-rules.ts */
 const id = (maxLength: number) => identifier(maxLength);
 /** mandatory but may be empty: tenantSync's instanceId/orderId are "" for the seller's own credential application */
 const maybeEmpty = (maxLength: number) => identifier(maxLength, true);

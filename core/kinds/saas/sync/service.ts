@@ -13,10 +13,9 @@ import { verifyKit } from "../../../signing/kit.js";
 import { DEFAULT_TOLERANCE_MS } from "../../../signing/timestamp.js";
 import { LOGGER, type Logger } from "../../../tokens.js";
 import { isJointSync, RESULT_CODES } from "../../../vocabulary.js";
-import type { ServedSaasProduct } from "../activities.js";
 import type { SaasAdapter } from "../adapter.js";
-import { adapterContext } from "../context.js";
-import type { SaasProduct } from "../product.js";
+import { adapterContext } from "../../../serving/adapter-context.js";
+import type { SaasProduct, ServedSaasProduct } from "../product.js";
 import { JointSyncApplier } from "./apply.js";
 import { parseSyncRequest, peekSync, type SyncRequest } from "./requests.js";
 

@@ -1,6 +1,6 @@
 /**
  * The SaaS 1.0 (legacy GET) calls (docs/marketplace/saas.md §9), mapped onto the one typed lifecycle of
- * core/kinds/saas/activities.ts: the adapter never learns which protocol a listing speaks.
+ * core/instances/activities.ts: the adapter never learns which protocol a listing speaks.
  *
  *   newInstance      → newInstance        (idempotent per order: orderLineId := productId ?? orderId)
  *   refreshInstance  → refreshInstance    (scene as sent, RENEWAL when absent; orderLineId := orderId)
@@ -16,14 +16,14 @@
 import { Ajv, type ValidateFunction } from "ajv";
 import { decryptCredential } from "../../../crypto/credential.js";
 import { callErrors } from "../../../errors.js";
-import { explainRule, PRINTABLE, queryRules } from "../../field-rules.js";
+import { explainRule, PRINTABLE, queryRules } from "../../../serving/field-rules.js";
 import type { Logger } from "../../../logger.js";
 import type { SaasProduct as Product } from "../product.js";
 import { parseMarketplaceTime } from "../../../time.js";
 import { assertNever, V1_INSTANCE_STATUSES, type EncryptType, type SaasV1Activity } from "../../../vocabulary.js";
 import type { CustomerInfo, NewInstanceDetails } from "../adapter.js";
 import { isOneOff, termsFrom, TERMS_RULES, type PurchaseTerms } from "../../../lifecycle/terms.js";
-import type { SaasRequest } from "../requests.js";
+import type { InstanceRequest } from "../../../instances/requests.js";
 
 const { id, optId, text, time14, object } = queryRules;
 
@@ -67,7 +67,7 @@ export interface V1MapOptions {
  * Checks a 1.0 call's parameters (already URL-decoded) and maps it onto a 2.0 lifecycle request.
  * @throws CallError 000002 naming the first broken rule
  */
-export function mapV1Request(activity: SaasV1Activity, params: ReadonlyMap<string, string>, opts: V1MapOptions): SaasRequest {
+export function mapV1Request(activity: SaasV1Activity, params: ReadonlyMap<string, string>, opts: V1MapOptions): InstanceRequest {
   const o = Object.fromEntries(params);
   const validate = VALIDATORS[activity];
   if (!validate(o)) throw callErrors.param(`param is invalid: ${explainRule(validate.errors![0]!, { expireTime: "yyyyMMddHHmmss", timeStamp: "yyyyMMddHHmmssSSS" })}`);

@@ -16,22 +16,22 @@ import type { Outcome } from "../../../serving/outcome.js";
 import { INSTANCES_TABLE, InstanceStore } from "../../../store/instances.js";
 import { LOGGER, type Logger } from "../../../tokens.js";
 import { isSaasV1Activity } from "../../../vocabulary.js";
-import { SaasActivities, type ServedSaasProduct } from "../activities.js";
+import { InstanceActivities } from "../../../instances/activities.js";
 import type { SaasAdapter } from "../adapter.js";
-import { redactAppInfo, wireAppInfo } from "../app-info.js";
-import type { SaasProduct } from "../product.js";
-import type { SaasRequest } from "../requests.js";
+import { redactAppInfo, wireAppInfo } from "../../../instances/app-info.js";
+import type { InstanceRequest } from "../../../instances/requests.js";
+import type { SaasProduct, ServedSaasProduct } from "../product.js";
 import { mapV1Request } from "./requests.js";
 
 @injectable()
-export class SaasV1Interface implements SignedInterface<SaasProduct, SaasAdapter, V1Verified, SaasRequest> {
+export class SaasV1Interface implements SignedInterface<SaasProduct, SaasAdapter, V1Verified, InstanceRequest> {
   readonly scope = "saas-v1";
   readonly readsBody = false;
   readonly refuse = marketplaceRefusal;
 
   constructor(
     private readonly instances: InstanceStore,
-    private readonly activities: SaasActivities,
+    private readonly activities: InstanceActivities,
     @inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -43,7 +43,7 @@ export class SaasV1Interface implements SignedInterface<SaasProduct, SaasAdapter
     return peekV1Call(v);
   }
 
-  parse(_input: Incoming, v: V1Verified, served: ServedSaasProduct): SaasRequest {
+  parse(_input: Incoming, v: V1Verified, served: ServedSaasProduct): InstanceRequest {
     checkTimeStamp(v.params.get("timeStamp")!, _input.nowMs);
     const activity = v.params.get("activity") ?? "";
     if (!isSaasV1Activity(activity)) throw callErrors.param("param is invalid: unknown activity", `unknown 1.0 activity ${JSON.stringify(activity.slice(0, 32))}`);
@@ -51,7 +51,7 @@ export class SaasV1Interface implements SignedInterface<SaasProduct, SaasAdapter
     return mapV1Request(activity, v.params, { product: p, accessKey: p.keys.basic[v.keyIndex]!, logger: this.logger });
   }
 
-  async run(served: ServedSaasProduct, req: SaasRequest): Promise<Outcome> {
+  async run(served: ServedSaasProduct, req: InstanceRequest): Promise<Outcome> {
     const outcome = await this.activities.dispatch(served, req);
     if (req.activity !== "newInstance" || outcome.resultCode !== "000000" || !outcome.instanceId) return outcome;
     const [body, loggedBody] = await this.newInstanceAnswer(served, outcome.instanceId, outcome);

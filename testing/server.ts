@@ -3,18 +3,18 @@
  * the marketplace's side played by the simulator (sim/) and the event log readable. koogate's own tests
  * and a merchant's (`koogate/testing`) start it the same way.
  */
-import type { AdapterClass } from "../adapters.js";
-import { loadConfig, type Config } from "../config.js";
-import type { Kind } from "../kinds/kind.js";
-import { createLogger, type Logger } from "../logger.js";
-import { loadProject } from "../project/index.js";
-import { EventLog, type EventRecord } from "../store/events.js";
-import type { MarketplaceClient } from "../marketplace/client.js";
-import type { Clock } from "../tokens.js";
-import { createKoogate, type Koogate } from "../../server/composition.js";
-import { runScenario, type RunReport } from "../../sim/runner.js";
-import type { OptionValues } from "../../sim/scenario.js";
-import { findScenario, SCENARIOS } from "../../sim/scenarios/index.js";
+import type { AdapterClass } from "../core/adapters.js";
+import { loadConfig, type Config } from "../core/config.js";
+import type { Kind } from "../core/kinds/kind.js";
+import { createLogger, type Logger } from "../core/logger.js";
+import { loadProject } from "../core/project/index.js";
+import { EventLog, type EventRecord } from "../core/store/events.js";
+import type { MarketplaceClient } from "../core/marketplace/client.js";
+import type { Clock } from "../core/tokens.js";
+import { createKoogate, type Koogate } from "../server/composition.js";
+import { runScenario, type RunReport } from "../sim/runner.js";
+import type { OptionValues } from "../sim/scenario.js";
+import { findScenario, SCENARIOS } from "../sim/scenarios/index.js";
 import { sendSigned, type Reply } from "./client.js";
 import { freshDatabaseUrl } from "./database.js";
 

@@ -8,7 +8,7 @@
  * reason, and never require the row to exist.
  */
 import { inject, injectable } from "tsyringe";
-import { DATABASE, type Knex } from "../tokens.js";
+import { DATABASE, type Knex } from "../../../tokens.js";
 
 type Db = Knex | Knex.Transaction;
 
@@ -61,11 +61,6 @@ export interface OrgUnit {
   orgCode: string;
   name: string | null;
   parentCode: string | null;
-}
-
-export interface OrgUnitRow extends TenantScope, OrgUnit {
-  deleted: boolean;
-  syncAt: number;
 }
 
 const scopeCols = (s: TenantScope) => ({ product_id: s.productId, instance_id: s.instanceId, tenant_id: s.tenantId });

@@ -3,9 +3,9 @@
  * sealed, answered with userName/password AES-encrypted when the listing asks for it (always on 1.0,
  * docs/marketplace/saas.md §7), and redacted in the event log.
  */
-import { openAtRest, sealAtRest } from "../../crypto/at-rest.js";
-import { encryptCredential } from "../../crypto/credential.js";
-import type { SaasProduct as Product } from "./product.js";
+import { openAtRest, sealAtRest } from "../crypto/at-rest.js";
+import { DEFAULT_ENCRYPT_TYPE, encryptCredential } from "../crypto/credential.js";
+import type { InstanceProduct as Product } from "./product.js";
 import type { AppInfo, NewInstanceResult } from "./adapter.js";
 
 /** Only the AppInfo fields, in the documented order, without empty ones. */
@@ -22,7 +22,7 @@ export function cleanAppInfo(a: AppInfo | undefined): AppInfo | undefined {
 export function wireAppInfo(p: Product, sealed: string): AppInfo {
   const info = JSON.parse(openAtRest(sealed, p.keys.basic)) as AppInfo;
   if (p.credentials !== "encrypted") return info;
-  const enc = (v: string | undefined) => (v === undefined ? undefined : encryptCredential(v, { accessKey: p.keys.basic[0]!, encryptType: p.encryptType }));
+  const enc = (v: string | undefined) => (v === undefined ? undefined : encryptCredential(v, { accessKey: p.keys.basic[0]!, encryptType: p.encryptType ?? DEFAULT_ENCRYPT_TYPE }));
   return cleanAppInfo({ ...info, userName: enc(info.userName), password: enc(info.password) })!;
 }
 

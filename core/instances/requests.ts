@@ -1,16 +1,17 @@
 /**
- * The field rules of the SaaS 2.0 activities (docs/marketplace/saas.md §4): required fields, types, maximum lengths and
- * allowed values, as one JSON Schema per activity. A body that breaks them is answered `000002`.
+ * The field rules of the 2.0 instance activities (docs/marketplace/saas.md §4; an online License listing's are the
+ * same, docs/marketplace/license.md §3.1–3.4): required fields, types, maximum lengths and allowed values, as one JSON
+ * Schema per activity. A body that breaks them is answered `000002`.
  * Unknown extra fields are allowed: the marketplace adds fields over time.
  */
 import { Ajv, type ValidateFunction } from "ajv";
-import { callErrors } from "../../errors.js";
-import { explainRule, identifier, parseJsonObject, PRINTABLE } from "../field-rules.js";
-import { parseMarketplaceTime } from "../../time.js";
+import { callErrors } from "../errors.js";
+import { explainRule, identifier, parseJsonObject, PRINTABLE } from "../serving/field-rules.js";
+import { parseMarketplaceTime } from "../time.js";
 import type { NewInstanceDetails, PurchaseTerms, UpgradeDetails } from "./adapter.js";
-import { INSTANCE_STATUS_CHANGES, isSaasActivity, type InstanceStatusChange, type SaasActivity } from "../../vocabulary.js";
+import { INSTANCE_STATUS_CHANGES, isSaasActivity, type InstanceStatusChange, type SaasActivity } from "../vocabulary.js";
 
-// every string field but the activity, scene and times is an identifier (core/kinds/field-rules.ts)
+// every string field but the activity, scene and times is an identifier (core/serving/field-rules.ts)
 const str = (maxLength: number) => identifier(maxLength);
 const optStr = (maxLength: number) => identifier(maxLength, true);
 /** `testFlag` is a string in 2.0 bodies; a JSON number is tolerated (the sync calls send numbers, docs/marketplace/saas.md §5). */
@@ -52,7 +53,7 @@ const VALIDATORS = Object.fromEntries(
 ) as Record<SaasActivity, ValidateFunction>;
 
 /** A 2.0 body that passed its activity's rules (or a 1.0 call mapped onto it: then `details` may be set). */
-export type SaasRequest =
+export type InstanceRequest =
   | { activity: "newInstance"; orderId: string; orderLineId: string; businessId: string; test: boolean; details?: NewInstanceDetails }
   | { activity: "queryInstance"; instanceIds: string[]; test: boolean }
   | {
@@ -81,7 +82,7 @@ export interface PartialRequest {
 }
 
 /** Reads the activity of a parsed body, as far as it can, for logging a refused call. */
-export function peek(body: unknown): PartialRequest {
+function peek(body: unknown): PartialRequest {
   const o = (body && typeof body === "object" ? body : {}) as Record<string, unknown>;
   return {
     activity: typeof o.activity === "string" ? o.activity.slice(0, 32) : "",
@@ -90,11 +91,20 @@ export function peek(body: unknown): PartialRequest {
   };
 }
 
+/** Reads what it can of a 2.0 body that may not even be JSON, for logging a refused call (parse() answers it). */
+export function peekBody(rawBody: Buffer): PartialRequest {
+  try {
+    return peek(JSON.parse(rawBody.toString("utf8")));
+  } catch {
+    return { activity: "", test: false };
+  }
+}
+
 /**
  * Parses and checks a 2.0 body.
  * @throws CallError 000002 naming the first broken rule
  */
-export function parseSaasRequest(rawBody: Buffer): SaasRequest {
+export function parseInstanceRequest(rawBody: Buffer): InstanceRequest {
   const o = parseJsonObject(rawBody);
   // PostgreSQL text cannot hold U+0000: such a field could be neither looked up nor stored.
   for (const [k, v] of Object.entries(o)) {

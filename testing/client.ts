@@ -2,8 +2,9 @@
  * Sends a request to a koogate server as KooGallery does: POST /produce/<product>?signature=…&timestamp=…&nonce=…,
  * signed with the server's own signing module, and reads the answer with its Body-Sign checked.
  */
-import { signBasicRequest } from "../signing/basic.js";
-import { verifyBodySign } from "../signing/body-sign.js";
+import { signBasicRequest } from "../core/signing/basic.js";
+import { verifyBodySign } from "../core/signing/body-sign.js";
+import { refusalOf, type SignatureProblem } from "../core/signing/signature-error.js";
 
 export const TEST_KEY = "test-basic-key-0123456789";
 export const TEST_KIT_KEY = "test-kit-key-0123456789";
@@ -13,8 +14,11 @@ export interface Reply {
   text: string;
   json: Record<string, unknown>;
   bodySign: string | null;
-  /** null when Body-Sign verifies over the exact bytes received */
-  bodySignProblem: string | null;
+  /**
+   * null when Body-Sign verifies over the exact bytes received; else why not, as the signing modules
+   * say it: `missing-signature`, `malformed` or `bad-signature`
+   */
+  bodySignProblem: SignatureProblem | null;
 }
 
 export interface SendOptions {
@@ -52,5 +56,5 @@ export async function readReply(res: Response, keys: string[]): Promise<Reply> {
     // left empty: the test asserts on text
   }
   const bodySign = res.headers.get("body-sign");
-  return { status: res.status, text, json, bodySign, bodySignProblem: verifyBodySign(bodySign, text, keys) };
+  return { status: res.status, text, json, bodySign, bodySignProblem: refusalOf(() => verifyBodySign(bodySign, text, keys))?.reason ?? null };
 }

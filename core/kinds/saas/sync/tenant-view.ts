@@ -1,12 +1,12 @@
 /**
  * The operator page's view of joint-operation state (docs/marketplace/saas.md §5), as stored by
- * core/store/joint-operation.ts: tenants, their applications, users and departments. What identifies a
+ * ./store.ts: tenants, their applications, users and departments. What identifies a
  * person — a user's account name, display name and employee number — leaves this module masked
  * (`mask`), and an application's clientSecret (sealed at rest) is only said to be there: the page can
  * show neither.
  */
 import type { Knex } from "knex";
-import type { TenantRow } from "./joint-operation.js";
+import type { TenantRow } from "./store.js";
 
 /** A personal value shown by its first and last character only: "alice@example.com" → "a…m". */
 export function mask(value: string | null | undefined): string {

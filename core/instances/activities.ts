@@ -1,46 +1,44 @@
 /**
- * What koogate does for each SaaS activity once a call is authentic and well-formed: the idempotency
- * rule of docs/marketplace/saas.md §4 for that activity, the adapter call, and the state change committed with the event.
+ * What koogate does for each instance activity once a call is authentic and well-formed: the idempotency
+ * rule of docs/marketplace/saas.md §4 for that activity, the adapter call, and the state change committed
+ * with the event. A SaaS listing (2.0, and 1.0 mapped onto 2.0) and an online License listing
+ * (docs/marketplace/license.md §3.1–3.4) run them alike, each as its own product (./product.ts).
  */
 import { inject, injectable } from "tsyringe";
 import type { Knex } from "knex";
-import { callErrors } from "../../errors.js";
-import { UsageStore } from "../../metering/store.js";
-import { isMetered } from "../../metering/definition.js";
-import { usageNow, type UsageInfo } from "../../metering/realtime.js";
-import { INSTANCES_TABLE, InstanceStore, type InstanceRow } from "../../store/instances.js";
-import { CLOCK, LOGGER, type Clock, type Logger } from "../../tokens.js";
-import { assertNever, type InstanceState, RESULT_CODES } from "../../vocabulary.js";
-import type { Served } from "../kind.js";
-import type { Started } from "../../outbox/outbox.js";
-import { idempotencyKey, RunOnce } from "../../serving/once.js";
-import { deferredDetail, success, type Outcome } from "../../serving/outcome.js";
-import { instanceStep, stateToStore } from "../../lifecycle/instance.js";
-import type { LifecycleEvent, Step } from "../../lifecycle/table.js";
-import type { AdapterContext, SaasAdapter } from "./adapter.js";
+import { callErrors } from "../errors.js";
+import { UsageStore } from "../metering/store.js";
+import { isMetered } from "../metering/definition.js";
+import { usageNow, type UsageInfo } from "../metering/realtime.js";
+import { INSTANCES_TABLE, InstanceStore, type InstanceRow } from "../store/instances.js";
+import { CLOCK, LOGGER, type Clock, type Logger } from "../tokens.js";
+import { assertNever, type InstanceState, RESULT_CODES } from "../vocabulary.js";
+import type { Started } from "../outbox/outbox.js";
+import { idempotencyKey, RunOnce } from "../serving/once.js";
+import { deferredDetail, success, type Outcome } from "../serving/outcome.js";
+import { instanceStep, stateToStore } from "../lifecycle/instance.js";
+import type { LifecycleEvent, Step } from "../lifecycle/table.js";
+import type { AdapterContext } from "../serving/adapter-context.js";
 import { redactAppInfo as redact, sealAppInfo, wireAppInfo } from "./app-info.js";
-import { adapterContext } from "./context.js";
-import type { SaasProduct } from "./product.js";
-import type { SaasRequest } from "./requests.js";
-import { SaasWork } from "./work.js";
+import { adapterContext } from "../serving/adapter-context.js";
+import type { ServedInstances } from "./product.js";
+import type { InstanceRequest } from "./requests.js";
+import { InstanceWork } from "./work.js";
 
-/** A loaded SaaS listing with its adapter instance. */
-export type ServedSaasProduct = Served<SaasProduct, SaasAdapter>;
-
-type Req<A extends SaasRequest["activity"]> = Extract<SaasRequest, { activity: A }>;
+type Req<A extends InstanceRequest["activity"]> = Extract<InstanceRequest, { activity: A }>;
 
 @injectable()
-export class SaasActivities {
+export class InstanceActivities {
   constructor(
     private readonly instances: InstanceStore,
     private readonly once: RunOnce,
-    private readonly work: SaasWork,
+    private readonly work: InstanceWork,
     private readonly usage: UsageStore,
     @inject(CLOCK) private readonly clock: Clock,
     @inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  dispatch(sp: ServedSaasProduct, req: SaasRequest): Promise<Outcome> {
+  dispatch(sp: ServedInstances, req: InstanceRequest): Promise<Outcome> {
     switch (req.activity) {
       case "newInstance":
         return this.newInstance(sp, req);
@@ -62,7 +60,7 @@ export class SaasActivities {
   }
 
   /** Keyed on (orderId, orderLineId); the instanceId is the businessId of the first delivery (docs/marketplace/saas.md §4.1). */
-  private newInstance(sp: ServedSaasProduct, req: Req<"newInstance">): Promise<Outcome> {
+  private newInstance(sp: ServedInstances, req: Req<"newInstance">): Promise<Outcome> {
     const key = { productId: sp.product.id, activity: req.activity, idemKey: idempotencyKey([req.orderId, req.orderLineId]) };
     return this.once.run(key, req.businessId, async (instanceId) => {
       const request = { ...req.details, instanceId, orderId: req.orderId, orderLineId: req.orderLineId };
@@ -89,7 +87,7 @@ export class SaasActivities {
   }
 
   /** Read-only; answers the instances that exist, with their sign-in information (docs/marketplace/saas.md §4.2). */
-  private async queryInstance(sp: ServedSaasProduct, req: Req<"queryInstance">): Promise<Outcome> {
+  private async queryInstance(sp: ServedInstances, req: Req<"queryInstance">): Promise<Outcome> {
     const rows = await this.instances.getMany(sp.product.id, req.instanceIds);
     if (rows.length === 0) throw callErrors.unknownInstance(req.instanceIds.join(","));
     const byId = new Map(rows.map((r) => [r.instanceId, r]));
@@ -123,7 +121,7 @@ export class SaasActivities {
    * The usage of a metered listing's answered instances in real time (the adapter's currentUsage()
    * hook within its budget), or as recorded so far (docs/marketplace/saas.md §4.2).
    */
-  private async usageOf(sp: ServedSaasProduct, rows: readonly InstanceRow[], test: boolean): Promise<Map<string, UsageInfo> | undefined> {
+  private async usageOf(sp: ServedInstances, rows: readonly InstanceRow[], test: boolean): Promise<Map<string, UsageInfo> | undefined> {
     const p = sp.product;
     if (!isMetered(p)) return undefined;
     const answered = rows.filter((r) => r.state !== "provisioning" && r.state !== "failed" && r.state !== "released");
@@ -137,7 +135,7 @@ export class SaasActivities {
    * Keyed on (instanceId, orderId, orderLineId, scene): a resend of one renewal applies it once. On a
    * 1.0 listing a renewal of an expired or frozen instance makes it usable again (core/lifecycle/table.ts).
    */
-  private async refreshInstance(sp: ServedSaasProduct, req: Req<"refreshInstance">): Promise<Outcome> {
+  private async refreshInstance(sp: ServedInstances, req: Req<"refreshInstance">): Promise<Outcome> {
     await this.live(sp, req.instanceId);
     const key = {
       productId: sp.product.id,
@@ -187,7 +185,7 @@ export class SaasActivities {
    * FREEZE / UNFREEZE (and a 1.0 expiry) as the lifecycle table says: asking for what changes nothing
    * succeeds without the adapter.
    */
-  private async updateInstanceStatus(sp: ServedSaasProduct, req: Req<"updateInstanceStatus">): Promise<Outcome> {
+  private async updateInstanceStatus(sp: ServedInstances, req: Req<"updateInstanceStatus">): Promise<Outcome> {
     const row = await this.live(sp, req.instanceId);
     const event = req.expiry ? "expire" : req.status === "FREEZE" ? "freeze" : "unfreeze";
     const step = this.step(sp, row, event);
@@ -204,7 +202,7 @@ export class SaasActivities {
   }
 
   /** Releasing a released instance answers 000000 again, without the adapter (docs/marketplace/saas.md §4.5). */
-  private async releaseInstance(sp: ServedSaasProduct, req: Req<"releaseInstance">): Promise<Outcome> {
+  private async releaseInstance(sp: ServedInstances, req: Req<"releaseInstance">): Promise<Outcome> {
     const row = await this.instances.get(sp.product.id, req.instanceId);
     if (!row) throw callErrors.unknownInstance(req.instanceId);
     const step = this.step(sp, row, "release");
@@ -218,7 +216,7 @@ export class SaasActivities {
   }
 
   /** Keyed on the upgrade's order line: a resend does not upgrade twice (docs/marketplace/saas.md §4.6). */
-  private async upgradeInstance(sp: ServedSaasProduct, req: Req<"upgradeInstance">): Promise<Outcome> {
+  private async upgradeInstance(sp: ServedInstances, req: Req<"upgradeInstance">): Promise<Outcome> {
     const row = await this.live(sp, req.instanceId);
     this.step(sp, row, "upgrade");
     const key = { productId: sp.product.id, activity: req.activity, idemKey: idempotencyKey([req.instanceId, req.orderId, req.orderLineId]) };
@@ -232,18 +230,18 @@ export class SaasActivities {
   }
 
   /** The lifecycle step of `event` for this instance (core/lifecycle/table.ts); a released one answers 000003. */
-  private step(sp: ServedSaasProduct, row: InstanceRow, event: LifecycleEvent): Exclude<Step, "gone"> {
+  private step(sp: ServedInstances, row: InstanceRow, event: LifecycleEvent): Exclude<Step, "gone"> {
     const step = instanceStep(sp.product.protocol, row.state, event);
     if (step === "gone") throw callErrors.unknownInstance(row.instanceId);
     return step;
   }
 
-  private async setState(sp: ServedSaasProduct, row: InstanceRow, state: InstanceState, trx: Knex.Transaction): Promise<void> {
+  private async setState(sp: ServedInstances, row: InstanceRow, state: InstanceState, trx: Knex.Transaction): Promise<void> {
     await this.instances.update(sp.product.id, row.instanceId, { state, updatedAt: this.clock.now() }, trx);
   }
 
   /** A read-only check; a refusal is answered 000005 with the adapter's reason (code UNCONFIRMED, docs/marketplace/saas.md §4.7). */
-  private async changeInstanceCheck(sp: ServedSaasProduct, req: Req<"changeInstanceCheck">): Promise<Outcome> {
+  private async changeInstanceCheck(sp: ServedInstances, req: Req<"changeInstanceCheck">): Promise<Outcome> {
     const row = await this.live(sp, req.instanceId);
     const verdict = sp.adapter.changeInstanceCheck
       ? await sp.adapter.changeInstanceCheck(
@@ -283,13 +281,13 @@ export class SaasActivities {
   }
 
   /** The instance, which must exist and be neither released nor failed (docs/marketplace/saas.md §6: 000003). */
-  private async live(sp: ServedSaasProduct, instanceId: string): Promise<InstanceRow> {
+  private async live(sp: ServedInstances, instanceId: string): Promise<InstanceRow> {
     const row = await this.instances.get(sp.product.id, instanceId);
     if (!row || row.state === "released" || row.state === "failed") throw callErrors.unknownInstance(instanceId);
     return row;
   }
 
-  private context(sp: ServedSaasProduct, activity: string, instanceId: string, test: boolean): AdapterContext {
+  private context(sp: ServedInstances, activity: string, instanceId: string, test: boolean): AdapterContext {
     return adapterContext(sp.product, this.logger, { activity, instanceId, test });
   }
 }
