@@ -8,14 +8,15 @@ import "reflect-metadata";
 
 // starting a server
 export { createKoogate, type Koogate, type KoogateOptions } from "./server/composition.js";
-export { loadConfig, type Config } from "./core/config.js";
+export { loadConfig, loadSettings, readSettings, withServer, SETTING_TABLE, SettingsError, type Config, type Settings, type SettingRow, type Environment } from "./core/settings/index.js";
+export { defineConfig, type ProjectSettings as KoogateConfig } from "./core/settings/project-file.js";
 export { createLogger, type Logger, type LogFields } from "./core/logger.js";
 export type { Clock, Knex } from "./core/tokens.js";
-export { CONFIG, DATABASE, LOGGER, CLOCK } from "./core/tokens.js";
+export { CONFIG, DATABASE, LOGGER, CLOCK, SETTINGS_TOKEN } from "./core/tokens.js";
 
 // a merchant project: its config, adapter modules and products, as `koogate serve` loads them
 export { loadProject, type LoadProjectOptions, type MerchantProject } from "./core/project/index.js";
-export type { ProjectSettings } from "./core/project/config-file.js";
+export type { ProjectSettings } from "./core/settings/project-file.js";
 
 // constructor injection for TypeScript adapters that prefer decorators to `static inject = [...]`:
 // koogate's own tsyringe, so that the metadata lands in the container koogate resolves from

@@ -32,7 +32,8 @@ import type {
   UpdateInstanceStatusRequest,
   UpgradeInstanceRequest,
 } from "../core/instances/adapter.js";
-import { CONFIG, LOGGER, type Config, type Logger } from "../core/tokens.js";
+import type { Settings } from "../core/settings/index.js";
+import { CONFIG, LOGGER, SETTINGS_TOKEN, type Config, type Logger } from "../core/tokens.js";
 import { parseMarketplaceTime } from "../core/time.js";
 import { DEMO_LICENSE_DEV_SEED, DEMO_LICENSE_KEY_VARIABLE, deviceDigest, privateKeyFrom, publicKeyText, signLicense } from "../core/kinds/license/signed-licence.js";
 
@@ -58,11 +59,12 @@ export class DemoLicenseAdapter implements LicenseCodeAdapter, OnlineLicenseAdap
   constructor(
     @inject(CONFIG) private readonly config: Config,
     @inject(LOGGER) private readonly logger: Logger,
+    @inject(SETTINGS_TOKEN) private readonly settings: Settings,
   ) {}
 
   /** Loads the signing key once, at start. @throws SetupError without a key in production */
   async setup(): Promise<void> {
-    const text = process.env[DEMO_LICENSE_KEY_VARIABLE];
+    const text = this.settings.env[DEMO_LICENSE_KEY_VARIABLE];
     if (!text && this.config.production) throw new SetupError(`${DEMO_LICENSE_KEY_VARIABLE} is not set; the demo licence adapter needs its Ed25519 signing key in production`);
     if (!text) this.logger.warn(`!!! ${DEMO_LICENSE_KEY_VARIABLE} is not set: demo licences are signed with a PUBLIC development key. Never do this in production.`, { variable: DEMO_LICENSE_KEY_VARIABLE });
     try {

@@ -20,16 +20,18 @@ import type {
   UpgradeInstanceRequest,
 } from "../core/kinds/saas/adapter.js";
 import { SetupError } from "../core/errors.js";
-import { DATABASE, type Knex } from "../core/tokens.js";
+import type { Settings } from "../core/settings/index.js";
+import { DATABASE, SETTINGS_TOKEN, type Knex } from "../core/tokens.js";
 
-export interface DemoSaasOptions {
+/** The definition's `options` (a type, not an interface, so that `AdapterContext<DemoSaasOptions>` fits the SaasAdapter methods). */
+export type DemoSaasOptions = {
   /** where buyers sign in */
   loginUrl: string;
   /** the demo's admin console */
   adminUrl?: string;
   /** the largest plan an instance may move to */
   maxPlan?: number;
-}
+};
 
 const TABLE = "demo_saas_accounts";
 
@@ -51,9 +53,15 @@ export class DemoSaasAdapter implements SaasAdapter {
    * `DEMO_SAAS_PROVISION_DELAY_MS` (whole ms, default 0): how long each newInstance takes before it
    * provisions, so that anyone can watch a slow provisioning (and kill the server in the middle of one).
    */
-  private readonly provisionDelayMs = provisionDelay(process.env.DEMO_SAAS_PROVISION_DELAY_MS);
+  private readonly provisionDelayMs: number;
 
-  constructor(@inject(DATABASE) private readonly db: Knex) {}
+  /** `settings.env`: the environment as koogate read it, for the adapter's own variables */
+  constructor(
+    @inject(DATABASE) private readonly db: Knex,
+    @inject(SETTINGS_TOKEN) settings: Settings,
+  ) {
+    this.provisionDelayMs = provisionDelay(settings.env.DEMO_SAAS_PROVISION_DELAY_MS);
+  }
 
   /** Creates the demo's own table (koogate's tables are koogate's; an adapter keeps its own). */
   async setup(): Promise<void> {
@@ -73,8 +81,8 @@ export class DemoSaasAdapter implements SaasAdapter {
     });
   }
 
-  async newInstance(req: NewInstanceRequest, ctx: AdapterContext): Promise<NewInstanceResult> {
-    const opts = ctx.options as unknown as DemoSaasOptions;
+  async newInstance(req: NewInstanceRequest, ctx: AdapterContext<DemoSaasOptions>): Promise<NewInstanceResult> {
+    const opts = ctx.options;
     const userName = `demo_${req.instanceId.replace(/[^A-Za-z0-9]/g, "").slice(0, 8).toLowerCase()}`;
     const password = generatePassword();
     if (this.provisionDelayMs > 0) {
@@ -125,8 +133,8 @@ export class DemoSaasAdapter implements SaasAdapter {
     await this.db(TABLE).where("instance_id", req.instanceId).increment("plan", 1);
   }
 
-  async changeInstanceCheck(req: ChangeInstanceCheckRequest, ctx: AdapterContext): Promise<ChangeInstanceCheckResult> {
-    const max = (ctx.options as unknown as DemoSaasOptions).maxPlan ?? 3;
+  async changeInstanceCheck(req: ChangeInstanceCheckRequest, ctx: AdapterContext<DemoSaasOptions>): Promise<ChangeInstanceCheckResult> {
+    const max = ctx.options.maxPlan ?? 3;
     const plan = Number(req.productInfo.plan ?? 1);
     return Number.isInteger(plan) && plan >= 1 && plan <= max ? { accepted: true } : { accepted: false, reason: `plan must be from 1 to ${max}` };
   }

@@ -5,7 +5,10 @@
  *   before   the hand-written JSON logger koogate had before pino (its emit code, copied below)
  *   write    the pino logger through the `write` option, as the tests capture lines
  *   stderr   the pino logger's default: synchronous writes to fd 2 (a child process whose stderr is /dev/null)
- *   pretty   the pino logger's pretty format, through the `write` option
+ *   pretty   the pino logger's pretty format on stderr (a child process whose stderr is /dev/null):
+ *            pino-pretty as a transport, formatting in a worker thread
+ *   child    a child logger per line, bound to the product, activity and instance as an adapter's
+ *            logger is (core/serving/call-context.ts), writing the rest of the call line
  *   nested   the same line with an object among its fields (`appInfo`), which pino's wildcard redact
  *            paths must walk: before, and pino through the `write` option
  *
@@ -15,8 +18,9 @@ import { spawnSync } from "node:child_process";
 import { openSync, writeSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createLogger, type LogFields, type Logger } from "../core/logger.js";
+import { benchSettings } from "../core/settings/tools.js";
 
-const LINES = Number(process.env.KOOGATE_BENCH_LINES || 200_000);
+const LINES = benchSettings().logLines;
 const CALL = "call";
 const FIELDS: LogFields = {
   product: "demo-saas",
@@ -56,17 +60,28 @@ function measure(logger: Logger, fields = FIELDS): number {
   return LINES / seconds;
 }
 
-if (process.argv[2] === "--stderr") {
-  // the child of the "stderr" case: its fd 2 is /dev/null; the figure goes to the parent on stdout
-  process.stdout.write(String(measure(createLogger({ level: "info", format: "json" }))));
+/** Lines per second of a child logger made for each line, as each call makes one for its adapter. */
+function measureChild(logger: Logger): number {
+  const { product, activity, instanceId, ...rest } = FIELDS;
+  const line = () => logger.child({ product, activity, instanceId }).info(CALL, rest);
+  for (let i = 0; i < LINES / 10; i++) line();
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < LINES; i++) line();
+  return LINES / (Number(process.hrtime.bigint() - t0) / 1e9);
+}
+
+if (process.argv[2] === "--stderr" || process.argv[2] === "--pretty") {
+  // the child of the "stderr" and "pretty" cases: its fd 2 is /dev/null; the figure goes to the parent on stdout
+  process.stdout.write(String(measure(createLogger({ level: "info", format: process.argv[2] === "--pretty" ? "pretty" : "json" }))));
 } else {
   const devNull = openSync("/dev/null", "w");
   const toDevNull = (line: string) => writeSync(devNull, line + "\n");
   const results: Array<[string, number]> = [
     ["before (hand-written)", measure(before(toDevNull))],
     ["pino, write option", measure(createLogger({ write: toDevNull }))],
-    ["pino, stderr (default)", stderrCase(devNull)],
-    ["pino, pretty", measure(createLogger({ write: toDevNull, format: "pretty" }))],
+    ["pino, stderr (default)", childCase(devNull, "--stderr")],
+    ["pino, pretty (stderr)", childCase(devNull, "--pretty")],
+    ["pino, child per line", measureChild(createLogger({ write: toDevNull }))],
     ["before, nested", measure(before(toDevNull), NESTED)],
     ["pino, nested", measure(createLogger({ write: toDevNull }), NESTED)],
   ];
@@ -76,9 +91,9 @@ if (process.argv[2] === "--stderr") {
   }
 }
 
-function stderrCase(devNull: number): number {
+function childCase(devNull: number, flag: "--stderr" | "--pretty"): number {
   const self = fileURLToPath(import.meta.url);
-  const r = spawnSync(process.execPath, [self, "--stderr"], { stdio: ["ignore", "pipe", devNull], encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`the stderr case failed (${r.status ?? r.signal})`);
+  const r = spawnSync(process.execPath, [self, flag], { stdio: ["ignore", "pipe", devNull], encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`the ${flag} case failed (${r.status ?? r.signal})`);
   return Number(r.stdout);
 }

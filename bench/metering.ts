@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { loadConfig } from "../core/config.js";
+import { readSettings, withServer } from "../core/settings/index.js";
 import { createLogger } from "../core/logger.js";
 import { USAGE_TABLE } from "../core/metering/store.js";
 import { createDatabase } from "../core/store/database.js";
@@ -45,10 +45,10 @@ export async function meteringCase(dir: string, records: number): Promise<Meteri
     ["id: bench-metered", "name: Benchmark metered product", "kind: saas", "adapter: BenchSaasAdapter", "keys:", "  basic: [BENCH_BASIC_KEY]", "metering: { enabled: true, period: hour }", ""].join("\n"),
   );
   // pushes only when the case asks (flushNow), so the figure is the case's own
-  const config = { ...loadConfig({}), databaseUrl: `sqlite:${join(dir, "metering.sqlite")}`, productsDir: products, port: 0, usageFlushSeconds: 86_400 };
+  const settings = readSettings({ BENCH_BASIC_KEY: BENCH_KEY, KOOGATE_MARKETPLACE_URL: market.url, KOOGATE_MARKETPLACE_AK: DEV_MARKETPLACE_AK, KOOGATE_MARKETPLACE_SK: DEV_MARKETPLACE_SK });
+  const databaseUrl = `sqlite:${join(dir, "metering.sqlite")}`;
   const koogate = await createKoogate({
-    config,
-    env: { BENCH_BASIC_KEY: BENCH_KEY, KOOGATE_MARKETPLACE_URL: market.url, KOOGATE_MARKETPLACE_AK: DEV_MARKETPLACE_AK, KOOGATE_MARKETPLACE_SK: DEV_MARKETPLACE_SK },
+    settings: withServer(settings, { databaseUrl, productsDir: products, port: 0, usageFlushSeconds: 86_400 }),
     logger: createLogger({ level: "silent" }),
     adapters: [BenchSaasAdapter],
   });
@@ -63,7 +63,7 @@ export async function meteringCase(dir: string, records: number): Promise<Meteri
   const window = (j: number) => ({ instanceId: `m-${j % INSTANCES}`, begin: new Date(now - (Math.floor(j / INSTANCES) + 1) * 60_000), end: new Date(now - Math.floor(j / INSTANCES) * 60_000) });
 
   // the floor: one raw insert per record into the same table, through knex as it comes (its own connection)
-  const floorDb = createDatabase(config.databaseUrl, { keepStatements: false });
+  const floorDb = createDatabase(databaseUrl, { keepStatements: false });
   let t0 = performance.now();
   await inParallel(records, (j) =>
     floorDb(USAGE_TABLE).insert({ product_id: "floor", instance_id: window(j).instanceId, metering_sn: `floor-${j}`, begin_at: window(j).begin.getTime(), end_at: window(j).end.getTime(), record_time: "20261130000000", usage_value: "1.5", source: "api", state: "pending", push_attempts: 0, created_at: now }),

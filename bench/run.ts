@@ -38,11 +38,15 @@ import { BENCH_APIG, loadApi, printApi, writeApiProduct, type ApiCaseResult } fr
 import { meteringCase } from "./metering.js";
 import { serveWorkers, startPostgres } from "./workers.js";
 import { freshPostgresDatabase } from "../testing/database.js";
+import { processEnvironment } from "../core/settings/environment.js";
+import { benchSettings } from "../core/settings/tools.js";
 
-const SECONDS = Number(process.env.KOOGATE_BENCH_SECONDS || 8);
+const BENCH = benchSettings();
+
+const SECONDS = BENCH.seconds;
 /** records of the metering case (KOOGATE_BENCH_METERING_RECORDS) */
-const METERING_RECORDS = Number(process.env.KOOGATE_BENCH_METERING_RECORDS || 5000);
-const CONNECTIONS = Number(process.env.KOOGATE_BENCH_CONNECTIONS || 64);
+const METERING_RECORDS = BENCH.meteringRecords;
+const CONNECTIONS = BENCH.connections;
 /** signed requests prepared per case; past them, requests are signed on the fly (and counted) */
 const POOL = 60_000;
 
@@ -74,9 +78,9 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 async function startChild(script: string, args: string[], env: Record<string, string> = {}): Promise<Running> {
   // KOOGATE_BENCH_PROFILE=<dir>: every server writes a V8 CPU profile there when it stops
-  const profile = process.env.KOOGATE_BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.KOOGATE_BENCH_PROFILE}`] : [];
+  const profile = BENCH.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${BENCH.profileDir}`] : [];
   const child = spawn(process.execPath, [...profile, here(script), ...args], {
-    env: { ...process.env, BENCH_BASIC_KEY: BENCH_KEY, BENCH_KIT_KEY: "bench-kit-key", BENCH_APIG_KEY: BENCH_APIG.key, BENCH_APIG_SECRET: BENCH_APIG.secret, BENCH_LICENSE_KEY, KOOGATE_LOG_LEVEL: "info", ...env },
+    env: { ...processEnvironment(), BENCH_BASIC_KEY: BENCH_KEY, BENCH_KIT_KEY: "bench-kit-key", BENCH_APIG_KEY: BENCH_APIG.key, BENCH_APIG_SECRET: BENCH_APIG.secret, BENCH_LICENSE_KEY, KOOGATE_LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "ignore"],
   });
   const port = await new Promise<number>((resolve, reject) => {
@@ -202,8 +206,8 @@ async function main(): Promise<void> {
   const run = Date.now();
 
   let r: Running;
-  if (process.env.KOOGATE_BENCH_ONLY === "api") return printApi(...(await apiCase(dir)));
-  if (process.env.KOOGATE_BENCH_ONLY === "workers") return printWorkers(await workersCase(dir, products, run));
+  if (BENCH.only === "api") return printApi(...(await apiCase(dir)));
+  if (BENCH.only === "workers") return printWorkers(await workersCase(dir, products, run));
 
   // (a) bare Koa
   r = await startChild("./servers/bare-koa.js", []);

@@ -2,7 +2,7 @@
  * Where the database time of a call goes: koogate in this process, with knex's 'query' event counting
  * the SQL statements each kind of call sends (BEGIN/COMMIT included), and the statements of one call shown.
  */
-import { loadConfig } from "../core/config.js";
+import { readSettings, withServer } from "../core/settings/index.js";
 import { createLogger } from "../core/logger.js";
 import { createKoogate } from "../server/composition.js";
 import { sendSigned } from "../test/support/client.js";
@@ -10,10 +10,9 @@ import { BenchSaasAdapter } from "./bench-adapter.js";
 import { BENCH_KEY } from "./product.js";
 
 export async function countStatements(sqliteFile: string, productsDir: string): Promise<string[]> {
-  const config = { ...loadConfig({}), databaseUrl: `sqlite:${sqliteFile}`, productsDir, port: 0 };
+  const settings = readSettings({ BENCH_BASIC_KEY: BENCH_KEY, BENCH_KIT_KEY: "bench-kit-key" });
   const koogate = await createKoogate({
-    config,
-    env: { BENCH_BASIC_KEY: BENCH_KEY, BENCH_KIT_KEY: "bench-kit-key" },
+    settings: withServer(settings, { databaseUrl: `sqlite:${sqliteFile}`, productsDir, port: 0 }),
     logger: createLogger({ level: "silent" }),
     adapters: [BenchSaasAdapter],
   });

@@ -9,6 +9,7 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { processEnvironment } from "../core/settings/environment.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const BIN = join(ROOT, "dist/bin/koogate.js");
@@ -45,7 +46,7 @@ export async function serveWorkers(dir: string, products: string, databaseUrl: s
   writeFileSync(join(project, "koogate.config.json"), JSON.stringify({ products, adapters: [ADAPTER], database: databaseUrl }));
   const child = spawn(process.execPath, [BIN, "serve", "--workers", String(workers)], {
     cwd: project,
-    env: { ...process.env, ...env, PORT: "0", KOOGATE_LOG_LEVEL: "info", KOOGATE_LOG_FORMAT: "json" },
+    env: { ...processEnvironment(), ...env, PORT: "0", KOOGATE_LOG_LEVEL: "info", KOOGATE_LOG_FORMAT: "json" },
     stdio: ["ignore", "ignore", "pipe"],
   });
   const port = await new Promise<number>((resolve, reject) => {

@@ -4,18 +4,21 @@
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { parseWholeNumber } from "../core/numbers.js";
+import { processEnvironment } from "../core/settings/environment.js";
+import type { Environment } from "../core/settings/reader.js";
 
 /** Where a command writes and what it reads; tests pass their own. */
 export interface Io {
   out(line: string): void;
   err(line: string): void;
-  env: NodeJS.ProcessEnv;
+  /** the environment the command's settings are read from (core/settings/) */
+  env: Environment;
 }
 
 export const processIo: Io = {
   out: (line) => process.stdout.write(line + "\n"),
   err: (line) => process.stderr.write(line + "\n"),
-  env: process.env,
+  env: processEnvironment(),
 };
 
 /** Exit codes: 0 all good, 1 a check or an expectation failed, 2 the command line is wrong. */

@@ -18,7 +18,7 @@ import { loadProducts } from "./products/loader.js";
 import { CORE_MIGRATIONS, mergeMigrations } from "./store/migrate.js";
 import { bringUpToDate } from "./store/migrate-database.js";
 import { MarketplaceClient } from "./marketplace/client.js";
-import { loadOpsConfig } from "./ops/config.js";
+import type { Settings } from "./settings/index.js";
 import { featureProblems, oneSetupError } from "./products/requirements.js";
 import { NonceStore } from "./store/nonces.js";
 import { Retention } from "./store/retention.js";
@@ -63,17 +63,17 @@ export class Kernel {
    * problem in the merchant's setup, before the server listens. `adapterHint` says how to make an
    * unknown adapter known (core/project/index.ts).
    */
-  async start(container: DependencyContainer, adapters: ReadonlyMap<string, AdapterClass>, env: NodeJS.ProcessEnv, adapterHint?: string): Promise<void> {
+  async start(container: DependencyContainer, adapters: ReadonlyMap<string, AdapterClass>, settings: Settings, adapterHint?: string): Promise<void> {
     const products = loadProducts({
       dir: this.config.productsDir,
-      env,
+      env: settings.env,
       production: this.config.production,
       adapters,
       kinds: this.kinds,
       logger: this.logger,
       adapterHint,
     });
-    this.checkFeatures(products, container, env);
+    this.checkFeatures(products, container, settings);
     await bringUpToDate(this.db, this.config.databaseUrl, allMigrations(this.kinds));
     this.container = container;
     const byName = new Map(this.kinds.map((k) => [k.name, k]));
@@ -121,9 +121,9 @@ export class Kernel {
    * Refuses (production) or warns about (elsewhere) a feature switched on without what it needs
    * (core/products/requirements.ts), before the database is touched.
    */
-  private checkFeatures(products: readonly ProductBase[], container: DependencyContainer, env: NodeJS.ProcessEnv): void {
-    const settings = { marketplaceKeys: container.resolve(MarketplaceClient).hasAccessKeys, reconcileAt: loadOpsConfig(env).reconcileAt !== undefined };
-    const problems = featureProblems(products, this.kinds, settings);
+  private checkFeatures(products: readonly ProductBase[], container: DependencyContainer, settings: Settings): void {
+    const features = { marketplaceKeys: container.resolve(MarketplaceClient).hasAccessKeys, reconcileAt: settings.ops.reconcileAt !== undefined };
+    const problems = featureProblems(products, this.kinds, features);
     if (problems.length && this.config.production) throw oneSetupError(problems);
     for (const p of problems) this.logger.warn(`!!! ${p.message} (NODE_ENV=production refuses to start)`);
   }

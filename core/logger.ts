@@ -1,8 +1,9 @@
 /**
  * koogate's log lines, written by pino: one JSON object per line on stderr (or, for a person at a
- * terminal, pino-pretty's text). koogate logs a line per call and a line per setup problem; callers
- * choose the fields, and the redact paths below make sure that a key, a signature, a credential or a
- * buyer's contact detail passed by mistake is printed as "[redacted]".
+ * terminal, pino-pretty's text, formatted by pino-pretty as a pino transport in a worker thread).
+ * koogate logs a line per call and a line per setup problem; callers choose the fields, pino's child
+ * loggers carry the fields of a call or a component, and the redact paths below make sure that a key,
+ * a signature, a credential or a buyer's contact detail passed by mistake is printed as "[redacted]".
  *
  * A line that cannot be written is lost, never the process: pino's destination (sonic-boom) reports a
  * failed write — a full disk's ENOSPC, an EIO — by emitting `error`, and pino's own listener passes on
@@ -14,9 +15,8 @@
  */
 import { pino, type DestinationStream, type Logger as Pino } from "pino";
 import type { SonicBoom } from "sonic-boom";
-import { prettyFactory } from "pino-pretty";
 import { isatty } from "node:tty";
-import type { LogFormat, LogLevel } from "./config.js";
+import type { LogFormat, LogLevel } from "./settings/server.js";
 
 export type LogFields = Record<string, unknown>;
 
@@ -79,22 +79,29 @@ export const REDACTED = "[redacted]";
 export interface LoggerOptions {
   /** lowest level written; default info */
   level?: LogLevel;
-  /** where lines go, one call per line without its newline; default stderr (fd 2), written synchronously */
+  /** where JSON lines go, one call per line without its newline; default stderr (fd 2), written synchronously */
   write?: (line: string) => void;
-  /** `json` or `pretty`; default json when `write` is given, else pretty when stderr is a TTY */
+  /**
+   * `json` or `pretty` (stderr only: pino-pretty runs as a transport in a worker thread, which cannot
+   * call `write`); default json when `write` is given, else pretty when stderr is a TTY
+   */
   format?: LogFormat;
   /** fields on every line */
   fields?: LogFields;
 }
 
-/** A logger writing through pino, with koogate's redact paths; see `LoggerOptions` for the defaults. */
+/**
+ * A logger writing through pino, with koogate's redact paths; see `LoggerOptions` for the defaults.
+ * @throws Error when `format` is pretty and `write` is given (a setup mistake of the caller)
+ */
 export function createLogger(opts: LoggerOptions = {}): Logger {
   const write = opts.write;
   const format = opts.format ?? (write || !isatty(2) ? "json" : "pretty");
+  if (format === "pretty" && write) throw new Error("a pretty logger writes to stderr through pino-pretty's transport; a write function receives JSON lines (format: json)");
   let destination: DestinationStream;
-  if (format === "pretty") destination = prettyDestination(write ?? ((text) => stderr().write(text + "\n")), !write && isatty(2));
-  else destination = write ? { write: (line) => write(line.slice(0, -1)) } : stderr();
-  destination = neverThrowing(destination, !write);
+  const losses = new Losses();
+  if (format === "pretty") destination = neverThrowing(prettyTransport(isatty(2), losses), losses);
+  else destination = write ? neverThrowing({ write: (line) => write(line.slice(0, -1)) }, new Losses()) : neverThrowing(stderr(), stderrLosses, false);
   const pinoWith = (paths: readonly string[]) =>
     pino(
       {
@@ -107,7 +114,8 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
       },
       destination,
     );
-  return bind({ flat: pinoWith(TOP_LEVEL_PATHS), nested: pinoWith(REDACT_PATHS) }, opts.fields ?? {});
+  const root = new Branch({ flat: pinoWith(TOP_LEVEL_PATHS), nested: pinoWith(REDACT_PATHS) });
+  return loggerOf(opts.fields ? root.child(opts.fields) : root);
 }
 
 /**
@@ -120,17 +128,65 @@ interface Writers {
 }
 
 /**
- * A Logger over the writers. The fields are merged here rather than with pino's `child()`, which would
- * print the child's fields before `msg` and print a field given both to the child and to the call twice;
- * merged here, a line reads `level, time, msg, fields` and the call's value wins, as before pino.
+ * A logger and its fields, as pino child loggers of the writers: made when the branch first writes a
+ * line through that writer, so a child that logs one flat line (a call's) costs one pino child. A
+ * branch with an object among its fields (its own or an ancestor's) writes through `nested` only,
+ * since `flat`'s redact paths would not reach into it.
  */
-function bind(writers: Writers, base: LogFields): Logger {
+class Branch {
+  private flat?: Pino;
+  private nested?: Pino;
+  /** every field of this branch and its ancestors, the nearest one's value winning */
+  readonly bound: LogFields;
+  private readonly objectBound: boolean;
+
+  constructor(
+    readonly writers: Writers,
+    private readonly parent?: Branch,
+    private readonly fields: LogFields = {},
+  ) {
+    this.bound = parent ? { ...parent.bound, ...fields } : fields;
+    this.objectBound = (parent?.objectBound ?? false) || hasObject(fields);
+  }
+
+  child(fields: LogFields): Branch {
+    return new Branch(this.writers, this, fields);
+  }
+
+  /** The pino logger for a line with (`nested`) or without an object among its own fields. */
+  pino(nested: boolean): Pino {
+    const useNested = nested || this.objectBound;
+    if (!this.parent) return useNested ? this.writers.nested : this.writers.flat;
+    if (useNested) return (this.nested ??= this.parent.pino(true).child(this.fields));
+    return (this.flat ??= this.parent.pino(false).child(this.fields));
+  }
+
+  /** Whether `fields` names a field a child's fields already hold (pino would print it twice). */
+  rebinds(fields: LogFields): boolean {
+    if (!this.parent) return false;
+    for (const k in fields) if (Object.hasOwn(this.bound, k)) return true;
+    return false;
+  }
+}
+
+/**
+ * The Logger of a branch. A line reads `level, time, the children's fields, msg, the call's fields`.
+ * A field given both to a child and to the call would be printed twice by pino (the last one winning
+ * in a JSON parser, a duplicate key in others); such a rare line is written by the root writers with
+ * the fields merged, so each field is printed once with the call's value.
+ */
+function loggerOf(branch: Branch): Logger {
+  const { writers } = branch;
   const method = (level: Exclude<LogLevel, "silent">) => {
-    // a level below the threshold costs nothing, not even the merge of the fields
+    // a level below the threshold costs nothing
     if (!writers.flat.isLevelEnabled(level)) return () => {};
     return (msg: string, fields?: LogFields) => {
-      const line = { msg, ...base, ...fields };
-      (hasObject(line) ? writers.nested : writers.flat)[level](line);
+      if (fields === undefined) return branch.pino(false)[level]({ msg });
+      if (branch.rebinds(fields)) {
+        const merged = { msg, ...branch.bound, ...fields };
+        return (hasObject(merged) ? writers.nested : writers.flat)[level](merged);
+      }
+      branch.pino(hasObject(fields))[level]({ msg, ...fields });
     };
   };
   return {
@@ -138,7 +194,7 @@ function bind(writers: Writers, base: LogFields): Logger {
     info: method("info"),
     warn: method("warn"),
     error: method("error"),
-    child: (fields) => bind(writers, { ...base, ...fields }),
+    child: (fields) => loggerOf(branch.child(fields)),
   };
 }
 
@@ -151,13 +207,19 @@ function hasObject(fields: LogFields): boolean {
 }
 
 /**
- * pino-pretty's formatter called inline. Its stream form (`pinoPretty()`) passes each line through a
- * Node Transform and pipe, which may hand a line on at a later tick, so a CLI that exits right after
- * logging could lose it; called here, the line is out before the log call returns.
+ * pino-pretty as a pino transport: it formats in a worker thread and writes to fd 2 synchronously.
+ * pino ends the transport when the process exits, waiting for the worker to write what it was given,
+ * so a CLI that exits right after logging loses no line. Stderr refusing writes (a full disk's ENOSPC)
+ * ends the worker quietly, never this process: the lines the worker could not write are not counted,
+ * the ones written to it after it ended are (thread-stream reports each as an `error`, heard here).
  */
-function prettyDestination(out: (text: string) => void, colorize: boolean): DestinationStream {
-  const pretty = prettyFactory({ colorize, singleLine: true, translateTime: "SYS:HH:MM:ss.l" });
-  return { write: (line) => out(pretty(line).replace(/\n$/, "")) };
+function prettyTransport(colorize: boolean, losses: Losses): DestinationStream {
+  const t = pino.transport({
+    target: "pino-pretty",
+    options: { destination: 2, sync: true, colorize, singleLine: true, translateTime: "SYS:HH:MM:ss.l" },
+  }) as DestinationStream & NodeJS.EventEmitter;
+  t.on("error", (e: unknown) => losses.lose(codeOf(e)));
+  return t;
 }
 
 /** Bytes of log lines held while fd 2 refuses writes; past it new lines are dropped (and counted). */
@@ -191,12 +253,11 @@ class Losses {
 const codeOf = (e: unknown) => (e as NodeJS.ErrnoException)?.code ?? String((e as Error)?.message ?? e);
 
 /**
- * `d` with a write that never throws: a write that throws loses its line (counted). After the next line
- * that goes through, one line says how many were lost; `onFd2` destinations (sonic-boom on stderr)
- * report that themselves, since their failed writes are held, not thrown.
+ * `d` with a write that never throws: a write that throws loses its line (counted in `losses`). After
+ * the next line that goes through, one line says how many were lost, unless `notices` is false: stderr's
+ * sonic-boom reports that itself, since its failed writes are held, not thrown.
  */
-function neverThrowing(d: DestinationStream, onFd2: boolean): DestinationStream {
-  const losses = onFd2 ? stderrLosses : new Losses();
+function neverThrowing(d: DestinationStream, losses: Losses, notices = true): DestinationStream {
   return {
     write(line: string) {
       try {
@@ -204,7 +265,7 @@ function neverThrowing(d: DestinationStream, onFd2: boolean): DestinationStream 
       } catch (e) {
         return losses.lose(codeOf(e));
       }
-      const notice = onFd2 ? undefined : losses.notice();
+      const notice = notices ? losses.notice() : undefined;
       if (notice) {
         try {
           d.write(notice);

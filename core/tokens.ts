@@ -3,10 +3,12 @@
  * value or class against each; core code depends on the token, never on a concrete implementation.
  */
 import type { Knex } from "knex";
-import type { Config } from "./config.js";
+import type { Config } from "./settings/server.js";
 import type { Logger } from "./logger.js";
 
 export const CONFIG = Symbol.for("koogate.Config");
+/** Every setting, read once at start (core/settings/index.ts `Settings`). */
+export const SETTINGS_TOKEN = Symbol.for("koogate.Settings");
 export const LOGGER = Symbol.for("koogate.Logger");
 /** The knex instance of koogate's database (merchant adapters may keep their own tables in it). */
 export const DATABASE = Symbol.for("koogate.Database");

@@ -9,7 +9,7 @@ import type { Server } from "node:http";
 import type Koa from "koa";
 import { container as rootContainer, Lifecycle, type DependencyContainer } from "tsyringe";
 import type { AdapterClass } from "../core/adapters.js";
-import type { Config } from "../core/config.js";
+import type { Settings } from "../core/settings/index.js";
 import { Kernel } from "../core/kernel.js";
 import { KINDS as REGISTERED_KINDS } from "../core/kinds/index.js";
 import type { Endpoint, Kind } from "../core/kinds/kind.js";
@@ -24,11 +24,10 @@ import { InstanceStore } from "../core/store/instances.js";
 import { NonceStore } from "../core/store/nonces.js";
 import { OperationStore } from "../core/store/operations.js";
 import { RefusalSampler } from "../core/serving/refusal-sampler.js";
-import { CALL_OBSERVER, CLOCK, CONFIG, DATABASE, KINDS, LOGGER, systemClock, type Clock, type Knex } from "../core/tokens.js";
+import { CALL_OBSERVER, CLOCK, CONFIG, DATABASE, KINDS, LOGGER, SETTINGS_TOKEN, systemClock, type Clock, type Knex } from "../core/tokens.js";
 import { registerAdapters } from "../core/project/register.js";
 import { SetupError } from "../core/errors.js";
 import { createApp } from "./app.js";
-import { loadOpsConfig } from "../core/ops/config.js";
 import { NO_OBSERVER, type CallObserver } from "../core/ops/observer.js";
 import { EventLog } from "../core/store/events.js";
 import { JobStore } from "../core/store/jobs.js";
@@ -44,9 +43,8 @@ import { listenError } from "./listen-error.js";
 const BODY_TIMEOUT_GRACE_MS = 1000;
 
 export interface KoogateOptions {
-  config: Config;
-  /** where key variables are read; default process.env */
-  env?: NodeJS.ProcessEnv;
+  /** every setting, read once (core/settings/): the server's, the operations', the marketplace's, and the key variables */
+  settings: Settings;
   /** default: JSON lines on stderr at config.logLevel */
   logger?: Logger;
   /** default: the system clock */
@@ -57,7 +55,7 @@ export interface KoogateOptions {
   adapterHint?: string;
   /** the product kinds served; default the registry (core/kinds/index.ts) */
   kinds?: readonly Kind[];
-  /** the client of KooGallery's open APIs; default one configured from `env` (KOOGATE_MARKETPLACE_*) */
+  /** the client of KooGallery's open APIs; default one configured by `settings.marketplace` (KOOGATE_MARKETPLACE_*) */
   marketplace?: MarketplaceClient;
 }
 
@@ -80,14 +78,13 @@ export interface Koogate {
 }
 
 export async function createKoogate(opts: KoogateOptions): Promise<Koogate> {
-  const { config } = opts;
-  const env = opts.env ?? process.env;
-  // read first: a wrong operations setting stops the start before the database is touched
-  const opsConfig = loadOpsConfig(env);
+  const { settings } = opts;
+  const config = settings.server;
   const logger = opts.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
   const container = rootContainer.createChildContainer();
   const db = createDatabase(config.databaseUrl, { logger });
   container.register(CONFIG, { useValue: config });
+  container.register(SETTINGS_TOKEN, { useValue: settings });
   container.register(LOGGER, { useValue: logger });
   const clock = opts.clock ?? systemClock;
   container.register(CLOCK, { useValue: clock });
@@ -99,7 +96,7 @@ export async function createKoogate(opts: KoogateOptions): Promise<Koogate> {
   // order fetches and usage pushes call KooGallery with the seller's AK/SK; the client never logs them
   let marketplace: MarketplaceClient;
   try {
-    marketplace = opts.marketplace ?? MarketplaceClient.fromEnv(opts.env ?? process.env, { logger: logger.child({ component: "marketplace" }) });
+    marketplace = opts.marketplace ?? MarketplaceClient.fromSettings(settings.marketplace, { logger: logger.child({ component: "marketplace" }) });
   } catch (e) {
     await db.destroy();
     throw new SetupError(`KOOGATE_MARKETPLACE_URL: ${(e as Error).message}`);
@@ -116,14 +113,14 @@ export async function createKoogate(opts: KoogateOptions): Promise<Koogate> {
   }
   const kernel = container.resolve(Kernel);
   try {
-    await kernel.start(container, byName, env, opts.adapterHint);
+    await kernel.start(container, byName, settings, opts.adapterHint);
   } catch (e) {
     await db.destroy();
     throw e;
   }
   let ops: Ops;
   try {
-    ops = createOps({ config: opsConfig, kernel, container, db, clock, logger, env, usageDueMs: config.usageFlushSeconds * 1000 });
+    ops = createOps({ config: settings.ops, marketplace: settings.marketplace, kernel, container, db, clock, logger, usageDueMs: config.usageFlushSeconds * 1000 });
   } catch (e) {
     await kernel.stop();
     throw e;
@@ -148,7 +145,7 @@ export async function createKoogate(opts: KoogateOptions): Promise<Koogate> {
       return metricsServer;
     },
     async listen(port = config.port, host?: string) {
-      const { metricsListen, metricsToken } = opsConfig;
+      const { metricsListen, metricsToken } = settings.ops;
       if (metricsListen) metricsServer = await listenForMetrics(ops.metrics, { ...metricsListen, token: metricsToken, logger });
       return new Promise((resolve, reject) => {
         const s = createHttpServer(app.callback(), config, logger);

@@ -42,7 +42,7 @@ export interface StopSignals {
  * `parent` is the parent's pid when the process started (default: when this module was first
  * evaluated): one that went while the process was still starting counts too.
  */
-export function onStop(stop: (reason: string) => void, env: NodeJS.ProcessEnv = process.env, parent = launchParent): StopSignals {
+export function onStop(stop: (reason: string) => void, startedByNpm: boolean, parent = launchParent): StopSignals {
   let stopped = false;
   const once = (reason: string) => {
     if (stopped) return;
@@ -56,12 +56,12 @@ export function onStop(stop: (reason: string) => void, env: NodeJS.ProcessEnv = 
   process.off("SIGTERM", earlyTerm);
   process.off("SIGINT", earlyInt);
   if (early) setImmediate(() => once(early!));
-  // npm sets npm_lifecycle_event for every script it runs, "npx" for npx; a process started otherwise
-  // (systemd, a container, a shell with nohup) outlives its parent on purpose
+  // started by npm (npm_lifecycle_event, set for every script it runs, "npx" for npx); a process started
+  // otherwise (systemd, a container, a shell with nohup) outlives its parent on purpose
   const gone = () => {
     if (process.ppid !== parent) once("parent process (npm) exited");
   };
-  const watch = env.npm_lifecycle_event ? setInterval(gone, PARENT_CHECK_MS).unref() : undefined;
+  const watch = startedByNpm ? setInterval(gone, PARENT_CHECK_MS).unref() : undefined;
   if (watch) setImmediate(gone);
   return {
     dispose() {

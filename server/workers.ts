@@ -12,7 +12,7 @@
  *   batching of writes assumes it is that writer; so more than one worker on SQLite is refused.
  */
 import cluster, { type Worker } from "node:cluster";
-import type { Config } from "../core/config.js";
+import type { Config } from "../core/settings/server.js";
 import { SetupError } from "../core/errors.js";
 import { allMigrations } from "../core/kernel.js";
 import { KINDS } from "../core/kinds/index.js";

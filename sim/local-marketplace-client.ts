@@ -7,6 +7,7 @@
 import type { LocalOrder } from "./marketplace/orders.js";
 import type { AcceptedUsage, Fault, ReceivedCall } from "./marketplace/state.js";
 import { ScenarioAbort, ScenarioUsageError, type ScenarioContext } from "./scenario.js";
+import { givenSetting } from "../core/settings/index.js";
 
 /** The `--marketplace` option shared by the scenarios that look at the local marketplace. */
 export const MARKETPLACE_OPTION = {
@@ -22,14 +23,14 @@ export const DATABASE_OPTION = {
 
 /** The local marketplace's base URL: `--marketplace`, else KOOGATE_MARKETPLACE_URL. @throws ScenarioUsageError when neither is set */
 export function marketplaceUrl(ctx: ScenarioContext, scenario: string): string {
-  const url = ctx.option("marketplace") ?? ctx.env.KOOGATE_MARKETPLACE_URL?.trim();
+  const url = ctx.option("marketplace") ?? givenSetting(ctx.env, "KOOGATE_MARKETPLACE_URL");
   if (!url) throw new ScenarioUsageError(`${scenario} watches the local marketplace: start koogate marketplace and give --marketplace <url> or KOOGATE_MARKETPLACE_URL`);
   return url.replace(/\/+$/, "");
 }
 
 /** The server's database URL: `--database`, else KOOGATE_DATABASE_URL, else undefined. */
 export function databaseUrl(ctx: ScenarioContext): string | undefined {
-  return ctx.option("database") ?? (ctx.env.KOOGATE_DATABASE_URL?.trim() || undefined);
+  return ctx.option("database") ?? givenSetting(ctx.env, "KOOGATE_DATABASE_URL");
 }
 
 export class LocalMarketplaceClient {

@@ -7,6 +7,7 @@ import { judge, type Expectation } from "./judge.js";
 import { ScenarioAbort, ScenarioUsageError, type Exchanged, type OptionValues, type Scenario, type ScenarioContext, type StepResult } from "./scenario.js";
 import type { SimTarget } from "./target.js";
 import { deliver, type WireRequest } from "./wire.js";
+import { processEnvironment, type Environment } from "../core/settings/index.js";
 
 export interface RunOptions {
   scenario: Scenario;
@@ -17,8 +18,8 @@ export interface RunOptions {
   onStep?: (step: StepResult) => void;
   /** default Date.now; the clock requests are signed with */
   now?: () => number;
-  /** default process.env; what a scenario reads beyond its options (the CLI passes its own) */
-  env?: NodeJS.ProcessEnv;
+  /** default the process's (core/settings/environment.ts); what a scenario reads beyond its options (the CLI passes its own) */
+  env?: Environment;
 }
 
 export interface RunReport {
@@ -73,7 +74,7 @@ export async function runScenario(opts: RunOptions): Promise<RunReport> {
     check(name, failure, note) {
       return record({ activity: name, verdict: failure === null ? "PASS" : "FAIL", failures: failure === null ? [] : [failure], note });
     },
-    env: opts.env ?? process.env,
+    env: opts.env ?? processEnvironment(),
     now,
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
   };

@@ -16,6 +16,7 @@ import type { Expectation, Judgement } from "./judge.js";
 import type { SimTarget } from "./target.js";
 import type { WireReply, WireRequest } from "./wire.js";
 import { withArticle } from "../core/article.js";
+import type { Environment } from "../core/settings/reader.js";
 
 /** A command-line option of a scenario (`--<name>`), parsed with node:util parseArgs. */
 export interface ScenarioOption {
@@ -102,7 +103,7 @@ export interface ScenarioContext {
   /** records a check across answers: `failure` null = PASS */
   check(name: string, failure: string | null, note?: string): StepResult;
   /** the environment of the run (`KOOGATE_MARKETPLACE_URL`, `KOOGATE_DATABASE_URL`), for scenarios that look beyond the answers */
-  readonly env: NodeJS.ProcessEnv;
+  readonly env: Environment;
   /** the clock the requests are signed with (ms) */
   now(): number;
   sleep(ms: number): Promise<void>;

@@ -5,15 +5,16 @@
  * server will verify with, or fails the same way the server would.
  */
 import type { AdapterClass } from "../core/adapters.js";
-import { loadConfig } from "../core/config.js";
+import { processEnvironment, readSettings, type Settings } from "../core/settings/index.js";
 import { SetupError } from "../core/errors.js";
 import type { Kind } from "../core/kinds/kind.js";
 import type { LogFields, Logger } from "../core/logger.js";
 import type { ProductBase } from "../core/products/definition.js";
 import { loadProducts } from "../core/products/loader.js";
+import { MARKETPLACE_CALL_TIMEOUT_MS } from "../core/settings/timings.js";
 
 /** KooGallery gives up on an answer after 5 s (docs/marketplace/saas.md §1). */
-export const MARKETPLACE_TIMEOUT_MS = 5_000;
+export const MARKETPLACE_TIMEOUT_MS = MARKETPLACE_CALL_TIMEOUT_MS;
 
 export interface SimTarget {
   /** the loaded definition, keys included (never printed) */
@@ -33,8 +34,8 @@ export interface LoadTargetOptions {
   productId: string;
   /** default http://localhost:8080 */
   baseUrl?: string;
-  /** where NODE_ENV and the key variables are read; default process.env */
-  env?: NodeJS.ProcessEnv;
+  /** the settings (NODE_ENV, the products folder, the key variables); default the process's */
+  settings?: Settings;
   /** the adapter classes of the merchant project (core/project/) */
   adapters: readonly AdapterClass[];
   /** the products folder and the "unknown adapter" hint of the merchant project; default KOOGATE_PRODUCTS */
@@ -49,12 +50,12 @@ export interface LoadTargetOptions {
 
 /** Loads every definition as the server does and picks one. @throws SetupError */
 export function loadTarget(opts: LoadTargetOptions): { target: SimTarget; notes: string[] } {
-  const env = opts.env ?? process.env;
-  const { products, notes } = loadAllProducts(env, opts.adapters, opts.kinds, opts.project);
+  const settings = opts.settings ?? readSettings(processEnvironment());
+  const { products, notes } = loadAllProducts(settings, opts.adapters, opts.kinds, opts.project);
   const product = products.find((p) => p.id === opts.productId);
   if (!product) {
     const known = products.map((p) => p.id).join(", ");
-    throw new SetupError(`no product "${opts.productId}" (defined: ${known})`, opts.project?.productsDir ?? loadConfig(env).productsDir);
+    throw new SetupError(`no product "${opts.productId}" (defined: ${known})`, opts.project?.productsDir ?? settings.server.productsDir);
   }
   const baseUrl = (opts.baseUrl ?? "http://localhost:8080").replace(/\/+$/, "");
   return {
@@ -95,18 +96,17 @@ export interface ProjectPaths {
  * @throws SetupError with every problem found
  */
 export function loadAllProducts(
-  env: NodeJS.ProcessEnv,
+  settings: Pick<Settings, "server" | "env">,
   adapters: readonly AdapterClass[],
   kinds: readonly Kind[],
   project?: ProjectPaths,
 ): { products: ProductBase[]; notes: LoadNote[] } {
-  const config = loadConfig(env);
   const notes: LoadNote[] = [];
   const products = loadProducts({
-    dir: project?.productsDir ?? config.productsDir,
+    dir: project?.productsDir ?? settings.server.productsDir,
     adapterHint: project?.adapterHint,
-    env,
-    production: config.production,
+    env: settings.env,
+    production: settings.server.production,
     adapters: new Map(adapters.map((a) => [a.name, a])),
     kinds,
     logger: noteLogger(notes),

@@ -2,7 +2,7 @@ import "reflect-metadata";
 import { expect } from "chai";
 import { injectable } from "tsyringe";
 import type { AdapterContext, NewInstanceRequest, NewInstanceResult } from "../core/kinds/saas/adapter.js";
-import { DemoSaasAdapter } from "../adapters/demo-saas.js";
+import { DemoSaasAdapter, type DemoSaasOptions } from "../adapters/demo-saas.js";
 import { testDatabaseKind } from "../test/support/database.js";
 import { productYaml, startServer, type TestServer } from "../test/support/server.js";
 import { figures } from "./support/figures.js";
@@ -14,7 +14,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 class FlakyAdapter extends DemoSaasAdapter {
   static calls = 0;
   static successes = 0;
-  override async newInstance(req: NewInstanceRequest, ctx: AdapterContext): Promise<NewInstanceResult> {
+  override async newInstance(req: NewInstanceRequest, ctx: AdapterContext<DemoSaasOptions>): Promise<NewInstanceResult> {
     FlakyAdapter.calls++;
     if (FlakyAdapter.calls <= 2) {
       figures.faults++;

@@ -9,8 +9,9 @@ import { APIG_KEYS, apiYaml, apigCall, GATEWAY_ENV, sendRaw, signedRaw, startUps
 import { testDatabaseKind } from "../test/support/database.js";
 import { startServer, type TestServer } from "../test/support/server.js";
 import { figures } from "./support/figures.js";
+import { testNumber } from "../test/support/environment.js";
 
-const TOTAL = Number(process.env.KOOGATE_API_FLOOD_REQUESTS || 4_000);
+const TOTAL = testNumber("KOOGATE_API_FLOOD_REQUESTS", 4_000);
 const CONCURRENCY = 32;
 /** the default sample (KOOGATE_REFUSAL_SAMPLE) */
 const SAMPLE = 20;

@@ -5,9 +5,10 @@ import { testDatabaseKind } from "../test/support/database.js";
 import { startServer, type TestServer } from "../test/support/server.js";
 import { figures } from "./support/figures.js";
 import { MutantFactory, seeded, type Mutant } from "./support/mutants.js";
+import { testNumber } from "../test/support/environment.js";
 
-const TOTAL = Number(process.env.KOOGATE_FUZZ_REQUESTS || 10_000);
-const SEED = Number(process.env.KOOGATE_FUZZ_SEED || 20261124);
+const TOTAL = testNumber("KOOGATE_FUZZ_REQUESTS", 10_000);
+const SEED = testNumber("KOOGATE_FUZZ_SEED", 20261124);
 const CONCURRENCY = 16;
 
 /** Malformed HTTP sent on a raw socket: the parser must refuse it without a 5xx or a crash. */

@@ -1,12 +1,13 @@
 import { expect } from "chai";
-import { loadConfig } from "../core/config.js";
+import { loadConfig } from "../core/settings/index.js";
 import { sendSigned } from "../test/support/client.js";
 import { testDatabaseKind } from "../test/support/database.js";
 import { rawConnection, startLimitedServer, type LimitedServer, type RawConnection } from "../test/support/limited-server.js";
 import { newInstanceBody } from "../test/support/orders.js";
 import { figures } from "./support/figures.js";
+import { testNumber } from "../test/support/environment.js";
 
-const HELD = Number(process.env.KOOGATE_HELD_CONNECTIONS || 3000);
+const HELD = testNumber("KOOGATE_HELD_CONNECTIONS", 3000);
 const LEGITIMATE = 100;
 const CONCURRENCY = 20;
 /** the default: this test measures koogate as it ships */

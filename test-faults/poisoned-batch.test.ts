@@ -4,6 +4,7 @@ import { TEST_KEY } from "../test/support/client.js";
 import { newInstanceBody } from "../test/support/orders.js";
 import { startServer, type Reply, type TestServer } from "../test/support/server.js";
 import { figures } from "./support/figures.js";
+import { onPostgres } from "../test/support/environment.js";
 
 const LEGITIMATE = 60;
 const POISONED = 30;
@@ -29,7 +30,7 @@ describe("calls the database cannot store, sent among legitimate ones (postgres)
   let s: TestServer;
 
   before(async function () {
-    if (!process.env.KOOGATE_TEST_DATABASE_URL) {
+    if (!onPostgres) {
       console.log("    (skipped: SQLite stores a NUL byte and any length; set KOOGATE_TEST_DATABASE_URL to a PostgreSQL server)");
       this.skip();
     }

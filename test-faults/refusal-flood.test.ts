@@ -12,8 +12,9 @@ import { TEST_KEY } from "../test/support/client.js";
 import { testDatabaseKind } from "../test/support/database.js";
 import { productYaml, startServer, type TestServer } from "../test/support/server.js";
 import { figures } from "./support/figures.js";
+import { testNumber } from "../test/support/environment.js";
 
-const TOTAL = Number(process.env.KOOGATE_FLOOD_REQUESTS || 20_000);
+const TOTAL = testNumber("KOOGATE_FLOOD_REQUESTS", 20_000);
 const CONCURRENCY = 32;
 /** the default sample (KOOGATE_REFUSAL_SAMPLE) */
 const SAMPLE = 20;

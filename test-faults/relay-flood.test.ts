@@ -18,8 +18,9 @@ import { testDatabaseKind } from "../test/support/database.js";
 import { LICENSE_ENV, licenseYaml, RecordingLicenseAdapter } from "../test/support/license.js";
 import { startServer, type TestServer } from "../test/support/server.js";
 import { figures } from "./support/figures.js";
+import { testNumber } from "../test/support/environment.js";
 
-const TOTAL = Number(process.env.KOOGATE_FLOOD_REQUESTS || 20_000);
+const TOTAL = testNumber("KOOGATE_FLOOD_REQUESTS", 20_000);
 const CONCURRENCY = 32;
 const MB = (n: number) => (n / 1024 / 1024).toFixed(0);
 

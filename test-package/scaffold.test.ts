@@ -43,7 +43,7 @@ describe("a merchant project from the packed tarball (npm install, koogate init)
   it("scaffolds with koogate init, writing every file and the npm scripts", () => {
     const r = run("koogate init", bin, ["init"]);
     expect(r.status, r.out).to.equal(0);
-    for (const f of ["koogate.config.json", "products/notes-app.yaml", "adapters/notes-app.ts", "test/listing.test.ts", "tsconfig.json"]) expect(r.out).to.include(`created  ${f}`);
+    for (const f of ["koogate.config.ts", "products/notes-app.yaml", "adapters/notes-app.ts", "test/listing.test.ts", "tsconfig.json"]) expect(r.out).to.include(`created  ${f}`);
     const pkg = JSON.parse(readFileSync(join(app, "package.json"), "utf8")) as { type: string; scripts: Record<string, string> };
     expect(pkg.type).to.equal("module");
     expect(Object.keys(pkg.scripts)).to.include.members(["build", "start", "test"]);

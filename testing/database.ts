@@ -8,11 +8,12 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import { testDatabaseServer } from "../core/settings/tools.js";
 
-export const testDatabaseKind: "sqlite" | "postgres" = process.env.KOOGATE_TEST_DATABASE_URL ? "postgres" : "sqlite";
+export const testDatabaseKind: "sqlite" | "postgres" = testDatabaseServer() ? "postgres" : "sqlite";
 
 export async function freshDatabaseUrl(): Promise<string> {
-  const admin = process.env.KOOGATE_TEST_DATABASE_URL;
+  const admin = testDatabaseServer();
   if (!admin) return `sqlite:${join(mkdtempSync(join(tmpdir(), "koogate-test-")), "koogate.sqlite")}`;
   return freshPostgresDatabase(admin);
 }

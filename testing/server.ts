@@ -4,7 +4,7 @@
  * and a merchant's (`koogate/testing`) start it the same way.
  */
 import type { AdapterClass } from "../core/adapters.js";
-import { loadConfig, type Config } from "../core/config.js";
+import { processEnvironment, readSettings, withServer, type Config, type Environment } from "../core/settings/index.js";
 import type { Kind } from "../core/kinds/kind.js";
 import { createLogger, type Logger } from "../core/logger.js";
 import { loadProject } from "../core/project/index.js";
@@ -25,8 +25,8 @@ export interface StartKoogateOptions {
   adapters?: readonly AdapterClass[];
   /** what to do about an unknown adapter, for the message (core/project/index.ts) */
   adapterHint?: string;
-  /** where key variables and NODE_ENV are read; default process.env */
-  env?: NodeJS.ProcessEnv;
+  /** the environment the settings and key variables are read from; default the process's */
+  env?: Environment;
   /** reuse a database (a restart); default a fresh one (freshDatabaseUrl) */
   databaseUrl?: string;
   /** default the system clock */
@@ -66,11 +66,11 @@ export interface TestKoogate {
 /** Starts koogate on a free loopback port. */
 export async function startKoogate(opts: StartKoogateOptions): Promise<TestKoogate> {
   const databaseUrl = opts.databaseUrl ?? (await freshDatabaseUrl());
-  const env = opts.env ?? process.env;
-  const config = { ...loadConfig(env, false), ...opts.config, productsDir: opts.productsDir, databaseUrl, port: 0 };
+  const settings = readSettings(opts.env ?? processEnvironment(), { stderrIsTTY: false });
+
   const lines = opts.logLines;
   const logger = createLogger({ level: lines ? "debug" : "silent", write: lines ? (l) => lines.push(l) : undefined });
-  const koogate = await createKoogate({ config, env, logger, adapters: opts.adapters, adapterHint: opts.adapterHint, clock: opts.clock, kinds: opts.kinds, marketplace: opts.marketplace });
+  const koogate = await createKoogate({ settings: withServer(settings, { ...opts.config, productsDir: opts.productsDir, databaseUrl, port: 0 }), logger, adapters: opts.adapters, adapterHint: opts.adapterHint, clock: opts.clock, kinds: opts.kinds, marketplace: opts.marketplace });
   const server = await koogate.listen(0, "127.0.0.1");
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
@@ -101,7 +101,7 @@ export async function startKoogate(opts: StartKoogateOptions): Promise<TestKooga
 export interface StartProjectOptions {
   /** the merchant project's folder (where its koogate config is); default the working directory */
   cwd?: string;
-  /** added to process.env for this server (key variables, for instance) */
+  /** added to the process's environment for this server (key variables, for instance) */
   env?: Record<string, string>;
   /** reuse a database; default a fresh one (SQLite in a temporary folder, or a fresh PostgreSQL
    * database on the server `KOOGATE_TEST_DATABASE_URL` names) */
@@ -115,7 +115,7 @@ export interface StartProjectOptions {
  * same products), but on a free loopback port and a fresh database. Build the project first.
  */
 export async function startProject(opts: StartProjectOptions = {}): Promise<TestKoogate> {
-  const env = { ...process.env, ...opts.env };
+  const env = { ...processEnvironment(), ...opts.env };
   const project = await loadProject({ cwd: opts.cwd, env });
   return startKoogate({
     productsDir: project.config.productsDir,

@@ -5,13 +5,13 @@
  *   node dist/bench/servers/koogate.js <sqlite file> <products folder>
  */
 import "reflect-metadata";
-import { loadConfig } from "../../core/config.js";
+import { readSettings, withServer } from "../../core/settings/index.js";
 import { createKoogate } from "../../server/composition.js";
 import { DemoLicenseAdapter } from "../../adapters/demo-license.js";
 import { BenchSaasAdapter } from "../bench-adapter.js";
 import { announce } from "./listen.js";
 
-const config = { ...loadConfig(process.env), databaseUrl: `sqlite:${process.argv[2]}`, productsDir: process.argv[3]!, port: 0 };
-const koogate = await createKoogate({ config, adapters: [BenchSaasAdapter, DemoLicenseAdapter] });
+const settings = withServer(readSettings(), { databaseUrl: `sqlite:${process.argv[2]}`, productsDir: process.argv[3]!, port: 0 });
+const koogate = await createKoogate({ settings, adapters: [BenchSaasAdapter, DemoLicenseAdapter] });
 const server = await koogate.listen(0, "127.0.0.1");
 announce(server, () => koogate.close());

@@ -9,7 +9,7 @@ import type { ProductBase } from "../../core/products/definition.js";
 import { KEY_TYPES } from "../../core/vocabulary.js";
 import { loadAllProducts } from "../../sim/target.js";
 import { loadProject } from "../../core/project/index.js";
-import { loadOpsConfig } from "../../core/ops/config.js";
+import { effectiveSettings, type Settings } from "../../core/settings/index.js";
 import { featureProblems, featureSettings, oneSetupError } from "../../core/products/requirements.js";
 import { EXIT, optionLines, parse, str, type Io } from "../args.js";
 
@@ -26,7 +26,8 @@ export const checkHelp = [
   "and prints per product its production URL, kind, protocol, adapter and which key variables are set.",
   "Exits 1 on any problem in the definitions, and with NODE_ENV=production on a feature switched on",
   "without what it needs (the licence relay, order notification or KOOGATE_RECONCILE_AT without",
-  "KOOGATE_MARKETPLACE_AK/_SK): exactly what `koogate serve` refuses.",
+  "KOOGATE_MARKETPLACE_AK/_SK): exactly what `koogate serve` refuses. Then prints every setting",
+  "and the value used (given, from the project file, or the default); secrets only as ***.",
   "",
   ...optionLines({ ...OPTIONS, help: { type: "boolean", description: "show this help" } }),
 ].join("\n");
@@ -41,12 +42,14 @@ export async function check(argv: string[], io: Io): Promise<number> {
   let loaded: ReturnType<typeof loadAllProducts>;
   let dir: string;
   let unmet: SetupError[];
+  let settings: Settings;
   try {
     const project = await loadProject({ env: io.env });
+    settings = project.settings;
     dir = project.config.productsDir;
-    loaded = loadAllProducts(io.env, project.adapters, KINDS, { productsDir: dir, adapterHint: project.adapterHint });
+    loaded = loadAllProducts(project.settings, project.adapters, KINDS, { productsDir: dir, adapterHint: project.adapterHint });
     // what `serve` refuses in production (core/products/requirements.ts), refused here too
-    unmet = featureProblems(loaded.products, KINDS, { ...featureSettings(io.env), reconcileAt: loadOpsConfig(io.env).reconcileAt !== undefined });
+    unmet = featureProblems(loaded.products, KINDS, { ...featureSettings(project.settings.marketplace), reconcileAt: project.settings.ops.reconcileAt !== undefined });
     if (unmet.length && project.config.production) throw oneSetupError(unmet);
   } catch (e) {
     if (!(e instanceof SetupError)) throw e;
@@ -56,7 +59,7 @@ export async function check(argv: string[], io: Io): Promise<number> {
   }
   const { products } = loaded;
   if (values.json) {
-    io.out(JSON.stringify({ ok: true, warnings: unmet.map((u) => u.message), products: products.map((p) => describe(p, base)) }, null, 2));
+    io.out(JSON.stringify({ ok: true, warnings: unmet.map((u) => u.message), products: products.map((p) => describe(p, base)), settings: effectiveSettings(settings) }, null, 2));
     return EXIT.ok;
   }
   for (const p of products) {
@@ -78,8 +81,17 @@ export async function check(argv: string[], io: Io): Promise<number> {
     io.out(`note: ${unset.length} key variable${unset.length === 1 ? " is" : "s are"} not set; outside production the server uses public development keys for ${unset.length === 1 ? "it" : "them"} (NODE_ENV=production refuses to start)`);
   }
   for (const u of unmet) io.out(`warning: ${u.message} (NODE_ENV=production refuses to start)`);
+  printSettings(io, settings);
   io.out(`OK  ${products.length} product${products.length === 1 ? "" : "s"} in ${dir}`);
   return EXIT.ok;
+}
+
+/** Every setting and the value used: given, from the project file, or the default; a secret only as `***`. */
+function printSettings(io: Io, settings: Settings): void {
+  const rows = effectiveSettings(settings);
+  const width = Math.max(...rows.map((r) => r.variable.length));
+  io.out(`settings${settings.project?.file ? ` (project file ${settings.project.label})` : ""}`);
+  for (const r of rows) io.out(`  ${r.variable.padEnd(width)}  ${r.source === "not set" ? "not set" : `${r.value}  (${r.source})`}`);
 }
 
 /** A product as its kind describes it: what the marketplace calls, and the facts worth checking. */

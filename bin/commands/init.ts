@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { CONFIG_FILES } from "../../core/project/index.js";
-import { FILES, SCAFFOLD, SCRIPTS } from "../../core/project/scaffold.js";
+import { CONFIG_FILE, FILES, SCAFFOLD, SCRIPTS } from "../../core/project/scaffold.js";
 import { EXIT, optionLines, parse, type Io } from "../args.js";
 
 const OPTIONS = {
@@ -18,7 +18,7 @@ const OPTIONS = {
 export const initHelp = [
   "Usage: koogate init [--no-install]",
   "",
-  "Scaffolds a koogate project here (after npm install koogate): koogate.config.json, products/, adapters/",
+  "Scaffolds a koogate project here (after npm install koogate): koogate.config.ts, products/, adapters/",
   "(one TypeScript adapter), test/, tsconfig.json and the npm scripts build, start, test. Never overwrites",
   "a file. Then: npm run build && npx koogate serve, and in another terminal npx koogate sim " + SCAFFOLD.product + " lifecycle.",
   "",
@@ -38,11 +38,11 @@ export async function init(argv: string[], io: Io, cwd = process.cwd()): Promise
     io.out(initHelp);
     return EXIT.ok;
   }
-  const otherConfig = CONFIG_FILES.find((f) => f !== "koogate.config.json" && existsSync(join(cwd, f)));
+  const otherConfig = CONFIG_FILES.find((f) => f !== CONFIG_FILE && existsSync(join(cwd, f)));
   for (const [path, text] of Object.entries(FILES)) {
     const file = join(cwd, path);
-    if (path === "koogate.config.json" && otherConfig) {
-      io.out(`kept     ${otherConfig} (the project's config; koogate.config.json not written)`);
+    if (path === CONFIG_FILE && otherConfig) {
+      io.out(`kept     ${otherConfig} (the project's config; ${CONFIG_FILE} not written)`);
       continue;
     }
     if (existsSync(file)) {

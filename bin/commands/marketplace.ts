@@ -7,6 +7,7 @@ import { startLocalMarketplace } from "../../sim/marketplace/server.js";
 import { DEV_MARKETPLACE_AK, DEV_MARKETPLACE_SK } from "../../sim/marketplace/dev-keys.js";
 import { FAULTS, type Fault } from "../../sim/marketplace/state.js";
 import { devKey } from "../../core/products/loader.js";
+import { readSettings } from "../../core/settings/index.js";
 import { EXIT, optionLines, parse, str, UsageError, wholeOption, type Io } from "../args.js";
 
 const OPTIONS = {
@@ -40,8 +41,8 @@ export async function marketplace(argv: string[], io: Io, stop: Promise<unknown>
   const port = wholeOption(values, "port", { min: 0, max: 65535, dflt: Number(OPTIONS.port.default) });
   const fault = str(values, "fault");
   if (fault !== undefined && !FAULTS.includes(fault as Fault)) throw new UsageError(`--fault must be one of ${FAULTS.join(", ")}`);
-  const ak = io.env.KOOGATE_MARKETPLACE_AK?.trim() || undefined;
-  const sk = io.env.KOOGATE_MARKETPLACE_SK?.trim() || undefined;
+  // the keys callers sign with: the same settings koogate's own client reads
+  const { ak, sk } = readSettings(io.env).marketplace;
   const dev = ak === undefined || sk === undefined;
   const mkt = await startLocalMarketplace({ port, ak: dev ? DEV_MARKETPLACE_AK : ak, sk: dev ? DEV_MARKETPLACE_SK : sk, faults: fault ? { always: fault as Fault } : undefined });
   // usage pushes are signed with the listing's basic key (docs/marketplace/api-image-openapi.md §4), which a server

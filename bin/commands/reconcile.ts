@@ -3,9 +3,8 @@
  * about every order koogate knows and reports where the two disagree (core/ops/reconcile.ts). Exit 0
  * when everything agrees, 1 when something is off or could not be checked.
  */
-import { loadConfig } from "../../core/config.js";
+import { readSettings } from "../../core/settings/index.js";
 import { MarketplaceClient } from "../../core/marketplace/client.js";
-import { loadOpsConfig } from "../../core/ops/config.js";
 import { reconcile } from "../../core/ops/reconciler.js";
 import { reportTable } from "../../core/ops/reconcile.js";
 import { createDatabase } from "../../core/store/database.js";
@@ -40,8 +39,9 @@ export async function reconcileCommand(argv: string[], io: Io): Promise<number> 
   }
   const sinceText = str(values, "since");
   const since = sinceText === undefined ? undefined : parseSince(sinceText, Date.now());
-  const client = MarketplaceClient.fromEnv(io.env);
-  const config = loadConfig(io.env);
+  const settings = readSettings(io.env);
+  const config = settings.server;
+  const client = MarketplaceClient.fromSettings(settings.marketplace);
   const db = createDatabase(config.databaseUrl);
   try {
     if (!(await db.schema.hasTable(INSTANCES_TABLE))) {
@@ -52,7 +52,7 @@ export async function reconcileCommand(argv: string[], io: Io): Promise<number> 
       db,
       queryOrder: (q) => client.queryOrder(q),
       since,
-      provisioningDeadlineMs: loadOpsConfig(io.env).provisioningDeadlineMs,
+      provisioningDeadlineMs: settings.ops.provisioningDeadlineMs,
       // a record is due at the first push after it was recorded
       usageDueMs: config.usageFlushSeconds * 1000,
       // a database the server has not migrated yet has nowhere to keep the report: print it only

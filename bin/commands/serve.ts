@@ -6,7 +6,8 @@
  * (server/workers.ts). Anything that goes wrong before the port is bound exits 1 with one line.
  */
 import cluster from "node:cluster";
-import { workerCount } from "../../core/config.js";
+import { workerCount } from "../../core/settings/server.js";
+import { givenSetting } from "../../core/settings/index.js";
 import { createLogger } from "../../core/logger.js";
 import { loadProject } from "../../core/project/index.js";
 import { redactUrl } from "../../core/store/database.js";
@@ -44,7 +45,7 @@ export async function serve(argv: string[], io: Io): Promise<number> {
   // primary (server/workers.ts): only the primary watches npm.
   let requested: (reason: string) => void = () => undefined;
   const stopRequested = new Promise<string>((resolve) => (requested = resolve));
-  const signals = onStop((reason) => requested(reason), cluster.isWorker ? {} : io.env);
+  const signals = onStop((reason) => requested(reason), !cluster.isWorker && givenSetting(io.env, "npm_lifecycle_event") !== undefined);
   try {
     const project = await loadProject({ env: io.env });
     const { config } = project;
@@ -52,7 +53,7 @@ export async function serve(argv: string[], io: Io): Promise<number> {
     const workers = flag === undefined ? config.workers : workerCount("--workers", flag);
     const logger = createLogger({ level: config.logLevel, format: config.logFormat });
     if (workers > 1 && cluster.isPrimary) return await runWorkers({ count: workers, config, logger, stopRequested });
-    const koogate = await createKoogate({ config, env: io.env, logger, adapters: project.adapters, adapterHint: project.adapterHint });
+    const koogate = await createKoogate({ settings: project.settings, logger, adapters: project.adapters, adapterHint: project.adapterHint });
     const server = await koogate.listen().catch(async (e: unknown) => {
       await koogate.close();
       throw e;

@@ -85,7 +85,7 @@ export async function sim(argv: string[], io: Io): Promise<number> {
   const { target, notes } = loadTarget({
     productId: positionals[0]!,
     baseUrl: str(values, "url"),
-    env: io.env,
+    settings: project.settings,
     adapters: project.adapters,
     project: { productsDir: project.config.productsDir, adapterHint: project.adapterHint },
     kinds: KINDS,

@@ -73,7 +73,7 @@ export async function usage(argv: string[], io: Io): Promise<number> {
     const valueText = str(values, "value");
     const value = valueText === undefined ? undefined : parseDecimal(valueText);
     if (value === undefined) throw new UsageError("--value must be a number in decimal digits, like 12 or 0.5 (not 0x10, 1e3 or with spaces)");
-    const product = loadAllProducts(io.env, project.adapters, KINDS, { productsDir: project.config.productsDir, adapterHint: project.adapterHint }).products.find((p) => p.id === productId);
+    const product = loadAllProducts(project.settings, project.adapters, KINDS, { productsDir: project.config.productsDir, adapterHint: project.adapterHint }).products.find((p) => p.id === productId);
     if (!product) {
       io.err(`koogate usage: no product ${productId} in the products folder`);
       return EXIT.failed;

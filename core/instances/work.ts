@@ -9,7 +9,7 @@ import { openAtRest, sealAtRest } from "../crypto/at-rest.js";
 import type { Logger } from "../logger.js";
 import type { JobHandler, RetryPolicy } from "../outbox/handlers.js";
 import { Outbox, type Started } from "../outbox/outbox.js";
-import { AdapterFailure } from "../serving/outcome.js";
+import { startAdapterWork } from "../outbox/provisioning.js";
 import type { Job } from "../store/jobs.js";
 import { InstanceStore } from "../store/instances.js";
 import { assertNever } from "../vocabulary.js";
@@ -108,11 +108,7 @@ export class InstanceWork {
    */
   async start(served: ServedInstances, call: DeferrableCall, test: boolean, ctx: AdapterContext): Promise<Started<NewInstanceResult | void>> {
     const spec = { activity: call.activity, instanceId: call.request.instanceId, payload: () => serialiseCall(served, call), test };
-    try {
-      return await this.outbox.start(served, spec, () => invokeAdapter(served.adapter, call, ctx), served.product.provisioning.budgetMs, { once: calledOnce(call.activity), ordered: call.activity !== "newInstance" });
-    } catch (err) {
-      throw new AdapterFailure(err);
-    }
+    return startAdapterWork(this.outbox, served, spec, () => invokeAdapter(served.adapter, call, ctx), { once: calledOnce(call.activity), ordered: call.activity !== "newInstance" });
   }
 
   /** The job handlers of the instance activities: one per deferrable activity (a kind serving instances lists them among its jobs). */

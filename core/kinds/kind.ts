@@ -9,6 +9,7 @@
 import type { DependencyContainer } from "tsyringe";
 import type { SetupError } from "../errors.js";
 import type { Logger } from "../logger.js";
+import type { Environment } from "../settings/reader.js";
 import type { BaseDefinition, ProductBase } from "../products/definition.js";
 import type { JobHandler } from "../outbox/handlers.js";
 import type { HttpAnswer, HttpCall } from "../serving/http.js";
@@ -17,7 +18,8 @@ import type { KeyType } from "../vocabulary.js";
 
 /** What a kind's loader may use besides the definition. */
 export interface LoadContext {
-  env: NodeJS.ProcessEnv;
+  /** the environment as the settings module took it (read-only): the key variables a definition names */
+  env: Environment;
   production: boolean;
   logger: Logger;
 }

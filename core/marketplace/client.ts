@@ -13,7 +13,7 @@ import type { JsonObject, MarketplaceResult } from "./answers.js";
 import { OpenApiCaller, type CallOptions, type OpenApiCall } from "./caller.js";
 
 export type { CallOptions };
-import { DEFAULT_FALLBACK_URL, DEFAULT_MARKETPLACE_URL, loadMarketplaceConfig, MAX_ANSWER_BYTES } from "./config.js";
+import { DEFAULT_FALLBACK_URL, DEFAULT_MARKETPLACE_URL, MAX_ANSWER_BYTES, type MarketplaceConfig } from "../settings/marketplace.js";
 import { readLicenseCodeInfo, readLicenseInfo, readOrder, readUsagePush, type LicenseCodeInfo, type LicenseInfo, type OrderInfo, type UsagePushData } from "./data.js";
 import { checkMarketplaceUrl } from "./loopback.js";
 import { buildMultipart, type MultipartPart } from "./multipart.js";
@@ -100,9 +100,9 @@ export class MarketplaceClient {
     });
   }
 
-  /** A client configured from KOOGATE_MARKETPLACE_* (config.ts), with `extra` on top. */
-  static fromEnv(env: NodeJS.ProcessEnv = process.env, extra: Omit<MarketplaceClientOptions, "baseUrl" | "fallbackUrl" | "ak" | "sk"> = {}): MarketplaceClient {
-    return new MarketplaceClient({ ...loadMarketplaceConfig(env), ...extra });
+  /** A client configured by the settings' `marketplace` part (KOOGATE_MARKETPLACE_*), with `extra` on top. */
+  static fromSettings(config: MarketplaceConfig, extra: Omit<MarketplaceClientOptions, "baseUrl" | "fallbackUrl" | "ak" | "sk"> = {}): MarketplaceClient {
+    return new MarketplaceClient({ ...config, ...extra });
   }
 
   /** Query order (docs/marketplace/api-image-openapi.md §3): what was bought on an order or one order line. */

@@ -5,7 +5,7 @@
  * The calls of a bucket that ended minutes ago no longer change (a call's event is written, or
  * amended at the deadline, within seconds), so a reader keeps those buckets' counts and asks the
  * database only for the newer ones: the day's chart reads its 15-minute buckets once, then only the
- * current one. Measured on 200 000 events in a day (scripts/measure-ops-queries.ts, README).
+ * current one. Measured on 200 000 events in a day (scripts/measure-ops-queries.ts; the figures: docs/operations.md, "The operator page").
  */
 import type { Knex } from "knex";
 import { backlogSeries, callSeries, pointOf, rangeEnding, usageSeries, type CallCounts, type CallPoint, type SeriesRange, type Span } from "../store/series.js";

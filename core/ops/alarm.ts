@@ -18,7 +18,8 @@
 import { describeError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { shareOf, type CallShare } from "../store/call-shares.js";
-import type { AlertFormat } from "./config.js";
+import type { AlertFormat } from "../settings/ops.js";
+import { PROVISIONING_DEADLINE_MS } from "../settings/timings.js";
 
 export const ALARM_CONDITIONS = ["failure-share", "parked-job", "provisioning-overdue", "order-unprovisioned"] as const;
 export type AlarmCondition = (typeof ALARM_CONDITIONS)[number];
@@ -153,7 +154,7 @@ export class Alarm {
 
   private async evaluate(): Promise<void> {
     const now = this.now();
-    const deadline = this.o.provisioningDeadlineMs ?? 3_600_000;
+    const deadline = this.o.provisioningDeadlineMs ?? PROVISIONING_DEADLINE_MS;
     const windowMs = this.o.windowMs ?? 3_600_000;
     const [shares, parked, overdue, unprovisioned] = await Promise.all([
       this.o.callShares(now - windowMs),

@@ -12,6 +12,7 @@ import { InstanceStore } from "../store/instances.js";
 import { ReconciliationStore } from "../store/reconciliations.js";
 import type { Knex } from "../tokens.js";
 import { awaitingInstance, compareOrder, usageMismatch, type KnownOrder, type Mismatch, type ReconcileReport } from "./reconcile.js";
+import { PROVISIONING_DEADLINE_MS } from "../settings/timings.js";
 
 /** Where known orders come from: the instances, and the notified orders. */
 export type KnownOrderSource = (since: number | undefined) => Promise<KnownOrder[]>;
@@ -61,8 +62,8 @@ export interface ReconcileOptions {
   save?: boolean;
 }
 
-/** Default of `provisioningDeadlineMs` (and of the alarm's provisioning condition). */
-export const PROVISIONING_DEADLINE_MS = 3_600_000;
+/** Default of `provisioningDeadlineMs`: the alarm's too (core/settings/timings.ts). */
+export { PROVISIONING_DEADLINE_MS };
 
 /** Default of `usageDueMs`: the default push interval (KOOGATE_USAGE_FLUSH_SECONDS). */
 export const USAGE_DUE_MS = 3_600_000;

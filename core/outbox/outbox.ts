@@ -23,13 +23,14 @@ import { JobStore, type Job, type LaterJob } from "../store/jobs.js";
 import { CLOCK, CONFIG, DATABASE, LOGGER, type Clock, type Config, type Knex, type Logger } from "../tokens.js";
 import { Admission, holdUntil, type Release } from "./admission.js";
 import { PermanentJobError, type JobHandler, type RetryPolicy } from "./handlers.js";
+import { ADAPTER_BUDGET_MS } from "../settings/timings.js";
 
 /** How long a job is held without a heartbeat; a holder renews it every third of that. */
 export const JOB_LEASE_MS = 15_000;
 /** How often due jobs are looked for. */
 export const OUTBOX_POLL_MS = 500;
-/** How long an outbox attempt holds an adapter slot at most, unless its policy says (`RetryPolicy.budgetMs`). */
-export const DEFAULT_SLOT_HOLD_MS = 3000;
+/** How long an outbox attempt holds an adapter slot at most, unless its policy says (`RetryPolicy.budgetMs`): a first attempt's budget. */
+export const DEFAULT_SLOT_HOLD_MS = ADAPTER_BUDGET_MS;
 /** Jobs taken per poll. */
 const BATCH = 8;
 

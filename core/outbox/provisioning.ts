@@ -2,8 +2,14 @@
  * How adapter work that outlives the marketplace's 5-second deadline is run: answered after the
  * budget, then continued from the durable outbox (./outbox.ts). Every kind whose adapter work goes
  * through the outbox (SaaS, License) takes these settings and their schema from here, so a definition
- * writes `provisioning:` the same way whatever its kind.
+ * writes `provisioning:` the same way whatever its kind, and every adapter call that may outlive the
+ * deadline starts here (`startAdapterWork`).
  */
+import type { Served } from "../kinds/kind.js";
+import type { ProductBase } from "../products/definition.js";
+import { AdapterFailure } from "../serving/outcome.js";
+import type { JobSpec, Outbox, StartOptions, Started } from "./outbox.js";
+import { ADAPTER_BUDGET_MS } from "../settings/timings.js";
 
 /** A definition's `provisioning` after loading (the schema below says what each field means). */
 export interface ProvisioningSettings {
@@ -13,7 +19,27 @@ export interface ProvisioningSettings {
   attemptTimeoutMs: number;
 }
 
-export const DEFAULT_PROVISIONING: ProvisioningSettings = { budgetMs: 3000, maxAttempts: 8, retryBaseMs: 1000, attemptTimeoutMs: 300_000 };
+/** `budgetMs`: the adapter budget, derived from the answer deadline (core/settings/timings.ts). */
+export const DEFAULT_PROVISIONING: ProvisioningSettings = { budgetMs: ADAPTER_BUDGET_MS, maxAttempts: 8, retryBaseMs: 1000, attemptTimeoutMs: 300_000 };
+
+/**
+ * Calls the adapter (`run`) for at most the product's budget; past it, the caller answers at once and
+ * the work goes on from the outbox under `spec` (`Started.finished` false).
+ * @throws AdapterFailure wrapping whatever the adapter threw within the budget (a CallError keeps its code)
+ */
+export async function startAdapterWork<T>(
+  outbox: Outbox,
+  served: Served<ProductBase & { provisioning: ProvisioningSettings }>,
+  spec: JobSpec,
+  run: () => Promise<T>,
+  options?: StartOptions,
+): Promise<Started<T>> {
+  try {
+    return await outbox.start(served, spec, run, served.product.provisioning.budgetMs, options);
+  } catch (err) {
+    throw new AdapterFailure(err);
+  }
+}
 
 /** The schema of a definition's `provisioning` block (a kind's schema lists it among its fields). */
 export const PROVISIONING_SCHEMA = {

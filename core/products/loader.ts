@@ -12,6 +12,7 @@ import type { AdapterClass } from "../adapters.js";
 import { SetupError } from "../errors.js";
 import type { Kind } from "../kinds/kind.js";
 import type { Logger } from "../logger.js";
+import type { Environment } from "../settings/reader.js";
 import { KEY_TYPES, type KeyType } from "../vocabulary.js";
 import type { BaseDefinition, ProductBase } from "./definition.js";
 import { definitionSchema, kindSchema } from "./schema.js";
@@ -29,7 +30,7 @@ export function devKey(variable: string): string {
 
 export interface LoadOptions {
   dir: string;
-  env: NodeJS.ProcessEnv;
+  env: Environment;
   production: boolean;
   /** adapter classes by name */
   adapters: ReadonlyMap<string, AdapterClass>;

@@ -7,16 +7,15 @@
  */
 import { SetupError } from "../errors.js";
 import type { FeatureSettings, Kind } from "../kinds/kind.js";
-import { loadMarketplaceConfig } from "../marketplace/config.js";
+import type { MarketplaceConfig } from "../settings/marketplace.js";
 import { receivesOrderNotify } from "../orders/definition.js";
 import type { ProductBase } from "./definition.js";
 
 /** The fix shared by every feature that calls the open APIs with AK/SK. */
 export const ACCESS_KEYS_FIX = "set KOOGATE_MARKETPLACE_AK and KOOGATE_MARKETPLACE_SK (Seller Console › My Credentials › Access Keys)";
 
-/** The settings of `env` that features depend on, as `koogate check` sees them (the server asks its client). */
-export function featureSettings(env: NodeJS.ProcessEnv): FeatureSettings {
-  const m = loadMarketplaceConfig(env);
+/** The settings that features depend on, as `koogate check` sees them (the server asks its client). */
+export function featureSettings(m: MarketplaceConfig): FeatureSettings {
   return { marketplaceKeys: !!m.ak && !!m.sk };
 }
 

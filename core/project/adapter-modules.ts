@@ -9,7 +9,7 @@ import { pathToFileURL } from "node:url";
 import type { AdapterClass } from "../adapters.js";
 import { SetupError } from "../errors.js";
 import type { Kind } from "../kinds/kind.js";
-import { firstLine, shown, type ProjectConfigFile } from "./config-file.js";
+import { firstLine, shown, type ProjectConfigFile } from "../settings/project-file.js";
 import { withArticle } from "../article.js";
 
 /** An adapter class and the module that exports it. */
@@ -36,6 +36,14 @@ export async function importAdapters(config: ProjectConfigFile, kinds: readonly 
   for (const [i, module] of list.entries()) {
     const at = `${config.at}/adapters/${i}`;
     const label = config.label;
+    if (typeof module === "function") {
+      // a class the config imported itself (koogate.config.ts/.js)
+      if (!isAdapterClass(module)) throw new SetupError(`${(module as { name?: string }).name || "this entry"} is not an adapter class: it has no static kind`, label, at);
+      checkClass(module, kinds, label);
+      modules.push({ module: module.name, exports: [module.name] });
+      adapters.push({ cls: module, module: module.name });
+      continue;
+    }
     const file = resolve(config.root, module);
     if ([".ts", ".mts", ".cts"].includes(extname(file))) {
       throw new SetupError(`${module} is TypeScript; koogate imports your build's JavaScript: name the compiled file (like dist/adapters/notes.js) and run your build (npm run build)`, label, at);

@@ -1,27 +1,22 @@
 /**
- * A merchant project as koogate sees it: the config (core/project/config-file.ts), the adapter classes
- * of its modules (core/project/adapter-modules.ts), and the server config that results. `koogate serve`,
+ * A merchant project as koogate sees it: its settings (the project file and the environment, read by
+ * core/settings/), the adapter classes of its modules (core/project/adapter-modules.ts). `koogate serve`,
  * `check`, `sim` and `events` all load the project through `loadProject`, so they see the same adapters.
- *
- * Environment variables win over the config file: `KOOGATE_PRODUCTS` over `products`,
- * `KOOGATE_DATABASE_URL` over `database` (a deployment overrides what the project ships).
  */
-import { isAbsolute, resolve } from "node:path";
 import type { AdapterClass } from "../adapters.js";
-import { loadConfig, type Config } from "../config.js";
 import { KINDS } from "../kinds/index.js";
 import type { Kind } from "../kinds/kind.js";
+import { loadSettings, type Config, type Environment, type Settings } from "../settings/index.js";
 import { importAdapters, type AdapterModule } from "./adapter-modules.js";
-import { readProjectConfig, shown } from "./config-file.js";
 
-export { CONFIG_FILES } from "./config-file.js";
+export { CONFIG_FILES } from "../settings/project-file.js";
 export { registerAdapters } from "./register.js";
 
 export interface LoadProjectOptions {
   /** the project folder; default the working directory */
   cwd?: string;
-  /** default process.env */
-  env?: NodeJS.ProcessEnv;
+  /** the environment; default the process's (core/settings/environment.ts) */
+  env?: Environment;
   /** default the registry (core/kinds/index.ts) */
   kinds?: readonly Kind[];
   /** false: read the config only, without importing the adapter modules (`koogate events`); default true */
@@ -31,7 +26,9 @@ export interface LoadProjectOptions {
 export interface MerchantProject {
   /** the config file read (absolute), or undefined when the folder has none */
   configFile?: string;
-  /** the server's config: the environment's, with the project's products folder and database */
+  /** every setting: the environment's, with the project file's products folder and database */
+  settings: Settings;
+  /** the server's part of `settings` */
   config: Config;
   /** every adapter class the project's modules export */
   adapters: AdapterClass[];
@@ -40,30 +37,14 @@ export interface MerchantProject {
 }
 
 /**
- * Reads the project's config, imports its adapter modules and builds the server config.
- * @throws SetupError naming the merchant's file (the config, or an adapter module)
+ * Reads the settings (project file and environment) and imports the project's adapter modules.
+ * @throws SetupError naming the merchant's file (the config, or an adapter module), or SettingsError
  */
 export async function loadProject(opts: LoadProjectOptions = {}): Promise<MerchantProject> {
-  const cwd = opts.cwd ?? process.cwd();
-  const env = opts.env ?? process.env;
-  const file = await readProjectConfig(cwd, env);
+  const settings = await loadSettings({ cwd: opts.cwd, env: opts.env });
+  const file = settings.project!;
   const { adapters, modules } = opts.importAdapters === false ? { adapters: [], modules: [] } : await importAdapters(file, opts.kinds ?? KINDS);
-  const base = loadConfig(env);
-  const s = file.settings;
-  const config: Config = {
-    ...base,
-    productsDir: env.KOOGATE_PRODUCTS || shown(resolve(file.root, s.products ?? "products")),
-    databaseUrl: env.KOOGATE_DATABASE_URL || databaseUrl(s.database ?? "sqlite:data/koogate.sqlite", file.root),
-  };
-  return { configFile: file.file, config, adapters: adapters.map((a) => a.cls), adapterHint: hintText(file.file ? file.label : undefined, file.at, modules) };
-}
-
-/** A relative SQLite path is relative to the config, wherever the command runs. */
-function databaseUrl(url: string, root: string): string {
-  if (!url.startsWith("sqlite:")) return url;
-  const path = url.slice("sqlite:".length);
-  if (path === "" || path === ":memory:" || isAbsolute(path)) return url;
-  return `sqlite:${shown(resolve(root, path))}`;
+  return { configFile: file.file, settings, config: settings.server, adapters: adapters.map((a) => a.cls), adapterHint: hintText(file.file ? file.label : undefined, file.at, modules) };
 }
 
 /** What the "unknown adapter" message tells the merchant to do, naming their config file. */

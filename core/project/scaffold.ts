@@ -6,12 +6,25 @@
 /** The scaffold's adapter class name, product id and key variable. */
 export const SCAFFOLD = { adapter: "NotesAppAdapter", product: "notes-app", key: "NOTES_APP_ACCESS_KEY" } as const;
 
-export const CONFIG_JSON = `{
-  "products": "products",
-  "adapters": ["dist/adapters/notes-app.js"],
-  "database": "sqlite:data/koogate.sqlite"
-}
+export const CONFIG_TS = `/**
+ * The project's koogate config. npm run build compiles it with the adapters (dist/koogate.config.js),
+ * and koogate reads that: after changing this file, build again (koogate refuses a stale build).
+ */
+import { defineConfig } from "koogate";
+import { ${SCAFFOLD.adapter} } from "./adapters/notes-app.js";
+
+export default defineConfig({
+  // the folder of product definitions (*.yaml), relative to this file; KOOGATE_PRODUCTS wins
+  products: "products",
+  // the adapter classes products may name (or paths of compiled modules, like "dist/adapters/notes-app.js")
+  adapters: [${SCAFFOLD.adapter}],
+  // sqlite:<path> (relative to this file) or postgres://user:password@host/db; KOOGATE_DATABASE_URL wins
+  database: "sqlite:data/koogate.sqlite",
+});
 `;
+
+/** The scaffold's config file. */
+export const CONFIG_FILE = "koogate.config.ts";
 
 export const PRODUCT_YAML = `# yaml-language-server: $schema=../node_modules/koogate/core/products/product.schema.json
 #
@@ -61,9 +74,10 @@ import {
 
 const TABLE = "notes_app_accounts";
 
-interface Options {
+/** the definition's \`options\` (a type, not an interface, so that AdapterContext<Options> fits the SaasAdapter methods) */
+type Options = {
   loginUrl: string;
-}
+};
 
 export class ${SCAFFOLD.adapter} implements SaasAdapter {
   /** the product kind this class serves */
@@ -95,8 +109,8 @@ export class ${SCAFFOLD.adapter} implements SaasAdapter {
     });
   }
 
-  async newInstance(req: NewInstanceRequest, ctx: AdapterContext): Promise<NewInstanceResult> {
-    const { loginUrl } = ctx.options as unknown as Options;
+  async newInstance(req: NewInstanceRequest, ctx: AdapterContext<Options>): Promise<NewInstanceResult> {
+    const { loginUrl } = ctx.options;
     const userName = \`notes_\${req.instanceId.replace(/[^A-Za-z0-9]/g, "").slice(0, 8).toLowerCase()}\`;
     // koogate may call again for the same instanceId after a crash: make it safe to repeat
     await this.db(TABLE)
@@ -166,7 +180,7 @@ export const TSCONFIG_JSON = `{
     "sourceMap": true,
     "types": ["node"]
   },
-  "include": ["adapters/**/*.ts", "test/**/*.ts"]
+  "include": ["koogate.config.ts", "adapters/**/*.ts", "test/**/*.ts"]
 }
 `;
 
@@ -187,7 +201,7 @@ export const SCRIPTS: Record<string, string> = {
 
 /** Every file of the scaffold, by path. */
 export const FILES: Record<string, string> = {
-  "koogate.config.json": CONFIG_JSON,
+  [CONFIG_FILE]: CONFIG_TS,
   [`products/${SCAFFOLD.product}.yaml`]: PRODUCT_YAML,
   "adapters/notes-app.ts": ADAPTER_TS,
   "test/listing.test.ts": TEST_TS,

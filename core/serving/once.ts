@@ -5,6 +5,7 @@ import { CallError } from "../errors.js";
 import { OperationStore, type OperationKey } from "../store/operations.js";
 import { CLOCK, type Clock } from "../tokens.js";
 import { failureOutcome, responseBody, type Outcome } from "./outcome.js";
+import { ONCE_WAIT_MS } from "../settings/timings.js";
 
 /**
  * How long a claim is held before a later resend may take it over (a crashed holder). The holder is
@@ -12,8 +13,11 @@ import { failureOutcome, responseBody, type Outcome } from "./outcome.js";
  * lease) plus one commit, so 10 s leaves room while a killed holder blocks its order only briefly.
  */
 export const LEASE_MS = 10_000;
-/** How long a resend waits for a concurrent first delivery before answering `000005` (the marketplace allows 5 s). */
-export const WAIT_BUDGET_MS = 4_000;
+/**
+ * How long a resend waits for a concurrent first delivery before answering `000005`: the answer
+ * deadline less the time to answer (core/settings/timings.ts).
+ */
+export const WAIT_BUDGET_MS = ONCE_WAIT_MS;
 
 /** The idempotency key columns (koogate_operations.idem_key, koogate_events.idem_key) are varchar(400). */
 export const MAX_IDEM_KEY_LENGTH = 400;

@@ -23,13 +23,14 @@ import { logCall } from "./call-context.js";
 import type { HttpAnswer, HttpCall } from "./http.js";
 import { failureOutcome, responseBody, type Outcome } from "./outcome.js";
 import { OVERSIZE, RefusalSampler, REPLAYED, UNVERIFIED, type RefusalReason } from "./refusal-sampler.js";
+import { ANSWER_DEADLINE_MS } from "../settings/timings.js";
 
 /**
  * Every call is answered within this, whatever is stuck below (a database that cannot be heard, an
  * adapter that never returns): KooGallery gives a call 5 s and resends a failed one (docs/marketplace/saas.md §1, §4.1).
- * The late work still finishes and stores its outcome, so a resend finds it.
+ * The late work still finishes and stores its outcome, so a resend finds it. Derived in core/settings/timings.ts.
  */
-export const ANSWER_DEADLINE_MS = 4500;
+export { ANSWER_DEADLINE_MS };
 
 /** A request as an interface's verifier and parser see it. */
 export interface Incoming {

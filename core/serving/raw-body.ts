@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import { MARKETPLACE_CALL_TIMEOUT_MS } from "../settings/timings.js";
 import type { RawBody } from "./http.js";
 
 export type { RawBody };
@@ -10,7 +11,7 @@ export type { RawBody };
  * whole requests at `KOOGATE_REQUEST_TIMEOUT_MS` (server/http-server.ts); this bound holds the line in
  * any other server the app is mounted in.
  */
-export const BODY_TIMEOUT_MS = 5000;
+export const BODY_TIMEOUT_MS = MARKETPLACE_CALL_TIMEOUT_MS;
 
 /** The body did not arrive within its time; the connection was closed. */
 export class BodyTimeoutError extends Error {

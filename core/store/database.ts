@@ -5,6 +5,7 @@ import knexFactory, { type Knex } from "knex";
 import pg from "pg";
 import { SetupError } from "../errors.js";
 import type { Logger } from "../logger.js";
+import { QUERY_TIMEOUT_MS, STATEMENT_TIMEOUT_MS } from "../settings/timings.js";
 import { preparedSqliteClient } from "./sqlite-client.js";
 
 // PostgreSQL returns BIGINT (int8) as strings; koogate's int8 columns hold milliseconds, safe as numbers.
@@ -54,7 +55,7 @@ export function createDatabase(url: string, opts: DatabaseOptions = {}): Knex {
         min: 1,
         max: 1,
         afterCreate(conn: { exec(sql: string, cb: (err: Error | null) => void): void }, done: (err: Error | null, c: unknown) => void) {
-          conn.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;", (err) => done(err, conn));
+          conn.exec(`PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=${STATEMENT_TIMEOUT_MS};`, (err) => done(err, conn));
         },
       },
     });
@@ -68,7 +69,7 @@ export function createDatabase(url: string, opts: DatabaseOptions = {}): Knex {
       connection: {
         connectionString: url,
         connectionTimeoutMillis: 3000,
-        statement_timeout: 5000,
+        statement_timeout: STATEMENT_TIMEOUT_MS,
         query_timeout: QUERY_TIMEOUT_MS,
       } as Knex.PgConnectionConfig,
       pool: { min: 0, max: 10, acquireTimeoutMillis: 3000, afterCreate: disposeOnReadTimeout },
@@ -104,8 +105,8 @@ function requireSqliteDriver(): void {
   }
 }
 
-/** How long koogate waits for PostgreSQL to answer one statement before giving the connection up. */
-export const QUERY_TIMEOUT_MS = 3000;
+/** How long koogate waits for PostgreSQL to answer one statement before giving the connection up (core/settings/timings.ts). */
+export { QUERY_TIMEOUT_MS };
 
 interface PgConnection {
   query(config: unknown, cb: (err: Error | null, res: unknown) => void): unknown;

@@ -9,7 +9,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type Koa from "koa";
 import type { Logger } from "../../core/logger.js";
-import type { OpsSecureCookie } from "../../core/ops/config.js";
+import type { OpsSecureCookie } from "../../core/settings/ops.js";
 import { SESSION_TTL_MS, type OpsSessions } from "../../core/ops/sessions.js";
 import type { SignInThrottle } from "../../core/ops/sign-in-throttle.js";
 

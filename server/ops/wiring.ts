@@ -9,7 +9,8 @@ import { allMigrations } from "../../core/kernel.js";
 import type { Logger } from "../../core/logger.js";
 import { MarketplaceClient } from "../../core/marketplace/client.js";
 import { Alarm } from "../../core/ops/alarm.js";
-import { nextDailyRun, type OpsConfig } from "../../core/ops/config.js";
+import { nextDailyRun, type OpsConfig } from "../../core/settings/ops.js";
+import type { MarketplaceConfig } from "../../core/settings/marketplace.js";
 import { registerConditionGauges } from "../../core/ops/condition-gauges.js";
 import { HealthProbe } from "../../core/ops/health.js";
 import { Metrics } from "../../core/ops/metrics.js";
@@ -44,7 +45,8 @@ export interface OpsDeps {
   db: Knex;
   clock: Clock;
   logger: Logger;
-  env: NodeJS.ProcessEnv;
+  /** where the daily reconciliation asks the marketplace */
+  marketplace: MarketplaceConfig;
   /** a usage record still pending this long after it was recorded was due (the push interval, ms) */
   usageDueMs: number;
 }
@@ -111,7 +113,7 @@ export function createOps(d: OpsDeps): Ops {
  */
 function scheduleReconcile(d: OpsDeps, metrics: Metrics): { stop(): void } {
   const at = d.config.reconcileAt!;
-  const client = MarketplaceClient.fromEnv(d.env, { logger: d.logger, onCall: (api, family) => metrics.marketplaceCall(api, family) });
+  const client = MarketplaceClient.fromSettings(d.marketplace, { logger: d.logger, onCall: (api, family) => metrics.marketplaceCall(api, family) });
   let timer: NodeJS.Timeout | undefined;
   const arm = () => {
     const wait = nextDailyRun(at, Date.now()) - Date.now();

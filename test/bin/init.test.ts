@@ -17,16 +17,17 @@ function io(): Io & { lines: string[] } {
 }
 
 describe("koogate init", () => {
-  it("scaffolds a project whose config names the adapter's compiled module and its products folder", async () => {
+  it("scaffolds a project whose typed koogate.config.ts names the adapter class and its products folder, compiled by its build", async () => {
     const dir = mkdtempSync(join(tmpdir(), "koogate-init-"));
     expect(await init(["--no-install"], io(), dir)).to.equal(0);
-    const config = JSON.parse(readFileSync(join(dir, "koogate.config.json"), "utf8")) as { adapters: string[]; products: string };
-    expect(config).to.deep.include({ products: "products", adapters: ["dist/adapters/notes-app.js"] });
+    const config = readFileSync(join(dir, "koogate.config.ts"), "utf8");
+    expect(config).to.include('import { defineConfig } from "koogate";').and.include("export default defineConfig({").and.include('products: "products"').and.include("adapters: [NotesAppAdapter]");
+    expect((JSON.parse(readFileSync(join(dir, "tsconfig.json"), "utf8")) as { include: string[] }).include).to.include("koogate.config.ts");
     expect(readFileSync(join(dir, "products", "notes-app.yaml"), "utf8")).to.match(/^adapter: NotesAppAdapter$/m);
     expect(readFileSync(join(dir, "adapters", "notes-app.ts"), "utf8")).to.include("export class NotesAppAdapter implements SaasAdapter");
     // before the build, the loader points at the build
     const e = await loadProject({ cwd: dir, env: {} }).catch((x: Error) => x);
-    expect((e as Error).message).to.include("dist/adapters/notes-app.js does not exist").and.include("npm run build");
+    expect((e as Error).message).to.include("koogate.config.ts").and.include("is TypeScript").and.include("npm run build");
   });
 
   it("never overwrites an existing file, and reports it as kept", async () => {

@@ -18,9 +18,10 @@ import { newInstanceBody } from "../support/orders.js";
 import { plantNotifiedOrder } from "../support/planted.js";
 import { startServer, type TestServer } from "../support/server.js";
 import { failures, run, targetOf } from "../support/sim.js";
+import { testText } from "../support/environment.js";
 
 /** Where the README's screenshot is written when KOOGATE_SCREENSHOT is set. */
-const SCREENSHOT = process.env.KOOGATE_SCREENSHOT;
+const SCREENSHOT = testText("KOOGATE_SCREENSHOT");
 const HOSTILE = "<script>document.title='owned'</script>";
 const HOSTILE_IMG = `<img src=x onerror="document.title='owned'">`;
 // a throwaway merchant key pair for applicationSync, made per run: no private key is ever committed

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { defaultAdapterConcurrency, loadConfig } from "../../core/config.js";
+import { defaultAdapterConcurrency } from "../../core/settings/server.js";
+import { loadConfig } from "../../core/settings/index.js";
 import { SetupError } from "../../core/errors.js";
 
 describe("loadConfig", () => {
@@ -17,7 +18,7 @@ describe("loadConfig", () => {
     });
 
     it("refuses a format it does not know, naming the ones it does", () => {
-      expect(() => loadConfig({ KOOGATE_LOG_FORMAT: "xml" }, false)).to.throw(SetupError, /KOOGATE_LOG_FORMAT must be one of json, pretty, not "xml"/);
+      expect(() => loadConfig({ KOOGATE_LOG_FORMAT: "xml" }, false)).to.throw(SetupError, /KOOGATE_LOG_FORMAT="xml": must be one of json, pretty/);
     });
   });
 
@@ -39,11 +40,11 @@ describe("loadConfig", () => {
     });
 
     it("refuse a bound of zero adapter calls", () => {
-      expect(() => loadConfig({ KOOGATE_ADAPTER_CONCURRENCY: "0" }, false)).to.throw(SetupError, /KOOGATE_ADAPTER_CONCURRENCY must be a whole number from 1 to 1024, not "0"/);
+      expect(() => loadConfig({ KOOGATE_ADAPTER_CONCURRENCY: "0" }, false)).to.throw(SetupError, /KOOGATE_ADAPTER_CONCURRENCY="0": must be a whole number from 1 to 1024/);
     });
 
     it("refuse a wait that leaves no time to answer within the deadline", () => {
-      expect(() => loadConfig({ KOOGATE_ADAPTER_WAIT_MS: "5000" }, false)).to.throw(SetupError, /KOOGATE_ADAPTER_WAIT_MS must be a whole number from 0 to 4000/);
+      expect(() => loadConfig({ KOOGATE_ADAPTER_WAIT_MS: "5000" }, false)).to.throw(SetupError, /KOOGATE_ADAPTER_WAIT_MS="5000": must be a whole number from 0 to 4000/);
     });
   });
 

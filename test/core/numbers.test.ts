@@ -1,8 +1,8 @@
 import { expect } from "chai";
-import { loadConfig } from "../../core/config.js";
+import { loadConfig } from "../../core/settings/index.js";
 import { SetupError } from "../../core/errors.js";
 import { parseDecimal, parseWholeNumber } from "../../core/numbers.js";
-import { loadOpsConfig } from "../../core/ops/config.js";
+import { opsSettings } from "../../core/settings/index.js";
 
 // issue 24, finding 11: numbers from outside were read with Number(), which takes 0x10, 0b11 and " 5 "
 const NOT_DECIMAL = ["0x10", "0b11", "0o7", " 5 ", "5 ", "1e3", "Infinity", "NaN", "-1", "+1", "", "1_000", "٣"];
@@ -23,8 +23,8 @@ describe("numbers from outside (core/numbers.ts)", () => {
 
   it("refuses a setting written in hex, binary or with spaces", () => {
     for (const v of ["0x10", "0b11", " 5 ", "1e3"]) {
-      expect(() => loadConfig({ KOOGATE_MAX_CONNECTIONS: v }, false), v).to.throw(SetupError, /KOOGATE_MAX_CONNECTIONS must be a whole number/);
-      expect(() => loadOpsConfig({ KOOGATE_ALERT_MIN_CALLS: v }), v).to.throw(SetupError, /KOOGATE_ALERT_MIN_CALLS must be a number/);
+      expect(() => loadConfig({ KOOGATE_MAX_CONNECTIONS: v }, false), v).to.throw(SetupError, /KOOGATE_MAX_CONNECTIONS=".*": must be a whole number/);
+      expect(() => opsSettings({ KOOGATE_ALERT_MIN_CALLS: v }), v).to.throw(SetupError, /KOOGATE_ALERT_MIN_CALLS=".*": must be a number/);
     }
   });
 });

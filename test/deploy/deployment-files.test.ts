@@ -1,6 +1,6 @@
 /**
  * Issue 20, "Deployment files": what CI can check without a container runtime or a cluster. The compose
- * file and the Kubernetes manifests parse and set only variables koogate reads (core/config.ts
+ * file and the Kubernetes manifests parse and set only variables koogate reads (core/settings/table.ts
  * SETTINGS, or a key variable a shipped definition names); the image builds and runs with the README's
  * commands; every reverse-proxy example proxies every path koogate serves, and /metrics only privately.
  */
@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect } from "chai";
 import { parse, parseAllDocuments } from "yaml";
-import { SETTINGS } from "../../core/config.js";
+import { SETTINGS } from "../../core/settings/index.js";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const read = (path: string) => readFileSync(join(ROOT, path), "utf8");

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { MarketplaceClient, type UsageRecord } from "../../core/marketplace/client.js";
-import { loadMarketplaceConfig } from "../../core/marketplace/config.js";
+import { marketplaceSettings } from "../../core/settings/index.js";
 import type { MarketplaceResult } from "../../core/marketplace/answers.js";
 import type { UsagePushData } from "../../core/marketplace/data.js";
 import { UsageSchedule } from "../../core/metering/schedule.js";
@@ -51,7 +51,7 @@ describe(`a marketplace that answers with too much (${testDatabaseKind})`, funct
   describe("a usage push answer naming 100 000 records that were not sent", () => {
     let rig: MarketplaceRig;
     before(async () => {
-      rig = await startRig({ client: (env) => new FloodingClient({ ...loadMarketplaceConfig(env), retries: 0 }) });
+      rig = await startRig({ client: (env) => new FloodingClient({ ...marketplaceSettings(env), retries: 0 }) });
       for (const i of [1, 2]) expect((await rig.server.send({ activity: "newInstance", orderId: `O-${i}`, orderLineId: `O-${i}-1`, businessId: `inst-${i}` })).json.resultCode).to.equal("000000");
     });
     after(() => rig.close());

@@ -11,6 +11,7 @@ import { expect } from "chai";
 import { freshDatabaseUrl } from "../support/database.js";
 import { BIN_JS, connectTo } from "../support/process.js";
 import { TEST_KEY, TEST_KIT_KEY, writeProducts } from "../support/server.js";
+import { childBasics } from "../support/environment.js";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const DASH = "/bin/dash";
@@ -55,8 +56,7 @@ async function untilRefused(port: number): Promise<string> {
   let children: ChildProcess[] = [];
   beforeEach(async () => {
     env = {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "/tmp",
+      ...childBasics(),
       PORT: "0",
       KOOGATE_DATABASE_URL: await freshDatabaseUrl(),
       KOOGATE_PRODUCTS: writeProducts(),

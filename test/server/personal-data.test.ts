@@ -7,12 +7,13 @@
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { expect } from "chai";
 import { inject, injectable } from "tsyringe";
-import { DemoSaasAdapter } from "../../adapters/demo-saas.js";
+import { DemoSaasAdapter, type DemoSaasOptions } from "../../adapters/demo-saas.js";
 import { encryptCredential } from "../../core/crypto/credential.js";
 import type { AdapterContext, NewInstanceRequest, NewInstanceResult } from "../../core/kinds/saas/adapter.js";
 import { sealClientSecret } from "../../core/kinds/saas/sync/client-secret.js";
 import { signAuthToken } from "../../core/signing/auth-token.js";
-import { DATABASE, type Knex } from "../../core/tokens.js";
+import { DATABASE, type Knex, SETTINGS_TOKEN } from "../../core/tokens.js";
+import type { Settings } from "../../core/settings/index.js";
 import { misfit } from "../../sim/scenario.js";
 import { SCENARIOS } from "../../sim/scenarios/index.js";
 import { testDatabaseKind } from "../support/database.js";
@@ -26,10 +27,10 @@ class KeepingDemoAdapter extends DemoSaasAdapter {
   /** the sign-in user names and passwords handed out */
   static readonly passwords: string[] = [];
   static readonly userNames: string[] = [];
-  constructor(@inject(DATABASE) db: Knex) {
-    super(db);
+  constructor(@inject(DATABASE) db: Knex, @inject(SETTINGS_TOKEN) settings: Settings) {
+    super(db, settings);
   }
-  override async newInstance(req: NewInstanceRequest, ctx: AdapterContext): Promise<NewInstanceResult> {
+  override async newInstance(req: NewInstanceRequest, ctx: AdapterContext<DemoSaasOptions>): Promise<NewInstanceResult> {
     if (ctx.product.id === "slow-v1") await new Promise((r) => setTimeout(r, 300));
     const result = await super.newInstance(req, ctx);
     KeepingDemoAdapter.passwords.push(result.appInfo!.password!);

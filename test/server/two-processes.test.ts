@@ -5,6 +5,7 @@ import { createDatabase } from "../../core/store/database.js";
 import { TEST_KEY } from "../support/client.js";
 import { freshDatabaseUrl } from "../support/database.js";
 import { startServerProcess, type ServerProcess } from "../support/process.js";
+import { onPostgres } from "../support/environment.js";
 
 // Two koogate processes on one PostgreSQL: the database, not either process, decides (docs/marketplace/saas.md §4.1).
 describe("two koogate processes sharing one PostgreSQL database", function () {
@@ -13,7 +14,7 @@ describe("two koogate processes sharing one PostgreSQL database", function () {
   let db: Knex;
 
   before(async function () {
-    if (!process.env.KOOGATE_TEST_DATABASE_URL) {
+    if (!onPostgres) {
       console.log("    (skipped: set KOOGATE_TEST_DATABASE_URL to a PostgreSQL server; .ci/run and npm run test:pg do)");
       this.skip();
     }

@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import { MarketplaceClient, type UsageRecord } from "../../core/marketplace/client.js";
-import { loadMarketplaceConfig } from "../../core/marketplace/config.js";
+import { marketplaceSettings } from "../../core/settings/index.js";
 import type { UsagePushData } from "../../core/marketplace/data.js";
 import type { MarketplaceResult } from "../../core/marketplace/answers.js";
 import { misfit } from "../../sim/scenario.js";
@@ -43,7 +43,7 @@ class RenumberingClient extends MarketplaceClient {
   }
 }
 
-const client = (C: typeof MarketplaceClient) => (env: Record<string, string>) => new C({ ...loadMarketplaceConfig(env), retries: 0 });
+const client = (C: typeof MarketplaceClient) => (env: Record<string, string>) => new C({ ...marketplaceSettings(env), retries: 0 });
 
 describe(`koogate sim metering (${testDatabaseKind})`, function () {
   this.timeout(40_000);

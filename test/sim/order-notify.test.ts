@@ -1,3 +1,4 @@
+import { readSettings } from "../../core/settings/index.js";
 /**
  * `koogate sim <product> order-notify` against the real server and a local marketplace, and against
  * small fake merchants that break one rule each: the scenario must pass the first and fail each fake for
@@ -56,7 +57,7 @@ describe("koogate sim order-notify against deliberately broken servers", functio
 
   before(async () => {
     mkt = await startTestMarketplace();
-    const client = MarketplaceClient.fromEnv(marketplaceEnvOf(mkt));
+    const client = MarketplaceClient.fromSettings(readSettings(marketplaceEnvOf(mkt)).marketplace);
     server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));

@@ -7,7 +7,8 @@
 import { inject, injectable } from "tsyringe";
 import { CallError } from "../../core/errors.js";
 import type { AdapterContext, CodeRequest, IssuedLicense, IssueLicenseRequest, LicenseInstanceRequest, RenewCodeRequest, RenewLicenseRequest, RevokeCodeRequest } from "../../core/kinds/license/adapter.js";
-import { CONFIG, DATABASE, LOGGER, type Config, type Knex, type Logger } from "../../core/tokens.js";
+import { CONFIG, DATABASE, LOGGER, type Config, type Knex, type Logger, SETTINGS_TOKEN } from "../../core/tokens.js";
+import type { Settings } from "../../core/settings/index.js";
 import type { ResultCode } from "../../core/vocabulary.js";
 import { DemoLicenseAdapter } from "../../adapters/demo-license.js";
 import { DEV_MARKETPLACE_AK, DEV_MARKETPLACE_SK } from "../../sim/marketplace/dev-keys.js";
@@ -55,8 +56,9 @@ export class RecordingLicenseAdapter extends DemoLicenseAdapter {
     @inject(CONFIG) config: Config,
     @inject(LOGGER) logger: Logger,
     @inject(DATABASE) private readonly db: Knex,
+    @inject(SETTINGS_TOKEN) settings: Settings,
   ) {
-    super(config, logger);
+    super(config, logger, settings);
   }
 
   override async setup(): Promise<void> {

@@ -4,7 +4,7 @@
  * the server did with a connection: what it answered, and when it closed it.
  */
 import net from "node:net";
-import { loadConfig, type Config } from "../../core/config.js";
+import { readSettings, withServer, type Config } from "../../core/settings/index.js";
 import { createLogger } from "../../core/logger.js";
 import { DemoSaasAdapter } from "../../adapters/demo-saas.js";
 import { createKoogate, type Koogate } from "../../server/composition.js";
@@ -26,9 +26,8 @@ export interface LimitedServer {
 /** Starts koogate (product "test-saas", a fresh database) on a loopback port with `limits`. */
 export async function startLimitedServer(limits: Limits): Promise<LimitedServer> {
   const lines: string[] = [];
-  const config = { ...loadConfig({}), ...limits, productsDir: writeProducts(), databaseUrl: await freshDatabaseUrl(), port: 0 };
   const logger = createLogger({ level: "debug", write: (l) => lines.push(l) });
-  const koogate = await createKoogate({ config, env: { TEST_BASIC_KEY: TEST_KEY, TEST_KIT_KEY }, logger, adapters: [DemoSaasAdapter] });
+  const koogate = await createKoogate({ settings: withServer(readSettings({ TEST_BASIC_KEY: TEST_KEY, TEST_KIT_KEY }), { ...limits, productsDir: writeProducts(), databaseUrl: await freshDatabaseUrl(), port: 0 }), logger, adapters: [DemoSaasAdapter] });
   const address = (await koogate.listen(0, "127.0.0.1")).address();
   const port = typeof address === "object" && address ? address.port : 0;
   return { url: `http://127.0.0.1:${port}`, port, koogate, lines, close: () => koogate.close() };

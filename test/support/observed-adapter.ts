@@ -3,10 +3,11 @@
  * joint-operation hook calls. Tests assert on what an adapter sees, never on the wire.
  */
 import { inject, injectable } from "tsyringe";
-import { DemoSaasAdapter } from "../../adapters/demo-saas.js";
+import { DemoSaasAdapter, type DemoSaasOptions } from "../../adapters/demo-saas.js";
 import type { AdapterContext, NewInstanceRequest, NewInstanceResult, RefreshInstanceRequest, UpgradeInstanceRequest } from "../../core/kinds/saas/adapter.js";
 import type { ApplicationChange, AuthChange, JointOperationHooks, OrgChange, TenantChange } from "../../core/kinds/saas/sync/hooks.js";
-import { DATABASE, type Knex } from "../../core/tokens.js";
+import { DATABASE, type Knex, SETTINGS_TOKEN } from "../../core/tokens.js";
+import type { Settings } from "../../core/settings/index.js";
 
 export interface Recorded {
   method: string;
@@ -20,8 +21,8 @@ export class ObservedDemoAdapter extends DemoSaasAdapter implements JointOperati
   /** the next hook call throws this many times */
   static failHooks = 0;
 
-  constructor(@inject(DATABASE) db: Knex) {
-    super(db);
+  constructor(@inject(DATABASE) db: Knex, @inject(SETTINGS_TOKEN) settings: Settings) {
+    super(db, settings);
   }
 
   private record(method: string, req: unknown, ctx: AdapterContext) {
@@ -37,7 +38,7 @@ export class ObservedDemoAdapter extends DemoSaasAdapter implements JointOperati
     return Promise.resolve();
   }
 
-  override async newInstance(req: NewInstanceRequest, ctx: AdapterContext): Promise<NewInstanceResult> {
+  override async newInstance(req: NewInstanceRequest, ctx: AdapterContext<DemoSaasOptions>): Promise<NewInstanceResult> {
     this.record("newInstance", req, ctx);
     return super.newInstance(req, ctx);
   }

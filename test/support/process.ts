@@ -7,6 +7,7 @@ import net from "node:net";
 import { fileURLToPath } from "node:url";
 import { sendSigned, TEST_KEY, TEST_KIT_KEY, type Reply, type SendOptions } from "./client.js";
 import { writeProducts } from "./server.js";
+import { childBasics } from "./environment.js";
 
 /** the compiled server entry point, beside this compiled file's tree */
 export const MAIN_JS = fileURLToPath(new URL("../../server/main.js", import.meta.url));
@@ -24,7 +25,7 @@ export interface Ran {
 /** Runs `koogate <args>` with only the given environment (plus PATH); resolves when it exits. */
 export function runKoogate(args: string[], env: Record<string, string>): Promise<Ran> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN_JS, ...args], { env: { PATH: process.env.PATH ?? "", ...env } }, (err, stdout, stderr) => {
+    execFile(process.execPath, [BIN_JS, ...args], { env: { PATH: childBasics().PATH, ...env } }, (err, stdout, stderr) => {
       resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
@@ -57,7 +58,7 @@ export interface ServerProcess {
 export async function startServerProcess(opts: ServerProcessOptions): Promise<ServerProcess> {
   const child = spawn(process.execPath, [MAIN_JS, ...(opts.args ?? [])], {
     env: {
-      PATH: process.env.PATH ?? "",
+      PATH: childBasics().PATH,
       PORT: "0",
       KOOGATE_DATABASE_URL: opts.databaseUrl,
       KOOGATE_PRODUCTS: opts.productsDir ?? writeProducts(),

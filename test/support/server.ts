@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { AdapterClass } from "../../core/adapters.js";
 import type { Kind } from "../../core/kinds/kind.js";
 import { DEMO_ADAPTERS } from "./demo-adapters.js";
-import type { Config } from "../../core/config.js";
+import type { Config } from "../../core/settings/server.js";
 import type { Logger } from "../../core/logger.js";
 import type { MarketplaceClient } from "../../core/marketplace/client.js";
 import { signKitRequest } from "../../core/signing/kit.js";

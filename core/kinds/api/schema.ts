@@ -1,6 +1,6 @@
 /**
  * The fields an API definition adds to the common ones (core/products/schema.ts); what they mean is in
- * ./product.ts and the README ("API products").
+ * ./product.ts and docs/kinds/api.md.
  */
 import { API_AUTH_SCHEMES, API_BILLING } from "./vocabulary.js";
 

@@ -1,8 +1,8 @@
 /**
  * The contract between koogate and a merchant's licensing backend: one typed interface per variant
  * (docs/marketplace/license.md §0). Adapters issue, renew, freeze and revoke licences; they never see a signature, a
- * resend, a retry or the wire. Register the class in `adapters/index.ts` with `static kind = "license"`
- * and name it in the definition; koogate checks at start that it has its variant's methods.
+ * resend, a retry or the wire. Export the class with `static kind = "license"` from a module the koogate
+ * config lists (`adapters`) and name it in the definition; koogate checks at start that it has its variant's methods.
  *
  * Every method may throw: koogate answers `000005` and the marketplace resends. To answer a specific
  * code, throw `new CallError(code)` (e.g. `000900` when an order's licence quota is used up).

@@ -8,8 +8,9 @@
 import { injectable } from "tsyringe";
 import type { JobHandler } from "../../outbox/handlers.js";
 import { Outbox, type Started } from "../../outbox/outbox.js";
+import { startAdapterWork } from "../../outbox/provisioning.js";
 import type { Knex } from "knex";
-import { AdapterFailure, deferredDetail, success, type Outcome } from "../../serving/outcome.js";
+import { deferredDetail, success, type Outcome } from "../../serving/outcome.js";
 import { calledOnce } from "../../lifecycle/delivery.js";
 import type { AdapterContext } from "../../serving/adapter-context.js";
 import { licenseContext, openPayload, sealPayload, type ServedLicense } from "./context.js";
@@ -38,11 +39,7 @@ export class LicenseCalls {
     const spec = table[call.activity]!;
     const ctx = licenseContext(served.product, logger, { activity: call.activity, instanceId: call.ref, test: call.test });
     const job = { activity: call.activity, instanceId: call.ref, payload: () => sealPayload(served.product, call.request), test: call.test };
-    try {
-      return await this.outbox.start(served, job, () => spec.invoke(served.adapter, call.request, ctx), served.product.provisioning.budgetMs, { once: calledOnce(call.activity), ordered: true });
-    } catch (err) {
-      throw new AdapterFailure(err);
-    }
+    return startAdapterWork(this.outbox, served, job, () => spec.invoke(served.adapter, call.request, ctx), { once: calledOnce(call.activity), ordered: true });
   }
 
   /** One job handler per activity of `table`. */

@@ -7,10 +7,11 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { SetupError } from "../../errors.js";
 import type { Logger } from "../../logger.js";
+import type { Environment } from "../../settings/reader.js";
 import type { JointOperation, SaasDefinition } from "./product.js";
 
 export interface JointOperationLoadOptions {
-  env: NodeJS.ProcessEnv;
+  env: Environment;
   production: boolean;
   logger: Logger;
 }

@@ -1,7 +1,8 @@
+import { readSettings } from "../../../core/settings/index.js";
 import { createServer } from "node:net";
 import { expect } from "chai";
 import { MarketplaceClient } from "../../../core/marketplace/client.js";
-import { loadMarketplaceConfig } from "../../../core/marketplace/config.js";
+import { marketplaceSettings } from "../../../core/settings/index.js";
 import { isLoopbackHost } from "../../../core/marketplace/loopback.js";
 import { SetupError } from "../../../core/errors.js";
 import { createLogger } from "../../../core/logger.js";
@@ -67,7 +68,7 @@ describe("MarketplaceClient hosts and configuration", () => {
   });
 
   it("fails the first AK/SK call, not the construction, when the keys are not set", async () => {
-    const client = MarketplaceClient.fromEnv({ KOOGATE_MARKETPLACE_URL: "http://127.0.0.1:1" });
+    const client = MarketplaceClient.fromSettings(readSettings({ KOOGATE_MARKETPLACE_URL: "http://127.0.0.1:1" }).marketplace);
     try {
       await client.queryOrder({ orderId: "X" });
       expect.fail("expected a SetupError");
@@ -78,8 +79,8 @@ describe("MarketplaceClient hosts and configuration", () => {
   });
 
   it("reads the environment once, with the .cn fallback only for the default host", () => {
-    expect(loadMarketplaceConfig({})).to.deep.equal({ baseUrl: "https://mkt.myhuaweicloud.com", fallbackUrl: "https://mkt.myhuaweicloud.cn", ak: undefined, sk: undefined, maxAnswerBytes: 4 * 1024 * 1024 });
-    expect(loadMarketplaceConfig({ KOOGATE_MARKETPLACE_URL: "https://mkt-intl.myhuaweicloud.com", KOOGATE_MARKETPLACE_AK: " ak ", KOOGATE_MARKETPLACE_SK: "sk" })).to.deep.equal({
+    expect(marketplaceSettings({})).to.deep.equal({ baseUrl: "https://mkt.myhuaweicloud.com", fallbackUrl: "https://mkt.myhuaweicloud.cn", ak: undefined, sk: undefined, maxAnswerBytes: 4 * 1024 * 1024 });
+    expect(marketplaceSettings({ KOOGATE_MARKETPLACE_URL: "https://mkt-intl.myhuaweicloud.com", KOOGATE_MARKETPLACE_AK: " ak ", KOOGATE_MARKETPLACE_SK: "sk" })).to.deep.equal({
       baseUrl: "https://mkt-intl.myhuaweicloud.com",
       fallbackUrl: null,
       ak: "ak",
@@ -89,9 +90,9 @@ describe("MarketplaceClient hosts and configuration", () => {
   });
 
   it("reads KOOGATE_MARKETPLACE_MAX_ANSWER_BYTES in decimal digits only", () => {
-    expect(loadMarketplaceConfig({ KOOGATE_MARKETPLACE_MAX_ANSWER_BYTES: "65536" }).maxAnswerBytes).to.equal(65536);
+    expect(marketplaceSettings({ KOOGATE_MARKETPLACE_MAX_ANSWER_BYTES: "65536" }).maxAnswerBytes).to.equal(65536);
     for (const v of ["0x10000", "1e6", "65536.5", "-65536", "100", "2000000000"]) {
-      expect(() => loadMarketplaceConfig({ KOOGATE_MARKETPLACE_MAX_ANSWER_BYTES: v }), v).to.throw(SetupError, /KOOGATE_MARKETPLACE_MAX_ANSWER_BYTES/);
+      expect(() => marketplaceSettings({ KOOGATE_MARKETPLACE_MAX_ANSWER_BYTES: v }), v).to.throw(SetupError, /KOOGATE_MARKETPLACE_MAX_ANSWER_BYTES/);
     }
   });
 });

@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { expect } from "chai";
 import type { Knex } from "knex";
-import { loadConfig } from "../../../core/config.js";
+import { loadConfig } from "../../../core/settings/index.js";
 import { allMigrations } from "../../../core/kernel.js";
 import { KINDS } from "../../../core/kinds/index.js";
 import { createDatabase } from "../../../core/store/database.js";

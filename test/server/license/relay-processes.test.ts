@@ -7,6 +7,7 @@ import { freshDatabaseUrl } from "../../support/database.js";
 import { LICENSE_TEST_KEY, LOCAL_PRODUCT_ID, marketplaceEnv } from "../../support/license.js";
 import { startServerProcess, type ServerProcess } from "../../support/process.js";
 import { productYaml, writeProducts } from "../../support/server.js";
+import { onPostgres } from "../../support/environment.js";
 
 const PER_CODE = 5;
 const PER_ADDRESS = 7;
@@ -26,7 +27,7 @@ describe("the licence relay's limits across two koogate processes on one Postgre
   };
 
   before(async function () {
-    if (!process.env.KOOGATE_TEST_DATABASE_URL) {
+    if (!onPostgres) {
       console.log("    (skipped: set KOOGATE_TEST_DATABASE_URL to a PostgreSQL server; .ci/run and npm run test:pg do)");
       this.skip();
     }

@@ -4,6 +4,7 @@ import { freshDatabaseUrl } from "../../support/database.js";
 import { startServerProcess, type ServerProcess } from "../../support/process.js";
 import { eventually } from "../../support/wait.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../../support/webhook.js";
+import { onPostgres } from "../../support/environment.js";
 
 const OPS_TOKEN = "ops-token-0123456789abcdef";
 
@@ -16,7 +17,7 @@ describe("the operator page and the alarm of two koogate processes sharing one P
   let hook: WebhookReceiver;
 
   before(async function () {
-    if (!process.env.KOOGATE_TEST_DATABASE_URL) {
+    if (!onPostgres) {
       console.log("    (skipped: set KOOGATE_TEST_DATABASE_URL to a PostgreSQL server; .ci/run and npm run test:pg do)");
       this.skip();
     }

@@ -9,7 +9,7 @@ import type { Knex } from "knex";
 import { MarketplaceClient } from "../../../marketplace/client.js";
 import type { JobHandler } from "../../../outbox/handlers.js";
 import { Outbox, type Started } from "../../../outbox/outbox.js";
-import { AdapterFailure } from "../../../serving/outcome.js";
+import { startAdapterWork } from "../../../outbox/provisioning.js";
 import type { Job } from "../../../store/jobs.js";
 import type { AdapterContext } from "../../../serving/adapter-context.js";
 import type { IssuedLicense, IssueLicenseRequest, OnlineLicenseAdapter } from "../adapter.js";
@@ -43,11 +43,7 @@ export class LicenseIssueWork {
    */
   async start(served: ServedLicense<{ issueLicense: OnlineLicenseAdapter["issueLicense"] }>, activity: string, requestKey: string, request: IssueLicenseRequest, test: boolean, ctx: AdapterContext): Promise<Started<IssuedLicense>> {
     const spec = { activity, instanceId: request.instanceId, payload: () => sealPayload(served.product, { requestKey, request } satisfies IssuePayload), test };
-    try {
-      return await this.outbox.start(served, spec, () => served.adapter.issueLicense(request, ctx), served.product.provisioning.budgetMs);
-    } catch (err) {
-      throw new AdapterFailure(err);
-    }
+    return startAdapterWork(this.outbox, served, spec, () => served.adapter.issueLicense(request, ctx));
   }
 
   /** Queues the upload of a stored licence, once per application; call inside the transaction that stores it. */

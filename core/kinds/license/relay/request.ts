@@ -1,6 +1,6 @@
 /**
  * What a relay call sends: `{"license":"…"}`, and for usage exactly one of a client `id` or the day's
- * `activeNum` (README "The licence relay"). Anything else is answered 400 with the sentence returned here.
+ * `activeNum` (docs/kinds/license.md, "The licence relay"). Anything else is answered 400 with the sentence returned here.
  */
 import type { UsageReport } from "./usage.js";
 

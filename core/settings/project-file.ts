@@ -1,23 +1,32 @@
 /**
  * A merchant project's koogate config: where it is and what it says. It is found in the project folder
- * (the current directory, or the file `KOOGATE_CONFIG` names), in this order: `koogate.config.js`,
- * `koogate.config.mjs`, `koogate.config.json`, then a `koogate` section in `package.json`. Every problem
- * is a SetupError naming the merchant's file, the field and the fix.
+ * (the current directory, or the file `KOOGATE_CONFIG` names), in this order: `koogate.config.ts`,
+ * `koogate.config.js`, `koogate.config.mjs`, `koogate.config.json`, then a `koogate` section in
+ * `package.json`. Every problem is a SetupError naming the merchant's file, the field and the fix.
+ *
+ * Node 20 cannot import TypeScript, and koogate does not compile the merchant's code: a
+ * `koogate.config.ts` is compiled by the project's own build (tsc, with the adapters) and koogate
+ * imports the result, `koogate.config.js` beside it or under `dist/`. It refuses to start, naming
+ * both files, when there is none or when the .ts was changed after it was compiled (a stale build
+ * would silently serve the old settings). Paths in it stay relative to the .ts file's folder.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import type { AdapterClass } from "../adapters.js";
 import { SetupError } from "../errors.js";
+import type { Environment } from "./reader.js";
 
 /** What a config holds (every field optional). */
 export interface ProjectSettings {
   /** the folder of product definitions (`*.yaml`), relative to the config. Default `products`. */
   products?: string;
   /**
-   * The modules whose exported adapter classes products may name, relative to the config: compiled
-   * JavaScript (`dist/adapters/notes.js`); TypeScript goes through the project's own build. Default none.
+   * The adapter classes products may name: modules whose exported adapter classes count, relative to
+   * the config: compiled JavaScript (`dist/adapters/notes.js`); TypeScript goes through the project's
+   * own build. A `koogate.config.ts`/`.js` may list the imported classes themselves. Default none.
    */
-  adapters?: string[];
+  adapters?: (string | AdapterClass)[];
   /** `sqlite:<path>` (relative to the config) or `postgres://…`. Default `sqlite:data/koogate.sqlite`. */
   database?: string;
 }
@@ -35,12 +44,24 @@ export interface ProjectConfigFile {
   settings: ProjectSettings;
 }
 
+/**
+ * What a `koogate.config.ts` (or `.js`) exports by default, typed: `export default defineConfig({ … })`
+ * (imported from "koogate"). TypeScript checks the fields where the merchant writes them; koogate checks
+ * them again when it reads the file.
+ */
+export function defineConfig(config: ProjectSettings): ProjectSettings {
+  return config;
+}
+
 /** The file names searched, in order. */
-export const CONFIG_FILES = ["koogate.config.js", "koogate.config.mjs", "koogate.config.json"] as const;
+export const CONFIG_FILES = ["koogate.config.ts", "koogate.config.js", "koogate.config.mjs", "koogate.config.json"] as const;
+
+/** Where a project's build puts a compiled `koogate.config.ts`, searched in order: tsc without and with `outDir: "dist"`. */
+const COMPILED = ["koogate.config.js", "dist/koogate.config.js"] as const;
 
 const FIELDS: Record<keyof ProjectSettings, string> = {
   products: "a folder name, like \"products\"",
-  adapters: "a list of module paths, like [\"dist/adapters/notes.js\"]",
+  adapters: "a list of module paths, like [\"dist/adapters/notes.js\"] (or, in a koogate.config.ts or .js, of imported adapter classes)",
   database: "a database URL, like \"sqlite:data/koogate.sqlite\" or \"postgres://user@host/db\"",
 };
 
@@ -49,7 +70,7 @@ const FIELDS: Record<keyof ProjectSettings, string> = {
  * Resolves to a config without a file when the folder has none.
  * @throws SetupError naming the config file
  */
-export async function readProjectConfig(cwd: string, env: NodeJS.ProcessEnv): Promise<ProjectConfigFile> {
+export async function readProjectConfig(cwd: string, env: Environment): Promise<ProjectConfigFile> {
   const named = env.KOOGATE_CONFIG;
   if (named) {
     const file = resolve(cwd, named);
@@ -70,15 +91,29 @@ async function readFile(file: string, cwd: string): Promise<ProjectConfigFile> {
   if (file.endsWith(".json")) {
     value = parseJson(file, label);
   } else {
+    const js = /\.[mc]?ts$/.test(file) ? compiledConfig(file, label) : file;
     try {
-      const mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+      const mod = (await import(pathToFileURL(js).href)) as { default?: unknown };
       value = mod.default;
     } catch (e) {
       throw new SetupError(`cannot be loaded (${firstLine(e)}); fix the error in it`, label);
     }
-    if (value === undefined) throw new SetupError("has no default export; end it with `export default { products: \"products\", adapters: [...] }`", label);
+    if (value === undefined) throw new SetupError("has no default export; end it with `export default defineConfig({ products: \"products\", adapters: [...] })` (defineConfig from \"koogate\")", label);
   }
   return { file, root: dirname(file), label, at: "", settings: validate(value, label, "") };
+}
+
+/**
+ * The compiled JavaScript of a `koogate.config.ts`, from the project's build.
+ * @throws SetupError when there is none, or it is older than the .ts
+ */
+function compiledConfig(file: string, label: string): string {
+  const dir = dirname(file);
+  const js = COMPILED.map((c) => resolve(dir, c.replace("koogate.config", basename(file).replace(/\.[mc]?ts$/, "")))).find((c) => existsSync(c));
+  const fix = `run your build (npm run build), with ${basename(file)} in tsconfig.json's "include"`;
+  if (!js) throw new SetupError(`is TypeScript, which Node cannot import: koogate reads its compiled ${COMPILED.join(" or ")}, and there is none; ${fix}`, label);
+  if (statSync(file).mtimeMs > statSync(js).mtimeMs) throw new SetupError(`was changed after it was compiled to ${shown(js)}: koogate would read the old settings; ${fix}`, label);
+  return js;
 }
 
 /** The `koogate` section of a package.json; undefined when it has none (and none is required). */
@@ -110,7 +145,7 @@ function validate(value: unknown, label: string, at: string): ProjectSettings {
   for (const [key, v] of Object.entries(settings)) {
     const want = FIELDS[key as keyof ProjectSettings];
     if (!want) throw new SetupError(`unknown field "${key}" (a typo?); the fields are ${Object.keys(FIELDS).join(", ")}`, label, `${at}/${key}`);
-    const ok = key === "adapters" ? Array.isArray(v) && v.every((m) => typeof m === "string" && m !== "") : typeof v === "string" && v !== "";
+    const ok = key === "adapters" ? Array.isArray(v) && v.every((m) => (typeof m === "string" && m !== "") || typeof m === "function") : typeof v === "string" && v !== "";
     if (!ok) throw new SetupError(`must be ${want}`, label, `${at}/${key}`);
   }
   return settings as ProjectSettings;

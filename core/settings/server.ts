@@ -1,11 +1,12 @@
 /**
- * Every environment variable koogate reads, parsed once into a typed config. Each one is listed in the
- * README ("Configuration") with its type, default and effect.
+ * The server's settings (port, database, logging, limits, workers), read from the environment by the
+ * settings module (core/settings/index.ts); the defaults and bounds are in core/settings/table.ts.
  */
 import { availableParallelism } from "node:os";
-import { SetupError } from "./errors.js";
-import { parseTrustedProxies, type TrustedProxies } from "./serving/client-address.js";
-import { parseWholeNumber } from "./numbers.js";
+import { SetupError } from "../errors.js";
+import { parseTrustedProxies, type TrustedProxies } from "../serving/client-address.js";
+import type { Environment, SettingsReader } from "./reader.js";
+import { settingRow, valuesOf, type ValueOf } from "./table.js";
 
 export interface Config {
   /** `PORT`: TCP port of the HTTP server. Default 8080. */
@@ -105,42 +106,66 @@ export interface Config {
   stopTimeoutMs: number;
 }
 
-export const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+export const LOG_LEVELS = valuesOf("KOOGATE_LOG_LEVEL");
+export type LogLevel = ValueOf<"KOOGATE_LOG_LEVEL">;
 
-export const LOG_FORMATS = ["json", "pretty"] as const;
-export type LogFormat = (typeof LOG_FORMATS)[number];
+export const LOG_FORMATS = valuesOf("KOOGATE_LOG_FORMAT");
+export type LogFormat = ValueOf<"KOOGATE_LOG_FORMAT">;
+
+/** The default database: a SQLite file under data/ (relative to the project file, core/settings/project-file.ts). */
+export const DEFAULT_DATABASE_URL = settingRow("KOOGATE_DATABASE_URL").default as string;
+/** The default products folder (relative to the project file). */
+export const DEFAULT_PRODUCTS_DIR = settingRow("KOOGATE_PRODUCTS").default as string;
 
 /**
- * @param env the variables to read; default the process's
- * @param stderrIsTTY whether stderr is a terminal, for the default log format; default the process's
+ * The server's part of the settings; problems are recorded in `r`.
+ * @param stderrIsTTY whether stderr is a terminal, for the default log format
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, stderrIsTTY = process.stderr.isTTY === true): Config {
+export function readServerSettings(r: SettingsReader, stderrIsTTY: boolean): Config {
+  const env = r.env;
   return {
-    port: integer(env, "PORT", 8080, 0, 65535),
-    productsDir: env.KOOGATE_PRODUCTS || "./products",
-    databaseUrl: env.KOOGATE_DATABASE_URL || "sqlite:data/koogate.sqlite",
+    port: r.whole("PORT"),
+    productsDir: r.text("KOOGATE_PRODUCTS") ?? `./${DEFAULT_PRODUCTS_DIR}`,
+    databaseUrl: r.text("KOOGATE_DATABASE_URL") ?? DEFAULT_DATABASE_URL,
     production: env.NODE_ENV === "production",
-    logLevel: oneOf(env, "KOOGATE_LOG_LEVEL", LOG_LEVELS, "info"),
-    logFormat: oneOf(env, "KOOGATE_LOG_FORMAT", LOG_FORMATS, stderrIsTTY ? "pretty" : "json"),
-    maxBodyBytes: integer(env, "KOOGATE_MAX_BODY_BYTES", 65536, 1024, 16 * 1024 * 1024),
-    maxConnections: integer(env, "KOOGATE_MAX_CONNECTIONS", 1000, 1, 1_000_000),
-    maxConnectionsPerAddress: integer(env, "KOOGATE_MAX_CONNECTIONS_PER_ADDRESS", 256, 1, 1_000_000),
-    requestTimeoutMs: integer(env, "KOOGATE_REQUEST_TIMEOUT_MS", 5000, 100, 120_000),
-    idleTimeoutMs: integer(env, "KOOGATE_IDLE_TIMEOUT_MS", 5000, 100, 120_000),
-    retentionDays: integer(env, "KOOGATE_RETENTION_DAYS", 90, 1, 36500),
-    refusalSample: integer(env, "KOOGATE_REFUSAL_SAMPLE", 20, 0, 10000),
-    usageFlushSeconds: integer(env, "KOOGATE_USAGE_FLUSH_SECONDS", 3600, 1, 86_400),
-    adapterConcurrency: integer(env, "KOOGATE_ADAPTER_CONCURRENCY", defaultAdapterConcurrency(availableParallelism(), env.UV_THREADPOOL_SIZE), 1, 1024),
-    adapterWaitMs: integer(env, "KOOGATE_ADAPTER_WAIT_MS", 100, 0, 4000),
-    trustedProxies: parseTrustedProxies(env.KOOGATE_TRUSTED_PROXIES),
-    workers: workerCount("KOOGATE_WORKERS", env.KOOGATE_WORKERS),
-    stopTimeoutMs: integer(env, "KOOGATE_STOP_TIMEOUT_SECONDS", 20, 1, 3600) * 1000,
+    logLevel: r.oneOf<LogLevel>("KOOGATE_LOG_LEVEL"),
+    logFormat: r.oneOf<LogFormat>("KOOGATE_LOG_FORMAT", stderrIsTTY ? "pretty" : "json"),
+    maxBodyBytes: r.whole("KOOGATE_MAX_BODY_BYTES"),
+    maxConnections: r.whole("KOOGATE_MAX_CONNECTIONS"),
+    maxConnectionsPerAddress: r.whole("KOOGATE_MAX_CONNECTIONS_PER_ADDRESS"),
+    requestTimeoutMs: r.whole("KOOGATE_REQUEST_TIMEOUT_MS"),
+    idleTimeoutMs: r.whole("KOOGATE_IDLE_TIMEOUT_MS"),
+    retentionDays: r.whole("KOOGATE_RETENTION_DAYS"),
+    refusalSample: r.whole("KOOGATE_REFUSAL_SAMPLE"),
+    usageFlushSeconds: r.whole("KOOGATE_USAGE_FLUSH_SECONDS"),
+    adapterConcurrency: r.whole("KOOGATE_ADAPTER_CONCURRENCY", defaultAdapterConcurrency(availableParallelism(), env.UV_THREADPOOL_SIZE)),
+    adapterWaitMs: r.whole("KOOGATE_ADAPTER_WAIT_MS"),
+    trustedProxies: trustedProxies(r),
+    workers: workers(r),
+    stopTimeoutMs: r.whole("KOOGATE_STOP_TIMEOUT_SECONDS") * 1000,
   };
 }
 
+function trustedProxies(r: SettingsReader): TrustedProxies {
+  try {
+    return parseTrustedProxies(r.env.KOOGATE_TRUSTED_PROXIES);
+  } catch (e) {
+    r.problem("KOOGATE_TRUSTED_PROXIES", `IP addresses and CIDR blocks separated by commas (${(e as Error).message})`);
+    return parseTrustedProxies(undefined);
+  }
+}
+
+function workers(r: SettingsReader): number {
+  try {
+    return workerCount("KOOGATE_WORKERS", r.env.KOOGATE_WORKERS);
+  } catch {
+    r.problem("KOOGATE_WORKERS", `a whole number from 1 to ${MAX_WORKERS} or auto (the cores)`);
+    return 1;
+  }
+}
+
 /** Most worker processes: beyond the cores they only compete for them; 64 covers any one machine. */
-export const MAX_WORKERS = 64;
+export const MAX_WORKERS = settingRow("KOOGATE_WORKERS").max!;
 
 /**
  * A worker count as written in `KOOGATE_WORKERS` or `--workers` (`what` names which, for the message):
@@ -155,48 +180,15 @@ export function workerCount(what: string, raw: string | undefined, cores = avail
 }
 
 /**
- * Every environment variable koogate itself reads (this module, core/marketplace/config.ts,
- * core/ops/config.ts), for the deployment files' test; product key variables are named by the
- * definitions, adapters read their own.
- */
-export const SETTINGS: readonly string[] = [
-  "PORT", "NODE_ENV", "KOOGATE_CONFIG", "KOOGATE_PRODUCTS", "KOOGATE_DATABASE_URL", "KOOGATE_LOG_LEVEL", "KOOGATE_LOG_FORMAT",
-  "KOOGATE_MAX_BODY_BYTES", "KOOGATE_MAX_CONNECTIONS", "KOOGATE_REQUEST_TIMEOUT_MS", "KOOGATE_IDLE_TIMEOUT_MS",
-  "KOOGATE_RETENTION_DAYS", "KOOGATE_REFUSAL_SAMPLE", "KOOGATE_USAGE_FLUSH_SECONDS", "KOOGATE_ADAPTER_CONCURRENCY",
-  "KOOGATE_ADAPTER_WAIT_MS", "UV_THREADPOOL_SIZE", "KOOGATE_WORKERS", "KOOGATE_STOP_TIMEOUT_SECONDS",
-  "KOOGATE_MARKETPLACE_URL", "KOOGATE_MARKETPLACE_FALLBACK_URL", "KOOGATE_MARKETPLACE_AK", "KOOGATE_MARKETPLACE_SK",
-  "KOOGATE_METRICS_TOKEN", "KOOGATE_OPS_TOKEN", "KOOGATE_ALERT_WEBHOOK", "KOOGATE_ALERT_FORMAT", "KOOGATE_ALERT_WINDOW_MINUTES",
-  "KOOGATE_ALERT_THRESHOLD_PERCENT", "KOOGATE_ALERT_MIN_CALLS", "KOOGATE_ALERT_CHECK_MS", "KOOGATE_PROVISIONING_DEADLINE_MINUTES",
-  "KOOGATE_RECONCILE_AT", "KOOGATE_TRUSTED_PROXIES", "KOOGATE_MAX_CONNECTIONS_PER_ADDRESS", "KOOGATE_MARKETPLACE_MAX_ANSWER_BYTES",
-  "KOOGATE_METRICS_LISTEN", "KOOGATE_OPS_SECURE_COOKIE", "KOOGATE_PROCESS_NAME",
-];
-
-/**
  * Adapter calls one process runs at once unless told: no more than the cores, because CPU-bound adapter
  * work (hashing) does not finish sooner with more, and at most libuv's thread pool less two, so that two
  * of its threads are always free for SQLite's statements (which run there one each). 2 on 2 cores.
  * @param poolSize `UV_THREADPOOL_SIZE` as set (libuv's default 4 when not)
  */
 export function defaultAdapterConcurrency(cores: number, poolSize: string | undefined): number {
-  const pool = Number(poolSize) >= 1 ? Math.min(Math.floor(Number(poolSize)), 1024) : 4;
+  const dflt = settingRow("UV_THREADPOOL_SIZE").default as number;
+  const pool = Number(poolSize) >= 1 ? Math.min(Math.floor(Number(poolSize)), 1024) : dflt;
   return Math.max(1, Math.min(cores, pool - 2));
 }
 
-function integer(env: NodeJS.ProcessEnv, name: string, dflt: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return dflt;
-  const n = parseWholeNumber(raw);
-  if (n === undefined || n < min || n > max) {
-    throw new SetupError(`${name} must be a whole number from ${min} to ${max}, not "${raw}"`);
-  }
-  return n;
-}
-
-function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, values: readonly T[], dflt: T): T {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return dflt;
-  if (!(values as readonly string[]).includes(raw)) {
-    throw new SetupError(`${name} must be one of ${values.join(", ")}, not "${raw}"`);
-  }
-  return raw as T;
-}
+export type { Environment };
