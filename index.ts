@@ -102,4 +102,4 @@ export { signAgentJwt, verifyAgentJwt, type AgentJwtClaims } from "./core/signin
 
 // an API gateway's calls checked in a merchant's own server: a plain function, and Koa middleware
 export { verifyGatewayCall, refusalMessage, type GatewayAuth, type GatewayRequest, type GatewayVerdict } from "./core/kinds/api/gateway-auth.js";
-export { gatewayAuth, type GatewayMiddlewareOptions, type GatewayState } from "./core/kinds/api/middleware.js";
+export { gatewayAuth, type GatewayContext, type GatewayMiddleware, type GatewayMiddlewareOptions, type GatewayState } from "./core/kinds/api/middleware.js";

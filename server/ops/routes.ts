@@ -27,7 +27,7 @@ import { JobStore } from "../../core/store/jobs.js";
 import { ReconciliationStore } from "../../core/store/reconciliations.js";
 import { EVENT_CALLS, type Span } from "../../core/store/series.js";
 import type { Clock } from "../../core/tokens.js";
-import { readRawBody } from "../raw-body.js";
+import { readRawBody } from "../../core/serving/raw-body.js";
 import { OpsSessions } from "../../core/ops/sessions.js";
 import { SignInThrottle } from "../../core/ops/sign-in-throttle.js";
 import { OpsAuth, SESSION_COOKIE, sameOrigin, type Verdict } from "./auth.js";

@@ -1,11 +1,8 @@
 import type { IncomingMessage } from "node:http";
-import { MARKETPLACE_CALL_TIMEOUT_MS } from "../core/settings/timings.js";
+import { MARKETPLACE_CALL_TIMEOUT_MS } from "../settings/timings.js";
+import type { RawBody } from "./http.js";
 
-export interface RawBody {
-  bytes: Buffer;
-  /** the body was larger than `limit`: `bytes` is empty and the rest was not read */
-  oversize: boolean;
-}
+export type { RawBody };
 
 /**
  * How long a body may take to arrive once its headers are in. KooGallery gives a call 5 s in all

@@ -1,13 +1,13 @@
 import { expect } from "chai";
 import { createServer, type Server } from "node:http";
-import { BodyTimeoutError, readRawBody, type RawBody } from "../../server/raw-body.js";
-import { rawConnection, within } from "../support/limited-server.js";
+import { BodyTimeoutError, readRawBody, type RawBody } from "../../../core/serving/raw-body.js";
+import { rawConnection, within } from "../../support/limited-server.js";
 
 const LIMIT = 100;
 const TIMEOUT_MS = 300;
 
 // A bare Node server with no timeouts of its own: whatever bounds a body here is readRawBody's.
-describe("readRawBody (server/raw-body.ts)", () => {
+describe("readRawBody (core/serving/raw-body.ts)", () => {
   let server: Server;
   let port: number;
   let outcome: Promise<RawBody | Error>;
