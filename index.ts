@@ -64,10 +64,24 @@ export type {
 
 // the closed vocabularies, in the marketplace's own words
 export * from "./core/vocabulary.js";
+export {
+  SAAS_PROTOCOLS,
+  JOINT_SYNCS,
+  isJointSync,
+  SAAS_V1_ACTIVITIES,
+  isSaasV1Activity,
+  V1_INSTANCE_STATUSES,
+  type SaasProtocol,
+  type JointSync,
+  type SaasV1Activity,
+  type V1InstanceStatus,
+} from "./core/kinds/saas/vocabulary.js";
+export { LICENSE_VARIANTS, type LicenseVariant } from "./core/kinds/license/vocabulary.js";
 
 // product kinds: the registry and the contract a kind implements
-export { KINDS, SUPPORTED_KINDS, type Product } from "./core/kinds/index.js";
-export { defineKind, type Endpoint, type Kind, type LoadContext, type ProductDescription, type Served } from "./core/kinds/kind.js";
+export { KINDS, registerKind, type Product } from "./core/kinds/index.js";
+export { activities, keyTypes, resultMessageOf } from "./core/kinds/registry.js";
+export { defineKind, type Endpoint, type Kind, type KindCommand, type KindVocabulary, type LoadContext, type ProductDescription, type Served } from "./core/kinds/kind.js";
 export type { SaasProduct } from "./core/kinds/saas/product.js";
 export type { ApiProduct } from "./core/kinds/api/product.js";
 export type { ImageProduct } from "./core/kinds/image/product.js";
@@ -88,4 +102,4 @@ export { signAgentJwt, verifyAgentJwt, type AgentJwtClaims } from "./core/signin
 
 // an API gateway's calls checked in a merchant's own server: a plain function, and Koa middleware
 export { verifyGatewayCall, refusalMessage, type GatewayAuth, type GatewayRequest, type GatewayVerdict } from "./core/kinds/api/gateway-auth.js";
-export { gatewayAuth, type GatewayMiddlewareOptions, type GatewayState } from "./core/kinds/api/middleware.js";
+export { gatewayAuth, type GatewayContext, type GatewayMiddleware, type GatewayMiddlewareOptions, type GatewayState } from "./core/kinds/api/middleware.js";

@@ -8,7 +8,7 @@
  * is refused, so requests are never cycled through koogate.
  */
 import autocannon from "autocannon";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { signApigRequest } from "../core/signing/apig.js";
 
@@ -23,6 +23,15 @@ export interface ApiCaseResult {
   errors: number;
   /** requests signed during the load because the prepared pool ran out */
   signedOnTheFly?: number;
+  /** CPU time the server process (all its threads) spent per answered request, ms; steadier than req/s on a shared machine */
+  cpuMsPerCall?: number;
+}
+
+/** CPU time `pid` has used so far (user + system, every thread), in ms, from /proc. */
+export function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
+  // fields 14 and 15 of stat(5) (utime, stime), in clock ticks of 10 ms
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** Writes the API listing the koogate child serves, forwarding to `upstreamPort`; its per-buyer limit is counted on every call but never reached. */
@@ -42,7 +51,7 @@ const BUYERS = 64;
  * host the signature covers: koogate's). Where nothing checks signatures (the upstream, the bare proxy)
  * the same requests are simply sent.
  */
-export async function loadApi(label: string, port: number, path: string, opts: { seconds: number; connections: number; signHost?: number }): Promise<ApiCaseResult> {
+export async function loadApi(label: string, port: number, path: string, opts: { seconds: number; connections: number; signHost?: number; pid?: number }): Promise<ApiCaseResult> {
   const body = JSON.stringify({ text: "the cat saw the dog" });
   const url = `http://127.0.0.1:${opts.signHost ?? port}${path}`;
   const date = new Date();
@@ -54,6 +63,7 @@ export async function loadApi(label: string, port: number, path: string, opts: {
   const pool = Array.from({ length: API_POOL }, (_, i) => make(i));
   let next = 0;
   let signedOnTheFly = 0;
+  const cpu0 = opts.pid === undefined ? 0 : cpuMs(opts.pid);
   const result = await autocannon({
     url: `http://127.0.0.1:${port}`,
     connections: opts.connections,
@@ -75,14 +85,15 @@ export async function loadApi(label: string, port: number, path: string, opts: {
       },
     ],
   });
-  return { label, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors + result.timeouts, signedOnTheFly };
+  const cpuMsPerCall = opts.pid === undefined ? undefined : (cpuMs(opts.pid) - cpu0) / Math.max(1, result.requests.total);
+  return { label, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors + result.timeouts, signedOnTheFly, cpuMsPerCall };
 }
 
 export function printApi(direct: ApiCaseResult, bareProxy: ApiCaseResult, through: ApiCaseResult): void {
   console.log("\nAPI case (issue 21): APIG-signed POST, 64-byte JSON answer, every request signed once");
   for (const x of [direct, bareProxy, through]) {
     console.log(
-      `  ${x.label.padEnd(48)} ${x.rps.toFixed(0).padStart(7)} req/s  p50 ${x.p50} ms  p99 ${x.p99} ms${x.non2xx ? `  non2xx:${x.non2xx}` : ""}${x.errors ? `  errors:${x.errors}` : ""}${x.signedOnTheFly ? `  (signed on the fly: ${x.signedOnTheFly})` : ""}`,
+      `  ${x.label.padEnd(48)} ${x.rps.toFixed(0).padStart(7)} req/s  p50 ${x.p50} ms  p99 ${x.p99} ms${x.cpuMsPerCall === undefined ? "" : `  CPU ${x.cpuMsPerCall.toFixed(3)} ms/call`}${x.non2xx ? `  non2xx:${x.non2xx}` : ""}${x.errors ? `  errors:${x.errors}` : ""}${x.signedOnTheFly ? `  (signed on the fly: ${x.signedOnTheFly})` : ""}`,
     );
   }
   const ratio = (100 * through.rps) / bareProxy.rps;

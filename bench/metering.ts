@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { readSettings, withServer } from "../core/settings/index.js";
 import { createLogger } from "../core/logger.js";
 import { USAGE_TABLE } from "../core/metering/store.js";
+import { createDatabase } from "../core/store/database.js";
 import { INSTANCES_TABLE, InstanceStore } from "../core/store/instances.js";
 import { createKoogate } from "../server/composition.js";
 import { DEV_MARKETPLACE_AK, DEV_MARKETPLACE_SK } from "../sim/marketplace/dev-keys.js";
@@ -45,8 +46,9 @@ export async function meteringCase(dir: string, records: number): Promise<Meteri
   );
   // pushes only when the case asks (flushNow), so the figure is the case's own
   const settings = readSettings({ BENCH_BASIC_KEY: BENCH_KEY, KOOGATE_MARKETPLACE_URL: market.url, KOOGATE_MARKETPLACE_AK: DEV_MARKETPLACE_AK, KOOGATE_MARKETPLACE_SK: DEV_MARKETPLACE_SK });
+  const databaseUrl = `sqlite:${join(dir, "metering.sqlite")}`;
   const koogate = await createKoogate({
-    settings: withServer(settings, { databaseUrl: `sqlite:${join(dir, "metering.sqlite")}`, productsDir: products, port: 0, usageFlushSeconds: 86_400 }),
+    settings: withServer(settings, { databaseUrl, productsDir: products, port: 0, usageFlushSeconds: 86_400 }),
     logger: createLogger({ level: "silent" }),
     adapters: [BenchSaasAdapter],
   });
@@ -60,12 +62,14 @@ export async function meteringCase(dir: string, records: number): Promise<Meteri
   // record j: instance j % 100, a one-minute window going back in time per round of instances
   const window = (j: number) => ({ instanceId: `m-${j % INSTANCES}`, begin: new Date(now - (Math.floor(j / INSTANCES) + 1) * 60_000), end: new Date(now - Math.floor(j / INSTANCES) * 60_000) });
 
-  // the floor: one raw insert per record into the same table
+  // the floor: one raw insert per record into the same table, through knex as it comes (its own connection)
+  const floorDb = createDatabase(databaseUrl, { keepStatements: false });
   let t0 = performance.now();
   await inParallel(records, (j) =>
-    db(USAGE_TABLE).insert({ product_id: "floor", instance_id: window(j).instanceId, metering_sn: `floor-${j}`, begin_at: window(j).begin.getTime(), end_at: window(j).end.getTime(), record_time: "20261130000000", usage_value: "1.5", source: "api", state: "pending", push_attempts: 0, created_at: now }),
+    floorDb(USAGE_TABLE).insert({ product_id: "floor", instance_id: window(j).instanceId, metering_sn: `floor-${j}`, begin_at: window(j).begin.getTime(), end_at: window(j).end.getTime(), record_time: "20261130000000", usage_value: "1.5", source: "api", state: "pending", push_attempts: 0, created_at: now }),
   );
   const floorPerSecond = records / ((performance.now() - t0) / 1000);
+  await floorDb.destroy();
   await db(USAGE_TABLE).where({ product_id: "floor" }).delete();
 
   // record → push → acknowledged

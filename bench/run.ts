@@ -294,12 +294,12 @@ async function apiCase(dir: string): Promise<[ApiCaseResult, ApiCaseResult, ApiC
   mkdirSync(apiProducts);
   writeApiProduct(apiProducts, up.port);
   const opts = { seconds: SECONDS, connections: CONNECTIONS };
-  const direct = await loadApi("upstream called directly", up.port, "/v1/stats", opts);
+  const direct = await loadApi("upstream called directly", up.port, "/v1/stats", { ...opts, pid: up.child.pid });
   const proxy = await startChild("./servers/bare-proxy.js", [String(up.port)]);
-  const bare = await loadApi("(a3) bare Node proxy (pipe, keep-alive)", proxy.port, "/v1/stats", opts);
+  const bare = await loadApi("(a3) bare Node proxy (pipe, keep-alive)", proxy.port, "/v1/stats", { ...opts, pid: proxy.child.pid });
   await stopChild(proxy);
   const r = await startChild("./servers/koogate.js", [join(dir, "koogate-api.sqlite"), apiProducts]);
-  const through = await loadApi("through koogate (verify + limit + log + proxy)", r.port, "/api/bench-api/v1/stats", opts);
+  const through = await loadApi("through koogate (verify + limit + log + proxy)", r.port, "/api/bench-api/v1/stats", { ...opts, pid: r.child.pid });
   await stopChild(r);
   await stopChild(up);
   return [direct, bare, through];

@@ -3,12 +3,12 @@
  * Kept apart from bin/koogate.ts (the executable) so tests can run it in-process.
  */
 import { readFileSync } from "node:fs";
-import { EXIT, processIo, UsageError, type Io } from "./args.js";
-import { calls } from "./commands/calls.js";
+import { EXIT, processIo, UsageError, type Io } from "../core/cli/args.js";
+import { KINDS } from "../core/kinds/index.js";
+import { kindCommands } from "../core/kinds/registry.js";
 import { check } from "./commands/check.js";
 import { events } from "./commands/events.js";
 import { init } from "./commands/init.js";
-import { license } from "./commands/license.js";
 import { marketplace } from "./commands/marketplace.js";
 import { migrate } from "./commands/migrate.js";
 import { serve } from "./commands/serve.js";
@@ -16,46 +16,58 @@ import { reconcileCommand } from "./commands/reconcile.js";
 import { sim } from "./commands/sim.js";
 import { usage } from "./commands/usage.js";
 
-const COMMANDS: Record<string, { run: (argv: string[], io: Io) => Promise<number>; summary: string }> = {
+type Command = { run: (argv: string[], io: Io) => Promise<number>; summary: string };
+
+/** The core's commands; each registered kind adds its own (`Kind.commands`), listed after these. */
+const CORE_COMMANDS: Record<string, Command> = {
   init: { run: init, summary: "scaffold a project here: config, a product, a TypeScript adapter, a test, npm scripts" },
   serve: { run: serve, summary: "serve the project here (its koogate config, adapters and products); alias: start" },
   migrate: { run: migrate, summary: "bring the database to the newest schema and exit (a deployment's migration job)" },
   check: { run: check, summary: "validate every product definition; show URLs, adapters and which key variables are set" },
   sim: { run: sim, summary: "play KooGallery against a running server: sign, send, check every answer" },
   events: { run: events, summary: "read the server's event log" },
-  calls: { run: calls, summary: "read the call log of API listings (per buyer: status, latency, bytes)" },
   usage: { run: usage, summary: "record pay-per-use usage (corrections, backfills) and list each record's state" },
   marketplace: { run: marketplace, summary: "serve KooGallery's open APIs locally (AK/SK checked, mock orders, test codes, faults)" },
-  license: { run: license, summary: "verify a demo licence offline: signature, device, validity" },
   reconcile: { run: reconcileCommand, summary: "compare every order koogate knows with the marketplace's query order; exit 1 when any is off" },
 };
 
-export const mainHelp = [
-  "Usage: koogate <command> [options]",
-  "",
-  "Commands:",
-  ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(11)} ${c.summary}`),
-  "",
-  "Run koogate <command> --help for a command's options.",
-  "Every command reads the project in this folder: its koogate config (koogate.config.js/.mjs/.json, or",
-  "\"koogate\" in package.json) and the environment (KOOGATE_PRODUCTS, KOOGATE_DATABASE_URL, NODE_ENV and",
-  "the products' key variables). The guide: node_modules/koogate/docs/guide.md",
-].join("\n");
+/** Every command: the core's, then those of the kinds registered when asked; a kind cannot replace a core command. */
+function commands(): Readonly<Record<string, Command>> {
+  const own = Object.entries(kindCommands(KINDS)).filter(([name]) => !Object.hasOwn(CORE_COMMANDS, name));
+  return { ...CORE_COMMANDS, ...Object.fromEntries(own) };
+}
+
+/** `koogate --help`: the core's commands, then every registered kind's. */
+export function mainHelp(): string {
+  return [
+    "Usage: koogate <command> [options]",
+    "",
+    "Commands:",
+    ...Object.entries(commands()).map(([name, c]) => `  ${name.padEnd(11)} ${c.summary}`),
+    "",
+    "Run koogate <command> --help for a command's options.",
+    "Every command reads the project in this folder: its koogate config (koogate.config.js/.mjs/.json, or",
+    "\"koogate\" in package.json) and the environment (KOOGATE_PRODUCTS, KOOGATE_DATABASE_URL, NODE_ENV and",
+    "the products' key variables). The guide: node_modules/koogate/docs/guide.md",
+  ].join("\n");
+}
 
 /** Runs one command line; resolves to the exit code. Never throws. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
-    io.out(mainHelp);
+    io.out(mainHelp());
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
   if (name === "--version" || name === "-v") {
     io.out(version());
     return EXIT.ok;
   }
-  const command = COMMANDS[name === "start" ? "serve" : name];
+  const all = commands();
+  const wanted = name === "start" ? "serve" : name;
+  const command = Object.hasOwn(all, wanted) ? all[wanted] : undefined;
   if (!command) {
-    io.err(`koogate: unknown command "${name}"; one of ${Object.keys(COMMANDS).join(", ")} (koogate --help)`);
+    io.err(`koogate: unknown command "${name}"; one of ${Object.keys(all).join(", ")} (koogate --help)`);
     return EXIT.usage;
   }
   try {

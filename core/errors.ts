@@ -1,3 +1,4 @@
+import { resultMessageOf } from "./kinds/registry.js";
 import { RESULT_MESSAGES, type ResultCode } from "./vocabulary.js";
 
 /**
@@ -25,13 +26,21 @@ export class CallError extends Error {
   override name = "CallError";
   constructor(
     readonly resultCode: ResultCode,
-    /** what is answered as `resultMsg`; defaults to the marketplace sample's message for the code */
-    message: string = RESULT_MESSAGES[resultCode],
+    /** what is answered as `resultMsg`; defaults to the marketplace sample's message for the code, or its kind's */
+    message: string = defaultMessage(resultCode),
     /** detail for the log line only (never sent to the caller) */
     readonly detail?: string,
   ) {
     super(message);
   }
+}
+
+/**
+ * The `resultMsg` of a code no message was given for: the sample's, or the one its kind declares
+ * (core/kinds/registry.ts); a code no registered kind declares gets the one of 000005.
+ */
+export function defaultMessage(code: ResultCode): string {
+  return resultMessageOf(code) ?? RESULT_MESSAGES["000005"];
 }
 
 /** Typed shorthands, one per failure a caller can cause; the table of codes lives in vocabulary.ts. */

@@ -17,7 +17,7 @@ import type { Kernel } from "../core/kernel.js";
 import type { Logger } from "../core/logger.js";
 import { clientAddress, NO_TRUSTED_PROXIES, type TrustedProxies } from "../core/serving/client-address.js";
 import type { HttpAnswer, HttpCall } from "../core/serving/http.js";
-import { readRawBody } from "./raw-body.js";
+import { readRawBody } from "../core/serving/raw-body.js";
 import { registerOpsRoutes, type OpsRouteDeps } from "./ops/routes.js";
 import { API_ROUTE, apiFastPath, type CallDeps } from "./api-fast-path.js";
 

@@ -3,7 +3,7 @@
  * what it was for and why it failed), then one summary line. `--json` prints the RunReport instead.
  */
 import type { RunReport } from "./runner.js";
-import type { StepResult } from "./scenario.js";
+import type { StepResult } from "../core/simulation/scenario.js";
 
 export function formatHeader(r: Pick<RunReport, "product" | "scenario" | "url">): string {
   return `koogate sim ${r.product} ${r.scenario} → ${r.url}`;

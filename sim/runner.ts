@@ -1,12 +1,12 @@
 /**
  * Runs one scenario against a target: gives it a context, records every step, and sums up. It is the
- * only place that sends (sim/wire.ts) and judges (sim/judge.ts); scenarios only say what to send and
+ * only place that sends (core/simulation/wire.ts) and judges (core/simulation/judge.ts); scenarios only say what to send and
  * what to expect, so a new scenario never touches this file.
  */
-import { judge, type Expectation } from "./judge.js";
-import { ScenarioAbort, ScenarioUsageError, type Exchanged, type OptionValues, type Scenario, type ScenarioContext, type StepResult } from "./scenario.js";
+import { judge, type Expectation } from "../core/simulation/judge.js";
+import { ScenarioAbort, ScenarioUsageError, type Exchanged, type OptionValues, type Scenario, type ScenarioContext, type StepResult } from "../core/simulation/scenario.js";
 import type { SimTarget } from "./target.js";
-import { deliver, type WireRequest } from "./wire.js";
+import { deliver, type WireRequest } from "../core/simulation/wire.js";
 import { processEnvironment, type Environment } from "../core/settings/index.js";
 
 export interface RunOptions {

@@ -13,21 +13,8 @@ import type { ProductBase } from "../core/products/definition.js";
 import { loadProducts } from "../core/products/loader.js";
 import { MARKETPLACE_CALL_TIMEOUT_MS } from "../core/settings/timings.js";
 
-/** KooGallery gives up on an answer after 5 s (docs/marketplace/saas.md §1). */
-export const MARKETPLACE_TIMEOUT_MS = MARKETPLACE_CALL_TIMEOUT_MS;
-
-export interface SimTarget {
-  /** the loaded definition, keys included (never printed) */
-  product: ProductBase;
-  /** the server's base URL, e.g. `http://localhost:8080` */
-  baseUrl: string;
-  /** the production URL registered in the Seller Console: `<baseUrl>/produce/<id>` */
-  productionUrl: string;
-  /** `testFlag` sent in every body: "1" = a Seller Console debugging call, "0" = a real one (docs/marketplace/saas.md §4) */
-  testFlag: "0" | "1";
-  /** how long one answer may take; default 5000 ms, as the marketplace (docs/marketplace/saas.md §1) */
-  timeoutMs: number;
-}
+export { MARKETPLACE_TIMEOUT_MS, type SimTarget } from "../core/simulation/target.js";
+import { MARKETPLACE_TIMEOUT_MS, type SimTarget } from "../core/simulation/target.js";
 
 export interface LoadTargetOptions {
   /** the product id (its definition's `id`) */

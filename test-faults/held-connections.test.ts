@@ -52,7 +52,7 @@ async function legitimateCalls(url: string, beforeCall = () => {}): Promise<{ la
         beforeCall();
         const started = performance.now();
         try {
-          const r = await sendSigned(url, newInstanceBody(), { signal: AbortSignal.timeout(DEADLINE_MS) });
+          const r = await sendSigned(url, newInstanceBody(), { product: "test-saas", signal: AbortSignal.timeout(DEADLINE_MS) });
           if (r.json.resultCode !== "000000") problems.push(`answered ${r.status} ${r.text.slice(0, 80)}`);
           else latencies.push(performance.now() - started);
         } catch (e) {

@@ -22,8 +22,8 @@ export interface Reply {
 }
 
 export interface SendOptions {
-  /** default "test-saas" */
-  product?: string;
+  /** the product id the call is for (its production URL is /produce/<product>) */
+  product: string;
   /** the signing key; default TEST_KEY */
   key?: string;
   /** the whole query string, instead of a fresh signature */
@@ -33,11 +33,11 @@ export interface SendOptions {
 }
 
 /** POSTs `body` to `<baseUrl>/produce/<product>`, signed with a fresh nonce unless `query` is given. */
-export async function sendSigned(baseUrl: string, body: string | object, o: SendOptions = {}): Promise<Reply> {
+export async function sendSigned(baseUrl: string, body: string | object, o: SendOptions): Promise<Reply> {
   const text = typeof body === "string" ? body : JSON.stringify(body);
   const key = o.key ?? TEST_KEY;
   const query = o.query ?? signBasicRequest({ accessKey: key, body: text }).query;
-  const res = await fetch(`${baseUrl}/produce/${o.product ?? "test-saas"}?${query}`, {
+  const res = await fetch(`${baseUrl}/produce/${o.product}?${query}`, {
     method: "POST",
     body: text,
     headers: { "content-type": "application/json;charset=utf8", ...o.headers },

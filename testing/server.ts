@@ -13,7 +13,7 @@ import type { MarketplaceClient } from "../core/marketplace/client.js";
 import type { Clock } from "../core/tokens.js";
 import { createKoogate, type Koogate } from "../server/composition.js";
 import { runScenario, type RunReport } from "../sim/runner.js";
-import type { OptionValues } from "../sim/scenario.js";
+import type { OptionValues } from "../core/simulation/scenario.js";
 import { findScenario, SCENARIOS } from "../sim/scenarios/index.js";
 import { sendSigned, type Reply } from "./client.js";
 import { freshDatabaseUrl } from "./database.js";

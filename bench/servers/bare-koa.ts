@@ -3,7 +3,7 @@
  * newInstance, with no signature, no database and no signing of the answer. The ceiling of the stack.
  */
 import Koa from "koa";
-import { readRawBody } from "../../server/raw-body.js";
+import { readRawBody } from "../../core/serving/raw-body.js";
 import { announce } from "./listen.js";
 
 const app = new Koa();

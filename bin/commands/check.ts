@@ -6,12 +6,12 @@
 import { SetupError } from "../../core/errors.js";
 import { KINDS } from "../../core/kinds/index.js";
 import type { ProductBase } from "../../core/products/definition.js";
-import { KEY_TYPES } from "../../core/vocabulary.js";
+import { keyTypes } from "../../core/kinds/registry.js";
 import { loadAllProducts } from "../../sim/target.js";
 import { loadProject } from "../../core/project/index.js";
 import { effectiveSettings, type Settings } from "../../core/settings/index.js";
 import { featureProblems, featureSettings, oneSetupError } from "../../core/products/requirements.js";
-import { EXIT, optionLines, parse, str, type Io } from "../args.js";
+import { EXIT, optionLines, parse, str, type Io } from "../../core/cli/args.js";
 
 const OPTIONS = {
   url: { type: "string", description: "the server's base URL, to print full production URLs", default: "http://localhost:8080" },
@@ -68,15 +68,15 @@ export async function check(argv: string[], io: Io): Promise<number> {
     for (const e of d.endpoints) io.out(`  ${e.what.padEnd(14)}  ${e.method} ${e.url}`);
     io.out(`  kind            ${[p.kind, ...d.facts].join(", ")}, adapter ${p.adapter || "none"}`);
     let first = true;
-    for (const type of KEY_TYPES) {
-      const vars = p.keyVariables[type];
+    for (const type of keyTypes(KINDS)) {
+      const vars = p.keyVariables[type] ?? [];
       if (vars.length === 0) continue;
       const text = vars.map((v, i) => `${v.name} ${v.set ? "set" : i === 0 ? "NOT SET (development key)" : "not set (optional)"}`).join(", ");
       io.out(`  ${(first ? "keys" : "").padEnd(14)}  ${type}: ${text}`);
       first = false;
     }
   }
-  const unset = products.flatMap((p) => KEY_TYPES.flatMap((t) => p.keyVariables[t].slice(0, 1).filter((v) => !v.set)));
+  const unset = products.flatMap((p) => keyTypes(KINDS).flatMap((t) => (p.keyVariables[t] ?? []).slice(0, 1).filter((v) => !v.set)));
   if (unset.length) {
     io.out(`note: ${unset.length} key variable${unset.length === 1 ? " is" : "s are"} not set; outside production the server uses public development keys for ${unset.length === 1 ? "it" : "them"} (NODE_ENV=production refuses to start)`);
   }
@@ -105,6 +105,6 @@ function describe(p: ProductBase, base: string) {
     facts: d.facts,
     endpoints: d.endpoints.map((e) => ({ ...e, url: `${base}${e.path}` })),
     adapter: p.adapter,
-    keys: Object.fromEntries(KEY_TYPES.filter((t) => p.keyVariables[t].length).map((t) => [t, p.keyVariables[t].map((v) => ({ variable: v.name, set: v.set }))])),
+    keys: Object.fromEntries(keyTypes(KINDS).filter((t) => p.keyVariables[t]?.length).map((t) => [t, p.keyVariables[t]!.map((v) => ({ variable: v.name, set: v.set }))])),
   };
 }

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { CONFIG_FILES } from "../../core/project/index.js";
 import { CONFIG_FILE, FILES, SCAFFOLD, SCRIPTS } from "../../core/project/scaffold.js";
-import { EXIT, optionLines, parse, type Io } from "../args.js";
+import { EXIT, optionLines, parse, type Io } from "../../core/cli/args.js";
 
 const OPTIONS = {
   "no-install": { type: "boolean", description: "write the files only; do not run npm install for typescript and @types/node" },

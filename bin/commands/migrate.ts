@@ -10,7 +10,7 @@ import { createLogger } from "../../core/logger.js";
 import { loadProject } from "../../core/project/index.js";
 import { redactUrl } from "../../core/store/database.js";
 import { migrateDatabase } from "../../core/store/migrate-database.js";
-import { EXIT, optionLines, parse, type Io } from "../args.js";
+import { EXIT, optionLines, parse, type Io } from "../../core/cli/args.js";
 
 export const migrateHelp = [
   "Usage: koogate migrate",

@@ -10,8 +10,8 @@ import { reportTable } from "../../core/ops/reconcile.js";
 import { createDatabase } from "../../core/store/database.js";
 import { INSTANCES_TABLE } from "../../core/store/instances.js";
 import { RECONCILIATIONS_TABLE } from "../../core/store/reconciliations.js";
-import { EXIT, optionLines, parse, str, type Io } from "../args.js";
-import { parseSince } from "./events.js";
+import { EXIT, optionLines, parse, str, type Io } from "../../core/cli/args.js";
+import { parseSince } from "../../core/cli/log-window.js";
 
 const OPTIONS = {
   since: { type: "string", description: "only orders whose instance changed (or that were notified), and usage recorded, since then: an ISO time, ms since the epoch, or an age like 2h, 7d" },

@@ -14,7 +14,7 @@ import { redactUrl } from "../../core/store/database.js";
 import { createKoogate } from "../../server/composition.js";
 import { onStop, withDeadline } from "../../server/stop-signals.js";
 import { runWorkers } from "../../server/workers.js";
-import { EXIT, optionLines, parse, str, type Io } from "../args.js";
+import { EXIT, optionLines, parse, str, type Io } from "../../core/cli/args.js";
 
 const OPTIONS = {
   workers: { type: "string", description: "server processes on the port: a number, or auto for the cores; more than 1 needs PostgreSQL (default: KOOGATE_WORKERS, else 1)" },

@@ -5,11 +5,11 @@
 import { KINDS } from "../../core/kinds/index.js";
 import { loadProject } from "../../core/project/index.js";
 import { runScenario } from "../../sim/runner.js";
-import { misfit, ScenarioUsageError, type Scenario } from "../../sim/scenario.js";
+import { misfit, ScenarioUsageError, type Scenario } from "../../core/simulation/scenario.js";
 import { findScenario, SCENARIOS } from "../../sim/scenarios/index.js";
 import { formatHeader, formatStep, formatSummary } from "../../sim/report.js";
 import { loadTarget, MARKETPLACE_TIMEOUT_MS } from "../../sim/target.js";
-import { EXIT, optionLines, parse, str, UsageError, wholeOption, type Io } from "../args.js";
+import { EXIT, optionLines, parse, str, UsageError, wholeOption, type Io } from "../../core/cli/args.js";
 
 /** Options every scenario takes. */
 const COMMON = {

@@ -18,7 +18,7 @@ import { InstanceStore } from "../../core/store/instances.js";
 import { systemClock } from "../../core/tokens.js";
 import { loadAllProducts } from "../../sim/target.js";
 import { parseDecimal } from "../../core/numbers.js";
-import { EXIT, optionLines, parse, str, UsageError, wholeOption, type Io } from "../args.js";
+import { EXIT, optionLines, parse, str, UsageError, wholeOption, type Io } from "../../core/cli/args.js";
 
 const OPTIONS = {
   product: { type: "string", description: "the product id (record: required)" },

@@ -1,21 +1,24 @@
 /**
- * The registry of product kinds: one line per kind. The kernel, the server, the loader and the CLI
- * loop over it; adding a kind is a folder under core/kinds/ plus a line here.
+ * The built-in product kinds, one registration line each. The kernel, the server, the loader and the
+ * CLI read the registry (core/kinds/registry.ts); adding a kind is a folder under core/kinds/ plus a
+ * `registerKind` line, here or in the merchant's (or a test's) own code.
  */
-import type { Kind } from "./kind.js";
 import { apiKind } from "./api/index.js";
 import type { ApiProduct } from "./api/product.js";
 import { imageKind } from "./image/index.js";
 import type { ImageProduct } from "./image/product.js";
 import { licenseKind } from "./license/index.js";
 import type { LicenseProduct } from "./license/product.js";
+import { KINDS, registerKind } from "./registry.js";
 import { saasKind } from "./saas/index.js";
 import type { SaasProduct } from "./saas/product.js";
 
-export const KINDS: readonly Kind[] = [saasKind, licenseKind, apiKind, imageKind];
+registerKind(saasKind);
+registerKind(licenseKind);
+registerKind(apiKind);
+registerKind(imageKind);
 
-/** The kinds this build serves (the others of PRODUCT_KINDS are refused at start as not yet supported). */
-export const SUPPORTED_KINDS: readonly string[] = KINDS.map((k) => k.name);
+export { KINDS, registerKind };
 
-/** A loaded product of any registered kind. */
+/** A loaded product of any built-in kind. */
 export type Product = SaasProduct | LicenseProduct | ApiProduct | ImageProduct;

@@ -2,19 +2,23 @@
  * The contract every product kind implements. A kind is a folder (core/kinds/<kind>/) plus one line in
  * the registry (core/kinds/index.ts): it brings the fields its definitions add and their schema, how a
  * validated definition becomes a typed product, the methods its adapter classes must have, the tables
- * it owns (migrations), the endpoints it serves, the outbox jobs it runs, and how `koogate check`, the
- * simulator and the start-up log describe one of its products. The kernel, the server, the loader and
+ * it owns (migrations), the endpoints it serves, the outbox jobs it runs, its operator-page views, its
+ * simulator scenarios, and how `koogate check`, the simulator and the start-up log describe one of its
+ * products. The kernel, the server, the loader and
  * the CLI know kinds only through this contract.
  */
 import type { DependencyContainer } from "tsyringe";
+import type { Io } from "../cli/args.js";
 import type { SetupError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { Environment } from "../settings/reader.js";
 import type { BaseDefinition, ProductBase } from "../products/definition.js";
 import type { JobHandler } from "../outbox/handlers.js";
 import type { HttpAnswer, HttpCall } from "../serving/http.js";
+import type { KindOps } from "../ops/views.js";
 import type { Migration } from "../store/migrate.js";
 import type { KeyType } from "../vocabulary.js";
+import type { Scenario } from "../simulation/scenario.js";
 
 /** What a kind's loader may use besides the definition. */
 export interface LoadContext {
@@ -73,11 +77,59 @@ export interface ProductDescription {
   facts: readonly string[];
 }
 
+/** What a kind declares besides its code (`Kind.vocabulary`). */
+export interface KindVocabulary {
+  /**
+   * the key types it adds to the core's (basic, general), each with the description the definition
+   * schema shows; a definition of any kind may list them. The type names are also added to `KeyTypes`
+   * (core/vocabulary.ts) by declaration merging, so a kind's code can read `product.keys.<type>`.
+   */
+  readonly keyTypes?: Readonly<Record<string, string>>;
+  /** the activities of its calls: `koogate_calls_total` labels each by its name (any other is `other`) */
+  readonly activities?: readonly string[];
+  /**
+   * the result codes it adds to the common ones (000000-000101), each with its default `resultMsg`;
+   * the codes are also added to `ResultCodes` (core/vocabulary.ts) by declaration merging
+   */
+  readonly resultCodes?: Readonly<Record<string, string>>;
+  /** the refusal reasons of its own served paths besides the signature problems: `koogate_refusals_total` labels each by name */
+  readonly refusalReasons?: readonly string[];
+}
+
+/** What a kind may set up in the local marketplace of `koogate marketplace` (sim/marketplace/state.ts), `Kind.localMarketplace`. */
+export interface LocalMarketplace {
+  /** issues a test authorization code, received by the buyer (docs/marketplace/license.md §2.4) */
+  issueLicense(opts: { code: string }): { code: string };
+}
+
+/** One `koogate <name>` command a kind brings (`Kind.commands`). */
+export interface KindCommand {
+  /** one line for `koogate --help` */
+  readonly summary: string;
+  /**
+   * runs the command line after the command's name; resolves to the exit code (0 ok, 1 failed, 2 a
+   * wrong command line). May throw: a SetupError or any Error is printed as `koogate <name>: …`, exit 1
+   */
+  run(argv: string[], io: Io): Promise<number>;
+}
+
 export interface Kind<P extends ProductBase = ProductBase, A = unknown> {
   /** the `kind:` value of its definitions */
   readonly name: string;
   /** one line for `koogate check --help` and error messages */
   readonly summary: string;
+  /**
+   * the words of its calls that the core counts, labels and checks (core/kinds/registry.ts gathers
+   * every registered kind's): no module outside the kind's folder names them
+   */
+  readonly vocabulary?: KindVocabulary;
+  /** its `koogate <name>` commands, listed by `koogate --help` beside the core's */
+  readonly commands?: Readonly<Record<string, KindCommand>>;
+  /**
+   * what `koogate marketplace` sets up for this kind in the local marketplace it starts (a test
+   * authorization code for the licence relay); the lines it returns are printed with the rest
+   */
+  readonly localMarketplace?: (m: LocalMarketplace) => readonly string[];
   /**
    * JSON Schema of the fields this kind adds to a definition, beside the common ones (id, name, kind,
    * adapter, keys, options). Unknown fields are refused: the loader adds `additionalProperties: false`.
@@ -125,6 +177,19 @@ export interface Kind<P extends ProductBase = ProductBase, A = unknown> {
   readonly metering?: boolean;
   /** the outbox jobs it runs, by the job's `activity` */
   jobs?(container: DependencyContainer): Readonly<Record<string, JobHandler<P, A>>>;
+  /**
+   * what the operator page (/ops) shows of its products beyond the core's views: its own views (with
+   * their navigation entries), the links to them on a listing's row, and its own call log when its
+   * calls skip the pipeline's event log (core/ops/views.ts); default nothing more
+   */
+  readonly ops?: KindOps<P>;
+  /**
+   * the simulator's scenarios for its products (`koogate sim <listing> <scenario>`, core/simulation/scenario.ts),
+   * in the order `--help` lists them; each names this kind and says what else it needs of a product.
+   * The scenarios shared by several kinds (core/simulation/scenarios/: delivery, order notification, usage) are
+   * played by each kind that offers them, under a name of its own.
+   */
+  readonly scenarios?: readonly Scenario[];
   describe(product: P): ProductDescription;
 }
 

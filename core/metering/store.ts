@@ -1,6 +1,7 @@
 /** The usage records table (core/store/migrations/20261201100000_usage.ts). */
 import { createHash } from "node:crypto";
 import { inject, injectable } from "tsyringe";
+import { Coalescer } from "../store/coalescer.js";
 import { DATABASE, type Knex } from "../tokens.js";
 import type { StoredUsage } from "./record.js";
 
@@ -13,13 +14,6 @@ export const USAGE_TABLE = "koogate_usage";
 const SETTLE_CHUNK = 500;
 
 type Db = Knex | Knex.Transaction;
-
-/** Thrown inside the insert's transaction to roll it back when the window overlaps `record`. */
-class Overlap extends Error {
-  constructor(readonly record: StoredUsage) {
-    super("the window overlaps a recorded one");
-  }
-}
 
 /** The advisory lock of one instance's records: the first 8 bytes of a SHA-256, as a signed bigint. */
 function instanceLockKey(productId: string, instanceId: string): string {
@@ -91,32 +85,59 @@ export class UsageStore {
    * is the same record (`metering_sn`), stored once. A rejected record does not count: the marketplace
    * did not count it either.
    *
+   * Records arriving together share the transaction (issue 21: one record was four statements in a
+   * row on the one SQLite connection): they are decided in the order they came, each against the
+   * stored records and the batch's records decided before it, exactly as one transaction after the
+   * other would decide them.
+   *
    * Taking turns: on PostgreSQL an advisory lock per product and instance, held to the commit; on
    * SQLite the insert comes first and holds the database's write lock to the commit, so another
-   * writer's check waits for this one's row.
+   * writer's check waits for this one's rows.
    * @returns `added`, or the stored record the window overlaps (nothing added)
    */
-  async insertUnlessOverlapping(u: NewUsage): Promise<{ added: boolean; overlapping?: StoredUsage }> {
-    try {
-      return await this.db.transaction(async (trx) => {
-        if (trx.client.config.client === "pg") await trx.raw("select pg_advisory_xact_lock(?::bigint)", [instanceLockKey(u.productId, u.instanceId)]);
-        const [added] = await this.insert([u], trx);
-        if (added === undefined) return { added: false };
-        const clash = await trx(USAGE_TABLE)
-          .where({ product_id: u.productId, instance_id: u.instanceId })
-          .whereNot("state", "rejected")
-          .whereNot("metering_sn", u.meteringSn)
-          .where("begin_at", "<", u.endAt)
-          .where("end_at", ">", u.beginAt)
-          .orderBy("begin_at")
-          .first();
-        if (clash) throw new Overlap(fromRow(clash));
+  insertUnlessOverlapping(u: NewUsage): Promise<{ added: boolean; overlapping?: StoredUsage }> {
+    return this.records.submit(u);
+  }
+
+  private readonly records = new Coalescer<NewUsage, { added: boolean; overlapping?: StoredUsage }>((batch) => this.insertBatch(batch));
+
+  private insertBatch(batch: NewUsage[]): Promise<Array<{ added: boolean; overlapping?: StoredUsage }>> {
+    return this.db.transaction(async (trx) => {
+      if (trx.client.config.client === "pg") {
+        // in one order, whatever order the records came in: two batches never wait for each other's locks crosswise
+        const keys = [...new Set(batch.map((u) => instanceLockKey(u.productId, u.instanceId)))].sort();
+        for (const key of keys) await trx.raw("select pg_advisory_xact_lock(?::bigint)", [key]);
+      }
+      const added = new Set(await this.insert(batch, trx));
+      if (added.size === 0) return batch.map(() => ({ added: false }));
+      // the stored records that may overlap a record of the batch, the batch's own rows among them
+      const rows: Array<Record<string, unknown>> = await trx(USAGE_TABLE)
+        .whereIn("product_id", [...new Set(batch.map((u) => u.productId))])
+        .whereIn("instance_id", [...new Set(batch.map((u) => u.instanceId))])
+        .whereNot("state", "rejected")
+        .where("begin_at", "<", Math.max(...batch.map((u) => u.endAt)))
+        .where("end_at", ">", Math.min(...batch.map((u) => u.beginAt)))
+        .orderBy("begin_at");
+      const stored = rows.map(fromRow);
+      /** what a record of the batch is checked against: every stored record, and the batch's records kept so far */
+      const counted = new Set(stored.filter((r) => !added.has(r.meteringSn)).map((r) => r.meteringSn));
+      type Decided = { added: boolean; overlapping?: StoredUsage };
+      const losers: string[] = [];
+      const out = batch.map((u): Decided => {
+        // the same record twice in the batch: the first one is it, the next is a resend
+        if (!added.delete(u.meteringSn)) return { added: false };
+        const clash = stored.find((r) => counted.has(r.meteringSn) && r.productId === u.productId && r.instanceId === u.instanceId && r.meteringSn !== u.meteringSn && r.beginAt < u.endAt && r.endAt > u.beginAt);
+        if (clash) {
+          losers.push(u.meteringSn);
+          return { added: false, overlapping: clash };
+        }
+        counted.add(u.meteringSn);
         return { added: true };
       });
-    } catch (e) {
-      if (e instanceof Overlap) return { added: false, overlapping: e.record };
-      throw e;
-    }
+      // an overlapping record leaves nothing behind, as its own transaction rolled back would
+      for (let i = 0; i < losers.length; i += SETTLE_CHUNK) await trx(USAGE_TABLE).whereIn("metering_sn", losers.slice(i, i + SETTLE_CHUNK)).delete();
+      return out;
+    });
   }
 
   async bySn(sn: string, trx: Db = this.db): Promise<StoredUsage | undefined> {

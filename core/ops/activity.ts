@@ -8,7 +8,7 @@
  * current one. Measured on 200 000 events in a day (scripts/measure-ops-queries.ts; the figures: docs/operations.md, "The operator page").
  */
 import type { Knex } from "knex";
-import { backlogSeries, callSeries, pointOf, rangeEnding, usageSeries, type CallCounts, type CallPoint, type SeriesRange, type Span } from "../store/series.js";
+import { backlogSeries, callSeries, EVENT_CALLS, pointOf, rangeEnding, usageSeries, type CallCounts, type CallPoint, type CallSource, type SeriesRange, type Span } from "../store/series.js";
 
 export interface Activity {
   span: Span;
@@ -34,9 +34,16 @@ export class ActivityReader {
   /** per span and listings, the counts of settled buckets by their start */
   private readonly settled = new Map<string, Map<number, CallCounts>>();
 
-  constructor(private readonly db: Knex) {}
+  /**
+   * @param sourceOf where a listing's calls are counted: the event log (the default), or its kind's own
+   * call log (core/ops/views.ts, `OwnCallLog`)
+   */
+  constructor(
+    private readonly db: Knex,
+    private readonly sourceOf: (listing: Listing) => CallSource = () => EVENT_CALLS,
+  ) {}
 
-  /** The charts' figures; an API listing's calls are in its own call log, every other kind's in the event log. */
+  /** The charts' figures, each listing's calls counted from its source. */
   async read(listings: readonly Listing[], span: Span, nowMs: number): Promise<Activity> {
     const range = rangeEnding(nowMs, span);
     const ids = listings.map((p) => p.id);
@@ -51,8 +58,13 @@ export class ActivityReader {
     let known = 0;
     while (known < range.buckets && kept.has(start(known))) known++;
     const rest: SeriesRange = { from: start(known), bucketMs: range.bucketMs, buckets: range.buckets - known };
-    const q = { pipeline: listings.filter((p) => p.kind !== "api").map((p) => p.id), api: listings.filter((p) => p.kind === "api").map((p) => p.id) };
-    const fresh = rest.buckets > 0 ? await callSeries(this.db, q, rest) : [];
+    const sources = new Map<CallSource, string[]>();
+    for (const l of listings) {
+      const source = this.sourceOf(l);
+      sources.set(source, [...(sources.get(source) ?? []), l.id]);
+    }
+    const groups = [...sources].map(([source, products]) => ({ source, products }));
+    const fresh = rest.buckets > 0 ? await callSeries(this.db, groups, rest) : [];
     const counts = [...Array.from({ length: known }, (_, i) => kept.get(start(i))!), ...fresh];
     const next = new Map<number, CallCounts>();
     counts.forEach((c, i) => {

@@ -11,7 +11,9 @@ import { hostname } from "node:os";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import { OVERSIZE, REPLAYED, UNVERIFIED } from "../serving/refusal-sampler.js";
 import { SIGNATURE_PROBLEMS } from "../signing/signature-error.js";
-import { JOINT_SYNCS, RESULT_CODES, SAAS_ACTIVITIES, SAAS_V1_ACTIVITIES, VERDICTS } from "../vocabulary.js";
+import { KINDS } from "../kinds/index.js";
+import { activities, kindRefusalReasons, resultCodes } from "../kinds/registry.js";
+import { VERDICTS } from "../vocabulary.js";
 
 /** The label value of anything outside an allow-list. */
 export const OTHER = "other";
@@ -29,9 +31,12 @@ export const CALL_DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 
 export interface MetricsOptions {
   /** ids of the products served; a call to any other product id is counted as "other" */
   products: readonly string[];
-  /** activities counted by name; default every SaaS 2.0 and 1.0 activity and every joint-operation sync */
+  /** activities counted by name; default every activity of every registered kind and the core's (core/kinds/registry.ts) */
   activities?: readonly string[];
-  /** refusal reasons counted by name; default the signature problems (`stale`, `bad-signature`, …), a replayed nonce, an oversize body and a refused unverified call */
+  /**
+   * refusal reasons counted by name; default the signature problems (`stale`, `bad-signature`, …), a
+   * replayed nonce, an oversize body, a refused unverified call and every registered kind's own reasons
+   */
   reasons?: readonly string[];
   /** the `process` label of every sample; default `<hostname>-<pid>` (`defaultProcessName()`) */
   processName?: string;
@@ -76,7 +81,7 @@ export type FigureSource<T> = () => T | Promise<T>;
 export class Metrics {
   /** this instance's registry; `text()` exposes it */
   readonly registry = new Registry();
-  private readonly allowed: { product: Set<string>; activity: Set<string>; reason: Set<string> };
+  private readonly allowed: { product: Set<string>; activity: Set<string>; reason: Set<string>; resultCode: Set<string> };
   private readonly calls: Counter<"product" | "activity" | "verdict" | "result_code">;
   private readonly callSeconds: Histogram<"product" | "activity">;
   private readonly refusals: Counter<"product" | "reason">;
@@ -90,8 +95,9 @@ export class Metrics {
   constructor(opts: MetricsOptions) {
     this.allowed = {
       product: new Set(opts.products),
-      activity: new Set(opts.activities ?? [...SAAS_ACTIVITIES, ...SAAS_V1_ACTIVITIES, ...JOINT_SYNCS]),
-      reason: new Set(opts.reasons ?? [...SIGNATURE_PROBLEMS, REPLAYED, OVERSIZE, UNVERIFIED]),
+      activity: new Set(opts.activities ?? activities(KINDS)),
+      reason: new Set(opts.reasons ?? [...SIGNATURE_PROBLEMS, REPLAYED, OVERSIZE, UNVERIFIED, ...kindRefusalReasons(KINDS)]),
+      resultCode: new Set(resultCodes(KINDS)),
     };
     const figure = <T>(name: string) =>
       new CachedFigure<T>({ maxAgeMs: opts.figuresMaxAgeMs ?? FIGURES_MAX_AGE_MS, now: opts.now ?? (() => performance.now()), failed: () => this.sourceErrors.inc({ source: name }), waited: this.reads });
@@ -142,7 +148,7 @@ export class Metrics {
   observeCall(c: CallObservation): void {
     const product = this.bounded(c.product, "product");
     const activity = this.bounded(c.activity, "activity");
-    this.calls.inc({ product, activity, verdict: oneOf(c.verdict, VERDICTS), result_code: oneOf(c.resultCode, RESULT_CODE_VALUES) });
+    this.calls.inc({ product, activity, verdict: oneOf(c.verdict, VERDICTS), result_code: this.bounded(c.resultCode, "resultCode") });
     this.callSeconds.observe({ product, activity }, c.seconds);
   }
 
@@ -266,7 +272,6 @@ class CachedFigure<T> {
   }
 }
 
-const RESULT_CODE_VALUES: readonly string[] = Object.values(RESULT_CODES);
 
 /**
  * Leaves a gauge without labels out of the scrape. `reset()` would print it as 0, and an outbox that

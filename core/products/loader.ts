@@ -13,7 +13,8 @@ import { SetupError } from "../errors.js";
 import type { Kind } from "../kinds/kind.js";
 import type { Logger } from "../logger.js";
 import type { Environment } from "../settings/reader.js";
-import { KEY_TYPES, type KeyType } from "../vocabulary.js";
+import { keyTypes } from "../kinds/registry.js";
+import type { KeyType } from "../vocabulary.js";
 import type { BaseDefinition, ProductBase } from "./definition.js";
 import { definitionSchema, kindSchema } from "./schema.js";
 import { withArticle } from "../article.js";
@@ -44,13 +45,16 @@ export interface LoadOptions {
   adapterHint?: string;
 }
 
-/** Compiled validators, once per kind list. */
-const compiled = new WeakMap<readonly Kind[], { kind: ValidateFunction; byKind: Map<string, ValidateFunction> }>();
+/**
+ * Compiled validators, once per kind list as it stands: the registry's list is live (a kind registered
+ * later adds its fields and key types), so a list whose members changed is compiled again.
+ */
+const compiled = new WeakMap<readonly Kind[], { members: readonly Kind[]; kind: ValidateFunction; byKind: Map<string, ValidateFunction> }>();
 
 function validators(kinds: readonly Kind[]) {
   let v = compiled.get(kinds);
-  if (!v) {
-    v = { kind: ajv.compile(kindSchema(kinds)), byKind: new Map(kinds.map((k) => [k.name, ajv.compile(definitionSchema(k))])) };
+  if (!v || v.members.length !== kinds.length || v.members.some((k, i) => k !== kinds[i])) {
+    v = { members: [...kinds], kind: ajv.compile(kindSchema(kinds)), byKind: new Map(kinds.map((k) => [k.name, ajv.compile(definitionSchema(k, kinds))])) };
     compiled.set(kinds, v);
   }
   return v;
@@ -160,7 +164,7 @@ function resolveKeys(d: BaseDefinition, kind: Kind, file: string, opts: LoadOpti
   }
   const keys = {} as Record<KeyType, string[]>;
   const keyVariables = {} as Record<KeyType, Array<{ name: string; set: boolean }>>;
-  for (const type of KEY_TYPES) {
+  for (const type of keyTypes(opts.kinds)) {
     const names = d.keys[type] ?? [];
     keyVariables[type] = names.map((name) => ({ name, set: !!opts.env[name] }));
     keys[type] = [];

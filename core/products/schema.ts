@@ -6,7 +6,7 @@
  * `if`/`then`, so one schema with conditional parts would let typos through).
  */
 import type { Kind } from "../kinds/kind.js";
-import { KEY_TYPES, PRODUCT_KINDS } from "../vocabulary.js";
+import { keyTypeDescriptions } from "../kinds/registry.js";
 
 const keyList = {
   type: "array",
@@ -16,15 +16,11 @@ const keyList = {
   items: { type: "string", pattern: "^[A-Z_][A-Z0-9_]*$" },
 };
 
-const KEY_DESCRIPTIONS: Record<(typeof KEY_TYPES)[number], string> = {
-  basic: "Key of the basic production interface (Seller Console).",
-  kit: "Key of the joint-operation sync interfaces.",
-  license: "Key of the licence-code interface.",
-  general: "Seller's general interconnection key (order notification, usage push).",
-};
-
-/** The fields every definition has; `kind` lists the kinds this server knows. */
-export function baseProperties(kindNames: readonly string[]): Record<string, object> {
+/**
+ * The fields every definition has; `kind` lists the kinds this server knows, `keys` every key type of
+ * `kinds` (the core's and each kind's, with its description): a listing may list one its interfaces do not use.
+ */
+export function baseProperties(kindNames: readonly string[], kinds: readonly Kind[]): Record<string, object> {
   return {
     id: {
       description: "URL slug: the listing's production URL is /produce/<id>.",
@@ -43,7 +39,7 @@ export function baseProperties(kindNames: readonly string[]): Record<string, obj
         "Environment-variable names holding each interface's key. The first name of a list is required; later names are optional extra keys accepted during a rotation. Which types a listing needs depends on its kind.",
       type: "object",
       additionalProperties: false,
-      properties: Object.fromEntries(KEY_TYPES.map((t) => [t, { ...keyList, description: KEY_DESCRIPTIONS[t] }])),
+      properties: Object.fromEntries(Object.entries(keyTypeDescriptions(kinds)).map(([t, description]) => [t, { ...keyList, description }])),
     },
     options: { description: "Free settings for the adapter, validated by the adapter's own optionsSchema.", type: "object" },
   };
@@ -59,19 +55,18 @@ function requiredOf(kind: Kind): string[] {
   return [...BASE_REQUIRED.filter((f) => !(f === "adapter" && kind.adapterOptional)), ...(kind.schema.required ?? [])];
 }
 
-/** The first pass: only `kind`, among the marketplace's kinds and the registered ones. */
+/** The first pass: only `kind`, among the registered kinds. */
 export function kindSchema(kinds: readonly Kind[]): object {
-  const names = [...new Set([...PRODUCT_KINDS, ...kinds.map((k) => k.name)])];
-  return { type: "object", required: ["kind"], properties: { kind: { enum: names } } };
+  return { type: "object", required: ["kind"], properties: { kind: { enum: kinds.map((k) => k.name) } } };
 }
 
-/** The complete draft-07 schema of one kind's definitions: unknown fields refused. */
-export function definitionSchema(kind: Kind): Record<string, unknown> {
+/** The complete draft-07 schema of one kind's definitions among `kinds`: unknown fields refused. */
+export function definitionSchema(kind: Kind, kinds: readonly Kind[]): Record<string, unknown> {
   return {
     type: "object",
     additionalProperties: false,
     required: requiredOf(kind),
-    properties: { ...baseProperties([kind.name]), ...kind.schema.properties },
+    properties: { ...baseProperties([kind.name], kinds), ...kind.schema.properties },
   };
 }
 
@@ -89,6 +84,6 @@ export function editorSchema(kinds: readonly Kind[]): Record<string, unknown> {
     type: "object",
     required: BASE_REQUIRED.filter((f) => f !== "adapter"),
     properties: { kind: { description: "KooGallery delivery kind.", enum: kinds.map((k) => k.name) } },
-    oneOf: kinds.map((k) => ({ ...definitionSchema(k), properties: { ...definitionSchema(k).properties as object, kind: { const: k.name } } })),
+    oneOf: kinds.map((k) => ({ ...definitionSchema(k, kinds), properties: { ...(definitionSchema(k, kinds).properties as object), kind: { const: k.name } } })),
   };
 }

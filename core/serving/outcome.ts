@@ -1,8 +1,8 @@
 import type { Knex } from "knex";
 import type { Started } from "../outbox/outbox.js";
 import type { Completion } from "../store/operations.js";
-import { CallError, describeError } from "../errors.js";
-import { RESULT_CODES, RESULT_MESSAGES, type ResultCode, type Verdict } from "../vocabulary.js";
+import { CallError, defaultMessage, describeError } from "../errors.js";
+import { RESULT_CODES, type ResultCode, type Verdict } from "../vocabulary.js";
 
 /** What serving one call decided: the answer, how to log it, and the state change to commit with it. */
 export interface Outcome {
@@ -34,7 +34,7 @@ export interface Outcome {
 /** The response text of an outcome: `{"resultCode":…,"resultMsg":…,…fields}`, serialised once. */
 export function responseBody(o: Outcome): string {
   if (o.body !== undefined) return o.body;
-  return JSON.stringify({ resultCode: o.resultCode, resultMsg: o.resultMsg ?? RESULT_MESSAGES[o.resultCode], ...o.fields });
+  return JSON.stringify({ resultCode: o.resultCode, resultMsg: o.resultMsg ?? defaultMessage(o.resultCode), ...o.fields });
 }
 
 /**

@@ -6,9 +6,9 @@
  */
 import { CallError } from "../errors.js";
 import { SignatureError, type SignatureProblem } from "../signing/signature-error.js";
-import { assertNever, RESULT_MESSAGES, type ResultCode } from "../vocabulary.js";
+import { assertNever, RESULT_MESSAGES, type CommonResultCode } from "../vocabulary.js";
 
-export function resultCodeOf(reason: SignatureProblem): ResultCode {
+export function resultCodeOf(reason: SignatureProblem): CommonResultCode {
   switch (reason) {
     case "missing-parameter":
     case "malformed":

@@ -15,7 +15,7 @@
  * exact body bytes are always hashed, so a request whose body is not covered by its signature never
  * verifies; a caller that needs unsigned payloads must say so in code, not by a header.
  */
-import { createHash, createHmac } from "node:crypto";
+import { createHash, createHmac, hash as oneShotHash } from "node:crypto";
 import { safeEqual } from "./compare.js";
 import { SignatureError } from "./signature-error.js";
 import { checkWindow } from "./window.js";
@@ -32,19 +32,26 @@ export function formatSdkDate(date: Date): string {
 
 /** The time an `X-Sdk-Date` stands for, in ms; null when it is not of the form `yyyyMMddTHHmmssZ`. */
 export function parseSdkDate(value: string): number | null {
-  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
+  const m = SDK_DATE.exec(value);
   if (!m) return null;
-  const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  const [y, mo, d, h, mi, s] = [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])];
   const ms = Date.UTC(y, mo - 1, d, h, mi, s);
-  return formatSdkDate(new Date(ms)) === value ? ms : null;
+  // a date that does not exist (Feb 30, 24:00, second 60) or a year Date.UTC reads as 19xx comes back different
+  const t = new Date(ms);
+  const same = t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d && t.getUTCHours() === h && t.getUTCMinutes() === mi && t.getUTCSeconds() === s;
+  return same ? ms : null;
 }
+
+const SDK_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 
 /** RFC 3986 encoding as Huawei's signers do it: unreserved `A-Za-z0-9-_.~` kept, the rest `%XX` upper-case. */
 function encode(s: string): string {
   return encodeURIComponent(s).replace(/[!'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
 }
 
-const sha256Hex = (data: string | Buffer) => createHash("sha256").update(data).digest("hex");
+/** hex SHA-256; Node's one-shot `crypto.hash` where it exists (20.12+), which allocates no Hash stream per call (issue 21) */
+const sha256Hex: (data: string | Buffer) => string =
+  typeof oneShotHash === "function" ? (data) => oneShotHash("sha256", data, "hex") : (data) => createHash("sha256").update(data).digest("hex");
 
 /** Every path segment decoded then encoded again, joined by `/`, always ending with `/`. */
 export function canonicalUri(path: string): string {
@@ -54,6 +61,7 @@ export function canonicalUri(path: string): string {
 
 /** Parameters sorted by name, then value; `enc(k)=enc(v)` joined by `&`; a key without value gives `k=`. */
 export function canonicalQuery(rawQuery: string): string {
+  if (rawQuery === "") return "";
   const pairs = [...new URLSearchParams(rawQuery)];
   pairs.sort(([ka, va], [kb, vb]) => (ka < kb ? -1 : ka > kb ? 1 : va < vb ? -1 : va > vb ? 1 : 0));
   return pairs.map(([k, v]) => `${encode(k)}=${encode(v)}`).join("&");

@@ -40,22 +40,3 @@ export async function callShares(db: Knex, products: readonly string[], since: n
   for (const r of rows) out.set(r.product_id, { calls: Number(r.calls), failures: Number(r.failures ?? 0) });
   return out;
 }
-
-/**
- * The same for API listings, from their call log (core/kinds/api/call-log.ts): calls koogate refused
- * (authentication, rate limit, size) are left out, and an answer under 500 is no failure.
- */
-export async function apiCallShares(db: Knex, products: readonly string[], since: number): Promise<Map<string, CallShare>> {
-  const out = new Map<string, CallShare>();
-  if (products.length === 0) return out;
-  const rows: Array<{ product_id: string; calls: unknown; failures: unknown }> = await db("koogate_api_calls")
-    .select("product_id")
-    .count({ calls: "*" })
-    .select(db.raw("sum(CASE WHEN outcome = 'answered' AND status < 500 THEN 0 ELSE 1 END) AS failures"))
-    .whereIn("product_id", [...products])
-    .andWhere("at", ">=", since)
-    .whereNotIn("outcome", ["refused", "limited", "too-large"])
-    .groupBy("product_id");
-  for (const r of rows) out.set(r.product_id, { calls: Number(r.calls), failures: Number(r.failures ?? 0) });
-  return out;
-}

@@ -6,6 +6,7 @@ import pg from "pg";
 import { SetupError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { QUERY_TIMEOUT_MS, STATEMENT_TIMEOUT_MS } from "../settings/timings.js";
+import { preparedSqliteClient } from "./sqlite-client.js";
 
 // PostgreSQL returns BIGINT (int8) as strings; koogate's int8 columns hold milliseconds, safe as numbers.
 pg.types.setTypeParser(20, (v: string) => Number(v));
@@ -15,6 +16,9 @@ export interface DatabaseOptions {
   /** where knex's own warnings go (a lost connection, a failed acquire), as one line without a stack;
    * default: knex's console output */
   logger?: Logger;
+  /** SQLite: keep the driver's prepared statements (./sqlite-client.ts); default true. The bench's
+   * floors pass false: they measure one statement as knex runs it out of the box. */
+  keepStatements?: boolean;
 }
 
 /** knex's warnings as koogate log lines: the first line of the message only, never a stack or a statement. */
@@ -42,7 +46,8 @@ export function createDatabase(url: string, opts: DatabaseOptions = {}): Knex {
     requireSqliteDriver();
     if (filename !== ":memory:") mkdirSync(dirname(filename), { recursive: true });
     return knexFactory({
-      client: "sqlite3",
+      // knex's sqlite3 client, keeping the driver's prepared statements (./sqlite-client.ts)
+      client: opts.keepStatements === false ? "sqlite3" : (preparedSqliteClient() as unknown as string),
       connection: { filename },
       useNullAsDefault: true,
       log,

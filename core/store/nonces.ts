@@ -1,6 +1,14 @@
 import { inject, injectable } from "tsyringe";
 import { DATABASE, type Knex } from "../tokens.js";
+import { BuiltStatement } from "./built-statement.js";
 import { Coalescer } from "./coalescer.js";
+
+interface NonceRow extends Record<string, unknown> {
+  product_id: string;
+  scope: string;
+  nonce: string;
+  expires_at: number;
+}
 
 interface NonceClaim {
   productId: string;
@@ -17,8 +25,12 @@ interface NonceClaim {
 @injectable()
 export class NonceStore {
   private readonly claims = new Coalescer<NonceClaim, boolean>((items) => this.insertMany(items));
+  private readonly insert: BuiltStatement<NonceRow>;
 
-  constructor(@inject(DATABASE) private readonly db: Knex) {}
+  constructor(@inject(DATABASE) private readonly db: Knex) {
+    this.insert = new BuiltStatement(db, ["product_id", "scope", "nonce", "expires_at"], (rows) =>
+      db("koogate_nonces").insert(rows).onConflict(["product_id", "scope", "nonce"]).ignore().returning(["product_id", "scope", "nonce"]), "all");
+  }
 
   /** Remembers `nonce` until `expiresAt`; false when it was already there (a replay). */
   claim(productId: string, scope: string, nonce: string, expiresAt: number): Promise<boolean> {
@@ -31,12 +43,8 @@ export class NonceStore {
   }
 
   private async insertMany(items: NonceClaim[]): Promise<boolean[]> {
-    const rows = await this.db("koogate_nonces")
-      .insert(items.map((c) => ({ product_id: c.productId, scope: c.scope, nonce: c.nonce, expires_at: c.expiresAt })))
-      .onConflict(["product_id", "scope", "nonce"])
-      .ignore()
-      .returning(["product_id", "scope", "nonce"]);
-    const inserted = new Set(rows.map((r: { product_id: string; scope: string; nonce: string }) => JSON.stringify([r.product_id, r.scope, r.nonce])));
+    const rows = await this.insert.run<{ product_id: string; scope: string; nonce: string }>(items.map((c) => ({ product_id: c.productId, scope: c.scope, nonce: c.nonce, expires_at: c.expiresAt })));
+    const inserted = new Set(rows.map((r) => JSON.stringify([r.product_id, r.scope, r.nonce])));
     // The same nonce twice in one batch: the first wins, like two inserts in a row.
     return items.map((c) => inserted.delete(JSON.stringify([c.productId, c.scope, c.nonce])));
   }

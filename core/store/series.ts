@@ -107,7 +107,7 @@ export function quantile(counts: readonly number[], q: number): number | null {
 }
 
 /** How each source's rows are classified, as SQL conditions on its columns (no caller's value in them). */
-interface CallSource {
+export interface CallSource {
   table: string;
   /** the rows that are calls */
   calls: string;
@@ -118,27 +118,17 @@ interface CallSource {
 }
 
 /**
- * The calls of SaaS, License and the other pipeline kinds: the events with a request id (the outbox's
+ * The calls of every kind served through the pipeline: the events with a request id (the outbox's
  * background outcomes have none). A call answered at the deadline is the one whose detail the
  * pipeline (core/serving/pipeline.ts) starts with "answered 000005 at the".
  */
-const EVENTS: CallSource = {
+export const EVENT_CALLS: CallSource = {
   table: EVENTS_TABLE,
   calls: "request_id IS NOT NULL",
   success: `result_code = '${RESULT_CODES.success}'`,
   refused: "verdict = 'rejected'",
   deadline: "verdict = 'failed' AND detail LIKE 'answered 000005 at the %'",
   unshared: "verdict = 'rejected' AND activity = ''",
-};
-
-/** An API listing's calls (core/kinds/api/call-log.ts): an answer under 500 is a success. */
-const API_CALLS: CallSource = {
-  table: "koogate_api_calls",
-  calls: "1 = 1",
-  success: "outcome = 'answered' AND status < 500",
-  refused: "outcome IN ('refused', 'limited', 'too-large')",
-  deadline: "outcome = 'upstream-timeout'",
-  unshared: "outcome IN ('refused', 'limited', 'too-large')",
 };
 
 const int = (n: number) => {
@@ -178,10 +168,13 @@ async function countCalls(db: Knex, source: CallSource, products: readonly strin
   return out;
 }
 
-/** Per bucket, the calls of `pipeline` products (the event log) and of `api` listings (their call log). */
-export async function callSeries(db: Knex, q: { pipeline: readonly string[]; api: readonly string[] }, r: SeriesRange): Promise<CallCounts[]> {
-  const [events, api] = await Promise.all([countCalls(db, EVENTS, q.pipeline, r), countCalls(db, API_CALLS, q.api, r)]);
-  return merge(events, api);
+/**
+ * Per bucket, the calls of each group of products from its source: the event log's (EVENT_CALLS) for
+ * the pipeline's kinds, a kind's own call log for the others (core/ops/views.ts, `OwnCallLog`).
+ */
+export async function callSeries(db: Knex, groups: ReadonlyArray<{ source: CallSource; products: readonly string[] }>, r: SeriesRange): Promise<CallCounts[]> {
+  const counts = await Promise.all(groups.map((g) => countCalls(db, g.source, g.products, r)));
+  return counts.reduce((all, c) => merge(all, c), Array.from({ length: r.buckets }, zero));
 }
 
 /**

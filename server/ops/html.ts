@@ -1,68 +1,45 @@
 /**
- * HTML for the operator page, built with one tagged template: every value put into `html\`…\`` is
- * escaped by `escapeHtml` unless it is already `Html` (made by this template). Order ids, instance ids,
- * error details and anything else that came from the marketplace or an adapter can therefore only ever
- * appear as text.
+ * The whole operator page around a view's content: navigation (the core's views, then those the
+ * registered kinds declare), the stylesheet. The escaping template and its building blocks are
+ * core/ops/html.ts, shared with the kinds' own views.
  */
+import { html, type Html } from "../../core/ops/html.js";
+import type { OpsContent } from "../../core/ops/views.js";
 
-/** Markup already escaped (made by `html`). */
-export class Html {
-  constructor(readonly text: string) {}
-  toString(): string {
-    return this.text;
-  }
-}
+export { escapeHtml, html, Html, instanceLink, select, table, time } from "../../core/ops/html.js";
 
-const ENTITIES: Readonly<Record<string, string>> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+/** A link of the page's navigation: its path and label. */
+export type NavEntry = readonly [href: string, label: string];
 
-/** The one escaping function: text safe in an element and in a quoted attribute. */
-export function escapeHtml(value: unknown): string {
-  return String(value ?? "").replace(/[&<>"']/g, (c) => ENTITIES[c]!);
-}
-
-/** The template: strings as written, values escaped; arrays are joined, `Html` values kept. */
-export function html(strings: TemplateStringsArray, ...values: unknown[]): Html {
-  let out = strings[0]!;
-  values.forEach((v, i) => {
-    out += piece(v) + strings[i + 1]!;
-  });
-  return new Html(out);
-}
-
-function piece(v: unknown): string {
-  if (v instanceof Html) return v.text;
-  if (Array.isArray(v)) return v.map(piece).join("");
-  if (v === undefined || v === null || v === false) return "";
-  return escapeHtml(v);
-}
-
-/** A table: headers, then rows of cells (text or `Html`); a note when there are no rows. */
-export function table(headers: readonly string[], rows: ReadonlyArray<readonly unknown[]>, empty = "nothing yet"): Html {
-  if (rows.length === 0) return html`<p class="empty">${empty}</p>`;
-  return html`<table><thead><tr>${headers.map((h) => html`<th>${h}</th>`)}</tr></thead><tbody>${rows.map(
-    (r) => html`<tr>${r.map((c) => html`<td>${c}</td>`)}</tr>`,
-  )}</tbody></table>`;
-}
-
-/** A time (ms) as ISO text, to the second. */
-export function time(ms: number | null | undefined): string {
-  return ms === null || ms === undefined ? "-" : new Date(ms).toISOString().replace("T", " ").slice(0, 19);
-}
-
-const NAV = [
+/** The core's views, in the navigation; the kinds' views come between these and the reconciliation. */
+const CORE_NAV: readonly NavEntry[] = [
   ["/ops", "Overview"],
   ["/ops/calls", "Calls"],
   ["/ops/jobs", "Outbox jobs"],
   ["/ops/usage", "Usage records"],
   ["/ops/orders", "Orders"],
-  ["/ops/tenants", "Tenants"],
-  ["/ops/reconciliation", "Reconciliation"],
-] as const;
+];
+const LAST_NAV: NavEntry = ["/ops/reconciliation", "Reconciliation"];
 
-/** The whole page around `body`. */
-export function page(title: string, body: Html, opts: { nav?: boolean } = {}): string {
-  const nav = opts.nav === false ? "" : html`<nav>${NAV.map(([href, label]) => html`<a href="${href}">${label}</a>`)}<form method="post" action="/ops/logout"><button>Sign out</button></form></nav>`;
-  return html`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title} · koogate</title><link rel="stylesheet" href="/ops/style.css"></head><body><header><strong>koogate</strong> operator page</header>${nav}<main><h1>${title}</h1>${body}</main></body></html>`.text;
+/** The navigation with the registered kinds' views (core/ops/views.ts, `OpsView.nav`). */
+export function navOf(kindViews: readonly NavEntry[]): readonly NavEntry[] {
+  return [...CORE_NAV, ...kindViews, LAST_NAV];
+}
+
+/** A page before it is wrapped (`documentOf`): its title and body, and whether it shows the navigation. */
+export interface OpsPage extends OpsContent {
+  nav: boolean;
+}
+
+/** A page of `body`; `nav: false` for the sign-in form. */
+export function page(title: string, body: Html, opts: { nav?: boolean } = {}): OpsPage {
+  return { title, body, nav: opts.nav !== false };
+}
+
+/** The whole document around a page, with `nav` as its navigation. */
+export function documentOf(p: OpsPage, nav: readonly NavEntry[]): string {
+  const links = p.nav ? html`<nav>${nav.map(([href, label]) => html`<a href="${href}">${label}</a>`)}<form method="post" action="/ops/logout"><button>Sign out</button></form></nav>` : "";
+  return html`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${p.title} · koogate</title><link rel="stylesheet" href="/ops/style.css"></head><body><header><strong>koogate</strong> operator page</header>${links}<main><h1>${p.title}</h1>${p.body}</main></body></html>`.text;
 }
 
 /** The stylesheet: small, no build step. */

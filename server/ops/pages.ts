@@ -8,26 +8,29 @@ import type { Readiness } from "../../core/ops/health.js";
 import type { ReconcileReport } from "../../core/ops/reconcile.js";
 import type { EventRecord } from "../../core/store/events.js";
 import type { InstanceRow } from "../../core/store/instances.js";
+import type { OrderView } from "../../core/store/order-view.js";
 import type { JobView } from "../../core/store/jobs.js";
 import { VERDICTS } from "../../core/vocabulary.js";
-import { html, page, table, time, type Html } from "./html.js";
+import type { OpsLink } from "../../core/ops/views.js";
+import { html, instanceLink, page, select, table, time, type Html, type OpsPage } from "./html.js";
 
 export interface ProductHealth {
   id: string;
   kind: string;
   /** the product records usage (its usage records have a view) */
   metered: boolean;
+  /** the links its kind adds to its row (core/ops/views.ts) */
+  links: readonly OpsLink[];
   calls: number;
   failures: number;
   share: number;
 }
 
 export const pct = (x: number) => `${Math.round(x * 1000) / 10} %`;
-export const instanceLink = (product: string, id: string | null | undefined) =>
-  id ? html`<a href="/ops/instances/${encodeURIComponent(product)}/${encodeURIComponent(id)}">${id}</a>` : "-";
+const yes = (b: boolean) => (b ? "yes" : "no");
 const verdictCell = (v: string) => html`<span class="${v === "failed" || v === "rejected" ? "bad" : "ok"}">${v}</span>`;
 
-export function overviewPage(d: { products: ProductHealth[]; alerts: Alert[]; readiness: Readiness; windowMinutes: number; last?: ReconcileReport; activity: Html }): string {
+export function overviewPage(d: { products: ProductHealth[]; alerts: Alert[]; readiness: Readiness; windowMinutes: number; last?: ReconcileReport; activity: Html }): OpsPage {
   const products = table(
     ["Product", "Kind", `Calls (${d.windowMinutes} min)`, "Failed", "Failure share", "Alarms", "Records"],
     d.products.map((p) => [
@@ -52,21 +55,20 @@ export function overviewPage(d: { products: ProductHealth[]; alerts: Alert[]; re
   return page("Overview", html`<h2>Products</h2>${products}<h2>Activity of every listing</h2>${d.activity}<h2>Alarms</h2>${alerts}<h2>Readiness</h2>${checks}<h2>Last reconciliation</h2>${reconcileSummary(d.last)}`);
 }
 
-/** The product's own record views: its calls, its orders, usage records of a metered product, the codes of a License listing, a SaaS listing's tenants. */
-function recordLinks(p: Pick<ProductHealth, "id" | "kind" | "metered">): Html | string {
+/** The product's own record views: its calls, its orders, usage records of a metered product, then its kind's views. */
+function recordLinks(p: Pick<ProductHealth, "id" | "metered" | "links">): Html | string {
   const id = encodeURIComponent(p.id);
   const links = [
     html`<a href="/ops/calls?product=${id}">calls</a>`,
     html`<a href="/ops/orders?product=${id}">orders</a>`,
     p.metered ? html`<a href="/ops/usage?product=${id}">usage records</a>` : undefined,
-    p.kind === "license" ? html`<a href="/ops/licences/${id}">licences</a>` : undefined,
-    p.kind === "saas" ? html`<a href="/ops/tenants?product=${id}">tenants</a>` : undefined,
+    ...p.links.map((l) => html`<a href="${l.href}">${l.text}</a>`),
   ].filter((l): l is Html => l !== undefined);
   return html`${links.map((l, i) => (i ? html` · ${l}` : l))}`;
 }
 
 /** One listing: its figures over the alarm window, its record views and its charts. */
-export function productPage(d: { product: ProductHealth; windowMinutes: number; alerts: Alert[]; activity: Html }): string {
+export function productPage(d: { product: ProductHealth; windowMinutes: number; alerts: Alert[]; activity: Html }): OpsPage {
   const p = d.product;
   const facts = table(
     ["Kind", `Calls (${d.windowMinutes} min)`, "Failed", "Failure share", "Alarms", "Records"],
@@ -88,12 +90,7 @@ export interface CallFilters {
   order?: string;
 }
 
-/** A filter's drop-down: "any", then `options`, `value` selected. */
-export function select(name: string, options: readonly string[], value?: string): Html {
-  return html`<select name="${name}"><option value="">any</option>${options.map((o) => html`<option${o === value ? html` selected` : ""}>${o}</option>`)}</select>`;
-}
-
-export function callsPage(d: { filters: CallFilters; products: string[]; events: EventRecord[] }): string {
+export function callsPage(d: { filters: CallFilters; products: string[]; events: EventRecord[] }): OpsPage {
   const f = d.filters;
   const form = html`<form class="filters" method="get" action="/ops/calls">
 <label>Product ${select("product", d.products, f.product)}</label>
@@ -113,7 +110,7 @@ function eventsTable(events: EventRecord[]): Html {
   );
 }
 
-export function instancePage(d: { productId: string; instanceId: string; row?: InstanceRow; events: EventRecord[]; jobs: JobView[] }): string {
+export function instancePage(d: { productId: string; instanceId: string; row?: InstanceRow; events: EventRecord[]; jobs: JobView[] }): OpsPage {
   const r = d.row;
   const facts = r
     ? table(
@@ -136,7 +133,7 @@ export function instancePage(d: { productId: string; instanceId: string; row?: I
   return page(`Instance ${d.instanceId}`, html`${facts}<h2>History</h2>${eventsTable([...d.events].reverse())}<h2>Outbox jobs</h2>${jobsTable(d.jobs)}`);
 }
 
-export function jobsPage(d: { jobs: JobView[]; notice?: string }): string {
+export function jobsPage(d: { jobs: JobView[]; notice?: string }): OpsPage {
   return page("Outbox jobs", html`${d.notice ? html`<p class="ok">${d.notice}</p>` : ""}${jobsTable(d.jobs)}`);
 }
 
@@ -161,7 +158,7 @@ function jobsTable(jobs: JobView[]): Html {
 /** The states a usage record can be in (the filter's options; any other value is ignored). */
 export const USAGE_STATES: ReadonlyArray<StoredUsage["state"]> = ["pending", "pushed", "rejected"];
 
-export function usagePage(d: { products: string[]; product?: string; state?: string; records: StoredUsage[] }): string {
+export function usagePage(d: { products: string[]; product?: string; state?: string; records: StoredUsage[] }): OpsPage {
   const form = html`<form class="filters" method="get" action="/ops/usage"><label>Product ${select("product", d.products, d.product)}</label><label>State ${select("state", USAGE_STATES, d.state)}</label><button>Filter</button></form>`;
   const rows = d.records.map((u) => [
     u.productId,
@@ -181,7 +178,33 @@ export function usagePage(d: { products: string[]; product?: string; state?: str
   );
 }
 
-export function reconciliationPage(r: ReconcileReport | undefined): string {
+/** Notified orders and what became of each: its lines, whether the adapter heard of them, the instance made. */
+export function ordersPage(d: { products: string[]; product?: string; orders: OrderView[] }): OpsPage {
+  const form = html`<form class="filters" method="get" action="/ops/orders"><label>Product ${select("product", d.products, d.product)}</label><button>Filter</button></form>`;
+  const rows = d.orders.flatMap((o) =>
+    (o.lines.length ? o.lines : [undefined]).map((l) => [
+      o.productId,
+      html`<a href="/ops/calls?order=${encodeURIComponent(o.orderId)}">${o.orderId}</a>`,
+      o.orderType ?? "-",
+      o.createTime ?? "-",
+      l?.orderLineId ?? "-",
+      l ? [l.chargingMode, l.periodType && `${l.periodNumber ?? ""} ${l.periodType}`].filter(Boolean).join(", ") || "-" : "-",
+      l?.skuCode ?? "-",
+      l?.amount ?? "-",
+      time(l?.expireAt),
+      l?.notifiedAt ? time(l.notifiedAt) : html`<span class="bad">not yet</span>`,
+      o.instances.length ? html`${o.instances.map((i, n) => html`${n ? ", " : ""}${instanceLink(o.productId, i.instanceId)} (${i.state})`)}` : html`<span class="${o.orderType === "NEW" ? "bad" : "empty"}">none</span>`,
+      yes(o.test),
+      time(o.fetchedAt),
+    ]),
+  );
+  return page(
+    "Notified orders",
+    html`${form}${table(["Product", "Order", "Type", "Created (as answered)", "Order line", "Charging", "SKU", "Amount", "Expires", "Adapter told", "Instance", "Test", "Stored"], rows, "no notified order stored")}<p class="empty">The buyer and the lines' extra parameters rest sealed and are not shown.</p>`,
+  );
+}
+
+export function reconciliationPage(r: ReconcileReport | undefined): OpsPage {
   const body = r
     ? html`${reconcileSummary(r)}${table(
         ["Kind", "Product", "Order", "Order line", "Instance", "metering_sn", "koogate", "Marketplace"],
@@ -192,7 +215,7 @@ export function reconciliationPage(r: ReconcileReport | undefined): string {
   return page("Last reconciliation", body);
 }
 
-export function loginPage(wrong: boolean): string {
+export function loginPage(wrong: boolean): OpsPage {
   return page(
     "Sign in",
     html`${wrong ? html`<p class="bad">That is not the operator token.</p>` : ""}<form method="post" action="/ops/login"><label>Operator token (KOOGATE_OPS_TOKEN) <input type="password" name="token" autocomplete="current-password" autofocus></label> <button>Sign in</button></form>`,

@@ -20,21 +20,21 @@ import { isMetered } from "../../core/metering/definition.js";
 import { UsageStore } from "../../core/metering/store.js";
 import { ActivityReader } from "../../core/ops/activity.js";
 import type { ProductBase } from "../../core/products/definition.js";
-import { apiCallShares, callShares, shareOf } from "../../core/store/call-shares.js";
+import { callShares, shareOf, type CallShare } from "../../core/store/call-shares.js";
 import { EventLog } from "../../core/store/events.js";
 import { InstanceStore } from "../../core/store/instances.js";
 import { JobStore } from "../../core/store/jobs.js";
 import { ReconciliationStore } from "../../core/store/reconciliations.js";
-import type { Span } from "../../core/store/series.js";
+import { EVENT_CALLS, type Span } from "../../core/store/series.js";
 import type { Clock } from "../../core/tokens.js";
-import { readRawBody } from "../raw-body.js";
+import { readRawBody } from "../../core/serving/raw-body.js";
 import { OpsSessions } from "../../core/ops/sessions.js";
 import { SignInThrottle } from "../../core/ops/sign-in-throttle.js";
 import { OpsAuth, SESSION_COOKIE, sameOrigin, type Verdict } from "./auth.js";
-import { html, page, STYLESHEET } from "./html.js";
+import { documentOf, html, navOf, page, STYLESHEET, type NavEntry, type OpsPage } from "./html.js";
 import { scrape } from "./metrics-endpoint.js";
 import { activitySection } from "./activity-view.js";
-import { apiCallsView, filterOf, MAX_FILTER, registerKindViews } from "./kind-routes.js";
+import { filterOf, MAX_FILTER, ownCallLog, registerKindViews, viewContext } from "./kind-routes.js";
 import { callsPage, instancePage, jobsPage, loginPage, overviewPage, productPage, reconciliationPage, usagePage, USAGE_STATES, type CallFilters, type ProductHealth } from "./pages.js";
 import type { Ops } from "./wiring.js";
 
@@ -68,13 +68,16 @@ function registerPage(router: Router, d: OpsRouteDeps, token: string): void {
   const reconciliations = new ReconciliationStore(d.kernel.db);
   const usage = new UsageStore(d.kernel.db);
   const auth = new OpsAuth({ token, sessions: new OpsSessions(d.kernel.db, token), throttle: new SignInThrottle(), secureCookie: d.ops.config.opsSecureCookie, logger: d.logger });
-  const view = (handler: (ctx: Koa.Context) => Promise<string | Answer> | string) => async (ctx: Koa.Context) => {
+  // the navigation: the core's views and those of the registered kinds (filled in as they are registered)
+  const kindNav: NavEntry[] = [];
+  const document = (p: OpsPage) => documentOf(p, navOf(kindNav));
+  const view = (handler: (ctx: Koa.Context) => Promise<OpsPage | Answer> | OpsPage) => async (ctx: Koa.Context) => {
     secureHeaders(ctx);
     const v = await auth.check(ctx);
     if (!v.ok) return refuse(ctx, v, ctx.get("authorization") !== "" || ctx.cookies.get(SESSION_COOKIE) !== undefined);
     const a = await handler(ctx);
-    if (typeof a === "string") htmlAnswer(ctx, 200, a);
-    else htmlAnswer(ctx, a.status, a.body);
+    if ("status" in a) htmlAnswer(ctx, a.status, document(a.body));
+    else htmlAnswer(ctx, 200, document(a));
   };
   const post = (handler: (ctx: Koa.Context) => Promise<void>) => async (ctx: Koa.Context) => {
     secureHeaders(ctx);
@@ -89,7 +92,7 @@ function registerPage(router: Router, d: OpsRouteDeps, token: string): void {
   });
   router.get("/ops/login", (ctx) => {
     secureHeaders(ctx);
-    htmlAnswer(ctx, 200, loginPage(false));
+    htmlAnswer(ctx, 200, documentOf(loginPage(false), []));
   });
   router.post(
     "/ops/login",
@@ -114,15 +117,21 @@ function registerPage(router: Router, d: OpsRouteDeps, token: string): void {
   /** the listings' figures over the alarm window, read from the event log (every process's calls) */
   const health = async (listed: readonly ProductBase[]): Promise<ProductHealth[]> => {
     const since = d.clock.now() - d.ops.config.alertWindowMs;
-    const ids = (api: boolean) => listed.filter((p) => (p.kind === "api") === api).map((p) => p.id);
-    const [pipeline, api] = await Promise.all([callShares(d.kernel.db, ids(false), since), apiCallShares(d.kernel.db, ids(true), since)]);
-    const shares = new Map([...pipeline, ...api]);
+    // a kind whose calls skip the pipeline counts them in its own call log, every other in the event log
+    const own = (p: ProductBase) => ownCallLog(d.kernel, p.id);
+    const logs = [...new Set(listed.map(own).filter((l) => l !== undefined))];
+    const counted = await Promise.all([
+      callShares(d.kernel.db, listed.filter((p) => !own(p)).map((p) => p.id), since),
+      ...logs.map((l) => l.shares(d.kernel.db, listed.filter((p) => own(p) === l).map((p) => p.id), since)),
+    ]);
+    const shares = new Map<string, CallShare>(counted.flatMap((m) => [...m]));
     return listed.map((p) => {
       const f = shares.get(p.id) ?? { calls: 0, failures: 0 };
-      return { id: p.id, kind: p.kind, metered: isMetered(p), ...f, share: shareOf(f) };
+      const links = d.kernel.product(p.id)?.kind.ops?.links?.(p) ?? [];
+      return { id: p.id, kind: p.kind, metered: isMetered(p), links, ...f, share: shareOf(f) };
     });
   };
-  const reader = new ActivityReader(d.kernel.db);
+  const reader = new ActivityReader(d.kernel.db, (l) => ownCallLog(d.kernel, l.id)?.source ?? EVENT_CALLS);
   const activity = async (ctx: Koa.Context, listed: readonly ProductBase[]) => {
     const given = new URLSearchParams(ctx.querystring).get("range");
     const span: Span = given === "day" ? "day" : "hour";
@@ -151,8 +160,12 @@ function registerPage(router: Router, d: OpsRouteDeps, token: string): void {
       const q = new URLSearchParams(ctx.querystring);
       const f: CallFilters = {};
       for (const k of ["product", "activity", "verdict", "instance", "order"] as const) f[k] = filterOf(q, k);
-      // an API listing's calls are in its own call log, with its own columns
-      if (f.product && d.kernel.product(f.product)?.product.kind === "api") return apiCallsView(d.kernel, f.product, q);
+      // a listing whose kind keeps its own call log (an API listing's) has that log as its calls view
+      const own = f.product ? ownCallLog(d.kernel, f.product) : undefined;
+      if (own && f.product) {
+        const c = await own.view(viewContext(d.kernel), f.product, q);
+        return page(c.title, c.body);
+      }
       let instanceIds: string[] | undefined = f.instance ? [f.instance] : undefined;
       if (f.order) {
         const ofOrder = (await d.instances.list({ orderId: f.order, limit: 500 })).map((i) => i.instanceId);
@@ -193,7 +206,7 @@ function registerPage(router: Router, d: OpsRouteDeps, token: string): void {
       return usagePage({ products: d.kernel.products().filter(isMetered).map((p) => p.id), product, state, records });
     }),
   );
-  registerKindViews(router, d.kernel, view);
+  kindNav.push(...registerKindViews(router, d.kernel, view));
   router.get(
     "/ops/reconciliation",
     view(async () => reconciliationPage(await reconciliations.latest())),
@@ -206,7 +219,7 @@ function registerPage(router: Router, d: OpsRouteDeps, token: string): void {
       const id = Number(ctx.params.id);
       if (!Number.isSafeInteger(id) || id < 1) return htmlAnswer(ctx, 404, "no such job");
       const ok = await d.jobs.retryNow(id, d.clock.now());
-      if (!ok) return htmlAnswer(ctx, 409, jobsPage({ jobs: await d.jobs.list({ limit: 200 }, d.clock.now()), notice: `job ${id} is not parked as failed: nothing to retry` }));
+      if (!ok) return htmlAnswer(ctx, 409, document(jobsPage({ jobs: await d.jobs.list({ limit: 200 }, d.clock.now()), notice: `job ${id} is not parked as failed: nothing to retry` })));
       d.logger.info("operator page: parked job queued again", { job: id });
       ctx.redirect(`/ops/jobs?retried=${id}`);
       ctx.status = 303;
@@ -225,7 +238,7 @@ function secureHeaders(ctx: Koa.Context): void {
 /** A view's answer other than 200. */
 interface Answer {
   status: number;
-  body: string;
+  body: OpsPage;
 }
 
 /** A view of something that does not exist: 404, the page saying what. */
@@ -235,7 +248,7 @@ function notFound(what: string): Answer {
 
 /** The sign-in form (401), or, while wrong tokens are throttled, 429 with when to try again. */
 function refuse(ctx: Koa.Context, v: Exclude<Verdict, { ok: true }>, tried: boolean): void {
-  if (v.status === 401) return htmlAnswer(ctx, 401, loginPage(tried));
+  if (v.status === 401) return htmlAnswer(ctx, 401, documentOf(loginPage(tried), []));
   ctx.set("Retry-After", String(v.retryAfterSeconds));
   htmlAnswer(ctx, 429, `too many wrong tokens: try again in ${v.retryAfterSeconds} s`);
 }

@@ -7,7 +7,7 @@ import Router from "@koa/router";
 import Koa from "koa";
 import { verifyApigRequest } from "../../core/signing/apig.js";
 import { SignatureError } from "../../core/signing/signature-error.js";
-import { readRawBody } from "../../server/raw-body.js";
+import { readRawBody } from "../../core/serving/raw-body.js";
 import { activateV1, activateV2, queryV1, softwareUsageV2, type Answer } from "./license-api.js";
 import { queryOrder, upload, usagePush } from "./open-api.js";
 import type { LocalOrder } from "./orders.js";

@@ -7,15 +7,8 @@
  * MONTY → monthly …); the buyer and product are MOCKPERIODYEARNEW's.
  */
 
-/** An order as the query-order API answers it in `orderInfo`; anything beyond `orderId` is free JSON. */
-export interface LocalOrder {
-  orderId: string;
-  orderType?: string;
-  createTime?: string;
-  orderLine?: Record<string, unknown>[];
-  buyerInfo?: Record<string, unknown>;
-  [field: string]: unknown;
-}
+export type { LocalOrder } from "../../core/simulation/local-marketplace.js";
+import type { LocalOrder } from "../../core/simulation/local-marketplace.js";
 
 const BUYER = {
   mobilePhone: "18688888888",

@@ -7,9 +7,8 @@
 import { randomBytes } from "node:crypto";
 import { mockOrders, type LocalOrder } from "./orders.js";
 
-/** A fault answered instead of the real answer: HTTP 500, no answer in time, or throttling (429). */
-export const FAULTS = ["500", "timeout", "throttle"] as const;
-export type Fault = (typeof FAULTS)[number];
+export { FAULTS, type Fault } from "../../core/simulation/local-marketplace.js";
+import type { Fault } from "../../core/simulation/local-marketplace.js";
 
 /**
  * An authorization code's state (docs/marketplace/license.md §2.1, §2.3): issued but not yet received
@@ -29,13 +28,8 @@ export interface LocalLicense {
   activateTime?: string;
 }
 
-/** A usage record the local marketplace accepted, as it was received. */
-export interface AcceptedUsage {
-  record: Readonly<Record<string, unknown>>;
-  metering_sn: string;
-  /** which registered key signed it */
-  keyId: string;
-}
+export type { AcceptedUsage } from "../../core/simulation/local-marketplace.js";
+import type { AcceptedUsage } from "../../core/simulation/local-marketplace.js";
 
 export interface LocalUpload {
   eventId: string;
@@ -47,16 +41,8 @@ export interface LocalUpload {
   file?: Buffer;
 }
 
-export interface ReceivedCall {
-  method: string;
-  path: string;
-  /** the raw query string, as received */
-  query: string;
-  /** the fault injected instead of an answer, if any */
-  fault?: Fault;
-  /** whether the call's signature verified (AK/SK, or the usage push's key); absent when a fault answered first */
-  signature?: "valid" | "invalid";
-}
+export type { ReceivedCall } from "../../core/simulation/local-marketplace.js";
+import type { ReceivedCall } from "../../core/simulation/local-marketplace.js";
 
 export class LocalMarketplaceState {
   readonly orders = new Map<string, LocalOrder>();

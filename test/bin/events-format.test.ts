@@ -2,8 +2,8 @@ import { expect } from "chai";
 import { formatEvents } from "../../bin/commands/events.js";
 import { withArticle } from "../../core/article.js";
 import type { EventRecord } from "../../core/store/events.js";
-import { misfit } from "../../sim/scenario.js";
-import { orderNotify } from "../../sim/scenarios/order-notify.js";
+import { misfit } from "../../core/simulation/scenario.js";
+import { findScenario } from "../../sim/scenarios/index.js";
 import { fakeProduct } from "../support/sim.js";
 
 describe("koogate events' columns", () => {
@@ -21,6 +21,6 @@ describe("koogate events' columns", () => {
 describe("the article before a kind's name in messages", () => {
   it("says 'an image product' and 'an api product', but 'a saas product'", () => {
     expect([withArticle("image"), withArticle("api"), withArticle("saas"), withArticle("license")]).to.deep.equal(["an image", "an api", "a saas", "a license"]);
-    expect(misfit(orderNotify, fakeProduct("k", { kind: "image" } as never))).to.equal("order-notify is for saas products; fake is an image product");
+    expect(misfit(findScenario("order-notify")!, fakeProduct("k", { kind: "image" } as never))).to.equal("order-notify is for saas products; fake is an image product");
   });
 });

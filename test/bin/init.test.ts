@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
-import type { Io } from "../../bin/args.js";
+import type { Io } from "../../core/cli/args.js";
 import { init } from "../../bin/commands/init.js";
 import { loadProject } from "../../core/project/index.js";
 

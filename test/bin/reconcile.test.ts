@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { main } from "../../bin/cli.js";
-import type { Io } from "../../bin/args.js";
+import type { Io } from "../../core/cli/args.js";
 import type { ReconcileReport } from "../../core/ops/reconcile.js";
 import { ReconciliationStore } from "../../core/store/reconciliations.js";
 import { DEV_MARKETPLACE_AK, DEV_MARKETPLACE_SK } from "../../sim/marketplace/dev-keys.js";

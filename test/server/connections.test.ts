@@ -104,7 +104,7 @@ describe("connections (server/http-server.ts)", () => {
       for (const h of stalled) h.socket.write(`POST ${PATH} HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n{`);
       await new Promise((r) => setTimeout(r, SILENT_GRACE_MS + 100));
 
-      const r = await sendSigned(s.url, newInstanceBody());
+      const r = await sendSigned(s.url, newInstanceBody(), { product: "test-saas" });
       expect(r.json.resultCode).to.equal("000000");
       expect(await within(silent.closed, 1000), "the silent connection closed").to.be.a("number");
       expect(silent.received(), "without an answer").to.equal("");
@@ -122,7 +122,7 @@ describe("connections (server/http-server.ts)", () => {
       for (const h of faster) h.socket.write(`POST ${PATH} HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{${" ".repeat(500)}`);
       await new Promise((r) => setTimeout(r, 100));
 
-      const r = await sendSigned(s.url, newInstanceBody());
+      const r = await sendSigned(s.url, newInstanceBody(), { product: "test-saas" });
       expect(r.json.resultCode).to.equal("000000");
       expect(await within(slow.closed, 1000), "the slowest closed").to.be.a("number");
       expect(faster.map((h) => h.socket.destroyed), "the others untouched").to.deep.equal([false, false]);

@@ -1,10 +1,10 @@
 import { expect } from "chai";
 import { DemoSaasAdapter } from "../../adapters/demo-saas.js";
 import { SetupError } from "../../core/errors.js";
-import { KINDS } from "../../core/kinds/index.js";
+import { registerKind } from "../../core/kinds/index.js";
 import { signBasicRequest } from "../../core/signing/basic.js";
 import { readReply, type Reply } from "../support/client.js";
-import { FixtureGreeterAdapter, greeterKind, greeterYaml, IncompleteGreeterAdapter } from "../support/fixture-kind/index.js";
+import { FixtureGreeterAdapter, greeterKind, greeterYaml, IncompleteGreeterAdapter } from "../fixtures/kinds/greeter/index.js";
 import { productYaml, startServer, TEST_KEY, type TestServer } from "../support/server.js";
 
 async function greet(s: TestServer, product: string, body: object, query?: string): Promise<Reply> {
@@ -23,15 +23,19 @@ async function until(what: () => Promise<boolean>, ms = 5000): Promise<void> {
 
 describe("product kinds as plug-ins: a kind registered only in a test", () => {
   let s: TestServer;
+  let unregister: () => void;
   before(async () => {
     FixtureGreeterAdapter.remembered = [];
+    unregister = registerKind(greeterKind);
     s = await startServer({
-      kinds: [...KINDS, greeterKind],
       adapters: [DemoSaasAdapter, FixtureGreeterAdapter],
       products: { "hello.yaml": greeterYaml("hello"), "test-saas.yaml": productYaml("test-saas") },
     });
   });
-  after(() => s?.close());
+  after(async () => {
+    await s?.close();
+    unregister?.();
+  });
 
   it("is served end to end: signed answer, its own table, the event log and its outbox job", async () => {
     const r = await greet(s, "hello", { name: "Ada" });
@@ -68,7 +72,7 @@ describe("product kinds as plug-ins: a kind registered only in a test", () => {
   });
 
   it("refuses a definition of the kind with a misspelt field, naming it", async () => {
-    const e = await startServer({ kinds: [...KINDS, greeterKind], adapters: [FixtureGreeterAdapter], products: { "g.yaml": greeterYaml("g", "greting: Hi") } }).then(
+    const e = await startServer({ adapters: [FixtureGreeterAdapter], products: { "g.yaml": greeterYaml("g", "greting: Hi") } }).then(
       () => expect.fail("started"),
       (err: unknown) => err,
     );
@@ -78,7 +82,7 @@ describe("product kinds as plug-ins: a kind registered only in a test", () => {
 
   it("refuses an adapter class that lacks a method of its kind, naming the method", async () => {
     const yaml = greeterYaml("g").replace("FixtureGreeterAdapter", "IncompleteGreeterAdapter");
-    const e = await startServer({ kinds: [...KINDS, greeterKind], adapters: [IncompleteGreeterAdapter], products: { "g.yaml": yaml } }).then(
+    const e = await startServer({ adapters: [IncompleteGreeterAdapter], products: { "g.yaml": yaml } }).then(
       () => expect.fail("started"),
       (err: unknown) => err,
     );

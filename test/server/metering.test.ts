@@ -145,6 +145,18 @@ describe(`pay-per-use metering (docs/marketplace/api-image-openapi.md §4, ${tes
       expect(results.filter((r) => r.status === "rejected").map((r) => (r as PromiseRejectedResult).reason), "refused").to.satisfy((e: unknown[]) => e.every((x) => x instanceof UsageRefused));
       expect(await states()).to.have.length(1);
     });
+
+    it("decides windows recorded at once in the order they came: a refused one does not count against the next, another instance's never does", async () => {
+      const results = await Promise.allSettled([
+        recordAt("inst-1", at(3), at(2)),
+        recordAt("inst-1", at(3, 30), at(2, 30)),
+        recordAt("inst-2", at(3), at(2)),
+        recordAt("inst-1", at(2), at(1)),
+        recordAt("inst-1", at(3), at(2)),
+      ]);
+      expect(results.map((r) => (r.status === "fulfilled" ? (r.value.added ? "added" : "again") : "refused"))).to.deep.equal(["added", "refused", "added", "added", "again"]);
+      expect(await states()).to.have.length(3);
+    });
   });
 
   it("answers queryInstance with the usage recorded so far, saying so (usageInfo, field names UNCONFIRMED)", async () => {

@@ -14,7 +14,7 @@ import { sealClientSecret } from "../../core/kinds/saas/sync/client-secret.js";
 import { signAuthToken } from "../../core/signing/auth-token.js";
 import { DATABASE, type Knex, SETTINGS_TOKEN } from "../../core/tokens.js";
 import type { Settings } from "../../core/settings/index.js";
-import { misfit } from "../../sim/scenario.js";
+import { misfit } from "../../core/simulation/scenario.js";
 import { SCENARIOS } from "../../sim/scenarios/index.js";
 import { testDatabaseKind } from "../support/database.js";
 import { productYaml, startServer, TEST_KEY, TEST_KIT_KEY, type TestServer } from "../support/server.js";

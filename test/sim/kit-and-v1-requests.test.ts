@@ -1,16 +1,17 @@
 import { expect } from "chai";
 import { verifyAuthToken } from "../../core/signing/auth-token.js";
 import { verifyKit } from "../../core/signing/kit.js";
-import { kitRequest } from "../../sim/requests/kit.js";
-import { v1Request } from "../../sim/requests/v1.js";
-import { syncTime, tenantSyncBody } from "../../sim/sync-bodies.js";
+import { kitRequest } from "../../core/simulation/requests/kit.js";
+import { v1Request } from "../../core/simulation/requests/v1.js";
+import { syncTime, tenantSyncBody } from "../../core/kinds/saas/scenarios/sync-bodies.js";
 import { fakeProduct, target } from "../support/sim.js";
+import { keyLists } from "../support/keys.js";
 
 // docs/marketplace/saas.md §10.2 (self-computed), key made up by the spec's authors.
 const KEY = "00000000-1111-2222-3333-444444444444";
 
 describe("the simulator's joint-operation request builder (docs/marketplace/saas.md §2.2, vector S4)", () => {
-  const t = target(fakeProduct("basic-key", { keys: { basic: ["basic-key"], kit: [KEY], license: [], general: [] } }), "http://127.0.0.1:9");
+  const t = target(fakeProduct("basic-key", { keys: keyLists({ basic: ["basic-key"], kit: [KEY] }) }), "http://127.0.0.1:9");
   const nonce = "50D83FDECAED6CCD8EF597F2A577950527928BA287D04E6036E92B2806FD17DA";
   const body = tenantSyncBody({
     instanceId: "huaiweitest123456",

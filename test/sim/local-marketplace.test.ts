@@ -158,6 +158,18 @@ describe("the local marketplace (sim/marketplace)", () => {
     expect(text).to.not.include("my-secret-sk");
   });
 
+  it("`koogate marketplace` sets up what each kind declares, and verifies the usage pushes of the project's metered listings", async () => {
+    const out: string[] = [];
+    let stop!: () => void;
+    const done = marketplace(["--port", "0"], { out: (l) => out.push(l), err: (l) => out.push(l), env: {} }, new Promise<void>((r) => (stop = r)));
+    while (!out.some((l) => l.includes("local routes"))) await new Promise((r) => setTimeout(r, 10));
+    stop();
+    expect(await done).to.equal(0);
+    // the License kind's test code (Kind.localMarketplace); demo-saas is the one metered listing of products/
+    expect(out).to.include("  test code     PLTEST000001 (received, not activated)");
+    expect(out).to.include("  usage pushes  of demo-saas, verified with DEMO_SAAS_ACCESS_KEY (unset: the development key)");
+  });
+
   it("`koogate marketplace --fault` refuses an unknown fault", async () => {
     try {
       await marketplace(["--fault", "503"], { out: () => {}, err: () => {}, env: {} });

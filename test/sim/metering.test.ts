@@ -8,8 +8,8 @@ import { MarketplaceClient, type UsageRecord } from "../../core/marketplace/clie
 import { marketplaceSettings } from "../../core/settings/index.js";
 import type { UsagePushData } from "../../core/marketplace/data.js";
 import type { MarketplaceResult } from "../../core/marketplace/answers.js";
-import { misfit } from "../../sim/scenario.js";
-import { metering } from "../../sim/scenarios/metering.js";
+import { misfit } from "../../core/simulation/scenario.js";
+import { metering } from "../../core/kinds/saas/scenarios/metering.js";
 import { testDatabaseKind } from "../support/database.js";
 import { startRig, type MarketplaceRig } from "../support/marketplace-setup.js";
 import { failures, fakeProduct, run, targetOf } from "../support/sim.js";

@@ -8,12 +8,13 @@ import { createServer, type Server } from "node:http";
 import { expect } from "chai";
 import { MarketplaceClient } from "../../core/marketplace/client.js";
 import { signBody } from "../../core/signing/body-sign.js";
-import { misfit } from "../../sim/scenario.js";
-import { orderNotify } from "../../sim/scenarios/order-notify.js";
+import { misfit } from "../../core/simulation/scenario.js";
+import { findScenario } from "../../sim/scenarios/index.js";
 import type { LocalMarketplace } from "../../sim/marketplace/server.js";
 import { testDatabaseKind } from "../support/database.js";
 import { marketplaceEnvOf, startRig, startTestMarketplace, type MarketplaceRig } from "../support/marketplace-setup.js";
 import { closeServer, failures, fakeProduct, listenOnLoopback, run, target, targetOf } from "../support/sim.js";
+import { keyLists } from "../support/keys.js";
 
 describe(`koogate sim order-notify against the real server (${testDatabaseKind})`, function () {
   this.timeout(30_000);
@@ -79,7 +80,7 @@ describe("koogate sim order-notify against deliberately broken servers", functio
     await mkt.close();
   });
 
-  const fake = () => target(fakeProduct(BASIC, { keys: { basic: [BASIC], kit: [], license: [], general: [GENERAL] }, orderNotify: { enabled: true } }), url);
+  const fake = () => target(fakeProduct(BASIC, { keys: keyLists({ basic: [BASIC], general: [GENERAL] }), orderNotify: { enabled: true } }), url);
   const play = (f: Fault) => ((fault = f), run("order-notify", fake(), { marketplace: mkt.url, wait: "1500", settle: "300" }));
 
   it("passes the fake without a fault (so each failure below is its fault's)", async () => {
@@ -95,6 +96,6 @@ describe("koogate sim order-notify against deliberately broken servers", functio
   });
 
   it("is refused for a product without order notification, naming the setting", () => {
-    expect(misfit(orderNotify, fakeProduct(BASIC))).to.equal("order-notify needs order notification; fake does not enable it (orderNotify.enabled in (test), docs/marketplace/api-image-openapi.md §5)");
+    expect(misfit(findScenario("order-notify")!, fakeProduct(BASIC))).to.equal("order-notify needs order notification; fake does not enable it (orderNotify.enabled in (test), docs/marketplace/api-image-openapi.md §5)");
   });
 });

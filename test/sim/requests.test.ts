@@ -1,10 +1,10 @@
 import { expect } from "chai";
 import { signBody } from "../../core/signing/body-sign.js";
-import { judge } from "../../sim/judge.js";
-import { newInstanceBody, queryInstanceBody, updateInstanceStatusBody } from "../../sim/bodies.js";
-import { basicRequest } from "../../sim/requests/basic.js";
-import type { WireReply, WireRequest } from "../../sim/wire.js";
-import { tamperOneByte } from "../../sim/wire.js";
+import { judge } from "../../core/simulation/judge.js";
+import { newInstanceBody, queryInstanceBody, updateInstanceStatusBody } from "../../core/simulation/bodies.js";
+import { basicRequest } from "../../core/simulation/requests/basic.js";
+import type { WireReply, WireRequest } from "../../core/simulation/wire.js";
+import { tamperOneByte } from "../../core/simulation/wire.js";
 import { fakeProduct, target } from "../support/sim.js";
 
 // docs/marketplace/saas.md §10.2 (self-computed, cross-checked with Java and Node), key made up by the spec's authors.

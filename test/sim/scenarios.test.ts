@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { SAAS_ACTIVITIES } from "../../core/vocabulary.js";
-import { singleActivities } from "../../sim/scenarios/activities.js";
+import { singleActivities } from "../../core/kinds/saas/scenarios/activities.js";
 import { productYaml, startServer, type TestServer } from "../support/server.js";
 import { failures, run, targetOf } from "../support/sim.js";
 

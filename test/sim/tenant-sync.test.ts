@@ -9,6 +9,7 @@ import { expect } from "chai";
 import { signBody } from "../../core/signing/body-sign.js";
 import { productYaml, startServer, type TestServer } from "../support/server.js";
 import { closeServer, failures, fakeProduct, listenOnLoopback, run, target, targetOf } from "../support/sim.js";
+import { keyLists } from "../support/keys.js";
 
 // A throwaway merchant key pair, made per run: no private key is ever committed.
 const PRIVATE_PEM = generateKeyPairSync("rsa", { modulusLength: 3072 }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
@@ -111,7 +112,7 @@ describe("koogate sim tenant-sync against a deliberately broken sync server", ()
   const fake = () =>
     target(
       fakeProduct(BASIC, {
-        keys: { basic: [BASIC], kit: [KIT], license: [], general: [] },
+        keys: keyLists({ basic: [BASIC], kit: [KIT] }),
         jointOperation: { enabled: true, privateKey: null, privateKeySource: null },
       }),
       url,

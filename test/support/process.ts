@@ -5,7 +5,7 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
 import { fileURLToPath } from "node:url";
-import { sendSigned, TEST_KEY, TEST_KIT_KEY, type Reply, type SendOptions } from "./client.js";
+import { DEFAULT_TEST_PRODUCT, sendSigned, TEST_KEY, TEST_KIT_KEY, type Reply, type SendOptions } from "./client.js";
 import { writeProducts } from "./server.js";
 import { childBasics } from "./environment.js";
 
@@ -93,7 +93,7 @@ export async function startServerProcess(opts: ServerProcessOptions): Promise<Se
     port,
     lines,
     exited,
-    send: (body, o) => sendSigned(url, body, o),
+    send: (body, o) => sendSigned(url, body, { product: DEFAULT_TEST_PRODUCT, ...o }),
     async kill() {
       child.kill("SIGKILL");
       await exited;

@@ -15,7 +15,7 @@ import { signKitRequest } from "../../core/signing/kit.js";
 import { startKoogate } from "../../testing/server.js";
 import type { Clock } from "../../core/tokens.js";
 import type { Koogate } from "../../server/composition.js";
-import { readReply, sendSigned, TEST_KEY, TEST_KIT_KEY, type Reply, type SendOptions } from "./client.js";
+import { DEFAULT_TEST_PRODUCT, readReply, sendSigned, TEST_KEY, TEST_KIT_KEY, type Reply, type SendOptions } from "./client.js";
 
 export { TEST_KEY, TEST_KIT_KEY, type Reply };
 
@@ -92,7 +92,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
     databaseUrl: t.databaseUrl,
     koogate: t.koogate,
     logger: t.logger,
-    send: (body, o) => sendSigned(url, body, o),
+    send: (body, o) => sendSigned(url, body, { product: DEFAULT_TEST_PRODUCT, ...o }),
     async sync(sync, body, o = {}) {
       const text = typeof body === "string" ? body : JSON.stringify(body);
       const kitKey = o.kitKey ?? TEST_KIT_KEY;

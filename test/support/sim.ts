@@ -8,10 +8,11 @@ import { DEFAULT_PROVISIONING } from "../../core/outbox/provisioning.js";
 import type { SaasProduct as Product } from "../../core/kinds/saas/product.js";
 import type { ProductBase } from "../../core/products/definition.js";
 import { runScenario, type RunReport } from "../../sim/runner.js";
-import type { OptionValues } from "../../sim/scenario.js";
+import type { OptionValues } from "../../core/simulation/scenario.js";
 import { findScenario } from "../../sim/scenarios/index.js";
 import type { SimTarget } from "../../sim/target.js";
 import type { TestServer } from "./server.js";
+import { keyLists, keyVariableLists } from "./keys.js";
 
 /** The target for `productId` of a started server, with the keys that server loaded. */
 export function targetOf(server: TestServer, productId = "test-saas"): SimTarget {
@@ -39,8 +40,8 @@ export function fakeProduct(key: string, extra: Partial<Product> = {}): Product 
     orderNotify: { enabled: false },
     metering: { enabled: false, period: "hour", billing: "on-demand", realtimeBudgetMs: 1000 },
     options: {},
-    keys: { basic: [key], kit: [], license: [], general: [] },
-    keyVariables: { basic: [{ name: "FAKE_KEY", set: true }], kit: [], license: [], general: [] },
+    keys: keyLists({ basic: [key] }),
+    keyVariables: keyVariableLists({ basic: [{ name: "FAKE_KEY", set: true }] }),
     file: "(test)",
     ...extra,
   };

@@ -6,6 +6,7 @@
  */
 import type { Knex } from "knex";
 import type { Logger } from "../../logger.js";
+import { BuiltStatement } from "../../store/built-statement.js";
 import type { CallOutcome } from "./vocabulary.js";
 
 export const API_CALLS_TABLE = "koogate_api_calls";
@@ -40,6 +41,8 @@ export interface CallQuery {
 /** Text PostgreSQL can store (it refuses U+0000), cut to a column's length. */
 const text = (s: string | null | undefined, max: number) => (s ? s.replace(/\u0000/g, "\uFFFD").slice(0, max) : null);
 
+const COLUMNS = ["at", "product_id", "buyer_id", "request_id", "method", "status", "outcome", "duration_ms", "bytes_in", "bytes_out", "note"] as const;
+
 function toRow(r: CallRecord): Record<string, unknown> {
   return {
     at: r.at,
@@ -65,11 +68,14 @@ export class CallLog {
   private pending: Array<Record<string, unknown>> = [];
   private flushing?: Promise<void>;
   private dropped = 0;
+  private readonly insert: BuiltStatement<Record<string, unknown>>;
 
   constructor(
     private readonly db: Knex,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.insert = new BuiltStatement(db, COLUMNS, (rows) => db(API_CALLS_TABLE).insert(rows), "run");
+  }
 
   /** Queues one row; it is written within a turn of the event loop, with the others waiting. */
   record(r: CallRecord): void {
@@ -90,7 +96,7 @@ export class CallLog {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, BATCH);
       try {
-        await this.db(API_CALLS_TABLE).insert(batch);
+        await this.insert.run(batch);
       } catch (e) {
         this.logger.warn("API call log rows could not be written", { rows: batch.length, error: (e as Error).message });
       }

@@ -12,6 +12,10 @@ import { migrationsIn } from "../../store/migrate.js";
 import { loadApiProduct, type ApiDefinition, type ApiProduct } from "./product.js";
 import { API_SCHEMA } from "./schema.js";
 import { ApiService } from "./service.js";
+import { API_COMMANDS } from "./cli.js";
+import { API_VOCABULARY } from "./vocabulary.js";
+import { API_OPS } from "./ops.js";
+import { API_SCENARIOS } from "./scenarios/index.js";
 
 /** One service per server (container): its call log, upstream connections and limits. */
 const services = new WeakMap<DependencyContainer, ApiService>();
@@ -25,6 +29,8 @@ function serviceOf(container: DependencyContainer): ApiService {
 export const apiKind = defineKind<ApiProduct, ApiAdapter | undefined>({
   name: "api",
   summary: "an API listing: the gateway's calls (APIG signature, Agents JWT or a constant header) verified, then answered by an adapter or an upstream service",
+  vocabulary: API_VOCABULARY,
+  commands: API_COMMANDS,
   schema: API_SCHEMA,
   keyTypes: () => [],
   load: (def, base, ctx) => loadApiProduct(def as ApiDefinition, base, ctx),
@@ -43,6 +49,8 @@ export const apiKind = defineKind<ApiProduct, ApiAdapter | undefined>({
     await services.get(container)?.stop();
     services.delete(container);
   },
+  ops: API_OPS,
+  scenarios: API_SCENARIOS,
   describe: (p) => ({
     endpoints: [{ method: "ANY", path: `/api/${p.id}/…`, what: "backend URL" }],
     facts: [

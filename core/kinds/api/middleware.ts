@@ -3,8 +3,8 @@
  * function (./gateway-auth.ts `verifyGatewayCall`) for Express or anything else. Both refuse exactly
  * as koogate's `/api/<id>` does: HTTP 401 with `{"error": "…"}`, before the merchant's code runs.
  */
-import type { Context, Middleware, Next } from "koa";
-import { readRawBody } from "../../../server/raw-body.js";
+import type { IncomingMessage } from "node:http";
+import { readRawBody } from "../../serving/raw-body.js";
 import { needsBody, replayed, verifyGatewayCall, type GatewayAuth, type GatewayVerdict } from "./gateway-auth.js";
 
 export interface GatewayMiddlewareOptions {
@@ -20,6 +20,24 @@ export interface GatewayMiddlewareOptions {
   claim?: (signature: string, expiresAt: number) => boolean | Promise<boolean>;
 }
 
+/**
+ * What the middleware uses of Koa's context, named here so that core/ imports no Koa (a Koa context is one;
+ * so is any framework's that has these members).
+ */
+export interface GatewayContext {
+  method: string;
+  path: string;
+  querystring: string;
+  req: IncomingMessage;
+  state: Record<string, unknown>;
+  status: number;
+  type: string;
+  body: unknown;
+}
+
+/** Koa's middleware shape, over the members above. */
+export type GatewayMiddleware = (ctx: GatewayContext, next: () => Promise<unknown>) => Promise<void>;
+
 /** What the middleware leaves on `ctx.state.gateway` for the handlers after it. */
 export interface GatewayState {
   verdict: Extract<GatewayVerdict, { ok: true }>;
@@ -31,9 +49,9 @@ export interface GatewayState {
  * Koa middleware that lets only the gateway's calls through. With apig-signature it reads the body
  * (the signature covers it) and leaves the bytes in `ctx.state.gateway.rawBody`.
  */
-export function gatewayAuth(auth: GatewayAuth, opts: GatewayMiddlewareOptions = {}): Middleware {
+export function gatewayAuth(auth: GatewayAuth, opts: GatewayMiddlewareOptions = {}): GatewayMiddleware {
   const limit = opts.maxBodyBytes ?? 1_048_576;
-  return async (ctx: Context, next: Next) => {
+  return async (ctx, next) => {
     let rawBody: Buffer | undefined;
     if (needsBody(auth.scheme)) {
       const raw = await readRawBody(ctx.req, limit);
@@ -48,7 +66,7 @@ export function gatewayAuth(auth: GatewayAuth, opts: GatewayMiddlewareOptions = 
   };
 }
 
-function refuse(ctx: Context, status: number, error: string): void {
+function refuse(ctx: GatewayContext, status: number, error: string): void {
   ctx.status = status;
   ctx.type = "application/json; charset=utf-8";
   ctx.body = Buffer.from(JSON.stringify({ error }), "utf8");

@@ -13,6 +13,7 @@
  * and a listing without `rateLimit` costs nothing.
  */
 import type { Knex } from "knex";
+import { BuiltStatement } from "../../store/built-statement.js";
 import { Coalescer } from "../../store/coalescer.js";
 
 export const API_LIMITS_TABLE = "koogate_api_limits";
@@ -23,10 +24,31 @@ interface Take {
   windowStart: number;
 }
 
+interface LimitRow extends Record<string, unknown> {
+  product_id: string;
+  buyer: string;
+  window_start: number;
+  count: number;
+}
+
 export class BuyerLimits {
   private readonly takes = new Coalescer<Take, { count: number; windowStart: number; position: number }>((items) => this.count(items));
+  private readonly upsert: BuiltStatement<LimitRow>;
 
-  constructor(private readonly db: Knex) {}
+  constructor(private readonly db: Knex) {
+    const max = db.client.config.client === "pg" ? "GREATEST" : "MAX";
+    const current = `${API_LIMITS_TABLE}.window_start`;
+    this.upsert = new BuiltStatement(db, ["product_id", "buyer", "window_start", "count"], (rows) =>
+      db(API_LIMITS_TABLE)
+        .insert(rows)
+        .onConflict(["product_id", "buyer"])
+        .merge({
+          // a later window starts a new count; a process whose clock is behind adds to the current one
+          count: db.raw(`CASE WHEN excluded.window_start > ${current} THEN excluded.count ELSE ${API_LIMITS_TABLE}.count + excluded.count END`),
+          window_start: db.raw(`${max}(excluded.window_start, ${current})`),
+        })
+        .returning(["product_id", "buyer", "window_start", "count"]), "all");
+  }
 
   /**
    * Counts one call of `buyer` (a signed account ID, or "" for an unknown buyer) against the listing's limit.
@@ -52,7 +74,7 @@ export class BuyerLimits {
    * numbers the batch's calls of that buyer: those past `requests` are refused.
    */
   private async count(items: Take[]): Promise<Array<{ count: number; windowStart: number; position: number }>> {
-    const rows = new Map<string, { product_id: string; buyer: string; window_start: number; count: number }>();
+    const rows = new Map<string, LimitRow>();
     const keyOf = (t: Take) => JSON.stringify([t.productId, t.buyer]);
     for (const t of items) {
       const row = rows.get(keyOf(t));
@@ -60,17 +82,7 @@ export class BuyerLimits {
       if (row) (row.count++, (row.window_start = Math.max(row.window_start, t.windowStart)));
       else rows.set(keyOf(t), { product_id: t.productId, buyer: t.buyer, window_start: t.windowStart, count: 1 });
     }
-    const max = this.db.client.config.client === "pg" ? "GREATEST" : "MAX";
-    const current = `${API_LIMITS_TABLE}.window_start`;
-    const after: Array<{ product_id: string; buyer: string; window_start: string | number; count: string | number }> = await this.db(API_LIMITS_TABLE)
-      .insert([...rows.values()])
-      .onConflict(["product_id", "buyer"])
-      .merge({
-        // a later window starts a new count; a process whose clock is behind adds to the current one
-        count: this.db.raw(`CASE WHEN excluded.window_start > ${current} THEN excluded.count ELSE ${API_LIMITS_TABLE}.count + excluded.count END`),
-        window_start: this.db.raw(`${max}(excluded.window_start, ${current})`),
-      })
-      .returning(["product_id", "buyer", "window_start", "count"]);
+    const after = await this.upsert.run<{ product_id: string; buyer: string; window_start: string | number; count: string | number }>([...rows.values()]);
     const counted = new Map(after.map((r) => [JSON.stringify([r.product_id, r.buyer]), { count: Number(r.count), windowStart: Number(r.window_start) }]));
     // the batch's calls of one buyer are numbered after the calls counted before them
     const seen = new Map<string, number>();

@@ -1,5 +1,7 @@
 /** The closed vocabularies of API listings (docs/marketplace/api-image-openapi.md §6). */
 
+import { TARGET_ERRORS } from "./target.js";
+
 /** How a gateway's call to the merchant is authenticated (§6.3, §6.4). */
 export const API_AUTH_SCHEMES = ["apig-signature", "agents-jwt", "constant-header"] as const;
 export type ApiAuthScheme = (typeof API_AUTH_SCHEMES)[number];
@@ -11,3 +13,12 @@ export type ApiBilling = (typeof API_BILLING)[number];
 /** What became of a call, as the call log records it. */
 export const CALL_OUTCOMES = ["answered", "refused", "limited", "too-large", "upstream-down", "upstream-timeout", "failed", "aborted"] as const;
 export type CallOutcome = (typeof CALL_OUTCOMES)[number];
+
+/**
+ * What the API kind declares to the registry (core/kinds/kind.ts, `Kind.vocabulary`): its calls are
+ * logged in its own call log, not as activities; a request target it refuses is counted in
+ * `koogate_refusals_total` by its problem (`TARGET_ERRORS`), beside the signature problems.
+ */
+export const API_VOCABULARY = {
+  refusalReasons: Object.keys(TARGET_ERRORS),
+};

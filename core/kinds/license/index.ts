@@ -27,6 +27,10 @@ import { RelayUsage, USAGE_JOB } from "./relay/usage.js";
 import { migrationsIn } from "../../store/migrate.js";
 import { ADAPTER_METHODS, licenseKeyTypes, licenseRequirements, loadLicenseProduct, type LicenseDefinition, type LicenseProduct } from "./product.js";
 import { LICENSE_SCHEMA } from "./schema.js";
+import { LICENSE_COMMANDS, licenseLocalMarketplace } from "./cli.js";
+import { LICENSE_VOCABULARY } from "./vocabulary.js";
+import { LICENSE_OPS } from "./ops.js";
+import { LICENSE_SCENARIOS } from "./scenarios/index.js";
 
 type LicenseEndpoint = Endpoint<LicenseProduct, LicenseAdapter>;
 
@@ -71,6 +75,9 @@ function jobs(container: DependencyContainer): Record<string, JobHandler<License
 export const licenseKind = defineKind<LicenseProduct, LicenseAdapter>({
   name: "license",
   summary: "a License listing: authorization codes (code), online activation with per-device licences (online) or the legacy 1.0 licence (v1)",
+  vocabulary: LICENSE_VOCABULARY,
+  commands: LICENSE_COMMANDS,
+  localMarketplace: licenseLocalMarketplace,
   schema: LICENSE_SCHEMA,
   keyTypes: (def) => licenseKeyTypes(def as LicenseDefinition),
   load: (def, base, ctx) => loadLicenseProduct(def as LicenseDefinition, base, ctx),
@@ -82,6 +89,8 @@ export const licenseKind = defineKind<LicenseProduct, LicenseAdapter>({
   migrations: await migrationsIn(new URL("./migrations/", import.meta.url)),
   endpoints,
   jobs,
+  ops: LICENSE_OPS,
+  scenarios: LICENSE_SCENARIOS,
   describe: (p) => ({
     endpoints: [
       { method: p.variant === "v1" ? "GET" : "POST", path: `/produce/${p.id}`, what: "production URL" },

@@ -5,7 +5,8 @@
 import { ACCESS_KEYS_FIX } from "../../products/requirements.js";
 import { SetupError } from "../../errors.js";
 import type { BaseDefinition, ProductBase } from "../../products/definition.js";
-import type { KeyType, LicenseVariant } from "../../vocabulary.js";
+import type { KeyType } from "../../vocabulary.js";
+import type { LicenseVariant } from "./vocabulary.js";
 import type { FeatureSettings, LoadContext } from "../kind.js";
 import { DEFAULT_PROVISIONING, type ProvisioningSettings } from "../../outbox/provisioning.js";
 import type { LifecycleProtocol } from "../../lifecycle/table.js";

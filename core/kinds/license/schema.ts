@@ -2,7 +2,7 @@
  * The fields a License definition adds to the common ones (core/products/schema.ts). The adapter-work
  * settings are the outbox's (core/outbox/provisioning.ts: the same outbox, the same deadline as SaaS).
  */
-import { LICENSE_VARIANTS } from "../../vocabulary.js";
+import { LICENSE_VARIANTS } from "./vocabulary.js";
 import { PROVISIONING_SCHEMA } from "../../outbox/provisioning.js";
 import { METERING_SCHEMA } from "../../metering/definition.js";
 import { ORDER_NOTIFY_SCHEMA } from "../../orders/definition.js";

@@ -8,7 +8,7 @@ import { jsonError } from "../../serving/http.js";
 import { OrderNotifyInterface } from "../../orders/notify.js";
 import { routeOrderNotify } from "../../orders/route.js";
 import { CallPipeline } from "../../serving/pipeline.js";
-import { isJointSync } from "../../vocabulary.js";
+import { isJointSync, SAAS_VOCABULARY } from "./vocabulary.js";
 import { defineKind, type Endpoint } from "../kind.js";
 import type { SaasAdapter } from "./adapter.js";
 import { migrationsIn } from "../../store/migrate.js";
@@ -18,6 +18,8 @@ import { SaasV2Interface } from "./service.js";
 import { JointSyncInterface } from "./sync/service.js";
 import { SaasV1Interface } from "./v1/service.js";
 import { InstanceWork } from "../../instances/work.js";
+import { SAAS_OPS } from "./ops.js";
+import { SAAS_SCENARIOS } from "./scenarios/index.js";
 
 type SaasEndpoint = Endpoint<SaasProduct, SaasAdapter>;
 
@@ -54,6 +56,7 @@ function endpoints(container: DependencyContainer): SaasEndpoint[] {
 export const saasKind = defineKind<SaasProduct, SaasAdapter>({
   name: "saas",
   summary: "a SaaS listing: instances created, renewed, frozen and released by the marketplace (2.0 POST or legacy 1.0 GET)",
+  vocabulary: SAAS_VOCABULARY,
   schema: SAAS_SCHEMA,
   keyTypes: (def) => saasKeyTypes(def as SaasDefinition),
   load: (def, base, ctx) => loadSaasProduct(def as SaasDefinition, base, ctx),
@@ -64,6 +67,8 @@ export const saasKind = defineKind<SaasProduct, SaasAdapter>({
   migrations: await migrationsIn(new URL("./migrations/", import.meta.url)),
   endpoints,
   jobs: (container) => container.resolve(InstanceWork).handlers(),
+  ops: SAAS_OPS,
+  scenarios: SAAS_SCENARIOS,
   describe: (p) => ({
     endpoints: [
       // the 1.0 protocol is served by GET on the same path (docs/marketplace/saas.md §9)

@@ -5,7 +5,8 @@
 import { METERING_SCHEMA } from "../../metering/definition.js";
 import { ORDER_NOTIFY_SCHEMA } from "../../orders/definition.js";
 import { PROVISIONING_SCHEMA } from "../../outbox/provisioning.js";
-import { ENCRYPT_TYPES, SAAS_PROTOCOLS } from "../../vocabulary.js";
+import { ENCRYPT_TYPES } from "../../vocabulary.js";
+import { SAAS_PROTOCOLS } from "./vocabulary.js";
 
 export const SAAS_SCHEMA = {
   properties: {

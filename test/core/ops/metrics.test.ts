@@ -40,6 +40,22 @@ describe("Metrics", () => {
     }
   });
 
+  // issue 19: the label values come from the registry, so no kind's calls are lumped together as "other"
+  it("labels every activity of every kind by its name: licence calls and order notifications too", async () => {
+    const m = newMetrics();
+    for (const activity of ["newInstance", "tenantSync", "getLicenseAsync", "refreshLicenseCode", "getLicense", "orderNotify"]) m.observeCall({ ...call, activity, resultCode: "000900" });
+    m.observeCall({ ...call, activity: "noSuchActivity" });
+    const labels = (await samples(m, "koogate_calls_total")).map((s) => s.labels.activity);
+    expect(labels).to.have.members(["newInstance", "tenantSync", "getLicenseAsync", "refreshLicenseCode", "getLicense", "orderNotify", "other"]);
+    expect((await samples(m, "koogate_calls_total")).filter((s) => s.labels.result_code === "000900")).to.have.length(6);
+  });
+
+  it("labels the API kind's refusals of a request target by their reason, beside the signature problems", async () => {
+    const m = new Metrics({ products: ["agent"] });
+    for (const reason of ["bad-encoding", "dot-segment", "stale", "replayed", "oversize", "no-such-reason"]) m.refused("agent", reason);
+    expect((await samples(m, "koogate_refusals_total")).map((s) => s.labels.reason)).to.have.members(["bad-encoding", "dot-segment", "stale", "replayed", "oversize", "other"]);
+  });
+
   it("keeps the figures of two instances apart", async () => {
     const a = newMetrics();
     const b = newMetrics();

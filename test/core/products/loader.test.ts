@@ -65,7 +65,7 @@ describe("product definitions (products/*.yaml)", () => {
   });
 
   const refusals: Array<[string, string, RegExp]> = [
-    ["an unknown kind", GOOD.replace("kind: saas", "kind: vm"), /\/kind: must be one of "saas", "license", "image", "api"/],
+    ["an unknown kind", GOOD.replace("kind: saas", "kind: vm"), new RegExp(`/kind: must be one of ${KINDS.map((k) => `"${k.name}"`).join(", ")}`)],
     ["an unknown adapter", GOOD.replace("DemoSaasAdapter", "NoSuchAdapter"), /\/adapter: unknown adapter "NoSuchAdapter" \(registered: DemoSaasAdapter\); export it from a module named in koogate.config.json "adapters"/],
     ["an encryptType other than 1 or 2", GOOD + "encryptType: 3\n", /\/encryptType: must be one of 1, 2/],
     ["a key written in place of its variable name", GOOD.replace("SHOP_KEY, SHOP_KEY_NEXT", "abc123secret"), /\/keys\/basic\/0: .*environment-variable name/],

@@ -4,7 +4,9 @@ import { expect } from "chai";
 import { parse } from "yaml";
 import { KINDS } from "../../../core/kinds/index.js";
 import { definitionSchema, editorSchema } from "../../../core/products/schema.js";
-import { ENCRYPT_TYPES, KEY_TYPES, SAAS_PROTOCOLS } from "../../../core/vocabulary.js";
+import { keyTypes } from "../../../core/kinds/registry.js";
+import { ENCRYPT_TYPES } from "../../../core/vocabulary.js";
+import { SAAS_PROTOCOLS } from "../../../core/kinds/saas/vocabulary.js";
 import { SCHEMA_FILE, schemaText } from "../../../scripts/write-schema.js";
 
 describe("the product-definition schema", () => {
@@ -13,10 +15,10 @@ describe("the product-definition schema", () => {
   });
 
   it("takes its enums from the closed vocabularies", () => {
-    const saas = definitionSchema(KINDS.find((k) => k.name === "saas")!) as { properties: Record<string, { enum?: unknown[]; properties?: Record<string, unknown> }> };
+    const saas = definitionSchema(KINDS.find((k) => k.name === "saas")!, KINDS) as { properties: Record<string, { enum?: unknown[]; properties?: Record<string, unknown> }> };
     expect(saas.properties.protocol!.enum).to.deep.equal([...SAAS_PROTOCOLS]);
     expect(saas.properties.encryptType!.enum).to.deep.equal([...ENCRYPT_TYPES]);
-    expect(Object.keys(saas.properties.keys!.properties!)).to.deep.equal([...KEY_TYPES]);
+    expect(Object.keys(saas.properties.keys!.properties!)).to.deep.equal([...keyTypes(KINDS)]).and.include.members(["basic", "general", "kit", "license"]);
     expect((editorSchema(KINDS).properties as { kind: { enum: string[] } }).kind.enum).to.deep.equal(KINDS.map((k) => k.name));
   });
 

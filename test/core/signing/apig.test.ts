@@ -144,6 +144,9 @@ describe("SDK-HMAC-SHA256 signing (docs/marketplace/api-image-openapi.md §2)", 
     expect(parseSdkDate("20240317T144237Z")).to.equal(Date.UTC(2024, 2, 17, 14, 42, 37));
     expect(parseSdkDate("20240230T000000Z")).to.equal(null);
     expect(parseSdkDate("2024-03-17T14:42:37Z")).to.equal(null);
+    // an hour, minute or second past its range, and years Date.UTC would read as 19xx, name no time of their own
+    for (const v of ["20240317T240000Z", "20240317T146000Z", "20240317T144260Z", "20241317T000000Z", "00990317T144237Z", "00000101T000000Z"]) expect(parseSdkDate(v), v).to.equal(null);
+    expect(parseSdkDate("20241231T235959Z")).to.equal(Date.UTC(2024, 11, 31, 23, 59, 59));
   });
 
   describe("verification refuses", () => {

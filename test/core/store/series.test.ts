@@ -7,7 +7,8 @@ import { createDatabase } from "../../../core/store/database.js";
 import { EventLog, type EventRecord } from "../../../core/store/events.js";
 import { JOBS_TABLE } from "../../../core/store/jobs.js";
 import { migrateLatest } from "../../../core/store/migrate.js";
-import { backlogSeries, callSeries, firstIdFrom, pointOf, quantile, rangeEnding, usageSeries } from "../../../core/store/series.js";
+import { API_CALLS } from "../../../core/kinds/api/ops.js";
+import { backlogSeries, callSeries, EVENT_CALLS, firstIdFrom, pointOf, quantile, rangeEnding, usageSeries } from "../../../core/store/series.js";
 import { freshDatabaseUrl, testDatabaseKind } from "../../support/database.js";
 import { plantUsage } from "../../support/planted.js";
 
@@ -41,7 +42,7 @@ describe(`the operator page's chart figures, read from the database, on ${testDa
     await log.append(call({ at: NOW - 61 * MIN }));
     await log.append(call({ productId: "other" }));
     await log.append(call({ requestId: null, activity: "pushUsage", detail: "background attempt 1 succeeded" }));
-    const points = (await callSeries(db, { pipeline: ["p1"], api: [] }, range)).map(pointOf);
+    const points = (await callSeries(db, [{ source: EVENT_CALLS, products: ["p1"] }], range)).map(pointOf);
     expect(points[59]).to.include({ success: 1, refused: 1, failed: 1, deadline: 1, share: 0.75 });
     expect(points[49]).to.include({ success: 1, refused: 0, failed: 0, deadline: 0, share: 0 });
     expect(points.filter((p) => p.share !== null)).to.have.length(2);
@@ -49,7 +50,7 @@ describe(`the operator page's chart figures, read from the database, on ${testDa
 
   it("leaves a call refused before authentication out of the failure share, not out of the refusals", async () => {
     await new EventLog(db).append(call({ activity: "", verdict: "rejected", resultCode: "000001" }));
-    const [p] = (await callSeries(db, { pipeline: ["p1"], api: [] }, range)).map(pointOf).slice(59);
+    const [p] = (await callSeries(db, [{ source: EVENT_CALLS, products: ["p1"] }], range)).map(pointOf).slice(59);
     expect(p).to.include({ refused: 1, share: null });
   });
 
@@ -61,7 +62,7 @@ describe(`the operator page's chart figures, read from the database, on ${testDa
       { ...row, status: 504, outcome: "upstream-timeout" },
       { ...row, status: 502, outcome: "upstream-down" },
     ]);
-    const p = (await callSeries(db, { pipeline: [], api: ["api1"] }, range)).map(pointOf)[59]!;
+    const p = (await callSeries(db, [{ source: API_CALLS, products: ["api1"] }], range)).map(pointOf)[59]!;
     expect(p).to.include({ success: 1, refused: 1, deadline: 1, failed: 1 });
     expect(p.share).to.be.closeTo(2 / 3, 1e-9);
   });
@@ -70,7 +71,7 @@ describe(`the operator page's chart figures, read from the database, on ${testDa
     const log = new EventLog(db);
     for (let i = 0; i < 98; i++) await log.append(call({ durationMs: 3 }));
     for (let i = 0; i < 2; i++) await log.append(call({ durationMs: 3000 }));
-    const p = (await callSeries(db, { pipeline: ["p1"], api: [] }, range)).map(pointOf)[59]!;
+    const p = (await callSeries(db, [{ source: EVENT_CALLS, products: ["p1"] }], range)).map(pointOf)[59]!;
     expect(p.p50).to.be.at.most(5);
     expect(p.p99).to.be.above(2500).and.at.most(4500);
     expect(quantile([0, 0, 0], 0.5)).to.equal(null);

@@ -10,7 +10,8 @@ import { Ajv, type ValidateFunction } from "ajv";
 import { callErrors } from "../../../errors.js";
 import { explainRule, identifier, parseJsonObject } from "../../../serving/field-rules.js";
 import { parseMarketplaceTime } from "../../../time.js";
-import { assertNever, type JointSync } from "../../../vocabulary.js";
+import { assertNever } from "../../../vocabulary.js";
+import { type JointSync } from "../vocabulary.js";
 
 const str = (maxLength: number) => ({ type: "string", minLength: 1, maxLength });
 /** an identifier (tenantId, appId, orgCode, userName, …): printable, core/serving/field-rules.ts */

@@ -20,7 +20,8 @@ import { explainRule, PRINTABLE, queryRules } from "../../../serving/field-rules
 import type { Logger } from "../../../logger.js";
 import type { SaasProduct as Product } from "../product.js";
 import { parseMarketplaceTime } from "../../../time.js";
-import { assertNever, V1_INSTANCE_STATUSES, type EncryptType, type SaasV1Activity } from "../../../vocabulary.js";
+import { assertNever, type EncryptType } from "../../../vocabulary.js";
+import { V1_INSTANCE_STATUSES, type SaasV1Activity } from "../vocabulary.js";
 import type { CustomerInfo, NewInstanceDetails } from "../adapter.js";
 import { isOneOff, termsFrom, TERMS_RULES, type PurchaseTerms } from "../../../lifecycle/terms.js";
 import type { InstanceRequest } from "../../../instances/requests.js";

@@ -15,7 +15,7 @@ import { checkTimeStamp, peekV1Call, v1AnswerKey, verifyV1Call, type V1Verified 
 import type { Outcome } from "../../../serving/outcome.js";
 import { INSTANCES_TABLE, InstanceStore } from "../../../store/instances.js";
 import { LOGGER, type Logger } from "../../../tokens.js";
-import { isSaasV1Activity } from "../../../vocabulary.js";
+import { isSaasV1Activity } from "../vocabulary.js";
 import { InstanceActivities } from "../../../instances/activities.js";
 import type { SaasAdapter } from "../adapter.js";
 import { redactAppInfo, wireAppInfo } from "../../../instances/app-info.js";
