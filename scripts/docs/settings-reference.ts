@@ -74,7 +74,8 @@ function allowed(r: SettingRow): string {
 
 function defaultOf(r: SettingRow): string {
   if (r.default === undefined) return "none";
-  return r.computed ? String(r.default) : "`" + String(r.default) + "`";
+  // a computed default is prose (`<hostname>-<pid>`): its angle brackets must not read as HTML
+  return r.computed ? String(r.default).replace(/</g, "&lt;").replace(/>/g, "&gt;") : "`" + String(r.default) + "`";
 }
 
 function keyRole(k: ProductKeyVariable): string {
