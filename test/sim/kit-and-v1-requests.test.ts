@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { verifyAuthToken } from "../../core/signing/auth-token.js";
 import { verifyKit } from "../../core/signing/kit.js";
-import { kitRequest } from "../../core/simulation/requests/kit.js";
+import { kitRequest } from "../../core/kinds/saas/scenarios/kit-requests.js";
 import { v1Request } from "../../core/simulation/requests/v1.js";
 import { syncTime, tenantSyncBody } from "../../core/kinds/saas/scenarios/sync-bodies.js";
 import { fakeProduct, target } from "../support/sim.js";

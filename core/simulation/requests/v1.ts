@@ -6,7 +6,6 @@
  * The token comes from core/signing/auth-token.ts `signAuthToken`, the module the server verifies with.
  */
 import { signAuthToken } from "../../signing/auth-token.js";
-import type { SaasV1Activity } from "../../kinds/saas/vocabulary.js";
 import type { SimTarget } from "../target.js";
 import type { WireRequest } from "../wire.js";
 
@@ -27,8 +26,11 @@ export function v1TimeStamp(ms: number): string {
  */
 export function v1Request(
   target: SimTarget,
-  /** a SaaS 1.0 activity, or a 1.0 licence one (`getLicense` …, docs/marketplace/license.md §4) */
-  activity: SaasV1Activity | "getLicense" | "refreshLicense" | "expireLicense" | "releaseLicense",
+  /**
+   * the 1.0 activity, as the calling kind's scenario names it (a SaaS 1.0 one, or a licence one,
+   * docs/marketplace/license.md §4): the builder signs any, each kind checks its own vocabulary
+   */
+  activity: string,
   params: Readonly<Record<string, string>>,
   opts: V1RequestOptions = {},
 ): WireRequest {

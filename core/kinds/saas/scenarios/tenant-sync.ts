@@ -15,7 +15,7 @@ import { sealClientSecret } from "../sync/client-secret.js";
 import type { SaasProduct } from "../product.js";
 import type { ResultCode } from "../../../vocabulary.js";
 import { newOrderLine } from "../../../simulation/bodies.js";
-import { kitRequest } from "../../../simulation/requests/kit.js";
+import { kitRequest } from "./kit-requests.js";
 import type { Scenario } from "../../../simulation/scenario.js";
 import { allOrgSyncBody, applicationSyncBody, authSyncBody, newTenantId, singleOrgSyncBody, syncTime, tenantSyncBody } from "./sync-bodies.js";
 import { forSaas, saasProduct } from "./requirements.js";

@@ -5,10 +5,10 @@
  *
  * The headers come from core/signing/kit.ts `signKitRequest`, the module the server verifies with.
  */
-import { signKitRequest } from "../../signing/kit.js";
-import type { JointSync } from "../../kinds/saas/vocabulary.js";
-import type { SimTarget } from "../target.js";
-import type { WireRequest } from "../wire.js";
+import { signKitRequest } from "../../../signing/kit.js";
+import type { JointSync } from "../vocabulary.js";
+import type { SimTarget } from "../../../simulation/target.js";
+import type { WireRequest } from "../../../simulation/wire.js";
 
 export interface KitRequestOptions {
   /** default: 32 random bytes as upper-case hex */
