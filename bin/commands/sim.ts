@@ -6,7 +6,7 @@ import { KINDS } from "../../core/kinds/index.js";
 import { loadProject } from "../../core/project/index.js";
 import { runScenario } from "../../sim/runner.js";
 import { misfit, ScenarioUsageError, type Scenario } from "../../core/simulation/scenario.js";
-import { findScenario, SCENARIOS } from "../../sim/scenarios/index.js";
+import { findScenario, scenarios } from "../../sim/scenarios/index.js";
 import { formatHeader, formatStep, formatSummary } from "../../sim/report.js";
 import { loadTarget, MARKETPLACE_TIMEOUT_MS } from "../../sim/target.js";
 import { EXIT, optionLines, parse, str, UsageError, wholeOption, type Io } from "../../core/cli/args.js";
@@ -19,7 +19,8 @@ const COMMON = {
   timeout: { type: "string", description: "ms to wait for each answer", default: String(MARKETPLACE_TIMEOUT_MS) },
 } as const;
 
-export const simHelp = [
+/** `koogate sim --help`, listing the scenarios of every kind registered now. */
+export const simHelp = () => [
   "Usage: koogate sim <product> <scenario> [options]",
   "       koogate sim <product> <scenario> --help     (the scenario's own options)",
   "",
@@ -29,7 +30,7 @@ export const simHelp = [
   "instanceId on resends, decryptable credentials. Exits 1 when any expectation fails.",
   "",
   "Scenarios:",
-  ...scenarioLines(SCENARIOS),
+  ...scenarioLines(scenarios()),
   "",
   "Options:",
   ...optionLines({ ...COMMON, help: { type: "boolean", description: "show this help" } }),
@@ -68,11 +69,11 @@ export async function sim(argv: string[], io: Io): Promise<number> {
   const scenario = findScenario(words[1] ?? "") ?? (words.length === 1 ? findScenario(words[0]!) : undefined);
   if (!scenario) {
     if (argv.includes("--help") || argv.includes("-h") || argv.length === 0) {
-      io.out(simHelp);
+      io.out(simHelp());
       return EXIT.ok;
     }
     if (words.length < 2) throw new UsageError("give a product and a scenario: koogate sim <product> <scenario>");
-    throw new UsageError(`unknown scenario "${words[1]}"; one of: ${SCENARIOS.map((s) => s.name).join(", ")}`);
+    throw new UsageError(`unknown scenario "${words[1]}"; one of: ${scenarios().map((s) => s.name).join(", ")}`);
   }
   const { values, positionals } = parse(argv, { ...(scenario.options ?? {}), ...COMMON });
   if (values.help) {
@@ -94,7 +95,7 @@ export async function sim(argv: string[], io: Io): Promise<number> {
   });
   const why = misfit(scenario, target.product);
   if (why !== null) {
-    const fits = SCENARIOS.filter((s) => misfit(s, target.product) === null).map((s) => s.name);
+    const fits = scenarios().filter((s) => misfit(s, target.product) === null).map((s) => s.name);
     throw new UsageError(why + (fits.length ? ` (its scenarios: ${fits.join(", ")})` : " (no scenario for it yet)"));
   }
   const json = values.json === true;

@@ -9,10 +9,10 @@
 import { decryptCredential } from "../crypto/credential.js";
 import { verifyBodySign } from "../signing/body-sign.js";
 import { refusalOf } from "../signing/signature-error.js";
+import { resultCodes } from "../kinds/registry.js";
 import { RESULT_CODES, type EncryptType, type ResultCode } from "../vocabulary.js";
 import type { WireReply, WireRequest } from "./wire.js";
 
-const ALL_CODES = Object.values(RESULT_CODES) as readonly string[];
 
 /** What a step expects of its answer. */
 export interface Expectation {
@@ -87,7 +87,8 @@ export function judge(activity: string, req: WireRequest, reply: WireReply, expe
     return j;
   }
   j.resultCode = o.resultCode;
-  if (!ALL_CODES.includes(o.resultCode)) j.failures.push(`resultCode ${o.resultCode} is not a marketplace result code (docs/marketplace/saas.md §6)`);
+  // the core's codes and every registered kind's own (a licence's 0009xx, a test kind's)
+  if (!(resultCodes() as readonly string[]).includes(o.resultCode)) j.failures.push(`resultCode ${o.resultCode} is not a marketplace result code (docs/marketplace/saas.md §6)`);
   else if (!(expect.codes as readonly string[]).includes(o.resultCode)) {
     j.failures.push(`resultCode ${o.resultCode}, expected ${expect.codes.join(" or ")}${j.resultMsg ? ` (resultMsg "${j.resultMsg.slice(0, 80)}")` : ""}`);
   }

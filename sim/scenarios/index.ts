@@ -15,8 +15,14 @@ export function scenariosOf(kinds: readonly Kind[]): readonly Scenario[] {
   return kinds.flatMap((k) => k.scenarios ?? []);
 }
 
-export const SCENARIOS: readonly Scenario[] = scenariosOf(KINDS);
+/** The scenarios of the kinds registered now (a kind registered later brings its own). */
+export function scenarios(): readonly Scenario[] {
+  return scenariosOf(KINDS);
+}
+
+/** The scenarios of the kinds registered when this module loaded (the built-in kinds'): see scenarios(). */
+export const SCENARIOS: readonly Scenario[] = scenarios();
 
 export function findScenario(name: string): Scenario | undefined {
-  return SCENARIOS.find((s) => s.name === name);
+  return scenarios().find((s) => s.name === name);
 }

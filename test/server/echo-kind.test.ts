@@ -3,7 +3,10 @@ import { main } from "../../bin/cli.js";
 import { registerKind } from "../../core/kinds/index.js";
 import { signBasicRequest } from "../../core/signing/basic.js";
 import { echoKind, echoYaml } from "../fixtures/kinds/echo/index.js";
+import { runScenario } from "../../sim/runner.js";
+import { findScenario } from "../../sim/scenarios/index.js";
 import { readReply, type Reply } from "../support/client.js";
+import { targetOf } from "../support/sim.js";
 import { parsePrometheus, sampleValue } from "../support/prometheus.js";
 import { startServer, writeProducts, type TestServer } from "../support/server.js";
 
@@ -47,6 +50,20 @@ describe("a fifth kind is its folder plus one registration line (test/fixtures/k
     const r = await echo(s, "shout", "HELLO");
     expect(r.json).to.deep.equal({ resultCode: "000950", resultMsg: "the words are too loud to echo" });
     expect(r.bodySignProblem).to.equal(null);
+  });
+
+  it("is simulated: koogate sim --help lists its scenario, and the runner plays it against the server and passes", async () => {
+    const help = await koogate(["sim", "--help"]);
+    expect(help.out).to.match(/^ {2}echo-words +one call echoed, one shouted call answered 000950$/m);
+    const scenario = findScenario("echo-words")!;
+    const report = await runScenario({ scenario, target: targetOf(s, "shout") });
+    expect(report.steps.map((x) => [x.activity, x.verdict, x.resultCode])).to.deep.equal([
+      ["echoWords", "PASS", "000000"],
+      ["echoed", "PASS", undefined],
+      ["echoWords (shouted)", "PASS", "000950"],
+    ]);
+    expect(report.passed).to.equal(true);
+    expect(await s.koogate.db("koogate_events").where({ product_id: "shout", result_code: "000950" })).to.have.length.at.least(1);
   });
 
   it("is counted in /metrics under its activity and its result code, not as other", async () => {
