@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { expect } from "chai";
+import { sources, specifiers } from "../support/sources.js";
 
 /**
  * The dependency points one way: server/, sim/ and bin/ build on core/, never the reverse (STYLE.md
@@ -17,21 +18,6 @@ const FORBIDDEN_FOLDERS = ["server", "sim", "bin", "testing"];
  * longer offends, so that this list cannot outlive its reason.
  */
 const PENDING = new Set<string>();
-
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const path = join(dir, e.name);
-    if (e.isDirectory()) return sources(path);
-    return e.name.endsWith(".ts") ? [path] : [];
-  });
-}
-
-/** Every module a file names: `import … from`, `export … from`, `import "…"` and `import("…")`. */
-function specifiers(text: string): string[] {
-  const found: string[] = [];
-  for (const m of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)["']([^"']+)["']/g)) found.push(m[1]!);
-  return found;
-}
 
 /** What is wrong with `file` importing `spec`, or undefined when nothing is. */
 function offence(file: string, spec: string): string | undefined {

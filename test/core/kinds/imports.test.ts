@@ -1,27 +1,10 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, normalize, relative, sep } from "node:path";
 import { expect } from "chai";
+import { sources, specifiers } from "../../support/sources.js";
 
 /** Where each kind lives: one folder per kind under core/kinds/. */
 const KINDS_DIR = join("core", "kinds");
-
-/** Every .ts file under `dir`, as a path from the repository root. */
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const path = join(dir, e.name);
-    if (e.isDirectory()) return sources(path);
-    return e.name.endsWith(".ts") ? [path] : [];
-  });
-}
-
-/** The module specifiers a source names: static imports and re-exports, side-effect imports, dynamic imports. */
-function specifiers(text: string): string[] {
-  const found: string[] = [];
-  for (const re of [/\bfrom\s*["']([^"']+)["']/g, /\bimport\s*["']([^"']+)["']/g, /\bimport\s*\(\s*["']([^"']+)["']\s*\)/g]) {
-    for (const m of text.matchAll(re)) found.push(m[1]!);
-  }
-  return found;
-}
 
 /** The kind folder a path from the repository root lies in, if any. */
 function kindOf(path: string): string | undefined {

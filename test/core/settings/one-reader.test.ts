@@ -3,10 +3,11 @@
  * `process.env` or a `KOOGATE_*` variable but the settings module (core/settings/) and the executable
  * (bin/koogate.ts). A module that needs a setting gets it from the `Settings` it is handed.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect } from "chai";
+import { sources } from "../../support/sources.js";
 
 const ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 const SHIPPED = ["index.ts", "core", "server", "bin", "sim", "testing", "adapters", "bench", "scripts"];
@@ -18,15 +19,6 @@ const READS = /\bprocess\.env\b|\benv\??\.KOOGATE_\w+|\benv\??\.?\[\s*["'`]KOOGA
 /** The code of a TypeScript file without its comments (a comment may name a variable). */
 function code(text: string): string {
   return text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:"'`\\])\/\/.*$/gm, "$1");
-}
-
-function sources(path: string): string[] {
-  if (!statSync(path).isDirectory()) return [path];
-  return readdirSync(path).flatMap((name) => {
-    const inside = join(path, name);
-    if (statSync(inside).isDirectory()) return name === "node_modules" ? [] : sources(inside);
-    return name.endsWith(".ts") && !name.endsWith(".d.ts") ? [inside] : [];
-  });
 }
 
 /** Every line of the code under `tops`, outside the files `allowed`, that reads the environment. */
