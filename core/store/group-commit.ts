@@ -2,6 +2,7 @@ import { inject, injectable } from "tsyringe";
 import { DATABASE, type Knex } from "../tokens.js";
 import { Coalescer } from "./coalescer.js";
 import { EVENTS_TABLE, EventLog, type EventRecord } from "./events.js";
+import { insertRows } from "./json-rows.js";
 import { OperationStore, type Completion } from "./operations.js";
 
 /** What one call commits: its own statements, plain inserts, and its event row. */
@@ -71,11 +72,12 @@ export class GroupCommit {
     const completes = units.flatMap((u) => u.completes ?? []);
     const statements = async (trx: Knex | Knex.Transaction) => {
       for (const u of units) if (u.apply) await u.apply(trx as Knex.Transaction);
-      for (const [table, rows] of byTable) await trx(table).insert(rows);
+      // one statement per table whatever the batch size (./json-rows.ts)
+      for (const [table, rows] of byTable) await insertRows(trx, table, rows);
       if ((await this.ops.completeMany(completes, trx)).some((held) => !held)) {
         throw new Error("an idempotency claim was taken over by a later delivery");
       }
-      if (events.length > 0) await trx(EVENTS_TABLE).insert(events);
+      if (events.length > 0) await insertRows(trx, EVENTS_TABLE, events);
     };
     // A lone event row needs no transaction around it.
     if (byTable.size === 0 && completes.length === 0 && units.every((u) => !u.apply)) await statements(this.db);

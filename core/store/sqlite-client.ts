@@ -4,8 +4,8 @@
  * `Database#run`/`#all` prepare it, run it and finalize it: three trips to the thread pool for every
  * statement, and on one SQLite connection every trip is time no other call can use. Here a data
  * statement (select, insert, update, delete) is prepared once per connection, by its SQL text, and run
- * again with new bindings: one trip. Everything else (schema changes, raw SQL, PRAGMAs, transactions'
- * BEGIN/COMMIT) goes the driver's usual way, and PostgreSQL is not concerned at all.
+ * again with new bindings: one trip; so are knex's BEGIN and COMMIT. Everything else (schema changes,
+ * raw SQL, PRAGMAs, ROLLBACK) goes the driver's usual way, and PostgreSQL is not concerned at all.
  *
  * The statement runs as the driver would have run it (`all` or `run`, with `this` carrying `lastID` and
  * `changes`), so knex reads the same answer. Bindings are always given (a statement with none resets
@@ -46,6 +46,13 @@ const DATA_METHODS: Readonly<Record<string, "all" | "run" | ((obj: QueryObject) 
   del: "run",
   counter: "run",
 };
+
+/**
+ * The texts knex opens and commits a transaction with (knex/lib/execution/transaction.js), kept too:
+ * the group commit opens one per batch, and each went the driver's usual way, three trips to the pool.
+ * SQLite runs them prepared as it runs them from text; ROLLBACK and savepoints still go the usual way.
+ */
+const TRANSACTION_BOUNDS: ReadonlySet<string> = new Set(["BEGIN;", "COMMIT;"]);
 
 /** Statements kept per connection; past this the least recently used one is finalized (koogate runs about a hundred distinct ones). */
 export const MAX_PREPARED_STATEMENTS = 512;
@@ -151,7 +158,7 @@ function makeClient(): SqliteClientClass {
     }
 
     override _query(connection: unknown, obj: QueryObject): Promise<QueryObject> {
-      const how = obj.method === undefined ? undefined : DATA_METHODS[obj.method];
+      const how = obj.method === undefined ? (obj.sql !== undefined && TRANSACTION_BOUNDS.has(obj.sql) ? "all" : undefined) : DATA_METHODS[obj.method];
       if (!how || !obj.sql) return super._query(connection, obj);
       return execute(connection as DriverConnection, obj.sql, obj.bindings ?? [], typeof how === "function" ? how(obj) : how).then(([response, context]) => {
         obj.response = response;
