@@ -75,12 +75,16 @@ export class InstanceStore {
     return this.lookups.submit({ productId, instanceIds });
   }
 
-  private readonly lookups = new Coalescer<{ productId: string; instanceIds: readonly string[] }, InstanceRow[]>(async (asks) => {
-    const pairs = asks.flatMap((a) => a.instanceIds.map((id) => ({ product_id: a.productId, instance_id: id })));
-    const rows = await FIND_PAIRS.run<Record<string, unknown>>(this.db, pairs);
+  private readonly lookups = new Coalescer<{ productId: string; instanceIds: readonly string[] }, InstanceRow[]>(async (batch) => {
+    // taken once the select has the connection: the lookups that came meanwhile go with it
+    let asks: Array<{ productId: string; instanceIds: readonly string[] }> = [];
+    const rows = await FIND_PAIRS.run<Record<string, unknown>>(this.db, () => {
+      asks = batch.take();
+      return asks.flatMap((a) => a.instanceIds.map((id) => ({ product_id: a.productId, instance_id: id })));
+    });
     const found = rows.map(fromRow);
     return asks.map((a) => found.filter((r) => r.productId === a.productId && a.instanceIds.includes(r.instanceId)));
-  });
+  }, 200, true);
 
   async insert(row: InstanceRow, trx: Db = this.db): Promise<void> {
     await trx(INSTANCES_TABLE).insert(InstanceStore.toRow(row));

@@ -72,19 +72,29 @@ export class JsonRowsStatement<Row extends object> {
     private readonly call: "all" | "run",
   ) {}
 
-  /** Runs the statement for `rows` on `db` (a transaction: on its connection): the rows it returns, or [] for `run`. */
-  async run<Out = unknown>(db: Db, rows: readonly Row[]): Promise<Out[]> {
+  /**
+   * Runs the statement for `rows` on `db` (a transaction: on its connection): the rows it returns, or []
+   * for `run` or for no rows. `rows` may be a function: it is then called once the statement has the
+   * connection on SQLite (a batch taken late, ./coalescer.ts), at once otherwise.
+   */
+  async run<Out = unknown>(db: Db, rows: readonly Row[] | (() => readonly Row[])): Promise<Out[]> {
     const kept = this.usable ? keptStatements(db) : null;
-    const values = kept ? this.valuesOf(rows) : undefined;
-    if (kept && values) {
+    let taken = typeof rows === "function" ? undefined : rows;
+    const rowsNow = () => (taken ??= (rows as () => readonly Row[])());
+    if (kept) {
       try {
-        return (await kept.runKept(this.sql, [JSON.stringify(values)], this.call)) as Out[];
+        const out = await kept.runKeptLate(() => {
+          const values = rowsNow().length > 0 ? this.valuesOf(rowsNow()) : undefined;
+          return values && { sql: this.sql, bindings: [JSON.stringify(values)] };
+        }, this.call);
+        if (out) return out as Out[];
       } catch (e) {
         if (!/no such function: json_/.test(String((e as Error).message))) throw e;
         this.usable = false;
       }
     }
-    const out: unknown = await this.viaKnex(db, [...rows]);
+    if (rowsNow().length === 0) return [];
+    const out: unknown = await this.viaKnex(db, [...rowsNow()]);
     return this.call === "all" ? (out as Out[]) : [];
   }
 

@@ -100,8 +100,10 @@ export class OperationStore {
    * Concurrent claims share one multi-row insert; the owners returned are the winners. The rows the
    * losers collided with are read back in one more statement, so a resend costs no query of its own.
    */
-  private readonly claims = new Coalescer<Row, { won: true } | { won: false; existing?: Row }>(async (rows) => {
-    const won = await INSERT_CLAIMS.run<{ owner: string }>(this.db, rows);
+  private readonly claims = new Coalescer<Row, { won: true } | { won: false; existing?: Row }>(async (batch) => {
+    // taken once the insert has the connection: the claims that came meanwhile go with it
+    let rows: Row[] = [];
+    const won = await INSERT_CLAIMS.run<{ owner: string }>(this.db, () => (rows = batch.take()));
     const owners = new Set(won.map((r) => r.owner));
     const lost = rows.filter((r) => !owners.has(r.owner));
     const existing = new Map<string, Row>();
@@ -112,7 +114,7 @@ export class OperationStore {
     return rows.map((r) =>
       owners.has(r.owner) ? { won: true as const } : { won: false as const, existing: existing.get(JSON.stringify([r.product_id, r.activity, r.idem_key])) },
     );
-  });
+  }, 200, true);
 
   constructor(@inject(DATABASE) private readonly db: Knex) {}
 

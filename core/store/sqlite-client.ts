@@ -70,6 +70,11 @@ type SqliteClientClass = new (config: Knex.Config) => Knex.Client;
 /** Runs SQL built beforehand (./built-statement.ts) as a kept statement, on a connection of the pool. */
 export interface KeptStatements {
   runKept(sql: string, bindings: unknown[], call: "all" | "run"): Promise<unknown[]>;
+  /**
+   * Like runKept, with the statement asked for once the connection is this caller's (a batch taken
+   * late, ./coalescer.ts); `statement` may decline (undefined): nothing runs, and undefined is returned.
+   */
+  runKeptLate(statement: () => { sql: string; bindings: unknown[] } | undefined, call: "all" | "run"): Promise<unknown[] | undefined>;
 }
 
 let clientClass: SqliteClientClass | undefined;
@@ -169,11 +174,17 @@ function makeClient(): SqliteClientClass {
     }
 
     async runKept(sql: string, bindings: unknown[], call: "all" | "run"): Promise<unknown[]> {
+      return (await this.runKeptLate(() => ({ sql, bindings }), call))!;
+    }
+
+    async runKeptLate(statement: () => { sql: string; bindings: unknown[] } | undefined, call: "all" | "run"): Promise<unknown[] | undefined> {
       const conn = (await this.acquireConnection()) as DriverConnection;
-      // knex's 'query' event, as its own runner emits it: what counts statements (the bench) still sees this one
-      (this as unknown as { emit(e: string, o: object): void }).emit("query", { __knexUid: (conn as { __knexUid?: string }).__knexUid, sql, bindings });
       try {
-        return ((await execute(conn, sql, bindings, call))[0] as unknown[] | undefined) ?? [];
+        const s = statement();
+        if (!s) return undefined;
+        // knex's 'query' event, as its own runner emits it: what counts statements (the bench) still sees this one
+        (this as unknown as { emit(e: string, o: object): void }).emit("query", { __knexUid: (conn as { __knexUid?: string }).__knexUid, sql: s.sql, bindings: s.bindings });
+        return ((await execute(conn, s.sql, s.bindings, call))[0] as unknown[] | undefined) ?? [];
       } finally {
         await this.releaseConnection(conn);
       }

@@ -6,6 +6,10 @@ import { join } from "node:path";
 import type { Knex } from "knex";
 import { createDatabase } from "../../../core/store/database.js";
 import { insertRows, JsonRowsStatement, jsonRowsSelect } from "../../../core/store/json-rows.js";
+import { allMigrations } from "../../../core/kernel.js";
+import { KINDS } from "../../../core/kinds/index.js";
+import { migrateLatest } from "../../../core/store/migrate.js";
+import { NonceStore } from "../../../core/store/nonces.js";
 import { freshDatabaseUrl, testDatabaseKind } from "../../support/database.js";
 
 async function withTable(db: Knex, name: string): Promise<void> {
@@ -135,6 +139,35 @@ describe("on SQLite, a batch of any size is one statement text", () => {
       }
       expect(texts).to.deep.equal([]);
       expect(await db("t").pluck("k")).to.have.members(["k0", "k1", "k2"]);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it("sends the nonce claims that came while the connection was busy in the one insert that waited for it", async () => {
+    const db = createDatabase(`sqlite:${sqliteFile()}`);
+    try {
+      await migrateLatest(db, allMigrations(KINDS));
+      const nonces = new NonceStore(db);
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      // a transaction holds the one connection, as another batch's statements do under load
+      const busy = db.transaction(() => held);
+      await new Promise((r) => setTimeout(r, 20));
+      const inserts: string[] = [];
+      const listen = (q: { sql: string }) => void (/koogate_nonces/.test(q.sql) && inserts.push(q.sql));
+      db.on("query", listen);
+      const first = nonces.claim("p", "saas-v2", "late-1", 1_790_000_000_000);
+      // the first claim's batch is under way, waiting for the connection
+      await new Promise((r) => setTimeout(r, 20));
+      const later = ["late-2", "late-3", "late-1"].map((n) => nonces.claim("p", "saas-v2", n, 1_790_000_000_000));
+      release();
+      await busy;
+      // the same nonce twice in one batch: the first wins, as two inserts in a row
+      expect(await Promise.all([first, ...later])).to.deep.equal([true, true, true, false]);
+      db.off("query", listen);
+      expect(inserts).to.have.length(1);
+      expect(await db("koogate_nonces").orderBy("nonce").pluck("nonce")).to.deep.equal(["late-1", "late-2", "late-3"]);
     } finally {
       await db.destroy();
     }
