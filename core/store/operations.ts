@@ -73,6 +73,17 @@ const COMPLETE = new JsonRowsStatement<Row>(
   "all",
 );
 
+/**
+ * Claim owners: unique per process by a counter, across processes (and restarts) by a random prefix
+ * drawn once, as the request ids are (core/serving/pipeline.ts). An owner only has to differ from every
+ * other claim's, nothing is proven with it; random bytes per claim cost a trip into OpenSSL each.
+ */
+const OWNER_PREFIX = randomBytes(12).toString("base64url");
+let ownerCounter = 0;
+function nextOwner(): string {
+  return `${OWNER_PREFIX}.${(++ownerCounter).toString(36)}`;
+}
+
 /** A row of koogate_operations. */
 interface Row {
   product_id: string;
@@ -129,7 +140,7 @@ export class OperationStore {
    *   which becomes the instanceId only if this delivery is the first)
    */
   async claim(key: OperationKey, instanceId: string, nowMs: number, leaseMs: number): Promise<Claim> {
-    const owner = randomBytes(12).toString("base64url");
+    const owner = nextOwner();
     const row = {
       product_id: key.productId,
       activity: key.activity,
@@ -162,7 +173,7 @@ export class OperationStore {
   private async interpret(key: OperationKey, row: Row, nowMs: number, leaseMs: number): Promise<Claim> {
     if (row.state === "done") return { kind: "done", instanceId: row.instance_id, response: row.response! };
     if (Number(row.lease_until) >= nowMs) return { kind: "busy", instanceId: row.instance_id, leaseUntil: Number(row.lease_until) };
-    const owner = randomBytes(12).toString("base64url");
+    const owner = nextOwner();
     const taken = await this.where(this.db, key)
       .andWhere("state", "pending")
       .andWhere("lease_until", "<", nowMs)
