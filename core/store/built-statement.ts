@@ -28,22 +28,25 @@ export class BuiltStatement<Row extends Record<string, unknown>> {
    * @param call how the driver runs it: `all` when it returns rows, else `run`
    */
   constructor(
-    private readonly db: Knex,
-    private readonly columns: ReadonlyArray<keyof Row & string>,
-    private readonly build: (rows: Row[]) => Knex.QueryBuilder,
-    private readonly call: "all" | "run",
+    protected readonly db: Knex,
+    protected readonly columns: ReadonlyArray<keyof Row & string>,
+    protected readonly build: (rows: Row[]) => Knex.QueryBuilder,
+    protected readonly call: "all" | "run",
   ) {}
 
   /** Runs the statement for `rows`: the rows it returns (SQLite and PostgreSQL alike), or [] for `run`. */
   async run<Out = unknown>(rows: Row[]): Promise<Out[]> {
     const kept = keptStatements(this.db);
     const shape = kept && this.shapeOf(rows.length);
-    if (!kept || !shape) {
-      const out: unknown = await this.build(rows);
-      return this.call === "all" ? (out as Out[]) : [];
-    }
+    if (!kept || !shape) return this.viaBuilder(rows);
     const bindings = shape.slots.map((s) => ("value" in s ? s.value : rows[s.row]![s.column]));
     return (await kept.runKept(shape.sql, bindings, this.call)) as Out[];
+  }
+
+  /** The statement through knex's builder, as it comes (PostgreSQL; SQLite without kept statements). */
+  protected async viaBuilder<Out>(rows: Row[]): Promise<Out[]> {
+    const out: unknown = await this.build(rows);
+    return this.call === "all" ? (out as Out[]) : [];
   }
 
   private shapeOf(n: number): Shape | undefined {
@@ -61,5 +64,43 @@ export class BuiltStatement<Row extends Record<string, unknown>> {
     if (placed !== n * this.columns.length) throw new Error(`BuiltStatement: ${placed} of ${n * this.columns.length} values placed in ${sql.slice(0, 60)}`);
     this.shapes.set(n, (shape = { sql, slots }));
     return shape;
+  }
+}
+
+/**
+ * An insert of many rows whose rows reach SQLite as one JSON text, read back by `json_each(?)`: one SQL
+ * text for any number of rows, so the statement is prepared once per connection and kept. BuiltStatement's
+ * text per batch size is not kept where batch sizes vary: the API path's three statements, at up to 64
+ * sizes each, outgrow the kept statements' characters (./sqlite-client.ts), and in the bench 62 % of their
+ * runs prepared their statement anew (a thread-pool trip and a parse each). The SQL is knex's own for one
+ * row, its `values (?, …)` replaced by a select of the JSON's rows (`where true`: SQLite's rule for an
+ * upsert from a select). PostgreSQL, or SQLite without kept statements: knex's builder, as BuiltStatement.
+ *
+ * Values must be what JSON carries as SQLite reads them back: text, finite numbers (integers stay
+ * integers), null.
+ */
+export class JsonRowsStatement<Row extends Record<string, unknown>> extends BuiltStatement<Row> {
+  private shape?: { sql: string; columns: ReadonlyArray<keyof Row & string> };
+
+  /** `build`: the insert of `rows` (an upsert may follow), putting each value of a row into the bindings as given, nothing else. */
+  override async run<Out = unknown>(rows: Row[]): Promise<Out[]> {
+    const kept = keptStatements(this.db);
+    if (!kept) return this.viaBuilder(rows);
+    const { sql, columns } = (this.shape ??= this.shapeOfOneRow());
+    const json = JSON.stringify(rows.map((r) => columns.map((c) => r[c] ?? null)));
+    return (await kept.runKept(sql, [json], this.call)) as Out[];
+  }
+
+  private shapeOfOneRow(): { sql: string; columns: ReadonlyArray<keyof Row & string> } {
+    const marker = (column: string) => `\u0000koogate:${column}`;
+    const { sql, bindings } = this.build([Object.fromEntries(this.columns.map((c) => [c, marker(c)])) as Row]).toSQL();
+    const columns = (bindings as unknown[]).map((b) => (typeof b === "string" && b.startsWith("\u0000koogate:") ? b.slice(9) : undefined));
+    const values = `values (${columns.map(() => "?").join(", ")})`;
+    // a builder that binds anything but each value of its row once, or writes no plain `values (…)`: a programming error
+    if (columns.length !== this.columns.length || columns.some((c) => c === undefined) || new Set(columns).size !== columns.length || sql.split(values).length !== 2) {
+      throw new Error(`JsonRowsStatement: not a plain insert of the row's ${this.columns.length} values: ${sql.slice(0, 80)}`);
+    }
+    const select = `select ${columns.map((_, i) => `value ->> ${i}`).join(", ")} from json_each(?) where true`;
+    return { sql: sql.replace(values, select), columns: columns as Array<keyof Row & string> };
   }
 }

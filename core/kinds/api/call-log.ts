@@ -6,7 +6,7 @@
  */
 import type { Knex } from "knex";
 import type { Logger } from "../../logger.js";
-import { BuiltStatement } from "../../store/built-statement.js";
+import { JsonRowsStatement } from "../../store/built-statement.js";
 import type { CallOutcome } from "./vocabulary.js";
 
 export const API_CALLS_TABLE = "koogate_api_calls";
@@ -59,7 +59,7 @@ function toRow(r: CallRecord): Record<string, unknown> {
   };
 }
 
-/** Rows per insert: 11 columns each, well under SQLite's limit on bound variables. */
+/** Rows per insert: on PostgreSQL 11 bound values each, well under its limit (SQLite takes them as one JSON text). */
 const BATCH = 200;
 /** Rows held in memory while the database is slow; beyond, the oldest are dropped and counted. */
 const MAX_PENDING = 50_000;
@@ -68,13 +68,13 @@ export class CallLog {
   private pending: Array<Record<string, unknown>> = [];
   private flushing?: Promise<void>;
   private dropped = 0;
-  private readonly insert: BuiltStatement<Record<string, unknown>>;
+  private readonly insert: JsonRowsStatement<Record<string, unknown>>;
 
   constructor(
     private readonly db: Knex,
     private readonly logger: Logger,
   ) {
-    this.insert = new BuiltStatement(db, COLUMNS, (rows) => db(API_CALLS_TABLE).insert(rows), "run");
+    this.insert = new JsonRowsStatement(db, COLUMNS, (rows) => db(API_CALLS_TABLE).insert(rows), "run");
   }
 
   /** Queues one row; it is written within a turn of the event loop, with the others waiting. */

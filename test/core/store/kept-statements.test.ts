@@ -4,9 +4,10 @@ import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Knex } from "knex";
-import { BuiltStatement } from "../../../core/store/built-statement.js";
+import { BuiltStatement, JsonRowsStatement } from "../../../core/store/built-statement.js";
 import { createDatabase } from "../../../core/store/database.js";
 import { freshDatabaseUrl, testDatabaseKind } from "../../support/database.js";
+import { statementsDuring } from "../../support/statements.js";
 
 async function withTable(db: Knex): Promise<void> {
   await db.schema.createTable("t", (t) => {
@@ -144,15 +145,10 @@ describe(`a statement built once per number of rows, on ${testDatabaseKind}`, ()
 
   it("is seen by knex's 'query' event each time it runs, as a statement through the builder is (the bench counts statements so)", async () => {
     const insert = new BuiltStatement<{ k: string; v: string | null }>(db, ["k", "v"], (rows) => db("t").insert(rows), "run");
-    const seen: string[] = [];
-    const listen = (q: { sql: string }) => seen.push(q.sql);
-    db.on("query", listen);
-    try {
+    const { sql: seen } = await statementsDuring(db, async () => {
       await insert.run([{ k: "q1", v: "1" }]);
       await insert.run([{ k: "q2", v: "2" }]);
-    } finally {
-      db.off("query", listen);
-    }
+    });
     expect(seen).to.have.length(2);
     expect(seen[0]).to.match(/^insert into/i);
   });
@@ -162,5 +158,52 @@ describe(`a statement built once per number of rows, on ${testDatabaseKind}`, ()
     const err = await partial.run([{ k: "p1", v: "1" }]).catch((e: Error) => e);
     if (testDatabaseKind === "sqlite") expect(String(err)).to.match(/1 of 2 values placed/);
     else expect(await db("t").where("k", "p1").pluck("k")).to.deep.equal(["p1"]); // PostgreSQL runs the builder as before
+  });
+});
+
+describe(`an insert of many rows as one JSON text, on ${testDatabaseKind}`, () => {
+  let db: Knex;
+  before(async () => {
+    db = createDatabase(await freshDatabaseUrl());
+    await withTable(db);
+    await db.schema.createTable("n", (t) => {
+      t.string("name", 32).primary();
+      t.bigInteger("at").notNullable();
+      t.integer("count").notNullable();
+    });
+  });
+  after(() => db.destroy());
+
+  it("writes and returns what knex's builder would, for batches of several sizes, nulls and a conflict among them", async () => {
+    const insert = new JsonRowsStatement<{ k: string; v: string | null }>(db, ["k", "v"], (rows) => db("t").insert(rows).onConflict("k").ignore().returning(["k", "v"]), "all");
+    expect(await insert.run([{ k: "j1", v: "1" }])).to.deep.equal([{ k: "j1", v: "1" }]);
+    const r3 = await insert.run([{ k: "j2", v: null }, { k: "j3", v: "it's \"quoted\", 漢字 and \\" }, { k: "j1", v: "again" }]);
+    expect(r3).to.have.deep.members([{ k: "j2", v: null }, { k: "j3", v: "it's \"quoted\", 漢字 and \\" }]);
+    expect(await db("t").where("k", "like", "j%").orderBy("k").select("k", "v")).to.deep.equal([
+      { k: "j1", v: "1" },
+      { k: "j2", v: null },
+      { k: "j3", v: "it's \"quoted\", 漢字 and \\" },
+    ]);
+  });
+
+  it("keeps integers as integers, and upserts with knex's merge as the builder does", async () => {
+    const upsert = new JsonRowsStatement<{ name: string; at: number; count: number }>(db, ["name", "at", "count"], (rows) =>
+      db("n").insert(rows).onConflict("name").merge({ count: db.raw("n.count + excluded.count") }).returning(["name", "at", "count"]), "all");
+    const at = 1_765_000_000_000;
+    await upsert.run([{ name: "a", at, count: 1 }, { name: "b", at, count: 2 }]);
+    const after = await upsert.run<{ name: string; at: number | string; count: number }>([{ name: "a", at, count: 3 }]);
+    expect(after.map((r) => [r.name, Number(r.at), r.count])).to.deep.equal([["a", at, 4]]);
+    expect(await db("n").where("name", "b").first("at", "count").then((r: { at: number | string; count: number }) => [Number(r.at), r.count])).to.deep.equal([at, 2]);
+    if (testDatabaseKind === "sqlite") expect(await db("n").distinct(db.raw("typeof(at) as t, typeof(count) as c"))).to.deep.equal([{ t: "integer", c: "integer" }]);
+  });
+
+  it("runs one SQL text for every number of rows, so SQLite prepares it once (a text per size outgrew the kept statements)", async () => {
+    const insert = new JsonRowsStatement<{ k: string; v: string | null }>(db, ["k", "v"], (rows) => db("t").insert(rows), "run");
+    const { sql: seen } = await statementsDuring(db, async () => {
+      for (const n of [1, 2, 7, 64]) await insert.run(Array.from({ length: n }, (_, i) => ({ k: `s${n}-${i}`, v: String(i) })));
+    });
+    expect(seen).to.have.length(4);
+    expect(await db("t").where("k", "like", "s%").count({ n: "*" }).then((r) => Number(r[0]!.n))).to.equal(74);
+    if (testDatabaseKind === "sqlite") expect(new Set(seen).size).to.equal(1);
   });
 });
