@@ -18,7 +18,7 @@ import type { ApiAdapter, ApiReply } from "./adapter.js";
 import { CallLog, type CallRecord } from "./call-log.js";
 import { credentialHeader, needsBody, replayed, verifyGatewayCall, type BuyerIdentity } from "./gateway-auth.js";
 import type { ApiProduct } from "./product.js";
-import { CountingStream, UpstreamProxy, USAGE_CHECK_BYTES } from "./proxy.js";
+import { ByteCount, UpstreamProxy, USAGE_CHECK_BYTES } from "./proxy.js";
 import { BuyerLimits } from "./rate-limit.js";
 import { CallAdmission } from "./admission.js";
 import { requestTarget, TARGET_ERRORS } from "./target.js";
@@ -175,13 +175,13 @@ export class ApiService {
     const status = reply.status ?? 200;
     const b = reply.body;
     if (b !== undefined && b !== null && typeof b === "object" && Symbol.asyncIterator in b && !Buffer.isBuffer(b)) {
-      const counted = new CountingStream();
-      Readable.from(b as AsyncIterable<Buffer | string>).on("error", (e: Error) => counted.destroy(e)).pipe(counted);
-      counted.once("close", () => {
-        if (!counted.writableFinished) aborted.abort();
-        this.record(start, status, counted.writableFinished ? "answered" : "aborted", req.body.length, counted.bytes);
+      const stream = Readable.from(b as AsyncIterable<Buffer | string>);
+      const counted = new ByteCount(stream);
+      stream.once("close", () => {
+        if (!stream.readableEnded) aborted.abort();
+        this.record(start, status, stream.readableEnded ? "answered" : "aborted", req.body.length, counted.bytes);
       });
-      return { status, headers: { "content-type": "application/octet-stream", ...lower(reply.headers) }, body: counted };
+      return { status, headers: { "content-type": "application/octet-stream", ...lower(reply.headers) }, body: stream };
     }
     const json = b !== undefined && typeof b === "object" && !Buffer.isBuffer(b);
     const bytes = b === undefined ? Buffer.alloc(0) : Buffer.isBuffer(b) ? b : Buffer.from(json ? JSON.stringify(b) : String(b), "utf8");
@@ -205,11 +205,13 @@ export class ApiService {
     }
     const bytesIn = body?.length ?? (Number(call.header("content-length")) || 0);
     r.body.once("close", () => {
-      const complete = r.body.writableFinished;
-      const head = complete && keep > 0 ? r.body.head() : null;
+      // the upstream's whole answer came (as it entered the pass-through stream before), and for the
+      // usage check every byte of it was seen (none of a HEAD's or a 204's, which are not read)
+      const complete = r.body.complete;
+      const head = complete && keep > 0 && (r.body.readableEnded || r.counted.bytes === 0) ? r.counted.head() : null;
       const contentType = r.headers["content-type"];
       const note = head ? this.checkUsage(p, typeof contentType === "string" ? contentType : undefined, head) : null;
-      this.record(start, r.status, complete ? "answered" : "aborted", bytesIn, r.body.bytes, note);
+      this.record(start, r.status, complete ? "answered" : "aborted", bytesIn, r.counted.bytes, note);
     });
     return { status: r.status, headers: r.headers, body: r.body, type: undefined };
   }
