@@ -9,8 +9,13 @@
  */
 import autocannon from "autocannon";
 import { readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { createLogger } from "../core/logger.js";
+import { readSettings, withServer } from "../core/settings/index.js";
 import { signApigRequest } from "../core/signing/apig.js";
+import { createKoogate } from "../server/composition.js";
 
 export const BENCH_APIG = { key: "bench-apig-key", secret: "bench-apig-secret-0123456789" };
 
@@ -101,4 +106,43 @@ export function printApi(direct: ApiCaseResult, bareProxy: ApiCaseResult, throug
   console.log(`  koogate against the upstream called directly: ${((100 * through.rps) / direct.rps).toFixed(0)} % of its req/s, p50 +${(through.p50 - direct.p50).toFixed(2)} ms`);
   console.log(`  ${ratio >= 80 ? "met    " : "NOT met"}  through koogate ≥ 80 % of (a3)'s req/s: ${ratio.toFixed(0)} %`);
   console.log(`  ${added <= 2 ? "met    " : "NOT met"}  p50 no more than 2 ms above (a3)'s: ${added >= 0 ? "+" : ""}${added.toFixed(2)} ms`);
+}
+
+/**
+ * Statements per API call (knex 'query' events, koogate in-process on SQLite, an in-process upstream):
+ * 20 calls one after another, then 64 at once; what the calls sent together share shows in the second.
+ * The call log's rows are written after the answers, so each measure waits for the log to be flushed.
+ */
+export async function countApiStatements(sqliteFile: string, productsDir: string): Promise<string[]> {
+  const answer = Buffer.from(JSON.stringify({ ok: true }));
+  const upstream = createServer((req, res) => void req.resume().on("end", () => res.end(answer)));
+  await new Promise<void>((r) => upstream.listen(0, "127.0.0.1", r));
+  writeApiProduct(productsDir, (upstream.address() as AddressInfo).port);
+  const settings = readSettings({ BENCH_APIG_KEY: BENCH_APIG.key, BENCH_APIG_SECRET: BENCH_APIG.secret });
+  const koogate = await createKoogate({ settings: withServer(settings, { databaseUrl: `sqlite:${sqliteFile}`, productsDir, port: 0 }), logger: createLogger({ level: "silent" }) });
+  const server = await koogate.listen(0, "127.0.0.1");
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/bench-api/v1/stats`;
+  const body = JSON.stringify({ text: "the cat saw the dog" });
+  let n = 0;
+  const call = async () => {
+    const headers = { "content-type": "application/json", "x-customer-id": `buyer-${n % BUYERS}`, "x-request-id": `count-${n++}` };
+    const signed = signApigRequest({ method: "POST", url, headers, body, ak: BENCH_APIG.key, sk: BENCH_APIG.secret });
+    const res = await fetch(url, { method: "POST", body, headers: { ...headers, "x-sdk-date": signed["X-Sdk-Date"], authorization: signed.Authorization } });
+    await res.arrayBuffer();
+  };
+  let sql = 0;
+  koogate.db.on("query", () => sql++);
+  const measure = async (calls: number, work: () => Promise<unknown>) => {
+    sql = 0;
+    await work();
+    await new Promise((r) => setTimeout(r, 100)); // the call log's rows, written just after the answers
+    return sql / calls;
+  };
+  const lone = await measure(20, async () => {
+    for (let i = 0; i < 20; i++) await call();
+  });
+  const together = await measure(64, () => Promise.all(Array.from({ length: 64 }, call)));
+  await koogate.close();
+  await new Promise<void>((r) => upstream.close(() => r()));
+  return [`API call (signature claimed, limit counted, call logged): ${lone.toFixed(1)} statements for a lone call, ${together.toFixed(2)} per call with 64 at once`];
 }

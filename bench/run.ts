@@ -34,7 +34,7 @@ import { countStatements } from "./statements.js";
 import { DEV_MARKETPLACE_AK, DEV_MARKETPLACE_SK } from "../sim/marketplace/dev-keys.js";
 import { startLocalMarketplace } from "../sim/marketplace/server.js";
 import { BENCH_KEY, BENCH_LICENSE_KEY, BENCH_LICENSE_YAML, BENCH_PRODUCT_YAML } from "./product.js";
-import { BENCH_APIG, loadApi, printApi, writeApiProduct, type ApiCaseResult } from "./api.js";
+import { BENCH_APIG, countApiStatements, loadApi, printApi, writeApiProduct, type ApiCaseResult } from "./api.js";
 import { meteringCase } from "./metering.js";
 import { serveWorkers, startPostgres } from "./workers.js";
 import { freshPostgresDatabase } from "../testing/database.js";
@@ -206,7 +206,10 @@ async function main(): Promise<void> {
   const run = Date.now();
 
   let r: Running;
-  if (BENCH.only === "api") return printApi(...(await apiCase(dir)));
+  if (BENCH.only === "api") {
+    printApi(...(await apiCase(dir)));
+    return printApiStatements(dir);
+  }
   if (BENCH.only === "workers") return printWorkers(await workersCase(dir, products, run));
 
   // (a) bare Koa
@@ -255,6 +258,13 @@ async function main(): Promise<void> {
   console.log(`\n/readyz under the load of (b), polled every 10 ms by another process: ${readyMs.length} answers, p50 ${percentile(readyMs, 50).toFixed(2)} ms, p99 ${percentile(readyMs, 99).toFixed(2)} ms (target < 5 ms: ${percentile(readyMs, 99) < 5 ? "met" : "NOT met"})`);
   console.log("\nStatements per call (knex 'query' events, koogate in-process, same adapter and database kind):");
   for (const line of await countStatements(join(dir, "count.sqlite"), products)) console.log(`  ${line}`);
+  await printApiStatements(dir);
+}
+
+async function printApiStatements(dir: string): Promise<void> {
+  const products = join(dir, "api-count-products");
+  mkdirSync(products);
+  for (const line of await countApiStatements(join(dir, "api-count.sqlite"), products)) console.log(`  ${line}`);
 }
 
 /** The workers case: (c) with 1 and with 2 workers on PostgreSQL, or why it was skipped. */

@@ -53,9 +53,13 @@ function encode(s: string): string {
 const sha256Hex: (data: string | Buffer) => string =
   typeof oneShotHash === "function" ? (data) => oneShotHash("sha256", data, "hex") : (data) => createHash("sha256").update(data).digest("hex");
 
+/** A path of unreserved characters and slashes only, which decoding and encoding give back unchanged. */
+const PLAIN_PATH = /^[A-Za-z0-9\-_.~/]*$/;
+
 /** Every path segment decoded then encoded again, joined by `/`, always ending with `/`. */
 export function canonicalUri(path: string): string {
-  const uri = path.split("/").map((segment) => encode(decodeURIComponent(segment))).join("/");
+  // the usual path needs neither (issue 21: the API path verifies every call)
+  const uri = PLAIN_PATH.test(path) ? path : path.split("/").map((segment) => encode(decodeURIComponent(segment))).join("/");
   return uri.endsWith("/") ? uri : uri + "/";
 }
 

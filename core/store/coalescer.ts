@@ -110,3 +110,21 @@ export class Coalescer<I, O> {
     );
   }
 }
+
+/**
+ * One step of a flush made of several statements in a row (core/kinds/api/admission.ts), with a
+ * Coalescer's rule that one item's bad value stays its own: `step` runs for the whole batch, and when
+ * that throws, for each item alone, all at once. The errors are results, so a later step still runs for
+ * the items that came through (an earlier step's statement is committed and must not run twice).
+ * @returns per item, its result or the error of its own run
+ */
+export async function stepEach<I, O>(items: readonly I[], step: (items: I[]) => Promise<O[]>): Promise<Array<O | Error>> {
+  if (items.length === 0) return [];
+  const asError = (e: unknown) => (e instanceof Error ? e : new Error(String(e)));
+  try {
+    return await step([...items]);
+  } catch (err) {
+    if (items.length === 1) return [asError(err)];
+    return Promise.all(items.map((item) => step([item]).then((o) => o[0]!, asError)));
+  }
+}

@@ -65,8 +65,10 @@ export class JsonRowsStatement<Row extends object> {
    * @param viaKnex the same statement through knex's builder, for the batches this cannot carry and for PostgreSQL
    * @param call how the driver runs `sql`: `all` when it returns rows, else `run`
    */
+  private text?: string;
+
   constructor(
-    private readonly sql: string,
+    private readonly sql: string | (() => string),
     private readonly columns: ReadonlyArray<keyof Row & string>,
     private readonly viaKnex: (db: Db, rows: Row[]) => Knex.QueryBuilder | Knex.Raw,
     private readonly call: "all" | "run",
@@ -85,7 +87,7 @@ export class JsonRowsStatement<Row extends object> {
       try {
         const out = await kept.runKeptLate(() => {
           const values = rowsNow().length > 0 ? this.valuesOf(rowsNow()) : undefined;
-          return values && { sql: this.sql, bindings: [JSON.stringify(values)] };
+          return values && { sql: (this.text ??= typeof this.sql === "string" ? this.sql : this.sql()), bindings: [JSON.stringify(values)] };
         }, this.call);
         if (out) return out as Out[];
       } catch (e) {
@@ -112,6 +114,33 @@ export class JsonRowsStatement<Row extends object> {
     }
     return out;
   }
+}
+
+/**
+ * A JsonRowsStatement whose SQLite text is knex's own for one row (`build` of a row of markers), its
+ * `values (?, …)` replaced by the select of the JSON rows: an upsert's conflict clause and `returning`
+ * are written by knex as for any other batch (the API path's call-log rows, limit counts). The text is
+ * made on the first batch run as a kept statement, never on PostgreSQL.
+ * @param build the statement for `rows`; it must bind each value of a row once, as given, and nothing else
+ */
+export function jsonRowsOfBuilder<Row extends Record<string, unknown>>(
+  columns: ReadonlyArray<keyof Row & string>,
+  build: (rows: Row[]) => Knex.QueryBuilder,
+  call: "all" | "run",
+): JsonRowsStatement<Row> {
+  const textOfOneRow = () => {
+    const prefix = "\u0000koogate:";
+    const { sql, bindings } = build([Object.fromEntries(columns.map((c) => [c, prefix + c])) as Row]).toSQL();
+    const bound = (bindings as unknown[]).map((b) => (typeof b === "string" && b.startsWith(prefix) ? b.slice(prefix.length) : undefined));
+    const values = `values (${bound.map(() => "?").join(", ")})`;
+    // a builder that binds anything but each value of its row once, or writes no plain `values (…)`: a programming error
+    if (bound.length !== columns.length || bound.some((c) => c === undefined) || new Set(bound).size !== bound.length || sql.split(values).length !== 2) {
+      throw new Error(`jsonRowsOfBuilder: not a plain insert of the row's ${columns.length} values: ${sql.slice(0, 80)}`);
+    }
+    const select = `select ${bound.map((c) => `json_extract(value, '$[${columns.indexOf(c as keyof Row & string)}]')`).join(", ")} from json_each(?) where true`;
+    return sql.replace(values, select);
+  };
+  return new JsonRowsStatement<Row>(textOfOneRow, columns, (_db, rows) => build(rows), call);
 }
 
 /** Most distinct (table, columns) inserts kept by `plainInsert`; past it, knex builds them. */

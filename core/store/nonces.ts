@@ -48,14 +48,31 @@ export class NonceStore {
     return this.db("koogate_nonces").where("expires_at", "<", nowMs).delete();
   }
 
+  /**
+   * Claims a batch its caller gathered itself (the API path claims and counts its calls in one flush,
+   * core/kinds/api/admission.ts): one statement, one SQL text whatever the batch's size. Each result says
+   * whether its nonce was fresh; the same nonce twice in `claims`: the first wins.
+   * @throws when the statement fails: nothing of the batch was claimed
+   */
+  async claimMany(claims: readonly NonceClaim[]): Promise<boolean[]> {
+    return freshOf(claims, await INSERT.run(this.db, claims.map(rowOf)));
+  }
+
   /** The batch is taken once the insert has the connection: the claims that came meanwhile go with it. */
   private async insertMany(batch: LateBatch<NonceClaim>): Promise<boolean[]> {
     let items: NonceClaim[] = [];
-    const rows = await INSERT.run<{ product_id: string; scope: string; nonce: string }>(this.db, () =>
-      (items = batch.take()).map((c) => ({ product_id: c.productId, scope: c.scope, nonce: c.nonce, expires_at: c.expiresAt })),
-    );
-    const inserted = new Set(rows.map((r) => JSON.stringify([r.product_id, r.scope, r.nonce])));
-    // The same nonce twice in one batch: the first wins, like two inserts in a row.
-    return items.map((c) => inserted.delete(JSON.stringify([c.productId, c.scope, c.nonce])));
+    const rows = await INSERT.run(this.db, () => (items = batch.take()).map(rowOf));
+    return freshOf(items, rows);
   }
+}
+
+function rowOf(c: NonceClaim): NonceRow {
+  return { product_id: c.productId, scope: c.scope, nonce: c.nonce, expires_at: c.expiresAt };
+}
+
+/** Which of `items` went in, from the rows the insert returned. */
+function freshOf(items: readonly NonceClaim[], rows: unknown[]): boolean[] {
+  const inserted = new Set((rows as Array<{ product_id: string; scope: string; nonce: string }>).map((r) => JSON.stringify([r.product_id, r.scope, r.nonce])));
+  // The same nonce twice in one batch: the first wins, like two inserts in a row.
+  return items.map((c) => inserted.delete(JSON.stringify([c.productId, c.scope, c.nonce])));
 }

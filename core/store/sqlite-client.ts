@@ -67,7 +67,7 @@ export const MAX_KEPT_SQL_CHARS = 64_000;
 
 type SqliteClientClass = new (config: Knex.Config) => Knex.Client;
 
-/** Runs SQL built beforehand (./built-statement.ts) as a kept statement, on a connection of the pool. */
+/** Runs SQL made beforehand (./json-rows.ts) as a kept statement, on a connection of the pool. */
 export interface KeptStatements {
   runKept(sql: string, bindings: unknown[], call: "all" | "run"): Promise<unknown[]>;
   /**

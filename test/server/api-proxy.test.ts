@@ -59,6 +59,27 @@ describe("the upstream proxy of API listings", () => {
     expect(rest).to.equal("data: last\n\n");
   });
 
+  it("logs a streamed answer read to its end as answered with its bytes, and one whose caller went away mid-stream as aborted with the bytes it was handed", async () => {
+    const whole = await apigCall(`${s.url}/api/p/sse`, { headers: { "x-customer-id": "sse-whole" } });
+    const reader = whole.body!.getReader();
+    await reader.read();
+    release();
+    while (!(await reader.read()).done);
+    const gone = await apigCall(`${s.url}/api/p/sse`, { headers: { "x-customer-id": "sse-gone" } });
+    const cut = gone.body!.getReader();
+    await cut.read();
+    await cut.cancel();
+    const rows = await eventually(async () => {
+      const r: Array<{ buyer_id: string; outcome: string; bytes_out: number | string }> = await s.koogate.db("koogate_api_calls").whereIn("buyer_id", ["sse-whole", "sse-gone"]).orderBy("buyer_id");
+      return r.length === 2 ? r : null;
+    }, "the two streamed calls' rows");
+    release();
+    expect(rows.map((r) => [r.buyer_id, r.outcome, Number(r.bytes_out)])).to.deep.equal([
+      ["sse-gone", "aborted", "data: first\n\n".length],
+      ["sse-whole", "answered", "data: first\n\ndata: last\n\n".length],
+    ]);
+  });
+
   it("passes end-to-end answer headers and drops hop-by-hop ones, including those the Connection header names", async () => {
     const res = await apigCall(`${s.url}/api/p/sse`, { headers: { "x-customer-id": "hdr-buyer" } });
     release();

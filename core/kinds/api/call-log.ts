@@ -6,7 +6,7 @@
  */
 import type { Knex } from "knex";
 import type { Logger } from "../../logger.js";
-import { BuiltStatement } from "../../store/built-statement.js";
+import { jsonRowsOfBuilder, type JsonRowsStatement } from "../../store/json-rows.js";
 import type { CallOutcome } from "./vocabulary.js";
 
 export const API_CALLS_TABLE = "koogate_api_calls";
@@ -59,44 +59,67 @@ function toRow(r: CallRecord): Record<string, unknown> {
   };
 }
 
-/** Rows per insert: 11 columns each, well under SQLite's limit on bound variables. */
+/** Rows per insert: on PostgreSQL 11 bound values each, well under its limit (SQLite takes them as one JSON text). */
 const BATCH = 200;
+/**
+ * How long a recorded row waits for others to share its insert (issue 21): under load a statement per
+ * turn of the event loop was a third of the API path's statements, each a thread-pool trip on SQLite.
+ */
+const LINGER_MS = 20;
 /** Rows held in memory while the database is slow; beyond, the oldest are dropped and counted. */
 const MAX_PENDING = 50_000;
 
 export class CallLog {
   private pending: Array<Record<string, unknown>> = [];
   private flushing?: Promise<void>;
+  /** ends the wait of the flush to come: a batch is full, or the log is flushed */
+  private wake?: () => void;
   private dropped = 0;
-  private readonly insert: BuiltStatement<Record<string, unknown>>;
+  private readonly insert: JsonRowsStatement<Record<string, unknown>>;
 
   constructor(
     private readonly db: Knex,
     private readonly logger: Logger,
   ) {
-    this.insert = new BuiltStatement(db, COLUMNS, (rows) => db(API_CALLS_TABLE).insert(rows), "run");
+    this.insert = jsonRowsOfBuilder(COLUMNS, (rows) => db(API_CALLS_TABLE).insert(rows), "run");
   }
 
-  /** Queues one row; it is written within a turn of the event loop, with the others waiting. */
+  /**
+   * Queues one row; it is written within LINGER_MS with the rows recorded meanwhile (at once when a
+   * batch is full), off the answer's path. A crash may lose the rows of the last moment, as it always
+   * could: the promises of a call (its signature claimed, its count) are kept before it is forwarded
+   * (./admission.ts), not by this log.
+   */
   record(r: CallRecord): void {
     if (this.pending.length >= MAX_PENDING) {
       this.pending.shift();
       if (this.dropped++ === 0) this.logger.warn("the API call log cannot keep up; dropping its oldest unwritten rows", {});
     }
     this.pending.push(toRow(r));
-    this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.drain());
+    this.flushing ??= new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, LINGER_MS);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    }).then(() => this.drain());
+    if (this.pending.length >= BATCH) this.wake?.();
   }
 
   /** Resolves once every row recorded so far is written (or has failed and been logged). */
   async flush(): Promise<void> {
-    while (this.flushing) await this.flushing;
+    while (this.flushing) {
+      this.wake?.();
+      await this.flushing;
+    }
   }
 
   private async drain(): Promise<void> {
+    this.wake = undefined;
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, BATCH);
       try {
-        await this.insert.run(batch);
+        await this.insert.run(this.db, batch);
       } catch (e) {
         this.logger.warn("API call log rows could not be written", { rows: batch.length, error: (e as Error).message });
       }

@@ -18,15 +18,24 @@ import { Transform, type Readable, type TransformCallback } from "node:stream";
 /** Headers that describe one connection, never forwarded (RFC 9110 §7.6.1), plus `expect` handled by Node. */
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "expect"]);
 
-/** Request headers a caller could forge to mislead the upstream about where the call came from. */
-const isForwarding = (name: string) => name === "forwarded" || name === "x-real-ip" || name.startsWith("x-forwarded-");
+/** Request headers a caller could forge to mislead the upstream about where the call came from, and `host` (the upstream's own is sent). */
+const isForwardingOrHost = (name: string) => name === "host" || name === "forwarded" || name === "x-real-ip" || name.startsWith("x-forwarded-");
 
-/** The headers of `h` that go to the other side: no hop-by-hop ones, none the `Connection` header names, none of `drop`. */
-export function endToEnd(h: IncomingHttpHeaders, drop: readonly string[] = []): Record<string, string | string[]> {
-  const named = new Set(String(h.connection ?? "").toLowerCase().split(",").map((s) => s.trim()).filter(Boolean));
+/** The usual `Connection` header, which names no header but a hop-by-hop one. */
+const PLAIN_CONNECTION = /^\s*keep-alive\s*$/i;
+
+/**
+ * The headers of `h` that go to the other side: no hop-by-hop ones, none the `Connection` header names,
+ * none of `drop`, none `skip` says. One pass, no header deleted afterwards (issue 21: the API path copies
+ * two header sets per call).
+ */
+export function endToEnd(h: IncomingHttpHeaders, drop: readonly string[] = [], skip?: (name: string) => boolean): Record<string, string | string[]> {
+  const connection = h.connection;
+  const named = connection === undefined || PLAIN_CONNECTION.test(connection) ? undefined : new Set(connection.toLowerCase().split(",").map((s) => s.trim()));
   const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(h)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || named.has(name) || drop.includes(name)) continue;
+  for (const name in h) {
+    const value = h[name];
+    if (value === undefined || HOP_BY_HOP.has(name) || named?.has(name) || drop.includes(name) || skip?.(name)) continue;
     out[name] = value;
   }
   return out;
@@ -50,26 +59,32 @@ export interface ProxyCall {
 }
 
 export type ProxyResult =
-  | { ok: true; status: number; headers: Record<string, string | string[]>; body: CountingStream }
+  | { ok: true; status: number; headers: Record<string, string | string[]>; body: IncomingMessage; counted: ByteCount }
   | { ok: false; failure: "upstream-down" | "upstream-timeout" | "too-large"; bytesIn: number };
 
-/** A pass-through that counts the bytes and keeps the first `keep` of them (for the usage check). */
-export class CountingStream extends Transform {
+/**
+ * The bytes an answer's stream hands on, counted as they pass, and the first `keep` of them (for the
+ * usage check). A listener beside the consumer's, not a stream between the two (issue 21: a Transform
+ * per call, with its buffers and its extra turn per chunk, was a share of the call's cost).
+ */
+export class ByteCount {
   bytes = 0;
   private readonly kept: Buffer[] = [];
   private keptBytes = 0;
 
-  constructor(private readonly keep = 0) {
-    super();
-  }
-
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    this.bytes += chunk.length;
-    if (this.keptBytes < this.keep) {
-      this.kept.push(chunk);
-      this.keptBytes += chunk.length;
-    }
-    done(null, chunk);
+  /**
+   * Counts what `stream` emits from now on. The stream is paused so that counting does not start it:
+   * its consumer's `pipe` does, and both see every chunk.
+   */
+  constructor(stream: Readable, private readonly keep = 0) {
+    stream.pause();
+    stream.on("data", (chunk: Buffer) => {
+      this.bytes += chunk.length;
+      if (this.keptBytes < this.keep) {
+        this.kept.push(chunk);
+        this.keptBytes += chunk.length;
+      }
+    });
   }
 
   /** the first bytes passed, or null when the whole stream was longer than `keep` */
@@ -113,11 +128,10 @@ export class UpstreamProxy {
 
   /**
    * Sends the call upstream and resolves once the answer's head has come (or the call failed).
-   * @param keep bytes of the answer kept for inspection (`CountingStream.head`)
+   * @param keep bytes of the answer kept for inspection (`ByteCount.head`)
    */
   forward(call: ProxyCall, keep = 0): Promise<ProxyResult> {
-    const headers = endToEnd(call.headers, ["host", ...call.drop]);
-    for (const name of Object.keys(headers)) if (isForwarding(name)) delete headers[name];
+    const headers = endToEnd(call.headers, call.drop, isForwardingOrHost);
     headers["x-forwarded-for"] = call.remoteAddress;
     if (Buffer.isBuffer(call.body)) {
       headers["content-length"] = String(call.body.length);
@@ -142,13 +156,10 @@ export class UpstreamProxy {
       req.on("error", () => finish({ ok: false, failure: limit?.over ? "too-large" : "upstream-down", bytesIn: bytesIn() }));
       req.once("response", (res: IncomingMessage) => {
         if (settled) return void res.destroy();
-        const body = new CountingStream(keep);
+        const counted = new ByteCount(res, keep);
         // an answer that stalls for the timeout mid-stream is cut, as one that never starts is
         res.setTimeout(this.timeoutMs, () => res.destroy(new Error("upstream stalled")));
-        res.on("error", (e) => body.destroy(e));
-        body.once("close", () => res.destroy());
-        res.pipe(body);
-        finish({ ok: true, status: res.statusCode ?? 502, headers: endToEnd(res.headers), body });
+        finish({ ok: true, status: res.statusCode ?? 502, headers: endToEnd(res.headers), body: res, counted });
       });
       if (Buffer.isBuffer(call.body)) {
         req.end(call.body);

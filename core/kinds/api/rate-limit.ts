@@ -9,19 +9,21 @@
  * `limit_req`, Envoy's local limit), which would let N processes allow N times the rate. A buyer can
  * thus get up to twice `requests` across the edge of two windows, never more in one window.
  *
- * The API path is hot: the calls counted at once share one multi-row upsert (core/store/coalescer.ts),
- * and a listing without `rateLimit` costs nothing.
+ * The API path is hot: the calls counted at once share one multi-row upsert, in the flush that also
+ * claims their signatures (./admission.ts), and a listing without `rateLimit` costs nothing.
  */
 import type { Knex } from "knex";
-import { BuiltStatement } from "../../store/built-statement.js";
-import { Coalescer } from "../../store/coalescer.js";
+import { jsonRowsOfBuilder, type JsonRowsStatement } from "../../store/json-rows.js";
 
 export const API_LIMITS_TABLE = "koogate_api_limits";
 
-interface Take {
+/** One call to count: whose, against which limit, when. */
+export interface LimitTake {
   productId: string;
+  /** a signed account ID, or "" for an unknown buyer */
   buyer: string;
-  windowStart: number;
+  limit: { requests: number; perSeconds: number };
+  nowMs: number;
 }
 
 interface LimitRow extends Record<string, unknown> {
@@ -32,13 +34,12 @@ interface LimitRow extends Record<string, unknown> {
 }
 
 export class BuyerLimits {
-  private readonly takes = new Coalescer<Take, { count: number; windowStart: number; position: number }>((items) => this.count(items));
-  private readonly upsert: BuiltStatement<LimitRow>;
+  private readonly upsert: JsonRowsStatement<LimitRow>;
 
   constructor(private readonly db: Knex) {
     const max = db.client.config.client === "pg" ? "GREATEST" : "MAX";
     const current = `${API_LIMITS_TABLE}.window_start`;
-    this.upsert = new BuiltStatement(db, ["product_id", "buyer", "window_start", "count"], (rows) =>
+    this.upsert = jsonRowsOfBuilder(["product_id", "buyer", "window_start", "count"], (rows: LimitRow[]) =>
       db(API_LIMITS_TABLE)
         .insert(rows)
         .onConflict(["product_id", "buyer"])
@@ -50,18 +51,6 @@ export class BuyerLimits {
         .returning(["product_id", "buyer", "window_start", "count"]), "all");
   }
 
-  /**
-   * Counts one call of `buyer` (a signed account ID, or "" for an unknown buyer) against the listing's limit.
-   * @returns 0 when allowed, else the seconds until the window ends
-   */
-  async take(productId: string, buyer: string, limit: { requests: number; perSeconds: number }, nowMs: number): Promise<number> {
-    const windowMs = limit.perSeconds * 1000;
-    const windowStart = Math.floor(nowMs / windowMs) * windowMs;
-    const r = await this.takes.submit({ productId, buyer, windowStart });
-    if (r.position <= limit.requests) return 0;
-    return Math.max(1, Math.ceil((r.windowStart + windowMs - nowMs) / 1000));
-  }
-
   /** Forgets the counters of `productId` idle for longer than its window (or all of them: no limit). */
   async purge(productId: string, perSeconds: number | undefined, nowMs: number): Promise<number> {
     const q = this.db(API_LIMITS_TABLE).where("product_id", productId);
@@ -69,29 +58,34 @@ export class BuyerLimits {
   }
 
   /**
-   * One upsert for a batch: the takes of one buyer are added up first (a row may be changed once per
-   * statement), each row's count is reset when its window has passed, and the count after the upsert
-   * numbers the batch's calls of that buyer: those past `requests` are refused.
+   * Counts a batch of calls in one upsert: the takes of one buyer are added up first (a row may be
+   * changed once per statement), each row's count is reset when its window has passed, and the count
+   * after the upsert numbers the batch's calls of that buyer: those past `requests` are refused.
+   * @returns per take, 0 when allowed, else the seconds until the window ends
+   * @throws when the statement fails: nothing of the batch was counted
    */
-  private async count(items: Take[]): Promise<Array<{ count: number; windowStart: number; position: number }>> {
+  async count(takes: readonly LimitTake[]): Promise<number[]> {
     const rows = new Map<string, LimitRow>();
-    const keyOf = (t: Take) => JSON.stringify([t.productId, t.buyer]);
-    for (const t of items) {
+    const keyOf = (t: LimitTake) => JSON.stringify([t.productId, t.buyer]);
+    const windowMs = (t: LimitTake) => t.limit.perSeconds * 1000;
+    for (const t of takes) {
+      const windowStart = Math.floor(t.nowMs / windowMs(t)) * windowMs(t);
       const row = rows.get(keyOf(t));
       // two windows in one batch (its calls straddle the edge): counted in the later one
-      if (row) (row.count++, (row.window_start = Math.max(row.window_start, t.windowStart)));
-      else rows.set(keyOf(t), { product_id: t.productId, buyer: t.buyer, window_start: t.windowStart, count: 1 });
+      if (row) (row.count++, (row.window_start = Math.max(row.window_start, windowStart)));
+      else rows.set(keyOf(t), { product_id: t.productId, buyer: t.buyer, window_start: windowStart, count: 1 });
     }
-    const after = await this.upsert.run<{ product_id: string; buyer: string; window_start: string | number; count: string | number }>([...rows.values()]);
+    const after = await this.upsert.run<{ product_id: string; buyer: string; window_start: string | number; count: string | number }>(this.db, [...rows.values()]);
     const counted = new Map(after.map((r) => [JSON.stringify([r.product_id, r.buyer]), { count: Number(r.count), windowStart: Number(r.window_start) }]));
     // the batch's calls of one buyer are numbered after the calls counted before them
     const seen = new Map<string, number>();
-    return items.map((t) => {
+    return takes.map((t) => {
       const key = keyOf(t);
       const c = counted.get(key)!;
       const n = (seen.get(key) ?? 0) + 1;
       seen.set(key, n);
-      return { ...c, position: c.count - rows.get(key)!.count + n };
+      const position = c.count - rows.get(key)!.count + n;
+      return position <= t.limit.requests ? 0 : Math.max(1, Math.ceil((c.windowStart + windowMs(t) - t.nowMs) / 1000));
     });
   }
 }

@@ -18,8 +18,9 @@ import type { ApiAdapter, ApiReply } from "./adapter.js";
 import { CallLog, type CallRecord } from "./call-log.js";
 import { credentialHeader, needsBody, replayed, verifyGatewayCall, type BuyerIdentity } from "./gateway-auth.js";
 import type { ApiProduct } from "./product.js";
-import { CountingStream, UpstreamProxy, USAGE_CHECK_BYTES } from "./proxy.js";
+import { ByteCount, UpstreamProxy, USAGE_CHECK_BYTES } from "./proxy.js";
 import { BuyerLimits } from "./rate-limit.js";
+import { CallAdmission } from "./admission.js";
 import { requestTarget, TARGET_ERRORS } from "./target.js";
 import { isJsonAnswer, usageProblem } from "./usage.js";
 import type { CallOutcome } from "./vocabulary.js";
@@ -37,14 +38,12 @@ interface CallStart {
 
 const PURGE_EVERY_MS = 60_000;
 
-/** The nonce scope of APIG signatures (core/store/nonces.ts): never colliding with a production nonce. */
-export const APIG_NONCE_SCOPE = "api-apig";
-
 @injectable()
 export class ApiService {
   readonly log: CallLog;
   private readonly proxies = new Map<string, UpstreamProxy>();
   private readonly limits: BuyerLimits;
+  private readonly admission: CallAdmission;
   private purgeTimer?: NodeJS.Timeout;
   /** listings already warned that their signatures cover no per-call id */
   private readonly unclaimable = new Set<string>();
@@ -55,12 +54,13 @@ export class ApiService {
     @inject(DATABASE) db: Knex,
     @inject(LOGGER) private readonly logger: Logger,
     @inject(CLOCK) private readonly clock: Clock,
-    private readonly nonces: NonceStore,
+    nonces: NonceStore,
     private readonly refusals: RefusalSampler,
     @inject(CALL_OBSERVER) private readonly observer: CallObserver,
   ) {
     this.log = new CallLog(db, logger);
     this.limits = new BuyerLimits(db);
+    this.admission = new CallAdmission(nonces, this.limits);
   }
 
   /** Purges each listing's call log to its retention, and its idle limit counters, now and every minute. */
@@ -104,20 +104,19 @@ export class ApiService {
     );
     const bytesIn = body?.length ?? 0;
     if (verdict.ok && p.auth === "apig-signature" && !verdict.replayKey) this.warnUnclaimable(p);
-    if (verdict.ok && verdict.replayKey) {
-      // one multi-row insert shared by the calls claiming at once (core/store/nonces.ts)
-      const fresh = await this.nonces.claim(p.id, APIG_NONCE_SCOPE, verdict.replayKey.value, verdict.replayKey.expiresAt).catch((e: unknown) => e as Error);
-      if (fresh instanceof Error) return this.unavailable(start, bytesIn, "API call's signature could not be claimed", fresh);
-      if (!fresh) verdict = replayed();
+    let retryAfter = 0;
+    if (verdict.ok) {
+      // the signature claimed and the call counted in one flush shared by the calls arriving at once
+      // (./admission.ts); an unknown buyer (no signed X-Customer-Id) shares one bucket with every other unknown one
+      const limit = p.rateLimit && { ...p.rateLimit, buyer: verdict.buyer.customerId ?? "" };
+      const a = await this.admission.admit({ productId: p.id, replayKey: verdict.replayKey, limit, nowMs: this.clock.now() });
+      if (!a.ok && a.why !== "replayed") return this.unavailable(start, bytesIn, a.why === "unclaimed" ? "API call's signature could not be claimed" : "API call's limit could not be counted", a.error);
+      if (a.ok) retryAfter = a.retryAfter;
+      else verdict = replayed();
     }
     if (!verdict.ok) return this.refuse(start, 401, "refused", verdict.reason, bytesIn, jsonError(401, verdict.error), verdict.detail);
     start.buyer = verdict.buyer;
-    if (p.rateLimit) {
-      // an unknown buyer (no signed X-Customer-Id) shares one bucket with every other unknown one
-      const wait = await this.limits.take(p.id, verdict.buyer.customerId ?? "", p.rateLimit, this.clock.now()).catch((e: unknown) => e as Error);
-      if (wait instanceof Error) return this.unavailable(start, bytesIn, "API call's limit could not be counted", wait);
-      if (wait > 0) return this.end(start, 429, "limited", bytesIn, jsonError(429, "too many requests", { "Retry-After": String(wait) }));
-    }
+    if (retryAfter > 0) return this.end(start, 429, "limited", bytesIn, jsonError(429, "too many requests", { "Retry-After": String(retryAfter) }));
     const { subPath, query } = target;
     if (s.adapter) return this.answerByAdapter(s.adapter, start, { subPath, query, headers: call.headers, body: body! });
     return this.answerByUpstream(start, call, subPath, query, body);
@@ -176,13 +175,13 @@ export class ApiService {
     const status = reply.status ?? 200;
     const b = reply.body;
     if (b !== undefined && b !== null && typeof b === "object" && Symbol.asyncIterator in b && !Buffer.isBuffer(b)) {
-      const counted = new CountingStream();
-      Readable.from(b as AsyncIterable<Buffer | string>).on("error", (e: Error) => counted.destroy(e)).pipe(counted);
-      counted.once("close", () => {
-        if (!counted.writableFinished) aborted.abort();
-        this.record(start, status, counted.writableFinished ? "answered" : "aborted", req.body.length, counted.bytes);
+      const stream = Readable.from(b as AsyncIterable<Buffer | string>);
+      const counted = new ByteCount(stream);
+      stream.once("close", () => {
+        if (!stream.readableEnded) aborted.abort();
+        this.record(start, status, stream.readableEnded ? "answered" : "aborted", req.body.length, counted.bytes);
       });
-      return { status, headers: { "content-type": "application/octet-stream", ...lower(reply.headers) }, body: counted };
+      return { status, headers: { "content-type": "application/octet-stream", ...lower(reply.headers) }, body: stream };
     }
     const json = b !== undefined && typeof b === "object" && !Buffer.isBuffer(b);
     const bytes = b === undefined ? Buffer.alloc(0) : Buffer.isBuffer(b) ? b : Buffer.from(json ? JSON.stringify(b) : String(b), "utf8");
@@ -206,11 +205,13 @@ export class ApiService {
     }
     const bytesIn = body?.length ?? (Number(call.header("content-length")) || 0);
     r.body.once("close", () => {
-      const complete = r.body.writableFinished;
-      const head = complete && keep > 0 ? r.body.head() : null;
+      // the upstream's whole answer came (as it entered the pass-through stream before), and for the
+      // usage check every byte of it was seen (none of a HEAD's or a 204's, which are not read)
+      const complete = r.body.complete;
+      const head = complete && keep > 0 && (r.body.readableEnded || r.counted.bytes === 0) ? r.counted.head() : null;
       const contentType = r.headers["content-type"];
       const note = head ? this.checkUsage(p, typeof contentType === "string" ? contentType : undefined, head) : null;
-      this.record(start, r.status, complete ? "answered" : "aborted", bytesIn, r.body.bytes, note);
+      this.record(start, r.status, complete ? "answered" : "aborted", bytesIn, r.counted.bytes, note);
     });
     return { status: r.status, headers: r.headers, body: r.body, type: undefined };
   }

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { Coalescer } from "../../../core/store/coalescer.js";
+import { Coalescer, stepEach } from "../../../core/store/coalescer.js";
 
 /** A flush that doubles numbers and refuses the whole batch when it holds a negative one, as a
  * database refuses a multi-row insert for one bad row. It records every batch it was given. */
@@ -133,5 +133,32 @@ describe("Coalescer (core/store)", () => {
       // the shared attempt, then one per item; and nothing left waiting
       expect(calls).to.equal(4);
     });
+  });
+});
+
+describe("stepEach (core/store): one step of a flush of several statements", () => {
+  it("runs the step once for the whole batch when it holds", async () => {
+    const batches: number[][] = [];
+    const flush = async (items: number[]) => (batches.push([...items]), items.map((n) => n * 2));
+    expect(await stepEach([1, 2, 3], flush)).to.deep.equal([2, 4, 6]);
+    expect(batches).to.deep.equal([[1, 2, 3]]);
+  });
+
+  it("runs a refused batch again item by item: the bad item gets its own error as its result, the others their results", async () => {
+    const batches: number[][] = [];
+    const flush = async (items: number[]) => {
+      batches.push([...items]);
+      if (items.some((n) => n < 0)) throw new Error(`refused ${items.join(",")}`);
+      return items.map((n) => n * 2);
+    };
+    const out = await stepEach([1, -2, 3], flush);
+    expect(out.map((o) => (o instanceof Error ? o.message : o))).to.deep.equal([2, "refused -2", 6]);
+    expect(batches).to.deep.equal([[1, -2, 3], [1], [-2], [3]]);
+  });
+
+  it("runs nothing for no items", async () => {
+    let runs = 0;
+    expect(await stepEach([], async (items: number[]) => (runs++, items))).to.deep.equal([]);
+    expect(runs).to.equal(0);
   });
 });
