@@ -5,8 +5,8 @@
  * kept times a factor it picks from its own speed against the allocation rate, up to 4 on a machine with
  * much memory (Node does not cap the heap there). koogate keeps about 22 MB alive while it serves, but
  * every call leaves garbage behind, so under load the heap grew to 80–120 MB between two collections:
- * most of a peak RSS of 150–190 MB was garbage waiting, and how much of it depended on when a collection
- * happened to start (the same bench varied by 40 MB from run to run). With the factor fixed at
+ * most of a peak RSS of up to 190 MB was garbage waiting, and how much of it depended on when a collection
+ * happened to start (134 to 192 MB in eleven runs of the same commit, docs/performance.md). With the factor fixed at
  * 1 + `KOOGATE_HEAP_GROWTH_PERCENT` / 100 the heap stays near what it keeps; V8 still never sets the next
  * limit less than 8 MB above it, so a full collection comes after at least 8 MB of garbage.
  *
