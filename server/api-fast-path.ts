@@ -69,8 +69,8 @@ export function apiFastPath(byKind: ReadonlyMap<string, Endpoint>, deps: CallDep
   };
 }
 
-/** Writes `a` as ./app.ts `answer` followed by Koa's `respond` would. */
-function send(req: IncomingMessage, res: ServerResponse, a: HttpAnswer, logger: Logger): void {
+/** Writes `a` as ./app.ts `answer` followed by Koa's `respond` would (./plain-routes.ts writes with it too). */
+export function send(req: IncomingMessage, res: ServerResponse, a: HttpAnswer, logger: Logger): void {
   const body = typeof a.body === "string" ? Buffer.from(a.body, "utf8") : a.body;
   const stream = Buffer.isBuffer(body) ? undefined : (body as Readable);
   if (res.headersSent || res.destroyed) {

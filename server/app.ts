@@ -8,6 +8,9 @@
  * An unknown product is a 404, a known product called with a method its endpoints do not serve a 405
  * with `Allow`, both as short JSON. A method no route serves (TRACE, PROPFIND, OPTIONS, …) is a 405
  * JSON on every path, never Koa's plain-text 501. No stack trace ever leaves.
+ *
+ * The kinds' calls that plainly match their route are served below Koa's middleware stack, answered
+ * byte for byte as through it (./api-fast-path.ts, ./plain-routes.ts); everything else goes through Koa.
  */
 import { METHODS, type IncomingMessage, type ServerResponse } from "node:http";
 import Router from "@koa/router";
@@ -20,6 +23,7 @@ import type { HttpAnswer, HttpCall } from "../core/serving/http.js";
 import { readRawBody } from "../core/serving/raw-body.js";
 import { registerOpsRoutes, type OpsRouteDeps } from "./ops/routes.js";
 import { API_ROUTE, apiFastPath, type CallDeps } from "./api-fast-path.js";
+import { plainRoutesPath } from "./plain-routes.js";
 
 export interface AppDeps {
   kernel: Kernel;
@@ -37,20 +41,21 @@ export interface AppDeps {
 }
 
 /**
- * Koa, except that the calls of API listings (`/api/<id>/…`, ./api-fast-path.ts) are served below its
- * middleware stack: they are the hot path (issue 21), and Koa's context, router and response pipeline
- * cost more per call than the proxying itself. Every other request, and every API call the fast path
+ * Koa, except that the calls of API listings (`/api/<id>/…`, ./api-fast-path.ts) and of the kinds'
+ * other endpoints (./plain-routes.ts) are served below its middleware stack: they are the hot paths
+ * (issue 21), and Koa's context, router and response pipeline cost more per call than the proxying, or
+ * a cached relay check, itself. Every other request (the operations routes), and every call a fast path
  * does not recognise as plainly its own, goes through Koa as before.
  */
 class KoogateApp extends Koa {
-  apiFastPath?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  fastPaths: Array<(req: IncomingMessage, res: ServerResponse) => boolean> = [];
 
   override callback(): ReturnType<Koa["callback"]> {
     const koa = super.callback();
-    const fast = this.apiFastPath;
-    if (!fast) return koa;
+    const fast = this.fastPaths;
+    if (fast.length === 0) return koa;
     // the server is node:http (./http-server.ts), never HTTP/2
-    return (req, res) => (fast(req as IncomingMessage, res as ServerResponse) ? Promise.resolve() : koa(req, res));
+    return (req, res) => (fast.some((f) => f(req as IncomingMessage, res as ServerResponse)) ? Promise.resolve() : koa(req, res));
   }
 }
 
@@ -88,7 +93,8 @@ export function createApp(deps: AppDeps): Koa {
     }
   }
   const api = routes.get(API_ROUTE)?.get("ALL");
-  if (api) app.apiFastPath = apiFastPath(api, deps, httpCall);
+  if (api) app.fastPaths.push(apiFastPath(api, deps, httpCall));
+  app.fastPaths.push(plainRoutesPath(routes, deps, httpCall));
 
   if (deps.ops) registerOpsRoutes(router, deps.ops);
   else router.get("/healthz", (ctx) => void (ctx.body = { status: "ok" }));

@@ -16,10 +16,21 @@ interface Waiting<I, O> {
   reject: (e: unknown) => void;
 }
 
+/**
+ * What a flush taking its batch late is handed: the first item waiting (it stays first until taken),
+ * and `take`, which takes the batch at the moment it is called: the items waiting from the first on,
+ * the first always and the next ones as long as `fits` accepts them. Called once per flush, before it returns.
+ */
+export interface LateBatch<I> {
+  readonly first: I;
+  take(fits?: (item: I) => boolean): I[];
+}
+
 /** Batches concurrent `submit`s into shared flushes; see the top of this file. */
 export class Coalescer<I, O> {
   private queue: Array<Waiting<I, O>> = [];
   private draining = false;
+  private readonly run: (batch: LateBatch<I>) => Promise<O[]>;
 
   /**
    * @param flush handles a batch; returns one result per item, in order. It must leave nothing behind
@@ -27,10 +38,20 @@ export class Coalescer<I, O> {
    *   by item: an item whose lone flush throws too is rejected with that error, its own.
    * @param maxBatch the most items in one flush (bounded by the database's limit on bound variables)
    */
+  constructor(flush: (items: I[]) => Promise<O[]>, maxBatch?: number);
+  /**
+   * A flush that takes its batch late (`late: true`): when its statement has the database connection,
+   * so that the items submitted while it waited for it (on SQLite's one connection, behind the other
+   * batches' statements) go out with it, not in one more statement after it. Same rules otherwise.
+   */
+  constructor(flush: (batch: LateBatch<I>) => Promise<O[]>, maxBatch: number, late: true);
   constructor(
-    private readonly flush: (items: I[]) => Promise<O[]>,
+    flush: ((items: I[]) => Promise<O[]>) | ((batch: LateBatch<I>) => Promise<O[]>),
     private readonly maxBatch = 200,
-  ) {}
+    late = false,
+  ) {
+    this.run = late ? (flush as (batch: LateBatch<I>) => Promise<O[]>) : (batch) => (flush as (items: I[]) => Promise<O[]>)(batch.take());
+  }
 
   submit(item: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
@@ -44,11 +65,26 @@ export class Coalescer<I, O> {
 
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.maxBatch);
+      let batch: Array<Waiting<I, O>> | undefined;
+      const take = (fits?: (item: I) => boolean) => {
+        if (batch) throw new Error("Coalescer: a flush took its batch twice");
+        let n = Math.min(this.queue.length, this.maxBatch);
+        if (fits) {
+          // the first item is always taken: the flush chose what to do from it
+          let k = 1;
+          while (k < n && fits(this.queue[k]!.item)) k++;
+          n = k;
+        }
+        batch = this.queue.splice(0, n);
+        return batch.map((b) => b.item);
+      };
       try {
-        const out = await this.flush(batch.map((b) => b.item));
+        const out = await this.run({ first: this.queue[0]!.item, take });
+        if (!batch) throw new Error("Coalescer: a flush returned without taking its batch");
         batch.forEach((b, i) => b.resolve(out[i]!));
       } catch (err) {
+        // a flush that failed before it took its batch (the database could not be reached) fails the batch it would have taken
+        batch ??= this.queue.splice(0, this.maxBatch);
         if (batch.length === 1) batch[0]!.reject(err);
         else await this.flushAlone(batch);
       }
@@ -66,7 +102,7 @@ export class Coalescer<I, O> {
     await Promise.all(
       batch.map(async (b) => {
         try {
-          b.resolve((await this.flush([b.item]))[0]!);
+          b.resolve((await this.run({ first: b.item, take: () => [b.item] }))[0]!);
         } catch (err) {
           b.reject(err);
         }

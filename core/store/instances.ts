@@ -3,6 +3,7 @@ import type { InstanceState } from "../vocabulary.js";
 import { readTerms, storeTerms, type PurchaseTerms } from "../lifecycle/terms.js";
 import { DATABASE, type Knex } from "../tokens.js";
 import { Coalescer } from "./coalescer.js";
+import { JsonRowsStatement, jsonRowsSelect } from "./json-rows.js";
 
 export interface InstanceRow {
   productId: string;
@@ -51,6 +52,14 @@ function optionalTerms(terms: PurchaseTerms | undefined): { terms?: PurchaseTerm
 
 export const INSTANCES_TABLE = "koogate_instances";
 
+/** The instances of the given (product, instance) pairs: one text for any number of them (./json-rows.ts). */
+const FIND_PAIRS = new JsonRowsStatement<{ product_id: string; instance_id: string }>(
+  `select * from \`${INSTANCES_TABLE}\` where (\`product_id\`, \`instance_id\`) in (${jsonRowsSelect(["product_id", "instance_id"])})`,
+  ["product_id", "instance_id"],
+  (db, pairs) => db(INSTANCES_TABLE).whereIn(["product_id", "instance_id"], pairs.map((p) => [p.product_id, p.instance_id])),
+  "all",
+);
+
 /** The instances koogate provisioned through an adapter, one per order line. */
 @injectable()
 export class InstanceStore {
@@ -66,12 +75,16 @@ export class InstanceStore {
     return this.lookups.submit({ productId, instanceIds });
   }
 
-  private readonly lookups = new Coalescer<{ productId: string; instanceIds: readonly string[] }, InstanceRow[]>(async (asks) => {
-    const pairs = asks.flatMap((a) => a.instanceIds.map((id) => [a.productId, id]));
-    const rows: Array<Record<string, unknown>> = await this.db(INSTANCES_TABLE).whereIn(["product_id", "instance_id"], pairs);
+  private readonly lookups = new Coalescer<{ productId: string; instanceIds: readonly string[] }, InstanceRow[]>(async (batch) => {
+    // taken once the select has the connection: the lookups that came meanwhile go with it
+    let asks: Array<{ productId: string; instanceIds: readonly string[] }> = [];
+    const rows = await FIND_PAIRS.run<Record<string, unknown>>(this.db, () => {
+      asks = batch.take();
+      return asks.flatMap((a) => a.instanceIds.map((id) => ({ product_id: a.productId, instance_id: id })));
+    });
     const found = rows.map(fromRow);
     return asks.map((a) => found.filter((r) => r.productId === a.productId && a.instanceIds.includes(r.instanceId)));
-  });
+  }, 200, true);
 
   async insert(row: InstanceRow, trx: Db = this.db): Promise<void> {
     await trx(INSTANCES_TABLE).insert(InstanceStore.toRow(row));

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { inject, injectable } from "tsyringe";
 import { DATABASE, type Knex } from "../tokens.js";
 import { Coalescer } from "./coalescer.js";
+import { JsonRowsStatement, jsonRowsSelect } from "./json-rows.js";
 
 /** A successful run's answer, to be stored against its claim. */
 export interface Completion {
@@ -34,6 +35,55 @@ type Db = Knex | Knex.Transaction;
 
 const TABLE = "koogate_operations";
 
+const COLUMNS = ["product_id", "activity", "idem_key", "state", "instance_id", "response", "owner", "lease_until", "attempts", "created_at", "updated_at"] as const;
+const KEY = "(`product_id`, `activity`, `idem_key`)";
+
+/** The claims of a batch: the rows that went in say so by their owner (./json-rows.ts: one text for any batch size). */
+const INSERT_CLAIMS = new JsonRowsStatement<Row>(
+  `insert into \`${TABLE}\` (${COLUMNS.map((c) => `\`${c}\``).join(", ")}) ${jsonRowsSelect(COLUMNS)} on conflict ${KEY} do nothing returning \`owner\``,
+  COLUMNS,
+  (db, rows) => db(TABLE).insert(rows).onConflict(["product_id", "activity", "idem_key"]).ignore().returning("owner"),
+  "all",
+);
+
+/** The rows of the given keys. */
+const FIND_KEYS = new JsonRowsStatement<{ product_id: string; activity: string; idem_key: string }>(
+  `select * from \`${TABLE}\` where ${KEY} in (${jsonRowsSelect(["product_id", "activity", "idem_key"])})`,
+  ["product_id", "activity", "idem_key"],
+  (db, keys) => db(TABLE).whereIn(["product_id", "activity", "idem_key"], keys.map((k) => [k.product_id, k.activity, k.idem_key])),
+  "all",
+);
+
+/**
+ * Completions: an upsert that only updates a pending row still held by the same owner. The row exists
+ * (the owner inserted it and only the owner deletes it), so the insert half never applies: the WHERE
+ * makes a holder whose lease was taken over change nothing, and RETURNING says so.
+ */
+const COMPLETE = new JsonRowsStatement<Row>(
+  `insert into \`${TABLE}\` (${COLUMNS.map((c) => `\`${c}\``).join(", ")}) ${jsonRowsSelect(COLUMNS)} on conflict ${KEY} do update set \`state\` = 'done', \`response\` = excluded.response, \`updated_at\` = excluded.updated_at where \`${TABLE}\`.\`owner\` = excluded.owner and \`${TABLE}\`.\`state\` = 'pending' returning \`owner\``,
+  COLUMNS,
+  (db, rows) =>
+    db(TABLE)
+      .insert(rows)
+      .onConflict(["product_id", "activity", "idem_key"])
+      .merge({ state: "done", response: db.raw("excluded.response"), updated_at: db.raw("excluded.updated_at") })
+      .where(`${TABLE}.owner`, db.raw("excluded.owner"))
+      .andWhere(`${TABLE}.state`, "pending")
+      .returning("owner"),
+  "all",
+);
+
+/**
+ * Claim owners: unique per process by a counter, across processes (and restarts) by a random prefix
+ * drawn once, as the request ids are (core/serving/pipeline.ts). An owner only has to differ from every
+ * other claim's, nothing is proven with it; random bytes per claim cost a trip into OpenSSL each.
+ */
+const OWNER_PREFIX = randomBytes(12).toString("base64url");
+let ownerCounter = 0;
+function nextOwner(): string {
+  return `${OWNER_PREFIX}.${(++ownerCounter).toString(36)}`;
+}
+
 /** A row of koogate_operations. */
 interface Row {
   product_id: string;
@@ -61,26 +111,21 @@ export class OperationStore {
    * Concurrent claims share one multi-row insert; the owners returned are the winners. The rows the
    * losers collided with are read back in one more statement, so a resend costs no query of its own.
    */
-  private readonly claims = new Coalescer<Row, { won: true } | { won: false; existing?: Row }>(async (rows) => {
-    const won: Array<{ owner: string }> = await this.db(TABLE)
-      .insert(rows)
-      .onConflict(["product_id", "activity", "idem_key"])
-      .ignore()
-      .returning("owner");
+  private readonly claims = new Coalescer<Row, { won: true } | { won: false; existing?: Row }>(async (batch) => {
+    // taken once the insert has the connection: the claims that came meanwhile go with it
+    let rows: Row[] = [];
+    const won = await INSERT_CLAIMS.run<{ owner: string }>(this.db, () => (rows = batch.take()));
     const owners = new Set(won.map((r) => r.owner));
     const lost = rows.filter((r) => !owners.has(r.owner));
     const existing = new Map<string, Row>();
     if (lost.length > 0) {
-      const found: Row[] = await this.db(TABLE).whereIn(
-        ["product_id", "activity", "idem_key"],
-        lost.map((r) => [r.product_id, r.activity, r.idem_key]),
-      );
+      const found = await FIND_KEYS.run<Row>(this.db, lost);
       for (const f of found) existing.set(JSON.stringify([f.product_id, f.activity, f.idem_key]), f);
     }
     return rows.map((r) =>
       owners.has(r.owner) ? { won: true as const } : { won: false as const, existing: existing.get(JSON.stringify([r.product_id, r.activity, r.idem_key])) },
     );
-  });
+  }, 200, true);
 
   constructor(@inject(DATABASE) private readonly db: Knex) {}
 
@@ -95,7 +140,7 @@ export class OperationStore {
    *   which becomes the instanceId only if this delivery is the first)
    */
   async claim(key: OperationKey, instanceId: string, nowMs: number, leaseMs: number): Promise<Claim> {
-    const owner = randomBytes(12).toString("base64url");
+    const owner = nextOwner();
     const row = {
       product_id: key.productId,
       activity: key.activity,
@@ -128,7 +173,7 @@ export class OperationStore {
   private async interpret(key: OperationKey, row: Row, nowMs: number, leaseMs: number): Promise<Claim> {
     if (row.state === "done") return { kind: "done", instanceId: row.instance_id, response: row.response! };
     if (Number(row.lease_until) >= nowMs) return { kind: "busy", instanceId: row.instance_id, leaseUntil: Number(row.lease_until) };
-    const owner = randomBytes(12).toString("base64url");
+    const owner = nextOwner();
     const taken = await this.where(this.db, key)
       .andWhere("state", "pending")
       .andWhere("lease_until", "<", nowMs)
@@ -161,15 +206,7 @@ export class OperationStore {
       created_at: c.nowMs,
       updated_at: c.nowMs,
     }));
-    // The row exists (the owner inserted it and only the owner deletes it), so the insert half never
-    // applies: the WHERE makes a holder whose lease was taken over change nothing, and RETURNING says so.
-    const done: Array<{ owner: string }> = await trx(TABLE)
-      .insert(rows)
-      .onConflict(["product_id", "activity", "idem_key"])
-      .merge({ state: "done", response: trx.raw("excluded.response"), updated_at: trx.raw("excluded.updated_at") })
-      .where(`${TABLE}.owner`, trx.raw("excluded.owner"))
-      .andWhere(`${TABLE}.state`, "pending")
-      .returning("owner");
+    const done = await COMPLETE.run<{ owner: string }>(trx, rows);
     const owners = new Set(done.map((r) => r.owner));
     return items.map((c) => owners.has(c.owner));
   }

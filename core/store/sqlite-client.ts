@@ -4,8 +4,8 @@
  * `Database#run`/`#all` prepare it, run it and finalize it: three trips to the thread pool for every
  * statement, and on one SQLite connection every trip is time no other call can use. Here a data
  * statement (select, insert, update, delete) is prepared once per connection, by its SQL text, and run
- * again with new bindings: one trip. Everything else (schema changes, raw SQL, PRAGMAs, transactions'
- * BEGIN/COMMIT) goes the driver's usual way, and PostgreSQL is not concerned at all.
+ * again with new bindings: one trip; so are knex's BEGIN and COMMIT. Everything else (schema changes,
+ * raw SQL, PRAGMAs, ROLLBACK) goes the driver's usual way, and PostgreSQL is not concerned at all.
  *
  * The statement runs as the driver would have run it (`all` or `run`, with `this` carrying `lastID` and
  * `changes`), so knex reads the same answer. Bindings are always given (a statement with none resets
@@ -47,6 +47,13 @@ const DATA_METHODS: Readonly<Record<string, "all" | "run" | ((obj: QueryObject) 
   counter: "run",
 };
 
+/**
+ * The texts knex opens and commits a transaction with (knex/lib/execution/transaction.js), kept too:
+ * the group commit opens one per batch, and each went the driver's usual way, three trips to the pool.
+ * SQLite runs them prepared as it runs them from text; ROLLBACK and savepoints still go the usual way.
+ */
+const TRANSACTION_BOUNDS: ReadonlySet<string> = new Set(["BEGIN;", "COMMIT;"]);
+
 /** Statements kept per connection; past this the least recently used one is finalized (koogate runs about a hundred distinct ones). */
 export const MAX_PREPARED_STATEMENTS = 512;
 
@@ -63,6 +70,11 @@ type SqliteClientClass = new (config: Knex.Config) => Knex.Client;
 /** Runs SQL built beforehand (./built-statement.ts) as a kept statement, on a connection of the pool. */
 export interface KeptStatements {
   runKept(sql: string, bindings: unknown[], call: "all" | "run"): Promise<unknown[]>;
+  /**
+   * Like runKept, with the statement asked for once the connection is this caller's (a batch taken
+   * late, ./coalescer.ts); `statement` may decline (undefined): nothing runs, and undefined is returned.
+   */
+  runKeptLate(statement: () => { sql: string; bindings: unknown[] } | undefined, call: "all" | "run"): Promise<unknown[] | undefined>;
 }
 
 let clientClass: SqliteClientClass | undefined;
@@ -151,7 +163,7 @@ function makeClient(): SqliteClientClass {
     }
 
     override _query(connection: unknown, obj: QueryObject): Promise<QueryObject> {
-      const how = obj.method === undefined ? undefined : DATA_METHODS[obj.method];
+      const how = obj.method === undefined ? (obj.sql !== undefined && TRANSACTION_BOUNDS.has(obj.sql) ? "all" : undefined) : DATA_METHODS[obj.method];
       if (!how || !obj.sql) return super._query(connection, obj);
       return execute(connection as DriverConnection, obj.sql, obj.bindings ?? [], typeof how === "function" ? how(obj) : how).then(([response, context]) => {
         obj.response = response;
@@ -162,11 +174,17 @@ function makeClient(): SqliteClientClass {
     }
 
     async runKept(sql: string, bindings: unknown[], call: "all" | "run"): Promise<unknown[]> {
+      return (await this.runKeptLate(() => ({ sql, bindings }), call))!;
+    }
+
+    async runKeptLate(statement: () => { sql: string; bindings: unknown[] } | undefined, call: "all" | "run"): Promise<unknown[] | undefined> {
       const conn = (await this.acquireConnection()) as DriverConnection;
-      // knex's 'query' event, as its own runner emits it: what counts statements (the bench) still sees this one
-      (this as unknown as { emit(e: string, o: object): void }).emit("query", { __knexUid: (conn as { __knexUid?: string }).__knexUid, sql, bindings });
       try {
-        return ((await execute(conn, sql, bindings, call))[0] as unknown[] | undefined) ?? [];
+        const s = statement();
+        if (!s) return undefined;
+        // knex's 'query' event, as its own runner emits it: what counts statements (the bench) still sees this one
+        (this as unknown as { emit(e: string, o: object): void }).emit("query", { __knexUid: (conn as { __knexUid?: string }).__knexUid, sql: s.sql, bindings: s.bindings });
+        return ((await execute(conn, s.sql, s.bindings, call))[0] as unknown[] | undefined) ?? [];
       } finally {
         await this.releaseConnection(conn);
       }

@@ -92,7 +92,7 @@ export function usagePush(state: LocalMarketplaceState, headers: LowerCaseHeader
   for (const r of records as Record<string, unknown>[]) {
     const problem = recordProblem(state, r);
     if (problem) abnormal.push({ metering_sn: r?.metering_sn, instance_id: r?.instance_id, error_code: "MKT.9002", error_msg: problem });
-    else if (!state.usage.some((u) => u.metering_sn === r.metering_sn)) state.usage.push({ record: r, metering_sn: r.metering_sn as string, keyId });
+    else if (!state.acceptedUsage(r.metering_sn)) state.usage.push({ record: r, metering_sn: r.metering_sn as string, keyId });
   }
   return mkt(200, "MKT.0000", "success", { AbnormalUsageDataInfo: { abnormal_usage_data: abnormal } });
 }
@@ -107,7 +107,7 @@ function recordProblem(state: LocalMarketplaceState, r: Record<string, unknown> 
   }
   const v = r.usage_value;
   if (typeof v !== "number" || !(v > 0) || Math.round(v * 10_000) !== v * 10_000) return "usage_value must be positive with at most 4 decimals";
-  const seen = state.usage.find((u) => u.metering_sn === r.metering_sn);
+  const seen = state.acceptedUsage(r.metering_sn);
   if (seen && JSON.stringify(seen.record) !== JSON.stringify(r)) return "metering_sn was already used for another record";
   return null;
 }

@@ -172,6 +172,19 @@ describe(`pay-per-use metering (docs/marketplace/api-image-openapi.md §4, ${tes
     });
   });
 
+  it("looks up the instances of records made at once in fewer statements than records, and still refuses the one of an unknown instance", async () => {
+    let lookups = 0;
+    const count = (q: { sql: string }) => void (/^select .*koogate_instances/i.test(q.sql) && lookups++);
+    rig.server.koogate.db.on("query", count);
+    const ids = ["inst-1", "inst-2", "inst-3", "nobody"];
+    const results = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => record(ids[i % 4]!, 1, 12 - i)));
+    rig.server.koogate.db.off("query", count);
+    expect(results.map((r) => r.status)).to.deep.equal(Array.from({ length: 12 }, (_, i) => (i % 4 === 3 ? "rejected" : "fulfilled")));
+    expect(results.filter((r) => r.status === "rejected").map((r) => String((r as PromiseRejectedResult).reason.message))).to.satisfy((m: string[]) => m.every((x) => x.includes("nobody is not an instance of test-saas")));
+    expect(await states()).to.have.length(9);
+    expect(lookups).to.be.greaterThan(0).and.lessThan(12);
+  });
+
   it("answers queryInstance with the usage recorded so far, saying so (usageInfo, field names UNCONFIRMED)", async () => {
     await record("inst-1", 1.5, 2);
     await record("inst-1", 2.25, 1);

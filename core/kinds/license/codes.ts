@@ -108,6 +108,12 @@ export class LicenseCodeStore {
     return r ? fromRow(r) : undefined;
   }
 
+  /** The rows of a product's codes named by digest (those it has), read in one statement. */
+  async byDigests(productId: string, digests: readonly string[]): Promise<CodeRow[]> {
+    const rows: Array<Record<string, unknown>> = await this.db(CODES_TABLE).where({ product_id: productId }).whereIn("code_digest", digests);
+    return rows.map(fromRow);
+  }
+
   /**
    * Records a code on first contact (the marketplace is the authority on which codes exist,
    * docs/marketplace/license.md §2.1), as active and with nothing else known; an existing row is left as it is.

@@ -51,4 +51,13 @@ describe("at-rest sealing", () => {
     expect(openAtRest(sealed, ["new", "old"])).to.equal('{"password":"p"}');
     expect(() => openAtRest(sealed, ["new"])).to.throw(/no longer configured/);
   });
+
+  it("gives every seal an IV of its own, across the blocks the IVs are drawn in, and each opens", () => {
+    // more seals than one draw of IVs holds (256), so that the next block is drawn on the way
+    const sealed = Array.from({ length: 600 }, (_, i) => sealAtRest(`value ${i}`, "k"));
+    const ivs = sealed.map((s) => s.split(".")[2]);
+    expect(new Set(ivs).size).to.equal(600);
+    expect(ivs.every((iv) => Buffer.from(iv!, "base64url").length === 12)).to.equal(true);
+    expect(sealed.map((s) => openAtRest(s, ["k"]))).to.deep.equal(Array.from({ length: 600 }, (_, i) => `value ${i}`));
+  });
 });

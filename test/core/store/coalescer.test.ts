@@ -70,4 +70,68 @@ describe("Coalescer (core/store)", () => {
     expect(await Promise.all([1, 2, 3, 4, 5].map((n) => coalescer.submit(n)))).to.deep.equal([1, 2, 3, 4, 5]);
     expect(batches).to.deep.equal([[1, 2], [3, 4], [5]]);
   });
+
+  describe("taking its batch late (when its statement has the connection)", () => {
+    /** A late flush that waits for `open` before it takes its batch, as a statement waits for SQLite's one connection. */
+    function gated(fits?: (n: number) => boolean) {
+      const batches: number[][] = [];
+      let open!: () => void;
+      const gate = new Promise<void>((r) => (open = r));
+      const coalescer = new Coalescer<number, number>(
+        async ({ take }) => {
+          await gate;
+          const items = take(fits);
+          batches.push(items);
+          if (items.some((n) => n < 0)) throw new Error("refused");
+          return items.map((n) => n * 2);
+        },
+        200,
+        true,
+      );
+      return { batches, coalescer, open: () => open() };
+    }
+
+    it("sends the items submitted while the flush waited with it, not in one more flush after it", async () => {
+      const { batches, coalescer, open } = gated();
+      const first = coalescer.submit(1);
+      // the flush has begun and waits: an ordinary coalescer has taken [1] by now
+      await new Promise((r) => setImmediate(r));
+      const later = [2, 3].map((n) => coalescer.submit(n));
+      open();
+      expect(await Promise.all([first, ...later])).to.deep.equal([2, 4, 6]);
+      expect(batches).to.deep.equal([[1, 2, 3]]);
+    });
+
+    it("takes the first item always and the next ones only as long as they fit", async () => {
+      const { batches, coalescer, open } = gated((n) => n % 2 === 1);
+      const all = Promise.all([2, 3, 5, 4, 7].map((n) => coalescer.submit(n)));
+      open();
+      expect(await all).to.deep.equal([4, 6, 10, 8, 14]);
+      expect(batches).to.deep.equal([[2, 3, 5], [4, 7]]);
+    });
+
+    it("tries a failed batch again item by item, only the poisoned item rejected", async () => {
+      const { batches, coalescer, open } = gated();
+      const all = Promise.allSettled([1, -2, 3].map((n) => coalescer.submit(n)));
+      open();
+      expect(outcomes(await all)).to.deep.equal([2, "rejected: refused", 6]);
+      expect(batches).to.deep.equal([[1, -2, 3], [1], [-2], [3]]);
+    });
+
+    it("fails, item by item, the batch a flush would have taken when it fails before taking it (the database unreachable)", async () => {
+      let calls = 0;
+      const coalescer = new Coalescer<number, number>(
+        async () => {
+          calls++;
+          throw new Error("connection refused");
+        },
+        200,
+        true,
+      );
+      const all = await Promise.allSettled([1, 2, 3].map((n) => coalescer.submit(n)));
+      expect(all.map((r) => r.status)).to.deep.equal(["rejected", "rejected", "rejected"]);
+      // the shared attempt, then one per item; and nothing left waiting
+      expect(calls).to.equal(4);
+    });
+  });
 });

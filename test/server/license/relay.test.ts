@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import { codeDigest, LicenseCodeStore } from "../../../core/kinds/license/codes.js";
+import { CodeReads } from "../../../core/kinds/license/relay/code-reads.js";
 import { Outbox } from "../../../core/outbox/outbox.js";
 import { parseTrustedProxies } from "../../../core/serving/client-address.js";
 import { startLocalMarketplace, type LocalMarketplace } from "../../../sim/marketplace/server.js";
@@ -79,6 +81,38 @@ describe(`the licence relay: /licenses/<id>/activate|check|usage (docs/marketpla
     lm.state.setLicenseState(code, "RELEASED");
     await s.send({ activity: "releaseLicenseCode", license: code }, { product: "relay", key: LICENSE_ENV.TEST_LICENSE_KEY });
     expect((await post("check", { license: code })).json.status).to.equal("RELEASED");
+  });
+
+  it("reads the rows of checks that arrive together in fewer statements than checks, and answers each its own code, one released just before as released", async () => {
+    const codes = Array.from({ length: 16 }, () => issue());
+    // each from an address of its own: the per-address limit is not what this test is about
+    const from = (i: number) => ({ "x-forwarded-for": `10.0.7.${i}` });
+    for (const [i, code] of codes.entries()) {
+      await post("activate", { license: code }, "relay", from(i));
+      await post("check", { license: code }, "relay", from(i));
+    }
+    lm.state.setLicenseState(codes[3]!, "RELEASED");
+    await s.send({ activity: "releaseLicenseCode", license: codes[3]! }, { product: "relay", key: LICENSE_ENV.TEST_LICENSE_KEY });
+    let reads = 0;
+    const count = (q: { sql: string }) => void (/^select .*koogate_license_codes/i.test(q.sql) && reads++);
+    s.koogate.db.on("query", count);
+    const answers = await Promise.all(codes.map((code, i) => post("check", { license: code }, "relay", from(i))));
+    s.koogate.db.off("query", count);
+    expect(answers.map((a) => a.json.status)).to.deep.equal(codes.map((_, i) => (i === 3 ? "RELEASED" : "ALIVE")));
+    expect(reads).to.be.greaterThan(0).and.lessThan(codes.length);
+  });
+
+  it("reads the rows of codes asked for at the same moment in one statement, each caller its own row", async () => {
+    const codes = [issue(), issue(), issue()];
+    for (const [i, code] of codes.entries()) await post("activate", { license: code }, "relay", { "x-forwarded-for": `10.0.8.${i}` });
+    const rows = new CodeReads(s.koogate.container.resolve(LicenseCodeStore));
+    let statements = 0;
+    const count = () => void statements++;
+    s.koogate.db.on("query", count);
+    const got = await Promise.all([...codes, "PLNEVERSEEN"].map((c) => rows.get("relay", codeDigest(c))));
+    s.koogate.db.off("query", count);
+    expect(statements).to.equal(1);
+    expect(got.map((r) => r?.codeDigest)).to.deep.equal([...codes.map(codeDigest), undefined]);
   });
 
   it("answers 409 for a check of a code that is not activated", async () => {

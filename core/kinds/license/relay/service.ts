@@ -31,6 +31,7 @@ import { localStatus, type LocalStatus } from "./local-state.js";
 import { matchProduct } from "./product-match.js";
 import { MAX_BODY, parse, RELAY_ACTIONS, type Action } from "./request.js";
 import { RelayUsage, utcDay, type UsageReport } from "./usage.js";
+import { CodeReads } from "./code-reads.js";
 import { RelayWindowStore } from "./windows.js";
 
 
@@ -59,6 +60,8 @@ interface Heard {
 export class LicenseRelay {
   /** marketplace queries in flight per code: concurrent checks of one code make one call */
   private readonly inFlight = new Map<string, Promise<HttpAnswer>>();
+  /** the code rows of calls that arrive together, read in one statement (./code-reads.ts) */
+  private readonly rows: CodeReads;
 
   constructor(
     private readonly codes: LicenseCodeStore,
@@ -68,7 +71,9 @@ export class LicenseRelay {
     private readonly marketplace: MarketplaceClient,
     @inject(CLOCK) private readonly clock: Clock,
     @inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.rows = new CodeReads(codes);
+  }
 
   /** Serves one relay call; never throws. */
   async serve(served: ServedLicense, call: HttpCall): Promise<HttpAnswer> {
@@ -85,16 +90,17 @@ export class LicenseRelay {
       const parsed = raw.oversize || raw.bytes.length > MAX_BODY ? "the body is too large" : parse(raw.bytes, action);
       if (typeof parsed === "string") return relayError(400, parsed);
       code = parsed.code;
-      const byCode = await this.limits.take("code", p.id, codeDigest(code), p.relay.perCodePerMinute);
+      const digest = codeDigest(code);
+      const byCode = await this.limits.take("code", p.id, digest, p.relay.perCodePerMinute);
       if (!byCode.ok) return limited("too many requests for this code", byCode);
       const now = this.clock.now();
       switch (action) {
         case "activate":
-          return await this.activate(served, code, now, left);
+          return await this.activate(served, code, digest, now, left);
         case "check":
-          return await this.check(served, code, now, left);
+          return await this.check(served, code, digest, now, left);
         case "usage":
-          return await this.report(served, code, parsed.report!, now);
+          return await this.report(served, code, digest, parsed.report!, now);
       }
     } catch (err) {
       this.logger.error("relay call failed", { product: p.id, action, code: code === undefined ? undefined : codeRef(code), error: err instanceof Error ? err.message : String(err) });
@@ -103,12 +109,12 @@ export class LicenseRelay {
   }
 
   /** Activates once; an already activated code answers its current status (queried), not an error. */
-  private async activate(served: ServedLicense, code: string, now: number, left: Left): Promise<HttpAnswer> {
+  private async activate(served: ServedLicense, code: string, digest: string, now: number, left: Left): Promise<HttpAnswer> {
     const p = served.product;
-    const row = await this.codes.get(p.id, code);
+    const row = await this.rows.get(p.id, digest);
     const local = localStatus(row);
     if (local) return stopped(row!, local, false);
-    const unseen = row ? null : await this.admitUnseen(p, code, now);
+    const unseen = row ? null : await this.admitUnseen(p, digest, now);
     if (unseen) return unseen;
     const r = await this.marketplace.activateLicense({ license: code }, { budgetMs: left() });
     if (r.ok) {
@@ -126,25 +132,25 @@ export class LicenseRelay {
    * Concurrent checks of one code share one look-up, from reading the row to storing the answer: a
    * check that read the row before another's query stored it would otherwise query again.
    */
-  private check(served: ServedLicense, code: string, now: number, left: Left): Promise<HttpAnswer> {
-    const key = `${served.product.id}:${codeDigest(code)}`;
+  private check(served: ServedLicense, code: string, digest: string, now: number, left: Left): Promise<HttpAnswer> {
+    const key = `${served.product.id}:${digest}`;
     const running = this.inFlight.get(key);
     if (running) return running;
-    const q = this.checkOnce(served, code, now, left).finally(() => this.inFlight.delete(key));
+    const q = this.checkOnce(served, code, digest, now, left).finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, q);
     return q;
   }
 
-  private async checkOnce(served: ServedLicense, code: string, now: number, left: Left): Promise<HttpAnswer> {
+  private async checkOnce(served: ServedLicense, code: string, digest: string, now: number, left: Left): Promise<HttpAnswer> {
     const p = served.product;
-    const row = await this.codes.get(p.id, code);
+    const row = await this.rows.get(p.id, digest);
     const local = localStatus(row);
     if (local) return stopped(row!, local, undefined);
     if (row?.checkedOn === utcDay(now) && row.marketplaceStatus) {
       const heard = { status: row.marketplaceStatus, expireAt: row.expireAt, productId: undefined, skuCode: undefined, orderId: undefined };
       return this.answer(served, code, heard, null, left, undefined, row);
     }
-    const unseen = row ? null : await this.admitUnseen(p, code, now);
+    const unseen = row ? null : await this.admitUnseen(p, digest, now);
     if (unseen) return unseen;
     return this.query(served, code, row, now, left, undefined);
   }
@@ -216,16 +222,16 @@ export class LicenseRelay {
    * guesser could turn the relay into an oracle (finding 3): one the marketplace said it does not know
    * is answered 404 for MISS_MS, and the others share `unknownCodesPerMinute` per listing.
    */
-  private async admitUnseen(p: LicenseProduct, code: string, now: number): Promise<HttpAnswer | null> {
-    if (await this.windows.marked("miss", p.id, codeDigest(code), now)) return relayError(404, "unknown code");
+  private async admitUnseen(p: LicenseProduct, digest: string, now: number): Promise<HttpAnswer | null> {
+    if (await this.windows.marked("miss", p.id, digest, now)) return relayError(404, "unknown code");
     const taken = await this.limits.take("unknown", p.id, "", p.relay.unknownCodesPerMinute);
     return taken.ok ? null : limited("too many codes this service has not seen yet; try again later", taken);
   }
 
   /** Records a usage report of a code the relay knows (activated or checked here) and that this listing sells. */
-  private async report(served: ServedLicense, code: string, report: UsageReport, now: number): Promise<HttpAnswer> {
+  private async report(served: ServedLicense, code: string, digest: string, report: UsageReport, now: number): Promise<HttpAnswer> {
     const p = served.product;
-    const row = await this.codes.get(p.id, code);
+    const row = await this.rows.get(p.id, digest);
     if (!row || (row.activatedAt === null && row.marketplaceStatus === null)) return relayError(404, "unknown code: activate or check it through this service first");
     const local = localStatus(row);
     if (local) return relayError(403, `the code is ${local === "FROZEN" ? "frozen" : "released"}`);
