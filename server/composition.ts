@@ -35,6 +35,7 @@ import { createOps, type Ops } from "./ops/wiring.js";
 import { listenForMetrics } from "./ops/metrics-endpoint.js";
 import { closeUnusedConnections, createHttpServer } from "./http-server.js";
 import { listenError } from "./listen-error.js";
+import { boundHeapGrowth } from "./heap-growth.js";
 
 /**
  * Node answers a request still incomplete after `requestTimeoutMs` with 408 and closes it; the body
@@ -145,6 +146,8 @@ export async function createKoogate(opts: KoogateOptions): Promise<Koogate> {
       return metricsServer;
     },
     async listen(port = config.port, host?: string) {
+      // a serving process keeps its heap near what it uses (./heap-growth.ts)
+      boundHeapGrowth(config.heapGrowthPercent);
       const { metricsListen, metricsToken } = settings.ops;
       if (metricsListen) metricsServer = await listenForMetrics(ops.metrics, { ...metricsListen, token: metricsToken, logger });
       return new Promise((resolve, reject) => {

@@ -2,14 +2,20 @@ import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import knexFactory, { type Knex } from "knex";
-import pg from "pg";
 import { SetupError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { QUERY_TIMEOUT_MS, STATEMENT_TIMEOUT_MS } from "../settings/timings.js";
 import { preparedSqliteClient } from "./sqlite-client.js";
 
-// PostgreSQL returns BIGINT (int8) as strings; koogate's int8 columns hold milliseconds, safe as numbers.
-pg.types.setTypeParser(20, (v: string) => Number(v));
+/**
+ * The PostgreSQL driver, loaded the first time a postgres:// database opens: a server on SQLite does not
+ * carry its 2 MB of heap (issue 21, RSS). PostgreSQL returns BIGINT (int8) as strings; koogate's int8
+ * columns hold milliseconds, safe as numbers.
+ */
+function loadPostgresDriver(): void {
+  const pg = createRequire(import.meta.url)("pg") as typeof import("pg");
+  pg.types.setTypeParser(20, (v: string) => Number(v));
+}
 
 
 export interface DatabaseOptions {
@@ -61,6 +67,7 @@ export function createDatabase(url: string, opts: DatabaseOptions = {}): Knex {
     });
   }
   if (/^postgres(ql)?:\/\//.test(url)) {
+    loadPostgresDriver();
     return knexFactory({
       client: "pg",
       log,
