@@ -41,8 +41,12 @@ class Full extends Error {}
 
 @injectable()
 export class RelayUsage {
-  /** days whose send job this process has queued already, per product (saves a statement per report) */
-  private readonly queued = new Set<string>();
+  /**
+   * the last day whose send job this process has queued, per product (saves a statement per report);
+   * one entry per listing, not one per day: a report of another day queues again, and the outbox's
+   * dedupe key keeps that day's job single
+   */
+  private readonly queued = new Map<string, string>();
 
   constructor(
     @inject(DATABASE) private readonly db: Knex,
@@ -93,10 +97,9 @@ export class RelayUsage {
   }
 
   private async queueSend(p: LicenseProduct, day: string): Promise<void> {
-    const memo = `${p.id}/${day}`;
-    if (this.queued.has(memo)) return;
+    if (this.queued.get(p.id) === day) return;
     await this.outbox.enqueue({ productId: p.id, activity: USAGE_JOB, instanceId: day, payload: day, test: false, dedupeKey: `usage:${day}`, runAt: sendAt(day) });
-    this.queued.add(memo);
+    this.queued.set(p.id, day);
   }
 
   /** The daily send job. */
