@@ -56,21 +56,34 @@ export function apiFastPath(byKind: ReadonlyMap<string, Endpoint>, deps: CallDep
     const served = deps.kernel.product(id);
     const endpoint = served && byKind.get(served.kind.name);
     if (!served || !endpoint || !(endpoint.accepts?.(served.product) ?? true)) return false;
-    const call = makeCall(req, path, q < 0 ? "" : url.slice(q + 1), { id }, deps);
-    void endpoint.serve(served, call).then(
-      (a) => send(req, res, a, deps.logger),
-      (err: unknown) => {
-        // as ./app.ts's error middleware: logged once, answered without detail
-        deps.logger.error("unhandled error", { path, error: err instanceof Error ? err.message : String(err) });
-        send(req, res, { status: 500, body: JSON.stringify({ error: "internal error" }) }, deps.logger);
-      },
-    );
+    answerBelowKoa(req, res, path, deps.logger, () => endpoint.serve(served, makeCall(req, path, q < 0 ? "" : url.slice(q + 1), { id }, deps)));
     return true;
   };
 }
 
-/** Writes `a` as ./app.ts `answer` followed by Koa's `respond` would (./plain-routes.ts writes with it too). */
-export function send(req: IncomingMessage, res: ServerResponse, a: HttpAnswer, logger: Logger): void {
+/**
+ * Serves a call taken below Koa (here and ./plain-routes.ts): `serve`'s answer written with `send`, and
+ * an error it throws or rejects with logged once and answered 500 without detail, as ./app.ts's error
+ * middleware does; never a throw out of the request listener.
+ */
+export function answerBelowKoa(req: IncomingMessage, res: ServerResponse, path: string, logger: Logger, serve: () => Promise<HttpAnswer>): void {
+  let answer: Promise<HttpAnswer>;
+  try {
+    answer = serve();
+  } catch (err) {
+    answer = Promise.reject(err);
+  }
+  void answer.then(
+    (a) => send(req, res, a, logger),
+    (err: unknown) => {
+      logger.error("unhandled error", { path, error: err instanceof Error ? err.message : String(err) });
+      send(req, res, { status: 500, body: JSON.stringify({ error: "internal error" }) }, logger);
+    },
+  );
+}
+
+/** Writes `a` as ./app.ts `answer` followed by Koa's `respond` would. */
+function send(req: IncomingMessage, res: ServerResponse, a: HttpAnswer, logger: Logger): void {
   const body = typeof a.body === "string" ? Buffer.from(a.body, "utf8") : a.body;
   const stream = Buffer.isBuffer(body) ? undefined : (body as Readable);
   if (res.headersSent || res.destroyed) {

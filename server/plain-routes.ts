@@ -4,8 +4,8 @@
  * middleware stack, as ./api-fast-path.ts serves the calls of API listings (issue 21). Every signed
  * call of the marketplace and every licence-relay call comes this way, and Koa's per-request context,
  * its three middlewares, the router's two matches and its response handling were a large share of a
- * call that needs no statement (the relay's cached check). The answer is written by the API path's
- * `send`, as ./app.ts `answer` and Koa's `respond` write it: same status, headers and bytes, same log
+ * call that needs no statement (the relay's cached check). The answer is written as the API path's
+ * (`answerBelowKoa`), as ./app.ts `answer` and Koa's `respond` write it: same status, headers and bytes, same log
  * line for an error thrown.
  *
  * Only a plainly matching request is taken: printable ASCII with no `%` (the router would decode a
@@ -16,8 +16,8 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Endpoint } from "../core/kinds/kind.js";
-import type { HttpAnswer, HttpCall } from "../core/serving/http.js";
-import { send, type CallDeps } from "./api-fast-path.js";
+import type { HttpCall } from "../core/serving/http.js";
+import { answerBelowKoa, type CallDeps } from "./api-fast-path.js";
 
 type MakeCall = (req: IncomingMessage, path: string, rawQuery: string, params: Record<string, string>, deps: CallDeps) => HttpCall;
 
@@ -71,21 +71,7 @@ export function plainRoutesPath(routes: ReadonlyMap<string, ReadonlyMap<string, 
       const served = byKind && deps.kernel.product(params.id!);
       const endpoint = served && byKind.get(served.kind.name);
       if (!served || !endpoint || !(endpoint.accepts?.(served.product) ?? true)) return false;
-      let answer: Promise<HttpAnswer>;
-      try {
-        answer = endpoint.serve(served, makeCall(req, path, q < 0 ? "" : url.slice(q + 1), params, deps));
-      } catch (err) {
-        // thrown before any promise: answered as a rejection is, never out of the request listener
-        answer = Promise.reject(err);
-      }
-      void answer.then(
-        (a) => send(req, res, a, deps.logger),
-        (err: unknown) => {
-          // as ./app.ts's error middleware: logged once, answered without detail
-          deps.logger.error("unhandled error", { path, error: err instanceof Error ? err.message : String(err) });
-          send(req, res, { status: 500, body: JSON.stringify({ error: "internal error" }) }, deps.logger);
-        },
-      );
+      answerBelowKoa(req, res, path, deps.logger, () => endpoint.serve(served, makeCall(req, path, q < 0 ? "" : url.slice(q + 1), params, deps)));
       return true;
     }
     return false;

@@ -64,9 +64,9 @@ export class UsageLedger {
     const now = this.clock.now();
     const problem = usageProblem(usage, now);
     if (problem) throw new UsageRefused(problem);
-    // concurrent records look their instances up in one statement (issue 21: one select per record was
-    // most of the statements of recording)
-    const [instance] = await this.instances.getMany(product.id, [usage.instanceId]);
+    // concurrent records look their instances up in one statement (InstanceStore.get; issue 21: one
+    // select per record was most of the statements of recording)
+    const instance = await this.instances.get(product.id, usage.instanceId);
     if (!instance || instance.state === "failed") throw new UsageRefused(`instance ${usage.instanceId} is not an instance of ${product.id}`);
     const sn = meteringSn(product.id, usage.instanceId, usage.begin.getTime(), usage.end.getTime());
     const value = usageValueText(usage.value);

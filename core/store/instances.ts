@@ -65,8 +65,10 @@ const FIND_PAIRS = new JsonRowsStatement<{ product_id: string; instance_id: stri
 export class InstanceStore {
   constructor(@inject(DATABASE) private readonly db: Knex) {}
 
-  async get(productId: string, instanceId: string, trx: Db = this.db): Promise<InstanceRow | undefined> {
-    const r = await trx("koogate_instances").where({ product_id: productId, instance_id: instanceId }).first();
+  /** One instance; outside a transaction, concurrent lookups share one statement (as `getMany`'s). */
+  async get(productId: string, instanceId: string, trx?: Db): Promise<InstanceRow | undefined> {
+    if (!trx || trx === this.db) return (await this.getMany(productId, [instanceId]))[0];
+    const r = await trx(INSTANCES_TABLE).where({ product_id: productId, instance_id: instanceId }).first();
     return r ? fromRow(r) : undefined;
   }
 

@@ -69,10 +69,10 @@ type SqliteClientClass = new (config: Knex.Config) => Knex.Client;
 
 /** Runs SQL made beforehand (./json-rows.ts) as a kept statement, on a connection of the pool. */
 export interface KeptStatements {
-  runKept(sql: string, bindings: unknown[], call: "all" | "run"): Promise<unknown[]>;
   /**
-   * Like runKept, with the statement asked for once the connection is this caller's (a batch taken
-   * late, ./coalescer.ts); `statement` may decline (undefined): nothing runs, and undefined is returned.
+   * Runs a statement as a kept one, the statement asked for once the connection is this caller's (a
+   * batch taken late, ./coalescer.ts); `statement` may decline (undefined): nothing runs, and undefined
+   * is returned.
    */
   runKeptLate(statement: () => { sql: string; bindings: unknown[] } | undefined, call: "all" | "run"): Promise<unknown[] | undefined>;
 }
@@ -171,10 +171,6 @@ function makeClient(): SqliteClientClass {
         obj.context = context;
         return obj;
       });
-    }
-
-    async runKept(sql: string, bindings: unknown[], call: "all" | "run"): Promise<unknown[]> {
-      return (await this.runKeptLate(() => ({ sql, bindings }), call))!;
     }
 
     async runKeptLate(statement: () => { sql: string; bindings: unknown[] } | undefined, call: "all" | "run"): Promise<unknown[] | undefined> {
